@@ -1,0 +1,83 @@
+import { configKey, type ConfigIssue, type ConfigPath } from "./issues";
+import { isFloatingLatest } from "./imageReference";
+import { describeMatcher, findRouteConflicts } from "./routeConflicts";
+import type { PlatformConfig } from "./schema";
+
+/**
+ * Rules that relate several values to each other. They run on a config whose individual values already passed the
+ * schema, so each rule can assume well-typed input.
+ */
+export function checkCrossFieldRules(config: PlatformConfig, namespace: string): ConfigIssue[] {
+  const issue = (path: ConfigPath, value: unknown, expected: string): ConfigIssue => ({ key: configKey(namespace, path), value, expected });
+  return [
+    ...checkTarget(config, issue),
+    ...checkSchedule(config, issue),
+    ...checkRoutes(config, issue),
+    ...checkImages(config, issue),
+    ...checkMonitoring(config, issue),
+  ];
+}
+
+type IssueFactory = (path: ConfigPath, value: unknown, expected: string) => ConfigIssue;
+
+function checkTarget(config: PlatformConfig, issue: IssueFactory): ConfigIssue[] {
+  if (config.target === "docker") return [];
+  return [issue(["target"], config.target, '"docker": the kubernetes target is planned but not implemented in this version')];
+}
+
+function checkSchedule(config: PlatformConfig, issue: IssueFactory): ConfigIssue[] {
+  const { schedule, maxStep } = config;
+  const issues: ConfigIssue[] = [];
+  schedule.forEach((step, index) => {
+    if (index === 0) return;
+    const previous = schedule[index - 1];
+    if (step <= previous) {
+      issues.push(issue(["schedule", index], step, `a weight greater than the step before it (${previous}): the schedule must increase`));
+    } else if (step - previous > maxStep) {
+      issues.push(issue(["schedule", index], step, `at most ${previous + maxStep}: a schedule step may not exceed maxStep (${maxStep}) over the step before it (${previous})`));
+    }
+  });
+  const last = schedule[schedule.length - 1];
+  if (last !== 100) {
+    issues.push(issue(["schedule", schedule.length - 1], last, "100 as the last step: a schedule ends with every request on FastAPI"));
+  }
+  return issues;
+}
+
+function checkRoutes(config: PlatformConfig, issue: IssueFactory): ConfigIssue[] {
+  return findRouteConflicts(config.routes).map((conflict) => {
+    const route = config.routes[conflict.index];
+    const earlier = describeMatcher(config.routes[conflict.earlierIndex]);
+    const path = ["routes", conflict.index, "path"];
+    return conflict.kind === "duplicate"
+      ? issue(path, route.path, `a path and methods not already routed by routes[${conflict.earlierIndex}] ${earlier}`)
+      : issue(
+          path,
+          route.path,
+          `a route that can receive traffic: routes[${conflict.earlierIndex}] ${earlier} comes first and takes every request of ${describeMatcher(route)}; put the narrower route first`,
+        );
+  });
+}
+
+function imageKeys(config: PlatformConfig): Array<{ path: ConfigPath; image: string }> {
+  const images: Array<{ path: ConfigPath; image: string | undefined }> = [
+    { path: ["ingressImage"], image: config.ingressImage },
+    { path: ["fastapi", "image"], image: config.fastapi.image },
+    { path: ["database", "image"], image: config.database.image },
+    { path: ["monitoring", "image"], image: config.monitoring.image },
+    { path: ["flask", "image"], image: config.flask.mode === "managed" ? config.flask.image : undefined },
+  ];
+  return images.filter((entry): entry is { path: ConfigPath; image: string } => entry.image !== undefined);
+}
+
+function checkImages(config: PlatformConfig, issue: IssueFactory): ConfigIssue[] {
+  if (config.environment !== "production") return [];
+  return imageKeys(config)
+    .filter(({ image }) => isFloatingLatest(image))
+    .map(({ path, image }) => issue(path, image, 'a pinned tag or digest: ":latest" is not allowed when environment is "production"'));
+}
+
+function checkMonitoring(config: PlatformConfig, issue: IssueFactory): ConfigIssue[] {
+  if (!config.monitoring.enabled || config.monitoring.image) return [];
+  return [issue(["monitoring", "image"], undefined, "a Prometheus image reference with an explicit tag (required while monitoring.enabled is true)")];
+}

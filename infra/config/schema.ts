@@ -1,0 +1,91 @@
+import { z } from "zod";
+import { hasExplicitVersion } from "./imageReference";
+
+export const HTTP_METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"] as const;
+export type HttpMethod = (typeof HTTP_METHODS)[number];
+
+export const TARGETS = ["docker", "kubernetes"] as const;
+export const INGRESS_KINDS = ["traefik", "nginx"] as const;
+export const ENVIRONMENTS = ["development", "production"] as const;
+
+const WEIGHT = "an integer from 0 to 100 (percent of traffic sent to FastAPI)";
+const PORT = "an integer port from 1 to 65535";
+const IMAGE = 'an image reference with an explicit tag or digest, e.g. "registry/app:1.4.2"';
+// Path characters are limited so that a path can be embedded verbatim in Traefik rules and nginx/Lua data.
+const PATH_PATTERN = /^\/[A-Za-z0-9._~%/-]*$/;
+const PATH = 'a path prefix starting with "/" made of letters, digits and . _ ~ % / -';
+const HEADER_NAME = /^[A-Za-z0-9][A-Za-z0-9-]*$/;
+const IDENTIFIER = /^[a-z_][a-z0-9_]{0,62}$/;
+const DURATION = /^[1-9][0-9]*(h|d|w|y)$/;
+
+const quoted = (values: readonly string[]) => values.map((value) => `"${value}"`).join(" or ");
+
+export const weightSchema = z.number({ error: WEIGHT }).int({ error: WEIGHT }).min(0, { error: WEIGHT }).max(100, { error: WEIGHT });
+const portSchema = z.number({ error: PORT }).int({ error: PORT }).min(1, { error: PORT }).max(65535, { error: PORT });
+const replicasSchema = z.number({ error: "an integer of at least 1" }).int({ error: "an integer of at least 1" }).min(1, { error: "an integer of at least 1" }).max(20, { error: "an integer from 1 to 20" });
+const imageSchema = z.string({ error: IMAGE }).min(1, { error: IMAGE }).refine(hasExplicitVersion, { error: IMAGE });
+const identifierSchema = z.string({ error: "a lower-case SQL identifier" }).regex(IDENTIFIER, { error: "a lower-case SQL identifier (letters, digits, _; at most 63)" });
+
+export const routeSchema = z.strictObject({
+  path: z.string({ error: PATH }).regex(PATH_PATTERN, { error: PATH }),
+  methods: z
+    .array(z.enum(HTTP_METHODS, { error: `an HTTP method: ${HTTP_METHODS.join(", ")}` }), { error: "a list of HTTP methods" })
+    .min(1, { error: "a non-empty list of HTTP methods, or no `methods` key for all methods" })
+    .optional(),
+  weight: weightSchema,
+});
+
+const managedFlaskSchema = z.strictObject({
+  mode: z.literal("managed"),
+  image: imageSchema,
+  port: portSchema.default(5000),
+  replicas: replicasSchema.default(1),
+});
+
+const externalFlaskSchema = z.strictObject({
+  mode: z.literal("external"),
+  url: z
+    .string({ error: "an http:// URL with a host and optional port" })
+    .regex(/^http:\/\/[A-Za-z0-9.-]+(:[0-9]{1,5})?\/?$/, { error: 'an http:// URL with a host and optional port, e.g. "http://10.0.0.5:5000"' }),
+});
+
+export const platformConfigSchema = z.strictObject({
+  target: z.enum(TARGETS, { error: quoted(TARGETS) }).default("docker"),
+  environment: z.enum(ENVIRONMENTS, { error: quoted(ENVIRONMENTS) }).default("development"),
+  ingress: z.enum(INGRESS_KINDS, { error: quoted(INGRESS_KINDS) }).default("traefik"),
+  ingressImage: imageSchema,
+  ingressPort: portSchema.default(8080),
+  defaultWeight: weightSchema,
+  schedule: z.array(weightSchema, { error: "a list of weights, e.g. [10, 50, 100]" }).min(1, { error: "a non-empty list of weights ending at 100" }),
+  maxStep: z.number({ error: "an integer from 1 to 100" }).int({ error: "an integer from 1 to 100" }).min(1, { error: "an integer from 1 to 100" }).max(100, { error: "an integer from 1 to 100" }),
+  sticky: z.boolean({ error: "true or false" }).default(true),
+  overrideHeader: z.string({ error: "an HTTP header name" }).regex(HEADER_NAME, { error: "an HTTP header name (letters, digits, -)" }).default("X-Backend"),
+  routes: z.array(routeSchema, { error: "a list of routes { path, methods?, weight }" }).default([]),
+  flask: z.discriminatedUnion("mode", [managedFlaskSchema, externalFlaskSchema], {
+    error: 'an object with mode "managed" (image, port, replicas) or "external" (url)',
+  }),
+  fastapi: z.strictObject({
+    image: imageSchema,
+    port: portSchema.default(8000),
+    replicas: replicasSchema.default(2),
+  }),
+  database: z.strictObject({
+    image: imageSchema,
+    name: identifierSchema.default("migration"),
+    user: identifierSchema.default("migration"),
+    retainOnDestroy: z.boolean({ error: "true or false" }).default(true),
+  }),
+  monitoring: z
+    .strictObject({
+      enabled: z.boolean({ error: "true or false" }).default(true),
+      image: imageSchema.optional(),
+      port: portSchema.default(9090),
+      retention: z.string({ error: 'a duration such as "15d"' }).regex(DURATION, { error: 'a duration in h, d, w or y, such as "15d"' }).default("15d"),
+    })
+    .default({ enabled: false, port: 9090, retention: "15d" }),
+});
+
+/** Stack configuration after parsing and defaults, before the cross-field rules have run. */
+export type PlatformConfig = z.infer<typeof platformConfigSchema>;
+export type RouteConfig = z.infer<typeof routeSchema>;
+export type FlaskConfig = PlatformConfig["flask"];

@@ -1,0 +1,174 @@
+-- Routing decisions for the nginx flavour of the migration ingress.
+--
+-- nginx itself never learns the weights: they live in a JSON routing file that every worker polls, so a weight change
+-- is a file swap, never a reload (a reload closes idle keep-alive connections and fails requests sent on them).
+local cjson = require("cjson.safe")
+
+local M = {}
+
+local routing = nil       -- this worker's decoded routing document
+local routing_text = nil  -- its raw text, to skip decoding when the file did not change
+local dealt = {}          -- requests dealt per route and weight, for an exact weighted split
+local cursor = {}         -- round-robin position per backend
+
+local function read_file(path)
+  local file = io.open(path, "rb")
+  if not file then
+    return nil
+  end
+  local text = file:read("*a")
+  file:close()
+  return text
+end
+
+local function load_routing(path)
+  local text = read_file(path)
+  if not text or text == routing_text then
+    return
+  end
+  local decoded, err = cjson.decode(text)
+  if type(decoded) ~= "table" then
+    -- Keep serving with the last good routing rather than failing requests.
+    ngx.log(ngx.ERR, "migration: ignoring unreadable routing file ", path, ": ", tostring(err))
+    return
+  end
+  routing, routing_text = decoded, text
+  ngx.log(ngx.NOTICE, "migration: routing ", tostring(decoded.version), " loaded")
+end
+
+function M.start(path, interval)
+  load_routing(path)
+  local ok, err = ngx.timer.every(interval, function(premature)
+    if not premature then
+      load_routing(path)
+    end
+  end)
+  if not ok then
+    ngx.log(ngx.ERR, "migration: cannot schedule routing reloads: ", err)
+  end
+end
+
+local function allows_method(route, method)
+  if not route.methods then
+    return true
+  end
+  for _, allowed in ipairs(route.methods) do
+    if allowed == method then
+      return true
+    end
+  end
+  return false
+end
+
+-- First match wins, in the order of the migration map; the last route is the catch-all default.
+local function match_route(uri, method)
+  for _, route in ipairs(routing.routes) do
+    if string.sub(uri, 1, #route.pathPrefix) == route.pathPrefix and allows_method(route, method) then
+      return route
+    end
+  end
+  return nil
+end
+
+local function route_uses(route, backend)
+  if backend == "fastapi" then
+    return route.fastapiWeight > 0
+  end
+  return route.fastapiWeight < 100
+end
+
+-- Deals backends like a smooth weighted round robin: after n requests, exactly floor(n * weight / 100) went to
+-- FastAPI, so the observed split matches the weight instead of wandering as random choice would.
+local function deal(route)
+  local key = route.id .. "@" .. route.fastapiWeight
+  local n = dealt[key] or 0
+  dealt[key] = n + 1
+  local weight = route.fastapiWeight
+  if math.floor((n + 1) * weight / 100) > math.floor(n * weight / 100) then
+    return "fastapi"
+  end
+  return "flask"
+end
+
+local function next_server(backend)
+  local servers = routing.backends[backend]
+  local position = (cursor[backend] or 0) % #servers + 1
+  cursor[backend] = position
+  return servers[position]
+end
+
+local function choose_backend(route)
+  local forced = ngx.var[routing.overrideHeaderVariable]
+  if forced and routing.backends[forced] then
+    return forced
+  end
+  if not route.stickyCookie then
+    return deal(route)
+  end
+  local pinned = ngx.var["cookie_" .. route.stickyCookie]
+  if pinned and routing.backends[pinned] and route_uses(route, pinned) then
+    return pinned
+  end
+  local dealt_backend = deal(route)
+  ngx.ctx.sticky_cookie = route.stickyCookie .. "=" .. dealt_backend .. "; Path=/; HttpOnly; SameSite=Lax"
+  return dealt_backend
+end
+
+-- access phase: pick the route, the backend and one of its replicas.
+function M.route()
+  if not routing then
+    ngx.log(ngx.ERR, "migration: no routing loaded yet")
+    return ngx.exit(ngx.HTTP_SERVICE_UNAVAILABLE)
+  end
+  local route = match_route(ngx.var.uri, ngx.req.get_method())
+  local backend = choose_backend(route)
+  ngx.var.migration_route = route.id
+  ngx.var.migration_backend = backend
+  ngx.var.migration_upstream = next_server(backend)
+end
+
+-- header filter: name the backend that answered and pin new sticky clients.
+function M.decorate_response()
+  local backend = ngx.var.migration_backend
+  if routing and backend and backend ~= "" then
+    ngx.header[routing.servedByHeader] = backend
+  end
+  local cookie = ngx.ctx.sticky_cookie
+  if cookie then
+    local existing = ngx.header["Set-Cookie"]
+    if existing == nil then
+      ngx.header["Set-Cookie"] = cookie
+    elseif type(existing) == "table" then
+      table.insert(existing, cookie)
+      ngx.header["Set-Cookie"] = existing
+    else
+      ngx.header["Set-Cookie"] = { existing, cookie }
+    end
+  end
+end
+
+-- log phase: count every request by route, backend and status, for Prometheus.
+function M.count()
+  local route = ngx.var.migration_route
+  if not route or route == "" then
+    return
+  end
+  local key = route .. "\t" .. ngx.var.migration_backend .. "\t" .. ngx.var.status
+  ngx.shared.migration_metrics:incr(key, 1, 0)
+end
+
+function M.metrics()
+  local metrics = ngx.shared.migration_metrics
+  ngx.header["Content-Type"] = "text/plain; version=0.0.4"
+  ngx.say("# HELP migration_ingress_requests_total Requests answered through the ingress by route, backend and status.")
+  ngx.say("# TYPE migration_ingress_requests_total counter")
+  for _, key in ipairs(metrics:get_keys(0)) do
+    local route, backend, status = string.match(key, "^([^\t]*)\t([^\t]*)\t([^\t]*)$")
+    if route then
+      ngx.say(string.format('migration_ingress_requests_total{route="%s",backend="%s",code="%s"} %d',
+        route, backend, status, metrics:get(key) or 0))
+    end
+  end
+end
+
+return M

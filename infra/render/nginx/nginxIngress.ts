@@ -1,0 +1,46 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import type { RoutingPlan } from "../../routing/plan";
+import type { RenderedIngress } from "../renderedIngress";
+import { renderNginxConfig, type NginxLayout } from "./nginxConfig";
+import { renderNginxRouting } from "./routingDocument";
+
+export const LUA_ROUTER_FILE = "migration_router.lua";
+
+export function readLuaRouter(): string {
+  return readFileSync(join(__dirname, LUA_ROUTER_FILE), "utf8");
+}
+
+const CONFIG_DIRECTORY = "/etc/nginx/migration";
+const ROUTING_DIRECTORY = `${CONFIG_DIRECTORY}/routing`;
+const ROUTING_FILE_NAME = "routing.json";
+
+/** The layout inside the migration nginx image (Debian paths), with Docker's embedded DNS resolving replica names. */
+export const CONTAINER_LAYOUT: NginxLayout = {
+  modulesDirectory: "/usr/lib/nginx/modules",
+  luaDirectory: CONFIG_DIRECTORY,
+  routingFile: `${ROUTING_DIRECTORY}/${ROUTING_FILE_NAME}`,
+  pidFile: "/run/nginx-migration.pid",
+  httpPort: 80,
+  metricsPort: 9113,
+  resolver: "127.0.0.11",
+  routingPollSeconds: 1,
+};
+
+export function renderNginxIngress(plan: RoutingPlan): RenderedIngress {
+  const configPath = `${CONFIG_DIRECTORY}/nginx.conf`;
+  return {
+    staticFiles: [
+      { path: configPath, content: renderNginxConfig(CONTAINER_LAYOUT) },
+      { path: `${CONFIG_DIRECTORY}/${LUA_ROUTER_FILE}`, content: readLuaRouter() },
+    ],
+    command: ["nginx", "-c", configPath, "-g", "daemon off;"],
+    routingDirectory: ROUTING_DIRECTORY,
+    routingFileName: ROUTING_FILE_NAME,
+    routingContent: renderNginxRouting(plan),
+    httpPort: CONTAINER_LAYOUT.httpPort,
+    metricsPort: CONTAINER_LAYOUT.metricsPort,
+    metricsPath: "/metrics",
+    healthcheck: ["CMD", "curl", "-fsS", "-o", "/dev/null", `http://127.0.0.1:${CONTAINER_LAYOUT.metricsPort}/healthz`],
+  };
+}

@@ -1,0 +1,52 @@
+import * as docker from "@pulumi/docker";
+import * as pulumi from "@pulumi/pulumi";
+import { AppService } from "../../components/docker/appService";
+import { flaskDeploymentSchema, PLATFORM_OUTPUTS } from "../../infra/contract/platformOutputs";
+import { APP_HEALTH_PATH } from "../../infra/routing/plan";
+import { DecommissionGuard } from "./decommissionGuard";
+
+/**
+ * The legacy Flask service as a stack of its own, so that `pulumi destroy` here decommissions Flask and nothing else.
+ * Everything about Flask (image, port, replicas) is platform config, read through a StackReference: one config model.
+ */
+export async function legacyFlaskProgram(): Promise<Record<string, unknown>> {
+  const config = new pulumi.Config();
+  const platformStack = config.require("platformStack");
+  const forceDecommission = config.getBoolean("forceDecommission") ?? false;
+
+  const platform = new pulumi.StackReference("platform", { name: platformStack });
+  const exported = await platform.getOutputDetails(PLATFORM_OUTPUTS.flask);
+  const parsed = flaskDeploymentSchema.safeParse(exported.value);
+  if (!parsed.success) {
+    throw new pulumi.RunError(
+      `legacy-flask:platformStack: platform stack ${platformStack} has no usable "flask" output; deploy the platform first ` +
+        "(`pulumi up` in the project root) and check the name, e.g. organization/migration/dev",
+    );
+  }
+  const flask = parsed.data;
+  if (flask.mode === "external") {
+    throw new pulumi.RunError(
+      `platform stack ${platformStack} routes to an external Flask at ${flask.url}; this stack manages only a Flask it runs ` +
+        "itself (migration:flask.mode managed), so there is nothing here to deploy",
+    );
+  }
+
+  const provider = new docker.Provider("docker", {});
+  const service = new AppService(
+    "flask",
+    {
+      image: flask.image,
+      serviceName: "flask",
+      replicas: flask.replicas,
+      port: flask.port,
+      healthPath: APP_HEALTH_PATH,
+      networkName: platform.requireOutput(PLATFORM_OUTPUTS.networkName) as pulumi.Output<string>,
+      // Secret already in the platform's state; wrapped again so it stays secret whatever the reference reports.
+      env: { DATABASE_URL: pulumi.secret(platform.requireOutput(PLATFORM_OUTPUTS.databaseUrl) as pulumi.Output<string>), BACKEND_NAME: "flask" },
+    },
+    { providers: [provider] },
+  );
+  new DecommissionGuard("decommission-guard", { platformStack, forceDecommission }, { dependsOn: [service] });
+
+  return { containers: service.containerNames, image: flask.image, replicas: flask.replicas };
+}

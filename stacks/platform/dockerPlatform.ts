@@ -1,0 +1,86 @@
+import * as docker from "@pulumi/docker";
+import * as pulumi from "@pulumi/pulumi";
+import * as random from "@pulumi/random";
+import { AppService } from "../../components/docker/appService";
+import { Ingress } from "../../components/docker/ingress";
+import { MigrationNetwork } from "../../components/docker/migrationNetwork";
+import { PostgresDatabase } from "../../components/docker/postgresDatabase";
+import { PrometheusServer } from "../../components/docker/prometheusServer";
+import type { PlatformConfig } from "../../infra/config/schema";
+import { renderIngress } from "../../infra/render/ingress";
+import { renderPrometheusConfig } from "../../infra/render/prometheusConfig";
+import { APP_HEALTH_PATH, type RoutingPlan } from "../../infra/routing/plan";
+
+export interface DockerPlatformArgs {
+  readonly config: PlatformConfig;
+  readonly plan: RoutingPlan;
+  /** Prefix for names that must be stable across deploys (the database volume), e.g. `migration-dev`. */
+  readonly stablePrefix: string;
+}
+
+export interface DockerPlatform {
+  readonly networkName: pulumi.Output<string>;
+  readonly databaseUrl: pulumi.Output<string>;
+  readonly databaseVolume: pulumi.Output<string>;
+  readonly ingressUrl: pulumi.Output<string>;
+  readonly prometheusUrl?: pulumi.Output<string>;
+}
+
+/** The platform on one Docker engine: network, database, FastAPI, the weighted ingress and Prometheus. */
+export function deployDockerPlatform({ config, plan, stablePrefix }: DockerPlatformArgs): DockerPlatform {
+  const providers = [new docker.Provider("docker", {}), new random.Provider("random", {})];
+
+  const network = new MigrationNetwork("network", { providers });
+  const database = new PostgresDatabase(
+    "database",
+    {
+      image: config.database.image,
+      networkName: network.name,
+      databaseName: config.database.name,
+      user: config.database.user,
+      volumeName: `${stablePrefix}-pgdata`,
+      retainOnDestroy: config.database.retainOnDestroy,
+    },
+    { providers },
+  );
+  const fastapi = new AppService(
+    "fastapi",
+    {
+      image: config.fastapi.image,
+      serviceName: "fastapi",
+      replicas: config.fastapi.replicas,
+      port: config.fastapi.port,
+      healthPath: APP_HEALTH_PATH,
+      networkName: network.name,
+      env: { DATABASE_URL: database.asyncUrl, BACKEND_NAME: "fastapi" },
+    },
+    { providers },
+  );
+  const rendered = renderIngress(config.ingress, plan);
+  const ingress = new Ingress(
+    "ingress",
+    { image: config.ingressImage, networkName: network.name, rendered, hostPort: config.ingressPort },
+    { providers, dependsOn: [fastapi] },
+  );
+  const prometheus = config.monitoring.enabled
+    ? new PrometheusServer(
+        "prometheus",
+        {
+          image: config.monitoring.image!,
+          networkName: network.name,
+          config: renderPrometheusConfig([{ job: "ingress", address: `ingress:${rendered.metricsPort}`, metricsPath: rendered.metricsPath }]),
+          retention: config.monitoring.retention,
+          hostPort: config.monitoring.port,
+        },
+        { providers, dependsOn: [ingress] },
+      )
+    : undefined;
+
+  return {
+    networkName: network.name,
+    databaseUrl: database.syncUrl,
+    databaseVolume: database.volumeName,
+    ingressUrl: ingress.routingPublished.apply(() => `http://localhost:${config.ingressPort}`),
+    prometheusUrl: prometheus?.url,
+  };
+}

@@ -1,0 +1,52 @@
+import * as pulumi from "@pulumi/pulumi";
+import { PLATFORM_OUTPUTS, type FlaskDeployment } from "../../infra/contract/platformOutputs";
+import { formatIssues, type ConfigIssue } from "../../infra/config/issues";
+import type { PlatformConfig } from "../../infra/config/schema";
+import { validatePlatformConfig } from "../../infra/config/validate";
+import { backendServers } from "../../infra/routing/backendAddresses";
+import { buildRoutingPlan } from "../../infra/routing/plan";
+import { flaskTrafficOf, snapshotOf } from "../../infra/routing/snapshot";
+import { checkStepSize } from "../../infra/routing/stepGuard";
+import { readDeployedMap } from "./deployedMap";
+import { deployDockerPlatform } from "./dockerPlatform";
+import { readNamespaceConfig } from "./stackConfig";
+
+function refuse(issues: readonly ConfigIssue[]): never {
+  // RunError prints just the message: the user needs the list of problems, not a stack trace.
+  throw new pulumi.RunError(formatIssues(issues));
+}
+
+function flaskDeployment(config: PlatformConfig): FlaskDeployment {
+  const { flask } = config;
+  return flask.mode === "managed" ? { mode: "managed", image: flask.image, port: flask.port, replicas: flask.replicas } : { mode: "external", url: flask.url };
+}
+
+/**
+ * The platform program: validate everything, compare the requested weights with the deployed ones, and only then
+ * register resources. A bad value or too large a step therefore stops the update before anything changes.
+ */
+export async function platformProgram(): Promise<Record<string, unknown>> {
+  const namespace = pulumi.getProject();
+  const validated = validatePlatformConfig(readNamespaceConfig(namespace), namespace);
+  if (!validated.ok) refuse(validated.issues);
+  const config = validated.value;
+
+  const requestedMap = snapshotOf(config);
+  const stepIssues = checkStepSize(await readDeployedMap(), requestedMap, config.maxStep, namespace);
+  if (stepIssues.length > 0) refuse(stepIssues);
+
+  const plan = buildRoutingPlan(config, backendServers(config));
+  const platform = deployDockerPlatform({ config, plan, stablePrefix: `${namespace}-${pulumi.getStack()}` });
+
+  return {
+    ingress: config.ingress,
+    ingressUrl: platform.ingressUrl,
+    prometheusUrl: platform.prometheusUrl,
+    databaseVolume: platform.databaseVolume,
+    [PLATFORM_OUTPUTS.networkName]: platform.networkName,
+    [PLATFORM_OUTPUTS.databaseUrl]: platform.databaseUrl,
+    [PLATFORM_OUTPUTS.flask]: flaskDeployment(config),
+    [PLATFORM_OUTPUTS.flaskTraffic]: flaskTrafficOf(requestedMap),
+    [PLATFORM_OUTPUTS.migrationMap]: requestedMap,
+  };
+}

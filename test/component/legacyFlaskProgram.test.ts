@@ -1,0 +1,72 @@
+import * as pulumi from "@pulumi/pulumi";
+import { beforeAll, describe, expect, it } from "vitest";
+import { RecordingMocks, runProgram, secretValue } from "../support/recordingMocks";
+import { stackFileConfig } from "../support/stackConfig";
+
+const PLATFORM = "organization/migration/dev";
+const CONTAINER = "docker:index/container:Container";
+const DATABASE_URL = "postgresql://migration:secret-pw@postgres:5432/migration";
+
+const mocks = new RecordingMocks();
+let legacyFlaskProgram: () => Promise<Record<string, unknown>>;
+
+const run = (config = stackFileConfig("stacks/legacy-flask/Pulumi.dev.yaml")) =>
+  runProgram(mocks, legacyFlaskProgram, { project: "legacy-flask", stack: "dev", config });
+
+function platformExports(flask: unknown) {
+  mocks.setStackOutputs(PLATFORM, {
+    networkName: "migration-network",
+    databaseUrl: DATABASE_URL,
+    flask,
+    flaskTraffic: ["every other path (defaultWeight): 90%"],
+  });
+}
+
+beforeAll(async () => {
+  await pulumi.runtime.setMocks(mocks, "legacy-flask", "dev", false, "organization");
+  ({ legacyFlaskProgram } = await import("../../stacks/legacy-flask/program"));
+});
+
+describe("the legacy Flask stack", () => {
+  it("runs Flask as the platform configures it, on the platform's network and database", async () => {
+    platformExports({ mode: "managed", image: "migration/legacy-flask:0.1.0", port: 5000, replicas: 2 });
+    const { outputs } = await run();
+    const pairs = mocks.resources.map((resource) => `${resource.type}::${resource.name}`).sort();
+    expect(pairs).toEqual(
+      [
+        "pulumi:pulumi:StackReference::platform",
+        "pulumi:providers:docker::docker",
+        "migration:docker:AppService::flask",
+        `${CONTAINER}::flask-0`,
+        `${CONTAINER}::flask-1`,
+        "pulumi-nodejs:dynamic:Resource::decommission-guard",
+      ].sort(),
+    );
+    const flask = mocks.named(CONTAINER, "flask-1").inputs;
+    expect(flask.image).toBe("migration/legacy-flask:0.1.0");
+    expect(flask.networksAdvanced).toEqual([{ name: "migration-network", aliases: ["flask-1", "flask"] }]);
+    expect(secretValue<string[]>(flask.envs)).toEqual([`DATABASE_URL=${DATABASE_URL}`, "BACKEND_NAME=flask", "PORT=5000"]);
+    expect(flask.healthcheck.tests.join(" ")).toContain("http://127.0.0.1:5000/healthz");
+    expect(outputs).toEqual({ containers: ["flask-0-generated", "flask-1-generated"], image: "migration/legacy-flask:0.1.0", replicas: 2 });
+  });
+
+  it("guards its own destroy with a check of the platform's current routing", async () => {
+    platformExports({ mode: "managed", image: "migration/legacy-flask:0.1.0", port: 5000, replicas: 1 });
+    await run();
+    const guard = mocks.named("pulumi-nodejs:dynamic:Resource", "decommission-guard").inputs;
+    expect(guard.platformStack).toBe(PLATFORM);
+    expect(guard.forceDecommission).toBe(false);
+    expect(guard.__provider).toContain("Refusing to decommission Flask");
+  });
+
+  it("refuses to manage a Flask the platform reaches as an external URL", async () => {
+    platformExports({ mode: "external", url: "http://10.0.0.5:5000" });
+    await expect(run()).rejects.toThrow(/routes to an external Flask at http:\/\/10.0.0.5:5000; this stack manages only a Flask it runs itself/);
+    expect(mocks.resources.map((resource) => resource.type)).toEqual(["pulumi:pulumi:StackReference"]);
+  });
+
+  it("explains what to do when the platform stack has not been deployed", async () => {
+    mocks.setStackOutputs(PLATFORM, {});
+    await expect(run()).rejects.toThrow(/legacy-flask:platformStack: platform stack organization\/migration\/dev has no usable "flask" output; deploy the platform first/);
+  });
+});

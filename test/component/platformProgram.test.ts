@@ -1,0 +1,237 @@
+import * as pulumi from "@pulumi/pulumi";
+import { load } from "js-yaml";
+import { beforeAll, describe, expect, it } from "vitest";
+import { renderTraefikRouting } from "../../infra/render/traefik/dynamicConfig";
+import { backendServers } from "../../infra/routing/backendAddresses";
+import { buildRoutingPlan } from "../../infra/routing/plan";
+import { devPlatformConfig } from "../support/configs";
+import { RecordingMocks, runProgram, secretValue, type ProgramRun, type RecordedResource } from "../support/recordingMocks";
+import { stackFileConfig } from "../support/stackConfig";
+
+const CONTAINER = "docker:index/container:Container";
+const VOLUME = "docker:index/volume:Volume";
+const SELF = "organization/migration/dev";
+const MOCK_PASSWORD = "mock-password-0123456789abcdef";
+
+const mocks = new RecordingMocks();
+let platformProgram: () => Promise<Record<string, unknown>>;
+
+function devConfig(changes: Record<string, unknown> = {}): Record<string, string> {
+  const config = stackFileConfig("Pulumi.dev.yaml");
+  for (const [key, value] of Object.entries(changes)) config[`migration:${key}`] = typeof value === "string" ? value : JSON.stringify(value);
+  return config;
+}
+
+function deployedMap(map: unknown) {
+  mocks.setStackOutputs(SELF, map === undefined ? {} : { migrationMap: map });
+}
+
+const run = (config: Record<string, string>) => runProgram(mocks, platformProgram, { project: "migration", stack: "dev", config });
+
+const container = (name: string) => mocks.named(CONTAINER, name).inputs;
+const envOf = (resource: Record<string, any>) => Object.fromEntries(secretValue<string[]>(resource.envs).map((entry) => entry.split(/=(.*)/s).slice(0, 2)));
+
+beforeAll(async () => {
+  // Imported only now, after the test has a mock runtime to give it (ESM imports are hoisted above any setMocks).
+  await pulumi.runtime.setMocks(mocks, "migration", "dev", false, "organization");
+  ({ platformProgram } = await import("../../stacks/platform/program"));
+});
+
+describe("the dev platform on Docker", () => {
+  let deployment: ProgramRun;
+  let recorded: RecordedResource[];
+
+  beforeAll(async () => {
+    deployedMap(undefined);
+    deployment = await run(devConfig());
+    recorded = [...mocks.resources];
+  });
+
+  it("registers exactly the expected resources, each name once", () => {
+    const pairs = recorded.map((resource) => `${resource.type}::${resource.name}`);
+    expect(new Set(pairs).size).toBe(pairs.length);
+    expect(pairs.sort()).toEqual(
+      [
+        "pulumi:pulumi:StackReference::deployed-migration-map",
+        "pulumi:providers:docker::docker",
+        "pulumi:providers:random::random",
+        "migration:docker:MigrationNetwork::network",
+        "docker:index/network:Network::network",
+        "migration:docker:PostgresDatabase::database",
+        "random:index/randomPassword:RandomPassword::database-password",
+        `${VOLUME}::database-data`,
+        `${CONTAINER}::database`,
+        "migration:docker:AppService::fastapi",
+        `${CONTAINER}::fastapi-0`,
+        `${CONTAINER}::fastapi-1`,
+        "migration:docker:Ingress::ingress",
+        `${VOLUME}::ingress-routing`,
+        "migration:docker:OneShotContainer::ingress-publish-routing",
+        `${CONTAINER}::ingress-publish-routing`,
+        `${CONTAINER}::ingress`,
+        "migration:docker:PrometheusServer::prometheus",
+        `${VOLUME}::prometheus-data`,
+        `${CONTAINER}::prometheus`,
+      ].sort(),
+    );
+  });
+
+  it("parents every resource under its component", () => {
+    const parentOf = (name: string, type: string) => deployment.urns.find((urn) => urn.endsWith(`$${type}::${name}`) || urn.endsWith(`::${type}::${name}`))!.split("::")[2];
+    expect(parentOf("database", CONTAINER)).toBe(`migration:docker:PostgresDatabase$${CONTAINER}`);
+    expect(parentOf("database-password", "random:index/randomPassword:RandomPassword")).toBe("migration:docker:PostgresDatabase$random:index/randomPassword:RandomPassword");
+    expect(parentOf("fastapi-1", CONTAINER)).toBe(`migration:docker:AppService$${CONTAINER}`);
+    expect(parentOf("ingress", CONTAINER)).toBe(`migration:docker:Ingress$${CONTAINER}`);
+    expect(parentOf("ingress-publish-routing", CONTAINER)).toBe(`migration:docker:OneShotContainer$${CONTAINER}`);
+    expect(parentOf("ingress-publish-routing", "migration:docker:OneShotContainer")).toBe("migration:docker:Ingress$migration:docker:OneShotContainer");
+    expect(parentOf("prometheus", CONTAINER)).toBe(`migration:docker:PrometheusServer$${CONTAINER}`);
+  });
+
+  it("uses the explicitly created providers for every Docker and random resource", () => {
+    const custom = recorded.filter((resource) => resource.custom && /^(docker|random):index/.test(resource.type));
+    expect(custom.length).toBe(11);
+    for (const resource of custom) {
+      const pkg = resource.type.split(":")[0];
+      expect(resource.provider, `${resource.type}::${resource.name}`).toMatch(new RegExp(`^urn:pulumi:dev::migration::pulumi:providers:${pkg}::${pkg}::`));
+    }
+  });
+
+  it("runs PostgreSQL on a named volume with a generated password, health-checked", () => {
+    expect(mocks.named(VOLUME, "database-data").inputs).toEqual({ name: "migration-dev-pgdata" });
+    expect(mocks.named("random:index/randomPassword:RandomPassword", "database-password").inputs).toMatchObject({ length: 32, special: false });
+    const database = container("database");
+    expect(database.image).toBe("migration/postgres:15-bookworm");
+    expect(envOf(database)).toEqual({ POSTGRES_USER: "migration", POSTGRES_DB: "migration", POSTGRES_PASSWORD: MOCK_PASSWORD });
+    expect(database.volumes).toEqual([{ volumeName: "migration-dev-pgdata", containerPath: "/var/lib/postgresql/data" }]);
+    expect(database.networksAdvanced).toEqual([{ name: "network-generated", aliases: ["postgres"] }]);
+    expect(database.healthcheck.tests).toEqual(["CMD", "pg_isready", "-h", "127.0.0.1", "-U", "migration", "-d", "migration"]);
+    expect(database).toMatchObject({ restart: "unless-stopped", wait: true });
+    expect(database.ports).toBeUndefined();
+  });
+
+  it("runs FastAPI replicas with an asyncpg database URL, health checks and a restart policy", () => {
+    for (const index of [0, 1]) {
+      const fastapi = container(`fastapi-${index}`);
+      expect(fastapi.image).toBe("migration/fastapi:0.1.0");
+      expect(envOf(fastapi)).toEqual({
+        DATABASE_URL: `postgresql+asyncpg://migration:${MOCK_PASSWORD}@postgres:5432/migration`,
+        BACKEND_NAME: "fastapi",
+        PORT: "8000",
+      });
+      expect(fastapi.networksAdvanced).toEqual([{ name: "network-generated", aliases: [`fastapi-${index}`, "fastapi"] }]);
+      expect(fastapi.healthcheck.tests[0]).toBe("CMD");
+      expect(fastapi.healthcheck.tests.join(" ")).toContain("http://127.0.0.1:8000/healthz");
+      expect(fastapi).toMatchObject({ restart: "unless-stopped", wait: true });
+    }
+  });
+
+  it("publishes the rendered Traefik routing into the watched volume and mounts it read-only in the ingress", () => {
+    const config = devPlatformConfig();
+    const publisher = container("ingress-publish-routing");
+    expect(publisher.uploads).toEqual([{ file: "/staging/routing.yml", content: renderTraefikRouting(buildRoutingPlan(config, backendServers(config))) }]);
+    expect(publisher.volumes).toEqual([{ volumeName: "ingress-routing-generated", containerPath: "/etc/traefik/routing" }]);
+    expect(publisher).toMatchObject({ attach: true, mustRun: false, image: "migration/traefik:v3.6.2" });
+    const ingress = container("ingress");
+    expect(ingress.volumes).toEqual([{ volumeName: "ingress-routing-generated", containerPath: "/etc/traefik/routing", readOnly: true }]);
+    expect(ingress.uploads.map((upload: { file: string }) => upload.file)).toEqual(["/etc/traefik/traefik.yml"]);
+    expect(ingress.entrypoints).toEqual(["traefik", "--configFile=/etc/traefik/traefik.yml"]);
+    expect(ingress.ports).toEqual([{ internal: 80, external: 8080 }]);
+    expect(ingress.networksAdvanced).toEqual([{ name: "network-generated", aliases: ["ingress"] }]);
+  });
+
+  it("has Prometheus scrape the ingress's metrics, with the configured retention, on loopback only", () => {
+    const prometheus = container("prometheus");
+    expect(load(prometheus.uploads[0].content)).toEqual({
+      global: { scrape_interval: "5s", evaluation_interval: "5s" },
+      scrape_configs: [{ job_name: "ingress", metrics_path: "/metrics", static_configs: [{ targets: ["ingress:9100"] }] }],
+    });
+    expect(prometheus.command).toContain("--storage.tsdb.retention.time=2d");
+    expect(prometheus.ports).toEqual([{ internal: 9090, external: 9090, ip: "127.0.0.1" }]);
+  });
+
+  it("exports the routing, what still reaches Flask, and Flask's deployment for the legacy stack", () => {
+    expect(deployment.outputs.migrationMap).toEqual({
+      defaultWeight: 10,
+      routes: [
+        { path: "/api/users", methods: ["GET", "HEAD"], weight: 10 },
+        { path: "/api/orders", methods: ["POST", "PUT", "PATCH", "DELETE"], weight: 0 },
+      ],
+    });
+    expect(deployment.outputs.flaskTraffic).toHaveLength(3);
+    expect(deployment.outputs.flask).toEqual({ mode: "managed", image: "migration/legacy-flask:0.1.0", port: 5000, replicas: 1 });
+    expect(deployment.outputs.databaseUrl).toBe(`postgresql://migration:${MOCK_PASSWORD}@postgres:5432/migration`);
+    expect(deployment.outputs.ingressUrl).toBe("http://localhost:8080");
+  });
+});
+
+describe("secrets", () => {
+  it("passes every container environment that holds the password to the provider as a secret", async () => {
+    deployedMap(undefined);
+    await run(devConfig());
+    for (const name of ["database", "fastapi-0", "fastapi-1"]) expect(() => secretValue(container(name).envs), name).not.toThrow();
+    expect(() => secretValue(container("ingress").entrypoints)).toThrow();
+  });
+
+  it("exports the database URL for the legacy stack as a secret, and nothing else as one", async () => {
+    deployedMap(undefined);
+    expect((await run(devConfig())).secretOutputNames).toEqual(["databaseUrl"]);
+  });
+});
+
+describe("a weight-only change", () => {
+  it("changes nothing but the published routing", async () => {
+    deployedMap(undefined);
+    await run(devConfig());
+    const before = new Map(mocks.resources.map((resource) => [`${resource.type}::${resource.name}`, resource.inputs]));
+    deployedMap({ defaultWeight: 10, routes: [] });
+    await run(devConfig({ defaultWeight: 50 }));
+    const changed = mocks.resources
+      .filter((resource) => JSON.stringify(resource.inputs) !== JSON.stringify(before.get(`${resource.type}::${resource.name}`)))
+      .map((resource) => `${resource.type}::${resource.name}`);
+    expect(changed).toEqual([`${CONTAINER}::ingress-publish-routing`]);
+  });
+});
+
+describe("refusals happen before any resource is registered", () => {
+  it("refuses invalid config", async () => {
+    deployedMap(undefined);
+    await expect(run(devConfig({ defaultWeight: 150, ingress: "haproxy" }))).rejects.toThrow(
+      /Invalid stack configuration \(2 problems\); nothing was changed:\n {2}- migration:ingress: got "haproxy"; expected "traefik" or "nginx"\n {2}- migration:defaultWeight: got 150;/,
+    );
+    expect(mocks.resources).toEqual([]);
+  });
+
+  it("refuses a step larger than maxStep compared with the deployed weights, reading only its own last outputs", async () => {
+    deployedMap({ defaultWeight: 10, routes: [] });
+    await expect(run(devConfig({ defaultWeight: 70 }))).rejects.toThrow(/migration:defaultWeight: got 70; expected at most 60: maxStep is 50 and 10 is deployed/);
+    expect(mocks.resources.map((resource) => resource.type)).toEqual(["pulumi:pulumi:StackReference"]);
+    expect(mocks.resources[0].inputs.name).toBe(SELF);
+  });
+
+  it("allows a rollback of any size", async () => {
+    deployedMap({ defaultWeight: 100, routes: [{ path: "/api/users", weight: 100 }] });
+    await expect(run(devConfig({ defaultWeight: 0, routes: [] }))).resolves.toBeDefined();
+  });
+});
+
+describe("the nginx flavour", () => {
+  it("uploads nginx.conf and the Lua router, publishes routing.json, and is scraped on the Lua metrics port", async () => {
+    deployedMap(undefined);
+    await run(devConfig({ ingress: "nginx", ingressImage: "migration/nginx-lua:1.22-bookworm" }));
+    const ingress = container("ingress");
+    expect(ingress.uploads.map((upload: { file: string }) => upload.file)).toEqual(["/etc/nginx/migration/nginx.conf", "/etc/nginx/migration/migration_router.lua"]);
+    expect(ingress.entrypoints).toEqual(["nginx", "-c", "/etc/nginx/migration/nginx.conf", "-g", "daemon off;"]);
+    expect(container("ingress-publish-routing").uploads[0].file).toBe("/staging/routing.json");
+    expect(JSON.parse(container("ingress-publish-routing").uploads[0].content).routes).toHaveLength(3);
+    expect(container("prometheus").uploads[0].content).toContain("ingress:9113");
+  });
+});
+
+describe("monitoring switched off", () => {
+  it("registers no Prometheus resources", async () => {
+    deployedMap(undefined);
+    const run1 = await run(devConfig({ monitoring: { enabled: false } }));
+    expect(mocks.resources.filter((resource) => resource.name.startsWith("prometheus"))).toEqual([]);
+    expect(run1.outputs.prometheusUrl).toBeUndefined();
+  });
+});

@@ -1,0 +1,107 @@
+import * as pulumi from "@pulumi/pulumi";
+
+export interface RecordedResource {
+  readonly type: string;
+  readonly name: string;
+  readonly inputs: Record<string, any>;
+  readonly provider?: string;
+  readonly custom: boolean;
+}
+
+/**
+ * Pulumi mocks that record every registration and answer StackReference reads from a table, so a test can run a whole
+ * program and then inspect exactly what it asked for.
+ */
+export class RecordingMocks implements pulumi.runtime.Mocks {
+  readonly resources: RecordedResource[] = [];
+  private stackOutputs: Record<string, Record<string, unknown>> = {};
+
+  /** Outputs that a StackReference to `stackName` will see. */
+  setStackOutputs(stackName: string, outputs: Record<string, unknown>): void {
+    this.stackOutputs[stackName] = outputs;
+  }
+
+  reset(): void {
+    this.resources.length = 0;
+  }
+
+  newResource(args: pulumi.runtime.MockResourceArgs): { id: string; state: Record<string, any> } {
+    this.resources.push({ type: args.type, name: args.name, inputs: args.inputs, provider: args.provider, custom: args.custom ?? false });
+    if (args.type === "pulumi:pulumi:StackReference") {
+      const stackName = args.inputs.name as string;
+      return { id: stackName, state: { name: stackName, outputs: this.stackOutputs[stackName] ?? {}, secretOutputNames: [] } };
+    }
+    const state: Record<string, any> = { ...args.inputs };
+    if (args.type === "docker:index/container:Container") state.exitCode = 0;
+    if (args.type === "random:index/randomPassword:RandomPassword") state.result = "mock-password-0123456789abcdef";
+    if (args.type.startsWith("docker:") && state.name === undefined) state.name = `${args.name}-generated`;
+    return { id: `${args.name}-id`, state };
+  }
+
+  call(args: pulumi.runtime.MockCallArgs): Record<string, any> {
+    return args.inputs;
+  }
+
+  ofType(type: string): RecordedResource[] {
+    return this.resources.filter((resource) => resource.type === type);
+  }
+
+  named(type: string, name: string): RecordedResource {
+    const matches = this.resources.filter((resource) => resource.type === type && resource.name === name);
+    if (matches.length !== 1) throw new Error(`expected one ${type} named ${name}, found ${matches.length}`);
+    return matches[0];
+  }
+}
+
+/** The value of an input the mock monitor received as a secret; throws when it arrived in plain text. */
+export function secretValue<T>(input: unknown): T {
+  const wrapper = input as Record<string, unknown> | undefined;
+  if (!wrapper || wrapper[pulumi.runtime.specialSigKey] !== pulumi.runtime.specialSecretSig) {
+    throw new Error(`expected a secret input, got ${JSON.stringify(input)}`);
+  }
+  return wrapper.value as T;
+}
+
+/** Resolves an Output's value in a test (never assert inside an apply that nobody awaits). */
+export function promiseOf<T>(output: pulumi.Input<T>): Promise<T> {
+  return new Promise((resolve) => pulumi.output(output).apply((value) => resolve(value as T)));
+}
+
+/** Waits until every registration the program started has been answered by the mock monitor. */
+export async function settle(): Promise<void> {
+  await pulumi.runtime.disconnect();
+}
+
+export interface ProgramRun {
+  readonly outputs: Record<string, unknown>;
+  /** Names of the outputs that are secret. */
+  readonly secretOutputNames: string[];
+  /** URNs the mock monitor issued, which encode each resource's parent type. */
+  readonly urns: string[];
+}
+
+/**
+ * Runs a whole Pulumi program under fresh mocks with the given config, waits for every registration, and resolves its
+ * outputs. A program that throws rejects, after its registrations (if any) have settled.
+ */
+export async function runProgram(
+  mocks: RecordingMocks,
+  program: () => Promise<Record<string, unknown>>,
+  options: { project: string; stack: string; config: Record<string, string> },
+): Promise<ProgramRun> {
+  mocks.reset();
+  await pulumi.runtime.setMocks(mocks, options.project, options.stack, false, "organization");
+  pulumi.runtime.setAllConfig(options.config);
+  const monitor = pulumi.runtime.getMonitor() as unknown as { getRegisteredResources(): Map<string, unknown> };
+  try {
+    const exported = await program();
+    const entries = Object.entries(exported);
+    const outputs = Object.fromEntries(await Promise.all(entries.map(async ([key, value]) => [key, await promiseOf(value)] as const)));
+    const secrecy = await Promise.all(entries.map(([, value]) => pulumi.isSecret(pulumi.output(value))));
+    await settle();
+    return { outputs, secretOutputNames: entries.filter((_, index) => secrecy[index]).map(([key]) => key), urns: [...monitor.getRegisteredResources().keys()] };
+  } catch (error) {
+    await settle();
+    throw error;
+  }
+}

@@ -1,0 +1,253 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { load } from "js-yaml";
+import { describe, expect, it } from "vitest";
+import { formatIssue, formatIssues, type ConfigIssue } from "../../infra/config/issues";
+import { platformConfigSchema } from "../../infra/config/schema";
+import { validatePlatformConfig } from "../../infra/config/validate";
+import { REPO_ROOT, stackFileValues } from "../support/stackConfig";
+
+const NAMESPACE = "migration";
+
+function devConfig(): Record<string, any> {
+  return structuredClone(stackFileValues("Pulumi.dev.yaml", NAMESPACE));
+}
+
+function issuesOf(raw: Record<string, unknown>): ConfigIssue[] {
+  const result = validatePlatformConfig(raw, NAMESPACE);
+  if (result.ok) throw new Error("expected the config to be refused");
+  return result.issues;
+}
+
+/** Exactly one problem, reported as "key: got value; expected ...". */
+function onlyMessage(raw: Record<string, unknown>): string {
+  const issues = issuesOf(raw);
+  expect(issues).toHaveLength(1);
+  return formatIssue(issues[0]);
+}
+
+describe("the shipped stack files", () => {
+  it.each(["Pulumi.dev.yaml", "Pulumi.prod.yaml"])("%s validates", (file) => {
+    const result = validatePlatformConfig(stackFileValues(file, NAMESPACE), NAMESPACE);
+    expect(result.ok ? [] : result.issues.map(formatIssue)).toEqual([]);
+  });
+
+  it("dev starts at 10% and prod at 5% with a smaller max step", () => {
+    const dev = stackFileValues("Pulumi.dev.yaml", NAMESPACE);
+    const prod = stackFileValues("Pulumi.prod.yaml", NAMESPACE);
+    expect([dev.defaultWeight, prod.defaultWeight]).toEqual([10, 5]);
+    expect(prod.maxStep as number).toBeLessThan(dev.maxStep as number);
+  });
+
+  it("Pulumi.yaml declares defaults equal to the schema's, for keys the schema knows", () => {
+    const project = load(readFileSync(join(REPO_ROOT, "Pulumi.yaml"), "utf8")) as { config: Record<string, { default?: unknown }> };
+    const shape = platformConfigSchema.shape as Record<string, { safeParse(value: unknown): { success: boolean; data?: unknown } }>;
+    for (const [key, declaration] of Object.entries(project.config)) {
+      expect(shape, `Pulumi.yaml declares unknown key ${key}`).toHaveProperty(key);
+      if ("default" in declaration) expect(shape[key].safeParse(undefined).data, key).toEqual(declaration.default);
+    }
+  });
+});
+
+describe("weights", () => {
+  it.each([
+    [150, "150"],
+    [-1, "-1"],
+    [10.5, "10.5"],
+    ["ten", '"ten"'],
+  ])("refuses defaultWeight %s", (value, shown) => {
+    expect(onlyMessage({ ...devConfig(), defaultWeight: value })).toBe(
+      `migration:defaultWeight: got ${shown}; expected an integer from 0 to 100 (percent of traffic sent to FastAPI)`,
+    );
+  });
+
+  it("refuses a route weight outside 0..100 and names the route's index", () => {
+    const config = devConfig();
+    config.routes[1].weight = 101;
+    expect(onlyMessage(config)).toBe("migration:routes[1].weight: got 101; expected an integer from 0 to 100 (percent of traffic sent to FastAPI)");
+  });
+});
+
+describe("target and ingress", () => {
+  it("refuses an unknown ingress", () => {
+    expect(onlyMessage({ ...devConfig(), ingress: "haproxy" })).toBe('migration:ingress: got "haproxy"; expected "traefik" or "nginx"');
+  });
+
+  it("refuses an unknown target", () => {
+    expect(onlyMessage({ ...devConfig(), target: "nomad" })).toBe('migration:target: got "nomad"; expected "docker" or "kubernetes"');
+  });
+
+  it("says plainly that the kubernetes target is not implemented yet", () => {
+    expect(onlyMessage({ ...devConfig(), target: "kubernetes" })).toBe(
+      'migration:target: got "kubernetes"; expected "docker": the kubernetes target is planned but not implemented in this version',
+    );
+  });
+});
+
+describe("routes", () => {
+  it("refuses a path that does not start with /", () => {
+    const config = devConfig();
+    config.routes[0].path = "api/users";
+    expect(onlyMessage(config)).toBe('migration:routes[0].path: got "api/users"; expected a path prefix starting with "/" made of letters, digits and . _ ~ % / -');
+  });
+
+  it("refuses characters that could break out of a Traefik rule", () => {
+    const config = devConfig();
+    config.routes[0].path = "/api`) || PathPrefix(`/";
+    expect(onlyMessage(config)).toMatch(/^migration:routes\[0\]\.path: got .*; expected a path prefix starting with "\/"/);
+  });
+
+  it("refuses a duplicated route", () => {
+    const config = devConfig();
+    config.routes.push({ path: "/api/users", methods: ["GET"], weight: 50 });
+    expect(onlyMessage(config)).toBe(
+      'migration:routes[2].path: got "/api/users"; expected a path and methods not already routed by routes[0] /api/users (GET, HEAD)',
+    );
+  });
+
+  it("refuses a route shadowed by an earlier broader prefix", () => {
+    const config = devConfig();
+    config.routes = [
+      { path: "/api", weight: 10 },
+      { path: "/api/users", methods: ["GET"], weight: 100 },
+    ];
+    expect(onlyMessage(config)).toBe(
+      'migration:routes[1].path: got "/api/users"; expected a route that can receive traffic: routes[0] /api (all methods) comes first and takes every request of /api/users (GET); put the narrower route first',
+    );
+  });
+
+  it("accepts a broader prefix that only takes some of a later route's methods", () => {
+    const config = devConfig();
+    config.routes = [
+      { path: "/api", methods: ["GET"], weight: 10 },
+      { path: "/api/users", methods: ["GET", "POST"], weight: 0 },
+    ];
+    expect(validatePlatformConfig(config, NAMESPACE).ok).toBe(true);
+  });
+
+  it("refuses methods that are not HTTP methods", () => {
+    const config = devConfig();
+    config.routes[0].methods = ["GET", "FETCH"];
+    expect(onlyMessage(config)).toBe('migration:routes[0].methods[1]: got "FETCH"; expected an HTTP method: GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS');
+  });
+
+  it("refuses an empty methods list", () => {
+    const config = devConfig();
+    config.routes[0].methods = [];
+    expect(onlyMessage(config)).toBe("migration:routes[0].methods: got []; expected a non-empty list of HTTP methods, or no `methods` key for all methods");
+  });
+});
+
+describe("schedule and maxStep", () => {
+  it("refuses a schedule that does not increase", () => {
+    expect(onlyMessage({ ...devConfig(), schedule: [10, 50, 50, 100] })).toBe(
+      "migration:schedule[2]: got 50; expected a weight greater than the step before it (50): the schedule must increase",
+    );
+  });
+
+  it("refuses a schedule that does not end at 100", () => {
+    expect(onlyMessage({ ...devConfig(), schedule: [10, 50, 90] })).toBe(
+      "migration:schedule[2]: got 90; expected 100 as the last step: a schedule ends with every request on FastAPI",
+    );
+  });
+
+  it("refuses a schedule step larger than maxStep", () => {
+    expect(onlyMessage({ ...devConfig(), schedule: [10, 100], maxStep: 50 })).toBe(
+      "migration:schedule[1]: got 100; expected at most 60: a schedule step may not exceed maxStep (50) over the step before it (10)",
+    );
+  });
+
+  it("refuses a maxStep of 0", () => {
+    expect(onlyMessage({ ...devConfig(), maxStep: 0 })).toBe("migration:maxStep: got 0; expected an integer from 1 to 100");
+  });
+});
+
+describe("images", () => {
+  it("refuses an image without a tag", () => {
+    const config = devConfig();
+    config.fastapi.image = "registry.local:5000/team/fastapi";
+    expect(onlyMessage(config)).toBe(
+      'migration:fastapi.image: got "registry.local:5000/team/fastapi"; expected an image reference with an explicit tag or digest, e.g. "registry/app:1.4.2"',
+    );
+  });
+
+  it("accepts a digest instead of a tag", () => {
+    const config = devConfig();
+    config.fastapi.image = `team/fastapi@sha256:${"a".repeat(64)}`;
+    expect(validatePlatformConfig(config, NAMESPACE).ok).toBe(true);
+  });
+
+  it("refuses :latest in production", () => {
+    const config: Record<string, any> = { ...devConfig(), environment: "production" };
+    config.flask.image = "migration/legacy-flask:latest";
+    expect(onlyMessage(config)).toBe('migration:flask.image: got "migration/legacy-flask:latest"; expected a pinned tag or digest: ":latest" is not allowed when environment is "production"');
+  });
+
+  it("accepts :latest in development", () => {
+    const config = devConfig();
+    config.flask.image = "migration/legacy-flask:latest";
+    expect(validatePlatformConfig(config, NAMESPACE).ok).toBe(true);
+  });
+
+  it("requires a Prometheus image while monitoring is enabled", () => {
+    const config = devConfig();
+    delete config.monitoring.image;
+    expect(onlyMessage(config)).toBe(
+      "migration:monitoring.image: got nothing (the key is not set); expected a Prometheus image reference with an explicit tag (required while monitoring.enabled is true)",
+    );
+  });
+});
+
+describe("ports and replicas", () => {
+  it.each([0, 65536, 80.5])("refuses port %s", (port) => {
+    const config = devConfig();
+    config.fastapi.port = port;
+    expect(onlyMessage(config)).toBe(`migration:fastapi.port: got ${port}; expected an integer port from 1 to 65535`);
+  });
+
+  it("refuses an ingress port outside 1..65535", () => {
+    expect(onlyMessage({ ...devConfig(), ingressPort: 70000 })).toBe("migration:ingressPort: got 70000; expected an integer port from 1 to 65535");
+  });
+
+  it("refuses fewer than one replica", () => {
+    const config = devConfig();
+    config.flask.replicas = 0;
+    expect(onlyMessage(config)).toBe("migration:flask.replicas: got 0; expected an integer of at least 1");
+  });
+});
+
+describe("keys", () => {
+  it("names a misspelt key and lists the known ones", () => {
+    const config = devConfig();
+    config.fastapi.replica = 3;
+    expect(onlyMessage(config)).toBe("migration:fastapi.replica: got 3; expected no such key: known keys here are image, port, replicas");
+  });
+
+  it("names a misspelt top-level key", () => {
+    expect(onlyMessage({ ...devConfig(), defaultWieght: 20 })).toMatch(/^migration:defaultWieght: got 20; expected no such key: known keys here are target, environment, ingress, /);
+  });
+
+  it("names a missing required key", () => {
+    const config = devConfig();
+    delete config.maxStep;
+    expect(onlyMessage(config)).toBe("migration:maxStep: got nothing (the key is not set); expected an integer from 1 to 100");
+  });
+
+  it("refuses an unknown Flask mode and an external Flask without an http URL", () => {
+    expect(onlyMessage({ ...devConfig(), flask: { mode: "legacy" } })).toBe(
+      'migration:flask.mode: got "legacy"; expected an object with mode "managed" (image, port, replicas) or "external" (url)',
+    );
+    expect(onlyMessage({ ...devConfig(), flask: { mode: "external", url: "ftp://flask" } })).toBe(
+      'migration:flask.url: got "ftp://flask"; expected an http:// URL with a host and optional port, e.g. "http://10.0.0.5:5000"',
+    );
+  });
+
+  it("reports every problem at once, one line each", () => {
+    const config: Record<string, any> = { ...devConfig(), defaultWeight: 200, ingress: "envoy" };
+    config.fastapi.replicas = 0;
+    const issues = issuesOf(config);
+    expect(issues.map((issue) => issue.key).sort()).toEqual(["migration:defaultWeight", "migration:fastapi.replicas", "migration:ingress"]);
+    expect(formatIssues(issues).split("\n")).toHaveLength(4);
+    expect(formatIssues(issues)).toMatch(/^Invalid stack configuration \(3 problems\); nothing was changed:/);
+  });
+});

@@ -1,0 +1,66 @@
+import { describe, expect, it } from "vitest";
+import { serializeNginx } from "../../infra/render/nginx/directives";
+import { renderNginxConfig } from "../../infra/render/nginx/nginxConfig";
+import { CONTAINER_LAYOUT, renderNginxIngress } from "../../infra/render/nginx/nginxIngress";
+import { headerVariable, renderNginxRouting } from "../../infra/render/nginx/routingDocument";
+import { backendServers } from "../../infra/routing/backendAddresses";
+import { buildRoutingPlan } from "../../infra/routing/plan";
+import { devPlatformConfig } from "../support/configs";
+
+describe("nginx directive serialisation", () => {
+  it("quotes arguments with spaces, quotes or semicolons and nests blocks", () => {
+    const text = serializeNginx([
+      { name: "http", children: [{ name: "add_header", args: ["X-Note", 'say "hi"; bye'] }, { name: "set", args: ["$empty", ""] }] },
+      { name: "init_by_lua_block", lua: 'require("x")' },
+    ]);
+    expect(text).toBe('http {\n    add_header X-Note "say \\"hi\\"; bye";\n    set $empty "";\n}\ninit_by_lua_block {\n    require("x")\n}');
+  });
+});
+
+describe("nginx routing document", () => {
+  const config = devPlatformConfig();
+  const plan = buildRoutingPlan(config, backendServers(config));
+  const routing = JSON.parse(renderNginxRouting(plan));
+
+  it("carries the ordered routes with their weights, methods and sticky cookies", () => {
+    expect(routing.routes).toEqual([
+      { id: "api-users-get-head", pathPrefix: "/api/users", methods: ["GET", "HEAD"], fastapiWeight: 10, stickyCookie: "migration_api_users_get_head_w10" },
+      { id: "api-orders-post-put-patch-delete", pathPrefix: "/api/orders", methods: ["POST", "PUT", "PATCH", "DELETE"], fastapiWeight: 0 },
+      { id: "default", pathPrefix: "/", fastapiWeight: 10, stickyCookie: "migration_default_w10" },
+    ]);
+  });
+
+  it("carries the backends' replicas and the header names", () => {
+    expect(routing.backends).toEqual({ fastapi: ["fastapi-0:8000", "fastapi-1:8000"], flask: ["flask-0:5000"] });
+    expect(routing.overrideHeaderVariable).toBe("http_x_backend");
+    expect(routing.servedByHeader).toBe("X-Served-By");
+  });
+
+  it("is versioned by its content", () => {
+    const again = JSON.parse(renderNginxRouting(plan));
+    expect(again.version).toBe(routing.version);
+    const moved = devPlatformConfig({ defaultWeight: 50 });
+    expect(JSON.parse(renderNginxRouting(buildRoutingPlan(moved, backendServers(moved)))).version).not.toBe(routing.version);
+  });
+
+  it("maps header names to nginx variables", () => {
+    expect(headerVariable("X-Canary-Backend")).toBe("http_x_canary_backend");
+  });
+});
+
+describe("nginx configuration", () => {
+  it("holds neither weights nor backends, so advancing never touches it", () => {
+    const low = devPlatformConfig({ defaultWeight: 10 });
+    const high = devPlatformConfig({ defaultWeight: 50, routes: [] });
+    const [lowIngress, highIngress] = [low, high].map((config) => renderNginxIngress(buildRoutingPlan(config, backendServers(config))));
+    expect(highIngress.staticFiles).toEqual(lowIngress.staticFiles);
+    expect(highIngress.routingContent).not.toEqual(lowIngress.routingContent);
+  });
+
+  it("loads the Lua modules itself and resolves replica names through Docker's DNS", () => {
+    const text = renderNginxConfig(CONTAINER_LAYOUT);
+    expect(text).toContain("load_module /usr/lib/nginx/modules/ngx_http_lua_module.so;");
+    expect(text).toContain("resolver 127.0.0.11 valid=10s ipv6=off;");
+    expect(text).toContain('require("migration_router").start("/etc/nginx/migration/routing/routing.json", 1)');
+  });
+});

@@ -1,0 +1,133 @@
+import { load } from "js-yaml";
+import { describe, expect, it } from "vitest";
+import type { RouteConfig } from "../../infra/config/schema";
+import { renderTraefikRouting } from "../../infra/render/traefik/dynamicConfig";
+import { renderTraefikStaticConfig } from "../../infra/render/traefik/staticConfig";
+import { backendServers } from "../../infra/routing/backendAddresses";
+import { buildRoutingPlan } from "../../infra/routing/plan";
+import { devPlatformConfig } from "../support/configs";
+
+interface TraefikRouting {
+  http: {
+    routers: Record<string, { entryPoints: string[]; rule: string; priority: number; service: string; middlewares?: string[] }>;
+    services: Record<string, any>;
+    middlewares: Record<string, any>;
+  };
+}
+
+function render(overrides: { routes?: RouteConfig[]; defaultWeight?: number; sticky?: boolean } = {}): TraefikRouting {
+  const config = devPlatformConfig(overrides);
+  return load(renderTraefikRouting(buildRoutingPlan(config, backendServers(config)))) as TraefikRouting;
+}
+
+/** Every service name a public router can end up at, following weighted services. */
+function reachableServices(routing: TraefikRouting, routerName: string): string[] {
+  const visit = (service: string): string[] => {
+    const definition = routing.http.services[service];
+    return definition.weighted ? [service, ...definition.weighted.services.flatMap((child: { name: string }) => visit(child.name))] : [service];
+  };
+  return visit(routing.http.routers[routerName].service);
+}
+
+describe("Traefik routing", () => {
+  it("splits a route by weight through a weighted service", () => {
+    const routing = render();
+    expect(routing.http.routers["route-api-users-get-head"]).toEqual({
+      entryPoints: ["web"],
+      rule: "PathPrefix(`/api/users`) && (Method(`GET`) || Method(`HEAD`))",
+      priority: 30,
+      service: "split-api-users-get-head",
+    });
+    expect(routing.http.services["split-api-users-get-head"].weighted.services).toEqual([
+      { name: "via-fastapi", weight: 10 },
+      { name: "via-flask", weight: 90 },
+    ]);
+  });
+
+  it("sends everything else through the default route at the default weight, below every configured route", () => {
+    const routing = render({ defaultWeight: 30, routes: [{ path: "/api/users", weight: 10 }] });
+    expect(routing.http.routers["route-default"]).toMatchObject({ rule: "PathPrefix(`/`)", priority: 10, service: "split-default" });
+    expect(routing.http.routers["route-api-users"].priority).toBeGreaterThan(routing.http.routers["route-default"].priority);
+    expect(routing.http.services["split-default"].weighted.services).toEqual([
+      { name: "via-fastapi", weight: 30 },
+      { name: "via-flask", weight: 70 },
+    ]);
+  });
+
+  it("gives earlier routes higher priority, so the first match wins as in the migration map", () => {
+    const routing = render({ routes: [{ path: "/api", methods: ["GET"], weight: 10 }, { path: "/api/users", weight: 50 }] });
+    expect(routing.http.routers["route-api-get"].priority).toBeGreaterThan(routing.http.routers["route-api-users"].priority);
+  });
+
+  it("routes a 0% route to Flask only and a 100% route to FastAPI only", () => {
+    const routing = render({ routes: [{ path: "/api/orders", weight: 0 }, { path: "/api/users", weight: 100 }] });
+    expect(reachableServices(routing, "route-api-orders")).toEqual(["via-flask"]);
+    expect(reachableServices(routing, "route-api-users")).toEqual(["via-fastapi"]);
+  });
+
+  it("lets the override header win over every weight", () => {
+    const routing = render();
+    const overrides = ["override-fastapi", "override-flask"].map((name) => routing.http.routers[name]);
+    expect(overrides.map((router) => router.rule)).toEqual(["PathPrefix(`/`) && Header(`X-Backend`, `fastapi`)", "PathPrefix(`/`) && Header(`X-Backend`, `flask`)"]);
+    expect(overrides.map((router) => router.service)).toEqual(["via-fastapi", "via-flask"]);
+    const routePriorities = Object.entries(routing.http.routers).filter(([name]) => name.startsWith("route-")).map(([, router]) => router.priority);
+    for (const override of overrides) expect(override.priority).toBeGreaterThan(Math.max(...routePriorities));
+  });
+
+  it("pins sticky clients with a cookie named after the route and its weight", () => {
+    const routing = render();
+    expect(routing.http.services["split-api-users-get-head"].weighted.sticky).toEqual({
+      cookie: { name: "migration_api_users_get_head_w10", httpOnly: true, sameSite: "lax" },
+    });
+    expect(render({ sticky: false }).http.services["split-api-users-get-head"].weighted.sticky).toBeUndefined();
+  });
+
+  it("names the backend that served each response through a hop router per backend", () => {
+    const routing = render();
+    expect(routing.http.routers["hop-flask"]).toEqual({ entryPoints: ["hop-flask"], rule: "PathPrefix(`/`)", middlewares: ["served-by-flask"], service: "flask" });
+    expect(routing.http.middlewares["served-by-fastapi"]).toEqual({ headers: { customResponseHeaders: { "X-Served-By": "fastapi" } } });
+    expect(routing.http.services["via-fastapi"]).toEqual({ loadBalancer: { servers: [{ url: "http://127.0.0.1:8101" }], passHostHeader: true } });
+  });
+
+  it("balances over every replica and skips unhealthy ones", () => {
+    expect(render().http.services.fastapi).toEqual({
+      loadBalancer: {
+        servers: [{ url: "http://fastapi-0:8000" }, { url: "http://fastapi-1:8000" }],
+        passHostHeader: true,
+        healthCheck: { path: "/healthz", interval: "2s", timeout: "1s" },
+      },
+    });
+  });
+
+  it("references Flask nowhere once every route is at 100%", () => {
+    const text = renderTraefikRouting(
+      (() => {
+        const config = devPlatformConfig({ routes: [{ path: "/api/users", weight: 100 }], defaultWeight: 100 });
+        return buildRoutingPlan(config, backendServers(config));
+      })(),
+    );
+    expect(text).not.toMatch(/flask/);
+  });
+});
+
+describe("Traefik static configuration", () => {
+  const staticConfig = load(renderTraefikStaticConfig("/etc/traefik/routing")) as any;
+
+  it("watches the routing directory so weight changes need no restart", () => {
+    expect(staticConfig.providers).toEqual({ file: { directory: "/etc/traefik/routing", watch: true } });
+  });
+
+  it("keeps the backend hops on loopback and trusts only loopback's forwarded headers there", () => {
+    expect(staticConfig.entryPoints["hop-fastapi"]).toEqual({ address: "127.0.0.1:8101", forwardedHeaders: { trustedIPs: ["127.0.0.1/32"] } });
+    expect(staticConfig.entryPoints["hop-flask"]).toEqual({ address: "127.0.0.1:8102", forwardedHeaders: { trustedIPs: ["127.0.0.1/32"] } });
+  });
+
+  it("exposes per-router and per-service Prometheus metrics and a ping on the metrics entry point", () => {
+    expect(staticConfig.metrics.prometheus).toEqual({ entryPoint: "metrics", addEntryPointsLabels: true, addRoutersLabels: true, addServicesLabels: true });
+    expect(staticConfig.ping).toEqual({ entryPoint: "metrics" });
+  });
+
+  it("never phones home (the machines running it may be air-gapped)", () => {
+    expect(staticConfig.global).toEqual({ checkNewVersion: false, sendAnonymousUsage: false });
+  });
+});
