@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# `npm run up`: brings the dev stage up on the local Docker engine from a fresh clone. It installs what it needs,
+# uses a local file backend and a default passphrase when none is configured, deploys the platform stack and then the
+# legacy Flask stack, and prints where the service is.
+#
+# Environment:
+#   MIGRATION_STACK            stage to deploy (default dev)
+#   PULUMI_BACKEND_URL         backend to use (default file://$HOME/.pulumi-migration-state)
+#   PULUMI_CONFIG_PASSPHRASE   passphrase of the stacks' secrets (default "migration-dev", for demos only)
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+# shellcheck source=scripts/lib.sh
+source "$root/scripts/lib.sh"
+stack="${MIGRATION_STACK:-dev}"
+
+log "step 1/5: npm packages"
+ensure_node_modules "$root"
+
+log "step 2/5: Docker engine"
+"$root/scripts/docker/ensure-engine.sh"
+
+log "step 3/5: local images (built once, then reused)"
+"$root/scripts/docker/build-images.sh"
+
+log "step 4/5: Pulumi CLI and plugins"
+if ! command -v pulumi >/dev/null 2>&1; then
+  "$root/scripts/toolchain/ensure-pulumi.sh" >/dev/null
+  # shellcheck source=scripts/toolchain/env.sh
+  source "$root/scripts/toolchain/env.sh"
+fi
+# @pulumi/pulumi needs Node 22; the project's node devDependency provides it.
+export PATH="$root/node_modules/.bin:$PATH"
+if [ -z "${PULUMI_BACKEND_URL:-}" ]; then
+  mkdir -p "$HOME/.pulumi-migration-state"
+  export PULUMI_BACKEND_URL="file://$HOME/.pulumi-migration-state"
+fi
+if [ -z "${PULUMI_CONFIG_PASSPHRASE:-}" ] && [ -z "${PULUMI_CONFIG_PASSPHRASE_FILE:-}" ]; then
+  log "PULUMI_CONFIG_PASSPHRASE is not set: using the demo passphrase \"migration-dev\""
+  export PULUMI_CONFIG_PASSPHRASE="migration-dev"
+fi
+
+log "step 5/5: pulumi up (platform, then legacy Flask) on stack $stack, backend $PULUMI_BACKEND_URL"
+deploy() {
+  local directory="$1"
+  (
+    cd "$directory"
+    pulumi stack select --create "$stack" --non-interactive
+    pulumi up --yes --skip-preview --non-interactive --stack "$stack"
+  )
+}
+deploy "$root"
+deploy "$root/stacks/legacy-flask"
+
+ingress_url="$(cd "$root" && pulumi stack output ingressUrl --stack "$stack")"
+prometheus_url="$(cd "$root" && pulumi stack output prometheusUrl --stack "$stack" 2>/dev/null || true)"
+log "ready: service at $ingress_url${prometheus_url:+, Prometheus at $prometheus_url}"
+log "try:   curl -si $ingress_url/api/users | grep -i x-served-by"
