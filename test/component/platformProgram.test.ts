@@ -164,6 +164,26 @@ describe("the dev platform on Docker", () => {
   });
 });
 
+describe("data and ordering", () => {
+  it("keeps the database volume on destroy in prod, and lets dev throw it away; nothing is protected", async () => {
+    deployedMap(undefined);
+    await run(devConfig());
+    expect(mocks.optionsOf(VOLUME, "database-data")).toMatchObject({ retainOnDelete: false, protect: false });
+    mocks.setStackOutputs("organization/migration/prod", {});
+    await runProgram(mocks, platformProgram, { project: "migration", stack: "prod", config: stackFileConfig("Pulumi.prod.yaml") });
+    expect(mocks.optionsOf(VOLUME, "database-data")).toMatchObject({ retainOnDelete: true, protect: false });
+    expect(mocks.named(VOLUME, "database-data").inputs).toEqual({ name: "migration-prod-pgdata" });
+  });
+
+  it("starts the ingress only after the routing has been published", async () => {
+    deployedMap(undefined);
+    await run(devConfig());
+    expect(mocks.optionsOf(CONTAINER, "ingress").dependencies).toContain(
+      `urn:pulumi:dev::migration::migration:docker:OneShotContainer$${CONTAINER}::ingress-publish-routing`,
+    );
+  });
+});
+
 describe("secrets", () => {
   it("passes every container environment that holds the password to the provider as a secret", async () => {
     deployedMap(undefined);

@@ -12,8 +12,25 @@ export interface RecordedResource {
  * Pulumi mocks that record every registration and answer StackReference reads from a table, so a test can run a whole
  * program and then inspect exactly what it asked for.
  */
+/** Resource options as the engine would receive them; the Mocks interface does not pass these to `newResource`. */
+export interface RecordedOptions {
+  readonly retainOnDelete: boolean;
+  readonly protect: boolean;
+  /** URNs of explicit and implicit dependencies. */
+  readonly dependencies: string[];
+}
+
+interface RegisterResourceRequest {
+  getType(): string;
+  getName(): string;
+  getRetainondelete(): boolean;
+  getProtect(): boolean;
+  getDependenciesList(): string[];
+}
+
 export class RecordingMocks implements pulumi.runtime.Mocks {
   readonly resources: RecordedResource[] = [];
+  private readonly options = new Map<string, RecordedOptions>();
   private stackOutputs: Record<string, Record<string, unknown>> = {};
 
   /** Outputs that a StackReference to `stackName` will see. */
@@ -23,6 +40,27 @@ export class RecordingMocks implements pulumi.runtime.Mocks {
 
   reset(): void {
     this.resources.length = 0;
+    this.options.clear();
+  }
+
+  /** Wraps the mock monitor so that resource options are recorded too. Call right after `setMocks`. */
+  recordOptionsOf(monitor: unknown): void {
+    const target = monitor as { registerResource(request: RegisterResourceRequest, callback: unknown): unknown };
+    const register = target.registerResource.bind(target);
+    target.registerResource = (request, callback) => {
+      this.options.set(`${request.getType()}::${request.getName()}`, {
+        retainOnDelete: request.getRetainondelete(),
+        protect: request.getProtect(),
+        dependencies: request.getDependenciesList(),
+      });
+      return register(request, callback);
+    };
+  }
+
+  optionsOf(type: string, name: string): RecordedOptions {
+    const options = this.options.get(`${type}::${name}`);
+    if (!options) throw new Error(`no registration recorded for ${type}::${name}`);
+    return options;
   }
 
   newResource(args: pulumi.runtime.MockResourceArgs): { id: string; state: Record<string, any> } {
@@ -93,6 +131,7 @@ export async function runProgram(
   await pulumi.runtime.setMocks(mocks, options.project, options.stack, false, "organization");
   pulumi.runtime.setAllConfig(options.config);
   const monitor = pulumi.runtime.getMonitor() as unknown as { getRegisteredResources(): Map<string, unknown> };
+  mocks.recordOptionsOf(monitor);
   try {
     const exported = await program();
     const entries = Object.entries(exported);
