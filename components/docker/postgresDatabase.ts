@@ -65,10 +65,10 @@ export class PostgresDatabase extends pulumi.ComponentResource {
       { parent: this, dependsOn: [volume] },
     );
 
-    const url = (scheme: string) =>
-      pulumi.secret(pulumi.interpolate`${scheme}://${args.user}:${password.result}@${DATABASE_HOST}:${DATABASE_PORT}/${args.databaseName}`);
-    // Derived from the container so that whoever uses the host waits until the database is up and healthy.
+    // Derived from the container so that whoever uses the host (or a URL) waits until the database is up and healthy.
     this.host = container.name.apply(() => DATABASE_HOST);
+    const url = (scheme: string) =>
+      pulumi.secret(pulumi.interpolate`${scheme}://${args.user}:${password.result}@${this.host}:${DATABASE_PORT}/${args.databaseName}`);
     this.port = pulumi.output(DATABASE_PORT);
     this.databaseName = pulumi.output(args.databaseName);
     this.user = pulumi.output(args.user);

@@ -175,6 +175,12 @@ describe("data and ordering", () => {
     expect(mocks.named(VOLUME, "database-data").inputs).toEqual({ name: "migration-prod-pgdata" });
   });
 
+  it("starts FastAPI only once the database container exists (its URL is derived from it)", async () => {
+    deployedMap(undefined);
+    await run(devConfig());
+    expect(mocks.optionsOf(CONTAINER, "fastapi-0").dependencies).toContain(`urn:pulumi:dev::migration::migration:docker:PostgresDatabase$${CONTAINER}::database`);
+  });
+
   it("starts the ingress only after the routing has been published", async () => {
     deployedMap(undefined);
     await run(devConfig());
