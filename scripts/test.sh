@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# `npm test`: installs what the tests need, type-checks, runs the whole vitest suite (unit, component under Pulumi
-# mocks, and the nginx flavour against a real nginx), and closes with "N passed, N failed".
+# `npm test`: installs what the tests need, type-checks, runs the vitest suite (unit, component under Pulumi mocks,
+# the nginx flavour against a real nginx) and the apps' contract suite (both apps against a real PostgreSQL), and
+# closes with one line "N passed, N failed" over both.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 # shellcheck source=scripts/lib.sh
@@ -12,14 +13,17 @@ ensure_debian_packages nginx-light libnginx-mod-http-lua lua-cjson
 
 cd "$root"
 mkdir -p reports
+rm -f reports/vitest.json reports/contract.xml
+
 log "type-checking"
 npx tsc --noEmit -p .
 
 status=0
-npx vitest run --reporter=default --reporter=json --outputFile.json=reports/vitest.json "$@" || status=$?
+log "vitest: unit, component (Pulumi mocks), integration (real nginx)"
+npx vitest run --reporter=default --reporter=json --outputFile.json=reports/vitest.json || status=$?
 
-node -e '
-  const report = require(process.argv[1]);
-  console.log(`${report.numPassedTests} passed, ${report.numFailedTests} failed`);
-' "$root/reports/vitest.json"
+log "contract suite: legacy Flask and FastAPI against a real PostgreSQL"
+apps/contract/run.sh -q --junitxml="$root/reports/contract.xml" || status=$?
+
+node "$root/scripts/summarize-tests.js" "$root/reports/vitest.json" "$root/reports/contract.xml"
 exit "$status"

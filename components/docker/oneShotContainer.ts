@@ -12,6 +12,12 @@ export interface OneShotContainerArgs {
   readonly volumes?: pulumi.Input<pulumi.Input<docker.types.input.ContainerVolume>[]>;
 }
 
+/** The message that fails the update when a job exited non-zero; undefined when it succeeded. */
+export function jobFailure(name: string, exitCode: number | undefined, logs: string | undefined): string | undefined {
+  if (exitCode === undefined || exitCode === 0) return undefined;
+  return `${name} exited with code ${exitCode}; its output:\n${logs?.trim() || "(none)"}`;
+}
+
 /**
  * A container that runs to completion during `pulumi up` (Docker's `attach`), and fails the update, with the job's
  * output, when it exits non-zero: the Docker provider records the exit code but would otherwise report success.
@@ -39,11 +45,12 @@ export class OneShotContainer extends pulumi.ComponentResource {
       { parent: this },
     );
     this.succeeded = pulumi.all([job.exitCode, job.containerLogs]).apply(([exitCode, logs]) => {
-      if (exitCode !== undefined && exitCode !== 0) {
-        throw new pulumi.RunError(`${name} exited with code ${exitCode}; its output:\n${logs ?? "(none)"}`);
-      }
+      const failure = jobFailure(name, exitCode, logs);
+      if (failure) throw new pulumi.RunError(failure);
       return true;
     });
-    this.registerOutputs({ succeeded: this.succeeded });
+    // `succeeded` is deliberately not registered: its consumers (an app's image, the ingress's outputs) already fail
+    // the update with the job's output, and a registered copy would report the same failure a second time.
+    this.registerOutputs({});
   }
 }

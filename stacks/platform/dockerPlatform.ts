@@ -4,6 +4,7 @@ import * as random from "@pulumi/random";
 import { AppService } from "../../components/docker/appService";
 import { Ingress } from "../../components/docker/ingress";
 import { MigrationNetwork } from "../../components/docker/migrationNetwork";
+import { OneShotContainer } from "../../components/docker/oneShotContainer";
 import { PostgresDatabase } from "../../components/docker/postgresDatabase";
 import { PrometheusServer } from "../../components/docker/prometheusServer";
 import type { PlatformConfig } from "../../infra/config/schema";
@@ -22,11 +23,13 @@ export interface DockerPlatform {
   readonly networkName: pulumi.Output<string>;
   readonly databaseUrl: pulumi.Output<string>;
   readonly databaseVolume: pulumi.Output<string>;
+  /** Container names of the FastAPI replicas (for direct, ingress-free checks and benchmarks). */
+  readonly fastapiContainers: pulumi.Output<string[]>;
   readonly ingressUrl: pulumi.Output<string>;
   readonly prometheusUrl?: pulumi.Output<string>;
 }
 
-/** The platform on one Docker engine: network, database, FastAPI, the weighted ingress and Prometheus. */
+/** The platform on one Docker engine: network, database, schema migration, FastAPI, the weighted ingress, Prometheus. */
 export function deployDockerPlatform({ config, plan, stablePrefix }: DockerPlatformArgs): DockerPlatform {
   const providers = [new docker.Provider("docker", {}), new random.Provider("random", {})];
 
@@ -43,6 +46,18 @@ export function deployDockerPlatform({ config, plan, stablePrefix }: DockerPlatf
     },
     { providers },
   );
+  // Alembic (shipped in the FastAPI image) owns the shared schema; FastAPI starts only after it exits 0, and a failed
+  // migration fails the update with Alembic's output.
+  const schemaMigration = new OneShotContainer(
+    "schema-migration",
+    {
+      image: config.fastapi.image,
+      command: ["alembic", "upgrade", "head"],
+      networkName: network.name,
+      envs: [pulumi.interpolate`DATABASE_URL=${database.asyncUrl}`],
+    },
+    { providers },
+  );
   const fastapi = new AppService(
     "fastapi",
     {
@@ -53,6 +68,7 @@ export function deployDockerPlatform({ config, plan, stablePrefix }: DockerPlatf
       healthPath: APP_HEALTH_PATH,
       networkName: network.name,
       env: { DATABASE_URL: database.asyncUrl, BACKEND_NAME: "fastapi" },
+      startAfter: schemaMigration.succeeded,
     },
     { providers },
   );
@@ -80,6 +96,7 @@ export function deployDockerPlatform({ config, plan, stablePrefix }: DockerPlatf
     networkName: network.name,
     databaseUrl: database.syncUrl,
     databaseVolume: database.volumeName,
+    fastapiContainers: fastapi.containerNames,
     ingressUrl: ingress.routingPublished.apply(() => `http://localhost:${config.ingressPort}`),
     prometheusUrl: prometheus?.url,
   };

@@ -43,6 +43,7 @@ export async function platformProgram(): Promise<Record<string, unknown>> {
     ingressUrl: platform.ingressUrl,
     prometheusUrl: platform.prometheusUrl,
     databaseVolume: platform.databaseVolume,
+    fastapiContainers: platform.fastapiContainers,
     [PLATFORM_OUTPUTS.networkName]: platform.networkName,
     [PLATFORM_OUTPUTS.databaseUrl]: platform.databaseUrl,
     [PLATFORM_OUTPUTS.flask]: flaskDeployment(config),

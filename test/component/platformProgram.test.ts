@@ -61,6 +61,8 @@ describe("the dev platform on Docker", () => {
         "random:index/randomPassword:RandomPassword::database-password",
         `${VOLUME}::database-data`,
         `${CONTAINER}::database`,
+        "migration:docker:OneShotContainer::schema-migration",
+        `${CONTAINER}::schema-migration`,
         "migration:docker:AppService::fastapi",
         `${CONTAINER}::fastapi-0`,
         `${CONTAINER}::fastapi-1`,
@@ -81,6 +83,7 @@ describe("the dev platform on Docker", () => {
     expect(parentOf("database", CONTAINER)).toBe(`migration:docker:PostgresDatabase$${CONTAINER}`);
     expect(parentOf("database-password", "random:index/randomPassword:RandomPassword")).toBe("migration:docker:PostgresDatabase$random:index/randomPassword:RandomPassword");
     expect(parentOf("fastapi-1", CONTAINER)).toBe(`migration:docker:AppService$${CONTAINER}`);
+    expect(parentOf("schema-migration", CONTAINER)).toBe(`migration:docker:OneShotContainer$${CONTAINER}`);
     expect(parentOf("ingress", CONTAINER)).toBe(`migration:docker:Ingress$${CONTAINER}`);
     expect(parentOf("ingress-publish-routing", CONTAINER)).toBe(`migration:docker:OneShotContainer$${CONTAINER}`);
     expect(parentOf("ingress-publish-routing", "migration:docker:OneShotContainer")).toBe("migration:docker:Ingress$migration:docker:OneShotContainer");
@@ -89,7 +92,7 @@ describe("the dev platform on Docker", () => {
 
   it("uses the explicitly created providers for every Docker and random resource", () => {
     const custom = recorded.filter((resource) => resource.custom && /^(docker|random):index/.test(resource.type));
-    expect(custom.length).toBe(11);
+    expect(custom.length).toBe(12);
     for (const resource of custom) {
       const pkg = resource.type.split(":")[0];
       expect(resource.provider, `${resource.type}::${resource.name}`).toMatch(new RegExp(`^urn:pulumi:dev::migration::pulumi:providers:${pkg}::${pkg}::`));
@@ -130,7 +133,7 @@ describe("the dev platform on Docker", () => {
     const publisher = container("ingress-publish-routing");
     expect(publisher.uploads).toEqual([{ file: "/staging/routing.yml", content: renderTraefikRouting(buildRoutingPlan(config, backendServers(config))) }]);
     expect(publisher.volumes).toEqual([{ volumeName: "ingress-routing-generated", containerPath: "/etc/traefik/routing" }]);
-    expect(publisher).toMatchObject({ attach: true, mustRun: false, image: "migration/traefik:v3.6.2" });
+    expect(publisher).toMatchObject({ attach: true, mustRun: false, image: "migration/traefik:v3.6.12" });
     const ingress = container("ingress");
     expect(ingress.volumes).toEqual([{ volumeName: "ingress-routing-generated", containerPath: "/etc/traefik/routing", readOnly: true }]);
     expect(ingress.uploads.map((upload: { file: string }) => upload.file)).toEqual(["/etc/traefik/traefik.yml"]);
@@ -179,6 +182,15 @@ describe("data and ordering", () => {
     deployedMap(undefined);
     await run(devConfig());
     expect(mocks.optionsOf(CONTAINER, "fastapi-0").dependencies).toContain(`urn:pulumi:dev::migration::migration:docker:PostgresDatabase$${CONTAINER}::database`);
+  });
+
+  it("runs the Alembic migration with the FastAPI image before FastAPI starts", async () => {
+    deployedMap(undefined);
+    await run(devConfig());
+    const job = container("schema-migration");
+    expect(job).toMatchObject({ image: "migration/fastapi:0.1.0", entrypoints: ["alembic", "upgrade", "head"], attach: true, mustRun: false });
+    expect(secretValue<string[]>(job.envs)).toEqual([`DATABASE_URL=postgresql+asyncpg://migration:${MOCK_PASSWORD}@postgres:5432/migration`]);
+    expect(mocks.optionsOf(CONTAINER, "fastapi-0").dependencies).toContain(`urn:pulumi:dev::migration::migration:docker:OneShotContainer$${CONTAINER}::schema-migration`);
   });
 
   it("starts the ingress only after the routing has been published", async () => {

@@ -1,0 +1,1 @@
+"""Support code for the contract suite: the services as processes, the database, HTTP helpers."""

@@ -1,0 +1,109 @@
+"""/healthz and /metrics: what health checks, Prometheus and the cutover gates rely on."""
+
+from collections.abc import Iterator
+
+import httpx
+import pytest
+from prometheus_client.parser import text_string_to_metric_families
+
+from harness.database import with_port
+from harness.http import BACKEND_HEADER, INTERNAL_SERVER_ERROR
+from harness.services import BACKENDS, Service, free_port, running_services
+
+
+def test_healthz_reports_the_database(api: httpx.Client) -> None:
+    response = api.get("/healthz")
+
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok", "database": "ok"}
+
+
+def sample(metrics: str, name: str, labels: dict[str, str]) -> float | None:
+    """The value of the sample `name{labels}` in a Prometheus text exposition, None when absent."""
+    for family in text_string_to_metric_families(metrics):
+        for candidate in family.samples:
+            if candidate.name == name and candidate.labels == labels:
+                return candidate.value
+    return None
+
+
+def test_metrics_count_requests_by_backend_method_route_and_status(
+    api: httpx.Client, backend: str
+) -> None:
+    counter = {
+        "backend": backend,
+        "method": "GET",
+        "route": "/api/users/{user_id}",
+        "status": "404",
+    }
+    histogram = {"backend": backend, "method": "GET", "route": "/api/users/{user_id}"}
+    before = api.get("/metrics").text
+
+    for user_id in (41, 42, 43):
+        assert api.get(f"/api/users/{user_id}").status_code == 404
+    response = api.get("/metrics")
+
+    assert response.status_code == 200
+    assert response.headers["Content-Type"].startswith("text/plain")
+    after = response.text
+    assert "# TYPE app_http_requests_total counter" in after
+    assert "# TYPE app_http_request_duration_seconds histogram" in after
+    assert (sample(after, "app_http_requests_total", counter) or 0) - (
+        sample(before, "app_http_requests_total", counter) or 0
+    ) == 3
+    count_name = "app_http_request_duration_seconds_count"
+    assert (sample(after, count_name, histogram) or 0) - (
+        sample(before, count_name, histogram) or 0
+    ) == 3
+    assert (
+        sample(after, "app_http_request_duration_seconds_bucket", {**histogram, "le": "+Inf"})
+        is not None
+    )
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "route"),
+    [
+        ("GET", "/api/orders", "/api/orders"),
+        ("GET", "/definitely/not/here", "unmatched"),
+        ("PUT", "/api/users", "unmatched"),
+    ],
+)
+def test_route_label_is_the_shared_template(
+    api: httpx.Client, backend: str, method: str, path: str, route: str
+) -> None:
+    status = str(api.request(method, path).status_code)
+
+    labels = {"backend": backend, "method": method, "route": route, "status": status}
+    assert sample(api.get("/metrics").text, "app_http_requests_total", labels)
+
+
+@pytest.fixture(scope="module")
+def services_without_database(
+    database_url: str, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[dict[str, Service]]:
+    """Both services configured for a PostgreSQL that is not there (nothing listens on the port)."""
+    with running_services(
+        with_port(database_url, free_port()),
+        tmp_path_factory.mktemp("logs-no-db"),
+        expected_health=503,
+    ) as started:
+        yield started
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_without_database_healthz_is_503_and_requests_fail_in_json(
+    services_without_database: dict[str, Service], backend: str
+) -> None:
+    with httpx.Client(base_url=services_without_database[backend].base_url, timeout=30) as client:
+        health = client.get("/healthz")
+        listing = client.get("/api/users")
+        metrics = client.get("/metrics").text
+
+    assert health.status_code == 503
+    assert health.json() == {"status": "unavailable", "database": "unavailable"}
+    assert listing.status_code == 500
+    assert listing.json() == INTERNAL_SERVER_ERROR
+    assert listing.headers[BACKEND_HEADER] == backend
+    labels = {"backend": backend, "method": "GET", "route": "/api/users", "status": "500"}
+    assert sample(metrics, "app_http_requests_total", labels) == 1

@@ -1,0 +1,1 @@
+"""The FastAPI port of the legacy users/orders service."""

@@ -1,0 +1,50 @@
+"""The async SQLAlchemy engine and the per-request session."""
+
+from collections.abc import AsyncIterator
+from typing import Annotated
+
+from fastapi import Depends, Request
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.ext.asyncio import (
+    AsyncEngine,
+    AsyncSession,
+    async_sessionmaker,
+    create_async_engine,
+)
+
+CONNECT_TIMEOUT_SECONDS = 5
+POOL_SIZE = 10
+
+# SQLSTATE codes the API turns into client errors.
+UNIQUE_VIOLATION = "23505"
+FOREIGN_KEY_VIOLATION = "23503"
+
+
+def create_engine(database_url: str) -> AsyncEngine:
+    # pool_pre_ping replaces connections that died with a database restart instead of failing the
+    # request that happens to pick them up.
+    return create_async_engine(
+        database_url,
+        pool_size=POOL_SIZE,
+        pool_pre_ping=True,
+        connect_args={"timeout": CONNECT_TIMEOUT_SECONDS},
+    )
+
+
+def create_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
+    # Rows stay readable after commit: responses are built from them once the transaction is over.
+    return async_sessionmaker(engine, expire_on_commit=False)
+
+
+async def open_session(request: Request) -> AsyncIterator[AsyncSession]:
+    """A session for one request. Routes open their own transaction (`async with session.begin()`)
+    so that it commits before the response is sent."""
+    async with request.app.state.sessionmaker() as session:
+        yield session
+
+
+DbSession = Annotated[AsyncSession, Depends(open_session)]
+
+
+def sqlstate(error: DBAPIError) -> str | None:
+    return getattr(error.orig, "sqlstate", None)

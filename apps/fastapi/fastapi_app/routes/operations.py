@@ -1,0 +1,33 @@
+"""Endpoints for the platform rather than for clients: /healthz and /metrics."""
+
+import logging
+
+from fastapi import APIRouter
+from fastapi.responses import JSONResponse, Response
+from sqlalchemy import text
+from sqlalchemy.exc import SQLAlchemyError
+
+from ..database import DbSession
+from ..flask_routing import FlaskCompatibleRoute
+from ..observability import metrics_response
+
+log = logging.getLogger(__name__)
+
+router = APIRouter(route_class=FlaskCompatibleRoute)
+
+
+@router.get("/healthz")
+async def healthz(session: DbSession) -> JSONResponse:
+    """Healthy only when the database answers: an instance that cannot reach it must get no
+    traffic."""
+    try:
+        await session.execute(text("SELECT 1"))
+    except (SQLAlchemyError, OSError) as error:
+        log.warning("Health check failed: database unavailable: %s", error)
+        return JSONResponse({"status": "unavailable", "database": "unavailable"}, status_code=503)
+    return JSONResponse({"status": "ok", "database": "ok"})
+
+
+@router.get("/metrics")
+async def metrics() -> Response:
+    return metrics_response()
