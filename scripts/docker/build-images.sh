@@ -1,0 +1,243 @@
+#!/usr/bin/env bash
+# Builds every image the migration stack runs, from local sources only (no registry is reachable):
+#
+#   migration/python-base:bookworm      debootstrap + import          (scripts/docker/build-base-images.sh)
+#   migration/legacy-flask:0.1.0        apps/legacy-flask/Dockerfile  (BASE_IMAGE=migration/python-base:bookworm)
+#   migration/fastapi:0.1.0             apps/fastapi/Dockerfile       (BASE_IMAGE=migration/python-base:bookworm)
+#   migration/debian-base:bookworm      debootstrap + import
+#   migration/postgres:15-bookworm      images/postgres
+#   migration/nginx-lua:1.22-bookworm   images/nginx-lua
+#   migration/prometheus:2.42-bookworm  images/prometheus
+#   migration/traefik:<version>         images/traefik + binary from scripts/docker/build-traefik-binary.sh
+#
+# Usage: build-images.sh [--force] [--force-base] [--no-cache] [--traefik-version vX.Y.Z] [IMAGE ...]
+#   IMAGE         short names above (python-base, legacy-flask, ...); default: all, in the order above
+#   --force       rebuild images from Dockerfiles even when up to date (the layer cache still applies)
+#   --no-cache    with --force semantics, and `docker build --no-cache` (fresh apt packages)
+#   --force-base  also re-run debootstrap for the base images
+#
+# An image is skipped when its tag exists AND carries the build hash of its current inputs (label
+# org.migration.build-hash: Dockerfile/context files, base image ID, build args), so an edited Dockerfile or app
+# source is rebuilt on the next run while an unchanged stack costs a few seconds. The demo app images are skipped,
+# with a message, while their Dockerfile does not exist yet.
+set -euo pipefail
+
+# shellcheck source-path=SCRIPTDIR source=lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+
+readonly SCRIPT_DIR="${MIGRATION_REPO_ROOT}/scripts/docker"
+readonly PYTHON_BASE="migration/python-base:${DEBIAN_SUITE}"
+readonly DEBIAN_BASE="migration/debian-base:${DEBIAN_SUITE}"
+readonly ALL_IMAGES=(python-base legacy-flask fastapi debian-base postgres nginx-lua prometheus traefik)
+# Generous bound for a cold Traefik compile on a busy 2-core machine; a hung build must not block CI forever.
+: "${TRAEFIK_BUILD_TIMEOUT:=3600}"
+
+FORCE=0
+FORCE_BASE=0
+NO_CACHE=0
+TRAEFIK_VERSION=${TRAEFIK_VERSION:-}
+SELECTED=()
+SUMMARY=()
+TRAEFIK_BUILD_PID=""
+TRAEFIK_BUILD_LOG="${MIGRATION_LOG_DIR}/traefik-binary.log"
+
+usage() {
+  sed -n '2,19p' "$0" | sed 's/^# \{0,1\}//' >&2
+  exit 2
+}
+
+parse_args() {
+  while [[ $# -gt 0 ]]; do
+    case "$1" in
+      --force) FORCE=1 ;;
+      --force-base) FORCE_BASE=1 ;;
+      --no-cache) NO_CACHE=1 FORCE=1 ;;
+      --traefik-version)
+        [[ $# -ge 2 ]] || usage
+        TRAEFIK_VERSION=$2
+        shift
+        ;;
+      -h | --help) usage ;;
+      -*) usage ;;
+      *)
+        [[ " ${ALL_IMAGES[*]} " == *" $1 "* ]] || die "unknown image '$1' (known: ${ALL_IMAGES[*]})"
+        SELECTED+=("$1")
+        ;;
+    esac
+    shift
+  done
+  [[ ${#SELECTED[@]} -gt 0 ]] || SELECTED=("${ALL_IMAGES[@]}")
+}
+
+is_selected() {
+  [[ " ${SELECTED[*]} " == *" $1 "* ]]
+}
+
+record() {
+  SUMMARY+=("$(printf '%-14s %-9s %5ss  %s' "$1" "$2" "$3" "$4")")
+}
+
+# The version is read from build-traefik-binary.sh, the one place it is pinned, unless given explicitly.
+resolve_traefik_version() {
+  if [[ -z ${TRAEFIK_VERSION} ]]; then
+    TRAEFIK_VERSION=$(sed -n 's/^readonly DEFAULT_TRAEFIK_VERSION=//p' "${SCRIPT_DIR}/build-traefik-binary.sh")
+  fi
+  [[ ${TRAEFIK_VERSION} =~ ^v3\.[0-9]+\.[0-9]+$ ]] || die "bad Traefik version '${TRAEFIK_VERSION}' (expected v3.X.Y)"
+}
+
+traefik_binary_path() {
+  echo "${MIGRATION_CACHE_DIR}/traefik/bin/${TRAEFIK_VERSION}/traefik"
+}
+
+# A cold Traefik compile is CPU-bound and takes 10+ minutes, while debootstrap and apt-get are mostly network and
+# disk: starting the compile first overlaps the two and shortens a cold run by the length of the other builds.
+start_traefik_binary_build_in_background() {
+  is_selected traefik || return 0
+  [[ -x $(traefik_binary_path) ]] && return 0
+  mkdir -p "${MIGRATION_LOG_DIR}"
+  log_step "traefik ${TRAEFIK_VERSION}: compiling in the background (log: ${TRAEFIK_BUILD_LOG})"
+  timeout "${TRAEFIK_BUILD_TIMEOUT}" bash "${SCRIPT_DIR}/build-traefik-binary.sh" "${TRAEFIK_VERSION}" \
+    >"${TRAEFIK_BUILD_LOG}" 2>&1 &
+  TRAEFIK_BUILD_PID=$!
+}
+
+# Hash of everything that determines an image: files of the build context (minus caches a .dockerignore would drop
+# anyway), the base image's ID and the build arguments.
+build_hash() {
+  local context=$1
+  shift
+  {
+    (cd "${context}" && find . -type f \
+      ! -path '*/__pycache__/*' ! -path '*/.pytest_cache/*' ! -path '*/.mypy_cache/*' ! -path '*/.venv/*' \
+      ! -path '*/node_modules/*' ! -name '*.pyc' -print0 | LC_ALL=C sort -z | xargs -0 -r sha256sum)
+    printf '%s\n' "$@"
+  } | sha256sum | cut -c1-16
+}
+
+image_build_hash() {
+  docker image inspect --format '{{ index .Config.Labels "org.migration.build-hash" }}' "$1" 2>/dev/null || true
+}
+
+# docker_build NAME TAG CONTEXT BASE_IMAGE [extra docker build args...]
+docker_build() {
+  local name=$1 tag=$2 context=$3 base=$4 started hash existing log
+  shift 4
+  started=$(date +%s)
+  image_exists "${base}" || die "${name}: base image ${base} is missing"
+  hash=$(build_hash "${context}" "$(docker image inspect --format '{{.Id}}' "${base}")" "$@")
+  if [[ ${FORCE} -eq 0 ]] && image_exists "${tag}"; then
+    existing=$(image_build_hash "${tag}")
+    if [[ ${existing} == "${hash}" ]]; then
+      log_step "${name}: ${tag} is up to date, skipped"
+      record "${name}" skipped "$(seconds_since "${started}")" "${tag}"
+      return 0
+    fi
+    log_step "${name}: ${tag} exists but its inputs changed (build hash ${existing:-none} -> ${hash}); rebuilding"
+  fi
+
+  log="${MIGRATION_LOG_DIR}/build-${name}.log"
+  mkdir -p "${MIGRATION_LOG_DIR}"
+  log_step "${name}: docker build -t ${tag} ${context} (log: ${log})"
+  local -a args=(--tag "${tag}" --build-arg "BASE_IMAGE=${base}" --label "org.migration.build-hash=${hash}")
+  [[ ${NO_CACHE} -eq 1 ]] && args+=(--no-cache)
+  # The classic builder: BuildKit would need the buildx plugin with recent CLIs, and nothing here needs BuildKit.
+  if ! DOCKER_BUILDKIT=0 docker build "${args[@]}" "$@" "${context}" >"${log}" 2>&1; then
+    tail -n 40 "${log}" >&2
+    die "${name}: docker build failed (full log: ${log})"
+  fi
+  log_step "${name}: built ${tag} in $(seconds_since "${started}")s"
+  record "${name}" built "$(seconds_since "${started}")" "${tag}"
+}
+
+build_base() {
+  local name=$1 tag=$2 started
+  started=$(date +%s)
+  if [[ ${FORCE_BASE} -eq 0 ]] && image_exists "${tag}"; then
+    log_step "${name}: ${tag} exists, skipped"
+    record "${name}" skipped "$(seconds_since "${started}")" "${tag}"
+    return 0
+  fi
+  local -a args=()
+  [[ ${FORCE_BASE} -eq 1 ]] && args+=(--force)
+  bash "${SCRIPT_DIR}/build-base-images.sh" "${args[@]}" "${name}"
+  record "${name}" built "$(seconds_since "${started}")" "${tag}"
+}
+
+build_app() {
+  local name=$1 dir="${MIGRATION_REPO_ROOT}/apps/$1"
+  if [[ ! -f ${dir}/Dockerfile ]]; then
+    log_step "${name}: skipped, ${dir#"${MIGRATION_REPO_ROOT}"/}/Dockerfile does not exist yet"
+    record "${name}" missing 0 "no ${dir#"${MIGRATION_REPO_ROOT}"/}/Dockerfile"
+    return 0
+  fi
+  docker_build "${name}" "migration/${name}:0.1.0" "${dir}" "${PYTHON_BASE}"
+}
+
+# The binary lives in the cache (outside the work tree), and a build context must contain what it COPYs: assemble a
+# small context next to the binary instead of copying 150 MB into the repository.
+build_traefik() {
+  local started rc=0 binary context
+  started=$(date +%s)
+  if [[ -n ${TRAEFIK_BUILD_PID} ]]; then
+    log_step "traefik ${TRAEFIK_VERSION}: waiting for the background compile (pid ${TRAEFIK_BUILD_PID})"
+    wait "${TRAEFIK_BUILD_PID}" || rc=$?
+    TRAEFIK_BUILD_PID=""
+    if [[ ${rc} -ne 0 ]]; then
+      grep -v '^go: downloading' "${TRAEFIK_BUILD_LOG}" | tail -n 40 >&2
+      [[ ${rc} -eq 124 ]] && die "traefik: compile exceeded ${TRAEFIK_BUILD_TIMEOUT}s (log: ${TRAEFIK_BUILD_LOG})"
+      die "traefik: compile failed with status ${rc} (log: ${TRAEFIK_BUILD_LOG})"
+    fi
+  fi
+  binary=$(bash "${SCRIPT_DIR}/build-traefik-binary.sh" "${TRAEFIK_VERSION}")
+  context="${MIGRATION_CACHE_DIR}/traefik/context-${TRAEFIK_VERSION}"
+  rm -rf "${context}"
+  mkdir -p "${context}"
+  cp "${MIGRATION_REPO_ROOT}/images/traefik/Dockerfile" "${context}/Dockerfile"
+  ln "${binary}" "${context}/traefik" 2>/dev/null || cp "${binary}" "${context}/traefik"
+  docker_build traefik "migration/traefik:${TRAEFIK_VERSION}" "${context}" "${DEBIAN_BASE}" \
+    --build-arg "TRAEFIK_VERSION=${TRAEFIK_VERSION}"
+}
+
+# If another step fails first, do not leave a 10-minute compile running unattended. timeout(1) leads its own process
+# group, so signalling the group reaches `go build` and its compiler children; the Go build cache keeps the
+# packages already compiled, so the next run resumes rather than restarts.
+stop_background_build() {
+  if [[ -n ${TRAEFIK_BUILD_PID} ]] && kill -0 "${TRAEFIK_BUILD_PID}" 2>/dev/null; then
+    log_step "stopping the background traefik compile (pid ${TRAEFIK_BUILD_PID})"
+    kill -TERM -- "-${TRAEFIK_BUILD_PID}" 2>/dev/null || kill -TERM "${TRAEFIK_BUILD_PID}" 2>/dev/null || true
+  fi
+}
+
+print_summary() {
+  local line
+  echo >&2
+  echo "image          result    time   tag" >&2
+  for line in "${SUMMARY[@]}"; do echo "${line}" >&2; done
+  echo "total: $(seconds_since "${MIGRATION_RUN_STARTED_AT}")s" >&2
+  if is_selected traefik; then
+    # The stack config takes this tag verbatim (stdout, so callers can capture it).
+    echo "traefik image: migration/traefik:${TRAEFIK_VERSION}"
+  fi
+}
+
+main() {
+  parse_args "$@"
+  require_root
+  resolve_traefik_version
+  trap stop_background_build EXIT
+  bash "${SCRIPT_DIR}/ensure-engine.sh"
+  start_traefik_binary_build_in_background
+
+  # python-base and the apps first: they are what the application developers wait for.
+  is_selected python-base && build_base python-base "${PYTHON_BASE}"
+  is_selected legacy-flask && build_app legacy-flask
+  is_selected fastapi && build_app fastapi
+  is_selected debian-base && build_base debian-base "${DEBIAN_BASE}"
+  is_selected postgres && docker_build postgres migration/postgres:15-bookworm "${MIGRATION_REPO_ROOT}/images/postgres" "${DEBIAN_BASE}"
+  is_selected nginx-lua && docker_build nginx-lua migration/nginx-lua:1.22-bookworm "${MIGRATION_REPO_ROOT}/images/nginx-lua" "${DEBIAN_BASE}"
+  is_selected prometheus && docker_build prometheus migration/prometheus:2.42-bookworm "${MIGRATION_REPO_ROOT}/images/prometheus" "${DEBIAN_BASE}"
+  is_selected traefik && build_traefik
+  print_summary
+}
+
+main "$@"
