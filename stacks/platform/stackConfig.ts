@@ -1,13 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-
-/** Config values arrive as strings; structured and numeric ones are JSON. Anything else is kept as the string it is. */
-function parseConfigValue(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return text;
-  }
-}
+import { parseConfigValue } from "../../infra/config/configValue";
 
 /**
  * The only place the platform reads configuration. It takes every key of the namespace, not just the known ones, so a

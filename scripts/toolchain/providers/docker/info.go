@@ -51,6 +51,9 @@ func providerInfo(version string) tfbridge.ProviderInfo {
 		info.Resources[tfName] = &tfbridge.ResourceInfo{Tok: tokens.Type(names.ResourceToken(packageName, name))}
 		return true
 	})
+	// As in @pulumi/docker: a resource without an explicit `name` gets its Pulumi name plus a random suffix, which
+	// also lets Pulumi create a replacement before deleting the original.
+	info.SetAutonaming(255, "-")
 	p.DataSourcesMap().Range(func(tfName string, _ shimapi.Resource) bool {
 		name, ok := dataSourceRenames[tfName]
 		if !ok {
