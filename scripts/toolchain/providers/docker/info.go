@@ -28,6 +28,15 @@ var resourceRenames = map[string]string{
 	"docker_config": "service_config", // docker.ServiceConfig
 }
 
+// Properties whose @pulumi/docker names differ from the bridge's automatic pluralisation (which would give
+// "commands" and "networksAdvanceds"): checked against the npm SDK's Args interfaces.
+var fieldRenames = map[string]map[string]*tfbridge.SchemaInfo{
+	"docker_container": {
+		"command":           {Name: "command"},
+		"networks_advanced": {Name: "networksAdvanced"},
+	},
+}
+
 var dataSourceRenames = map[string]string{
 	"docker_image": "remote_image", // docker.getRemoteImage
 }
@@ -48,7 +57,10 @@ func providerInfo(version string) tfbridge.ProviderInfo {
 		if !ok {
 			name = strings.TrimPrefix(tfName, "docker_")
 		}
-		info.Resources[tfName] = &tfbridge.ResourceInfo{Tok: tokens.Type(names.ResourceToken(packageName, name))}
+		info.Resources[tfName] = &tfbridge.ResourceInfo{
+			Tok:    tokens.Type(names.ResourceToken(packageName, name)),
+			Fields: fieldRenames[tfName],
+		}
 		return true
 	})
 	// As in @pulumi/docker: a resource without an explicit `name` gets its Pulumi name plus a random suffix, which
