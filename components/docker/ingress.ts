@@ -62,8 +62,10 @@ export class Ingress extends pulumi.ComponentResource {
         wait: true,
         waitTimeout: 120,
       },
-      // The first start must find routing in place; later publishes happen while the ingress runs.
-      { parent: this, dependsOn: [publisher] },
+      // The first start must find routing in place; later publishes happen while the ingress runs. A host port can be
+      // bound by one container at a time, so replacing the ingress itself (a static-config change, never a weight
+      // change) removes the old container first: that is a short outage, which is why weights live elsewhere.
+      { parent: this, dependsOn: [publisher], deleteBeforeReplace: true },
     );
 
     this.host = container.name.apply(() => INGRESS_HOST);

@@ -37,12 +37,14 @@ export class PrometheusServer extends pulumi.ComponentResource {
         volumes: [{ volumeName: data.name, containerPath: "/prometheus" }],
         networksAdvanced: [{ name: args.networkName, aliases: ["prometheus"] }],
         ports: [{ internal: PROMETHEUS_PORT, external: args.hostPort, ip: "127.0.0.1" }],
-        healthcheck: { tests: ["CMD", "promtool", "check", "healthy", `--url=http://127.0.0.1:${PROMETHEUS_PORT}`], interval: "5s", timeout: "3s", retries: 5, startPeriod: "5s" },
+        // Answering a query is what "healthy" means here; promtool 2.42 has no `check healthy` yet.
+        healthcheck: { tests: ["CMD", "promtool", "query", "instant", `http://127.0.0.1:${PROMETHEUS_PORT}`, "vector(1)"], interval: "5s", timeout: "3s", retries: 5, startPeriod: "5s" },
         restart: "unless-stopped",
         wait: true,
         waitTimeout: 120,
       },
-      { parent: this },
+      // A host port can be bound by one container at a time, so a replacement must remove the old one first.
+      { parent: this, deleteBeforeReplace: true },
     );
     this.url = container.name.apply(() => `http://127.0.0.1:${args.hostPort}`);
     this.registerOutputs({ url: this.url });
