@@ -114,7 +114,7 @@ describe("Traefik static configuration", () => {
   const staticConfig = load(renderTraefikStaticConfig("/etc/traefik/routing")) as any;
 
   it("watches the routing directory so weight changes need no restart", () => {
-    expect(staticConfig.providers).toEqual({ file: { directory: "/etc/traefik/routing", watch: true } });
+    expect(staticConfig.providers).toEqual({ providersThrottleDuration: "200ms", file: { directory: "/etc/traefik/routing", watch: true } });
   });
 
   it("keeps the backend hops on loopback and trusts only loopback's forwarded headers there", () => {

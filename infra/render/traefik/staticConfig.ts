@@ -19,7 +19,9 @@ export function renderTraefikStaticConfig(routingDirectory: string): string {
         metrics: { address: `:${TRAEFIK_METRICS_PORT}` },
         ...hopEntryPoints,
       },
-      providers: { file: { directory: routingDirectory, watch: true } },
+      // Traefik waits this long after a provider event before applying it (2s by default); a publish is one atomic
+      // rename, so there is nothing to batch and the wait is pure delay in every cutover step and rollback.
+      providers: { providersThrottleDuration: "200ms", file: { directory: routingDirectory, watch: true } },
       metrics: {
         prometheus: { entryPoint: "metrics", addEntryPointsLabels: true, addRoutersLabels: true, addServicesLabels: true },
       },
