@@ -18,6 +18,3 @@ export const flaskDeploymentSchema = z.discriminatedUnion("mode", [
 ]);
 
 export type FlaskDeployment = z.infer<typeof flaskDeploymentSchema>;
-
-/** `flaskTraffic` is a list of human-readable routes that still send Flask requests; empty once fully cut over. */
-export const flaskTrafficSchema = z.array(z.string());
