@@ -1,23 +1,28 @@
+# shellcheck shell=bash
 # Shared helpers for the project's shell scripts (sourced, not executed).
 
 log() { printf '[%s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 die() { log "error: $*"; exit 1; }
 
-# Installs Debian packages that are missing; needs root (the CI and dev machines run as root).
-ensure_debian_packages() {
-  local missing=()
-  local package
+# Installs the Debian packages that are missing; needs root (the CI and dev machines run as root). `apt-get update`
+# is slow and needs the network, so it runs at most once per run, and only when something is missing.
+APT_UPDATED=${APT_UPDATED:-0}
+apt_install() {
+  local missing=() package
   for package in "$@"; do
     dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
   done
   [ "${#missing[@]}" -eq 0 ] && return 0
   [ "$(id -u)" -eq 0 ] || die "missing Debian packages: ${missing[*]} (install them, or run as root)"
-  log "installing Debian packages: ${missing[*]}"
-  # Refresh the package lists only when they were never fetched or are older than a day.
-  if [ -z "$(find /var/lib/apt/lists -maxdepth 1 -name '*Packages*' -mtime -1 2>/dev/null | head -n 1)" ]; then
-    apt-get update -qq
+  if [ "$APT_UPDATED" -eq 0 ]; then
+    log "apt-get update (installing: ${missing[*]})"
+    DEBIAN_FRONTEND=noninteractive apt-get update -qq || die "apt-get update failed"
+    APT_UPDATED=1
+    export APT_UPDATED
   fi
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+  log "apt-get install -y ${missing[*]}"
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null \
+    || die "apt-get install ${missing[*]} failed"
 }
 
 # Installs the locked npm dependencies when node_modules is missing or older than the lockfile.

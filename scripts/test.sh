@@ -9,7 +9,7 @@ source "$root/scripts/lib.sh"
 
 ensure_node_modules "$root"
 # The nginx flavour's Lua router is tested against Debian's nginx, as it runs in the ingress image.
-ensure_debian_packages nginx-light libnginx-mod-http-lua lua-cjson
+apt_install nginx-light libnginx-mod-http-lua lua-cjson
 
 cd "$root"
 mkdir -p reports

@@ -52,6 +52,7 @@ deploy "$root"
 deploy "$root/stacks/legacy-flask"
 
 ingress_url="$(cd "$root" && pulumi stack output ingressUrl --stack "$stack")"
-prometheus_url="$(cd "$root" && pulumi stack output prometheusUrl --stack "$stack" 2>/dev/null || true)"
+# Empty when monitoring is disabled (the output does not exist then).
+prometheus_url="$(cd "$root" && { pulumi stack output prometheusUrl --stack "$stack" 2>/dev/null || true; })"
 log "ready: service at $ingress_url${prometheus_url:+, Prometheus at $prometheus_url}"
 log "try:   curl -si $ingress_url/api/users | grep -i x-served-by"

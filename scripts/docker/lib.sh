@@ -17,6 +17,10 @@
 # Repository root, derived from this file's location so the scripts work from any current directory.
 MIGRATION_REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 
+# log, die and apt_install are shared with the project's other scripts.
+# shellcheck source=scripts/lib.sh
+source "${MIGRATION_REPO_ROOT}/scripts/lib.sh"
+
 # Start of the whole run, for the "+Ns" elapsed stamps in progress lines.
 : "${MIGRATION_RUN_STARTED_AT:=$(date +%s)}"
 export MIGRATION_RUN_STARTED_AT
@@ -27,32 +31,8 @@ log_step() {
   printf '[%s +%4ss] %s\n' "$(date +%H:%M:%S)" "$((now - MIGRATION_RUN_STARTED_AT))" "$*" >&2
 }
 
-die() {
-  printf 'ERROR: %s\n' "$*" >&2
-  exit 1
-}
-
 require_root() {
   [[ ${EUID} -eq 0 ]] || die "$(basename "$0") must run as root (it installs packages, runs dockerd and debootstrap)."
-}
-
-# apt-get update is slow and needs the network: do it at most once per run, and only when something is missing.
-APT_UPDATED=${APT_UPDATED:-0}
-apt_install() {
-  local missing=() pkg
-  for pkg in "$@"; do
-    dpkg-query -W -f='${Status}' "${pkg}" 2>/dev/null | grep -q 'install ok installed' || missing+=("${pkg}")
-  done
-  [[ ${#missing[@]} -eq 0 ]] && return 0
-  if [[ ${APT_UPDATED} -eq 0 ]]; then
-    log_step "apt-get update (installing: ${missing[*]})"
-    DEBIAN_FRONTEND=noninteractive apt-get update -qq || die "apt-get update failed"
-    APT_UPDATED=1
-    export APT_UPDATED
-  fi
-  log_step "apt-get install -y ${missing[*]}"
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null \
-    || die "apt-get install ${missing[*]} failed"
 }
 
 image_exists() {
