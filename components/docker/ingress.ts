@@ -3,7 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type { RenderedIngress } from "../../infra/render/renderedIngress";
 import { OneShotContainer } from "./oneShotContainer";
 
-export const INGRESS_HOST = "ingress";
+const INGRESS_HOST = "ingress";
 const STAGING_DIRECTORY = "/staging";
 
 export interface IngressArgs {
@@ -21,11 +21,8 @@ export interface IngressArgs {
  * it, so a weight change replaces only the publisher while the ingress keeps running and keeps its connections.
  */
 export class Ingress extends pulumi.ComponentResource {
-  /** Host name of the ingress on the platform network (Prometheus scrapes it there). */
-  readonly host: pulumi.Output<string>;
-  /** `host:port` of the metrics endpoint on the platform network. */
+  /** `host:port` of the metrics endpoint on the platform network (Prometheus scrapes it there). */
   readonly metricsAddress: pulumi.Output<string>;
-  readonly containerName: pulumi.Output<string>;
   /** True once the current routing has been published. */
   readonly routingPublished: pulumi.Output<boolean>;
 
@@ -48,7 +45,7 @@ export class Ingress extends pulumi.ComponentResource {
       { parent: this },
     );
 
-    const container = new docker.Container(
+    new docker.Container(
       name,
       {
         image: args.image,
@@ -68,15 +65,9 @@ export class Ingress extends pulumi.ComponentResource {
       { parent: this, dependsOn: [publisher], deleteBeforeReplace: true },
     );
 
-    this.host = container.name.apply(() => INGRESS_HOST);
+    // Known at preview time (not derived from the container), so replacing the ingress never shows its scraper as changed.
     this.metricsAddress = pulumi.output(`${INGRESS_HOST}:${rendered.metricsPort}`);
-    this.containerName = container.name;
     this.routingPublished = publisher.succeeded;
-    this.registerOutputs({
-      host: this.host,
-      metricsAddress: this.metricsAddress,
-      containerName: this.containerName,
-      routingPublished: this.routingPublished,
-    });
+    this.registerOutputs({ metricsAddress: this.metricsAddress, routingPublished: this.routingPublished });
   }
 }

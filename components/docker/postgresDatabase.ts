@@ -2,8 +2,8 @@ import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 
-export const DATABASE_HOST = "postgres";
-export const DATABASE_PORT = 5432;
+const DATABASE_HOST = "postgres";
+const DATABASE_PORT = 5432;
 
 export interface PostgresDatabaseArgs {
   /** A PostgreSQL image that initialises itself from POSTGRES_USER, POSTGRES_PASSWORD and POSTGRES_DB. */
@@ -22,11 +22,6 @@ export interface PostgresDatabaseArgs {
 
 /** The one PostgreSQL database both apps share, its data on a named volume and its password generated and secret. */
 export class PostgresDatabase extends pulumi.ComponentResource {
-  /** Host name of the database on the platform network. */
-  readonly host: pulumi.Output<string>;
-  readonly port: pulumi.Output<number>;
-  readonly databaseName: pulumi.Output<string>;
-  readonly user: pulumi.Output<string>;
   /** Secret. */
   readonly password: pulumi.Output<string>;
   /** Secret `postgresql://` URL for synchronous drivers (psycopg2, used by Flask). */
@@ -65,22 +60,15 @@ export class PostgresDatabase extends pulumi.ComponentResource {
       { parent: this, dependsOn: [volume] },
     );
 
-    // Derived from the container so that whoever uses the host (or a URL) waits until the database is up and healthy.
-    this.host = container.name.apply(() => DATABASE_HOST);
+    // Derived from the container so that whoever uses a URL waits until the database is up and healthy.
+    const host = container.name.apply(() => DATABASE_HOST);
     const url = (scheme: string) =>
-      pulumi.secret(pulumi.interpolate`${scheme}://${args.user}:${password.result}@${this.host}:${DATABASE_PORT}/${args.databaseName}`);
-    this.port = pulumi.output(DATABASE_PORT);
-    this.databaseName = pulumi.output(args.databaseName);
-    this.user = pulumi.output(args.user);
+      pulumi.secret(pulumi.interpolate`${scheme}://${args.user}:${password.result}@${host}:${DATABASE_PORT}/${args.databaseName}`);
     this.password = pulumi.secret(password.result);
     this.syncUrl = url("postgresql");
     this.asyncUrl = url("postgresql+asyncpg");
     this.volumeName = volume.name;
     this.registerOutputs({
-      host: this.host,
-      port: this.port,
-      databaseName: this.databaseName,
-      user: this.user,
       password: this.password,
       syncUrl: this.syncUrl,
       asyncUrl: this.asyncUrl,

@@ -84,7 +84,7 @@ export function deployDockerPlatform({ config, plan, stablePrefix }: DockerPlatf
         {
           image: config.monitoring.image!,
           networkName: network.name,
-          config: renderPrometheusConfig([{ job: "ingress", address: `ingress:${rendered.metricsPort}`, metricsPath: rendered.metricsPath }]),
+          config: ingress.metricsAddress.apply((address) => renderPrometheusConfig([{ job: "ingress", address, metricsPath: rendered.metricsPath }])),
           retention: config.monitoring.retention,
           hostPort: config.monitoring.port,
         },
