@@ -23,7 +23,7 @@ export function checkStepSize(deployed: MigrationMap | undefined, next: Migratio
   for (const probe of probes) {
     const rise = largestRise(deployed, next, probe);
     if (!rise || rise.to - rise.from <= maxStep) continue;
-    const index = next.routes.findIndex((route) => route.path === probe.path && sameMethods(route, probe));
+    const index = next.routes.findIndex((route) => matcherKey(route) === matcherKey(probe));
     issues.push({
       key: configKey(namespace, index >= 0 ? ["routes", index, "weight"] : ["routes"]),
       value: index >= 0 ? next.routes[index].weight : `${describeMatcher(probe)} removed`,
@@ -42,12 +42,13 @@ function largestRise(deployed: MigrationMap, next: MigrationMap, probe: RouteMat
     .reduce<{ method: string; from: number; to: number } | undefined>((worst, candidate) => (!worst || candidate.to - candidate.from > worst.to - worst.from ? candidate : worst), undefined);
 }
 
-function sameMethods(a: RouteMatcher, b: RouteMatcher): boolean {
-  return (a.methods ?? []).join(",") === (b.methods ?? []).join(",");
+/** Same path and same methods, in configured order. */
+function matcherKey(route: RouteMatcher): string {
+  return `${route.path} ${(route.methods ?? []).join(",")}`;
 }
 
 function uniqueMatchers(routes: readonly RouteMatcher[]): RouteMatcher[] {
   const seen = new Map<string, RouteMatcher>();
-  for (const route of routes) seen.set(`${route.path} ${(route.methods ?? []).join(",")}`, { path: route.path, methods: route.methods });
+  for (const route of routes) seen.set(matcherKey(route), { path: route.path, methods: route.methods });
   return [...seen.values()];
 }
