@@ -51,22 +51,19 @@ export function routeUses(route: PlannedRoute, backend: BackendName): boolean {
   return backend === "fastapi" ? route.fastapiWeight > 0 : route.fastapiWeight < 100;
 }
 
-export function isSplit(route: PlannedRoute): boolean {
+export function isSplit(route: Pick<PlannedRoute, "fastapiWeight">): boolean {
   return route.fastapiWeight > 0 && route.fastapiWeight < 100;
 }
 
 export function buildRoutingPlan(config: PlatformConfig, servers: BackendServers): RoutingPlan {
   const ids = assignRouteIds(config.routes);
-  const plan = (id: string, pathPrefix: string, methods: readonly HttpMethod[] | undefined, fastapiWeight: number): PlannedRoute => {
-    const split = fastapiWeight > 0 && fastapiWeight < 100;
-    return {
-      id,
-      pathPrefix,
-      methods,
-      fastapiWeight,
-      stickyCookie: config.sticky && split ? `migration_${id.replace(/-/g, "_")}_w${fastapiWeight}` : undefined,
-    };
-  };
+  const plan = (id: string, pathPrefix: string, methods: readonly HttpMethod[] | undefined, fastapiWeight: number): PlannedRoute => ({
+    id,
+    pathPrefix,
+    methods,
+    fastapiWeight,
+    stickyCookie: config.sticky && isSplit({ fastapiWeight }) ? `migration_${id.replace(/-/g, "_")}_w${fastapiWeight}` : undefined,
+  });
   const routes = [
     ...config.routes.map((route, index) => plan(ids[index], route.path, route.methods, route.weight)),
     plan(DEFAULT_ROUTE_ID, "/", undefined, config.defaultWeight),
