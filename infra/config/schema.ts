@@ -17,6 +17,8 @@ const PATH = 'a path prefix starting with "/" made of letters, digits and . _ ~ 
 const HEADER_NAME = /^[A-Za-z0-9][A-Za-z0-9-]*$/;
 const IDENTIFIER = /^[a-z_][a-z0-9_]{0,62}$/;
 const DURATION = /^[1-9][0-9]*(h|d|w|y)$/;
+const SHORT_DURATION = /^[1-9][0-9]*(s|m|h)$/;
+const SHORT_DURATION_TEXT = 'a duration in s, m or h, such as "10m"';
 
 const quoted = (values: readonly string[]) => values.map((value) => `"${value}"`).join(" or ");
 
@@ -83,6 +85,24 @@ export const platformConfigSchema = z.strictObject({
       retention: z.string({ error: 'a duration such as "15d"' }).regex(DURATION, { error: 'a duration in h, d, w or y, such as "15d"' }).default("15d"),
     })
     .default({ enabled: false, port: 9090, retention: "15d" }),
+  /**
+   * When FastAPI counts as serving "as well as Flask". One definition for the alert rules (which fire when it does
+   * not) and for the cutover command's metric gates (which refuse to advance when it does not).
+   */
+  gates: z
+    .strictObject({
+      /** FastAPI's 5xx ratio may exceed Flask's by at most this much (0.01 = one percentage point). */
+      errorRatioMargin: z.number({ error: "a ratio from 0 to 1, e.g. 0.01" }).min(0, { error: "a ratio from 0 to 1, e.g. 0.01" }).max(1, { error: "a ratio from 0 to 1, e.g. 0.01" }).default(0.01),
+      /** FastAPI's p99 latency may be at most this multiple of Flask's. */
+      latencyP99Multiple: z.number({ error: "a number of at least 1, e.g. 1.5" }).min(1, { error: "a number of at least 1, e.g. 1.5" }).default(1.5),
+      /** Requests each backend must have served in the window before any comparison is judged (else: inconclusive). */
+      minRequests: z.number({ error: "an integer of at least 1" }).int({ error: "an integer of at least 1" }).min(1, { error: "an integer of at least 1" }).default(100),
+      /** The window over which rates, ratios and latencies are compared. */
+      window: z.string({ error: SHORT_DURATION_TEXT }).regex(SHORT_DURATION, { error: SHORT_DURATION_TEXT }).default("5m"),
+      /** Least time between two advances (a step must bake before the next one). */
+      bakeTime: z.string({ error: SHORT_DURATION_TEXT }).regex(SHORT_DURATION, { error: SHORT_DURATION_TEXT }).default("10m"),
+    })
+    .default({ errorRatioMargin: 0.01, latencyP99Multiple: 1.5, minRequests: 100, window: "5m", bakeTime: "10m" }),
 });
 
 /** Stack configuration after parsing and defaults, before the cross-field rules have run. */
