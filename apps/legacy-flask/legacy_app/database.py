@@ -25,6 +25,10 @@ class Database(object):
         self._pool = ThreadedConnectionPool(
             0, max_connections, dsn=database_url, connect_timeout=CONNECT_TIMEOUT_SECONDS
         )
+        # psycopg2 closes every returned connection beyond `minconn` idle ones; with 0 that meant a new
+        # PostgreSQL connection (a forked backend) per request. Raised only now, so that still nothing
+        # connects at startup, while up to max_connections stay open for reuse.
+        self._pool.minconn = max_connections
 
     @contextmanager
     def transaction(self):
