@@ -1,46 +1,49 @@
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
 import type { RenderedIngress } from "../../infra/render/renderedIngress";
-import { OneShotContainer } from "./oneShotContainer";
+import { VolumeFile } from "./volumeFile";
 
 const INGRESS_HOST = "ingress";
-const STAGING_DIRECTORY = "/staging";
 
 export interface IngressArgs {
-  /** Image of the chosen flavour (Traefik or nginx with Lua); it must provide `sh`, `cp` and `mv`. */
+  /** Image of the chosen flavour (Traefik or nginx with Lua); it must provide `sh`, `cat` and `mv`. */
   readonly image: pulumi.Input<string>;
   readonly networkName: pulumi.Input<string>;
   /** The flavour's files, command and ports, rendered from the routing plan. */
   readonly rendered: RenderedIngress;
   /** Host port that serves the migrated service. */
   readonly hostPort: number;
+  /**
+   * What the ingress container waits for on its first start (the backends). Only the container: the routing file must
+   * not wait for the backends' resources, so that a weight change (above all a rollback) is written as early as the
+   * update can, not after every backend has been diffed.
+   */
+  readonly startAfter?: pulumi.Input<pulumi.Resource>[];
 }
 
 /**
- * The weighted ingress. Routing lives on a volume that a one-shot publisher rewrites atomically; the ingress watches
- * it, so a weight change replaces only the publisher while the ingress keeps running and keeps its connections.
+ * The weighted ingress. Routing lives in a file on a volume, rewritten atomically in place; the ingress watches it, so a
+ * weight change updates that one file while the ingress keeps running and keeps its connections.
  */
 export class Ingress extends pulumi.ComponentResource {
   /** `host:port` of the metrics endpoint on the platform network (Prometheus scrapes it there). */
   readonly metricsAddress: pulumi.Output<string>;
-  /** True once the current routing has been published. */
-  readonly routingPublished: pulumi.Output<boolean>;
+  /** The routing document as published (resolves once it is in place). */
+  readonly publishedRouting: pulumi.Output<string>;
 
   constructor(name: string, args: IngressArgs, opts?: pulumi.ComponentResourceOptions) {
     super("migration:docker:Ingress", name, {}, opts);
     const { rendered } = args;
 
     const routingVolume = new docker.Volume(`${name}-routing`, {}, { parent: this });
-    const stagedFile = `${STAGING_DIRECTORY}/${rendered.routingFileName}`;
-    const publisher = new OneShotContainer(
-      `${name}-publish-routing`,
+    const routing = new VolumeFile(
+      `${name}-routing-file`,
       {
+        volumeName: routingVolume.name,
+        directory: rendered.routingDirectory,
+        fileName: rendered.routingFileName,
+        content: rendered.routingContent,
         image: args.image,
-        // Copy then rename inside the watched directory, so the ingress never reads a half-written file. The temp
-        // name has no .yml/.json suffix, which Traefik's file provider would otherwise try to load.
-        command: ["sh", "-c", 'set -eu; cp "$1" "$2/.routing.tmp"; mv -f "$2/.routing.tmp" "$2/$3"', "publish", stagedFile, rendered.routingDirectory, rendered.routingFileName],
-        uploads: [{ file: stagedFile, content: rendered.routingContent }],
-        volumes: [{ volumeName: routingVolume.name, containerPath: rendered.routingDirectory }],
       },
       { parent: this },
     );
@@ -62,12 +65,12 @@ export class Ingress extends pulumi.ComponentResource {
       // The first start must find routing in place; later publishes happen while the ingress runs. A host port can be
       // bound by one container at a time, so replacing the ingress itself (a static-config change, never a weight
       // change) removes the old container first: that is a short outage, which is why weights live elsewhere.
-      { parent: this, dependsOn: [publisher], deleteBeforeReplace: true },
+      { parent: this, dependsOn: [routing, ...(args.startAfter ?? [])], deleteBeforeReplace: true },
     );
 
     // Known at preview time (not derived from the container), so replacing the ingress never shows its scraper as changed.
     this.metricsAddress = pulumi.output(`${INGRESS_HOST}:${rendered.metricsPort}`);
-    this.routingPublished = publisher.succeeded;
-    this.registerOutputs({ metricsAddress: this.metricsAddress, routingPublished: this.routingPublished });
+    this.publishedRouting = routing.content;
+    this.registerOutputs({ metricsAddress: this.metricsAddress, publishedRouting: this.publishedRouting });
   }
 }

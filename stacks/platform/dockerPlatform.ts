@@ -75,8 +75,8 @@ export function deployDockerPlatform({ config, plan, stablePrefix }: DockerPlatf
   const rendered = renderIngress(config.ingress, plan);
   const ingress = new Ingress(
     "ingress",
-    { image: config.ingressImage, networkName: network.name, rendered, hostPort: config.ingressPort },
-    { providers, dependsOn: [fastapi] },
+    { image: config.ingressImage, networkName: network.name, rendered, hostPort: config.ingressPort, startAfter: [fastapi] },
+    { providers },
   );
   const prometheus = config.monitoring.enabled
     ? new PrometheusServer(
@@ -97,7 +97,7 @@ export function deployDockerPlatform({ config, plan, stablePrefix }: DockerPlatf
     databaseUrl: database.syncUrl,
     databaseVolume: database.volumeName,
     fastapiContainers: fastapi.containerNames,
-    ingressUrl: ingress.routingPublished.apply(() => `http://localhost:${config.ingressPort}`),
+    ingressUrl: ingress.publishedRouting.apply(() => `http://localhost:${config.ingressPort}`),
     prometheusUrl: prometheus?.url,
   };
 }

@@ -68,8 +68,7 @@ describe("the dev platform on Docker", () => {
         `${CONTAINER}::fastapi-1`,
         "migration:docker:Ingress::ingress",
         `${VOLUME}::ingress-routing`,
-        "migration:docker:OneShotContainer::ingress-publish-routing",
-        `${CONTAINER}::ingress-publish-routing`,
+        "pulumi-nodejs:dynamic:Resource::ingress-routing-file",
         `${CONTAINER}::ingress`,
         "migration:docker:PrometheusServer::prometheus",
         `${VOLUME}::prometheus-data`,
@@ -85,14 +84,13 @@ describe("the dev platform on Docker", () => {
     expect(parentOf("fastapi-1", CONTAINER)).toBe(`migration:docker:AppService$${CONTAINER}`);
     expect(parentOf("schema-migration", CONTAINER)).toBe(`migration:docker:OneShotContainer$${CONTAINER}`);
     expect(parentOf("ingress", CONTAINER)).toBe(`migration:docker:Ingress$${CONTAINER}`);
-    expect(parentOf("ingress-publish-routing", CONTAINER)).toBe(`migration:docker:OneShotContainer$${CONTAINER}`);
-    expect(parentOf("ingress-publish-routing", "migration:docker:OneShotContainer")).toBe("migration:docker:Ingress$migration:docker:OneShotContainer");
+    expect(parentOf("ingress-routing-file", "pulumi-nodejs:dynamic:Resource")).toBe("migration:docker:Ingress$pulumi-nodejs:dynamic:Resource");
     expect(parentOf("prometheus", CONTAINER)).toBe(`migration:docker:PrometheusServer$${CONTAINER}`);
   });
 
   it("uses the explicitly created providers for every Docker and random resource", () => {
     const custom = recorded.filter((resource) => resource.custom && /^(docker|random):index/.test(resource.type));
-    expect(custom.length).toBe(12);
+    expect(custom.length).toBe(11);
     for (const resource of custom) {
       const pkg = resource.type.split(":")[0];
       expect(resource.provider, `${resource.type}::${resource.name}`).toMatch(new RegExp(`^urn:pulumi:dev::migration::pulumi:providers:${pkg}::${pkg}::`));
@@ -130,10 +128,14 @@ describe("the dev platform on Docker", () => {
 
   it("publishes the rendered Traefik routing into the watched volume and mounts it read-only in the ingress", () => {
     const config = devPlatformConfig();
-    const publisher = container("ingress-publish-routing");
-    expect(publisher.uploads).toEqual([{ file: "/staging/routing.yml", content: renderTraefikRouting(buildRoutingPlan(config, backendServers(config))) }]);
-    expect(publisher.volumes).toEqual([{ volumeName: "ingress-routing-generated", containerPath: "/etc/traefik/routing" }]);
-    expect(publisher).toMatchObject({ attach: true, mustRun: false, image: "migration/traefik:v3.6.12" });
+    const routingFile = mocks.named("pulumi-nodejs:dynamic:Resource", "ingress-routing-file").inputs;
+    expect(routingFile).toMatchObject({
+      volumeName: "ingress-routing-generated",
+      directory: "/etc/traefik/routing",
+      fileName: "routing.yml",
+      content: renderTraefikRouting(buildRoutingPlan(config, backendServers(config))),
+      image: "migration/traefik:v3.6.12",
+    });
     const ingress = container("ingress");
     expect(ingress.volumes).toEqual([{ volumeName: "ingress-routing-generated", containerPath: "/etc/traefik/routing", readOnly: true }]);
     expect(ingress.uploads.map((upload: { file: string }) => upload.file)).toEqual(["/etc/traefik/traefik.yml"]);
@@ -197,7 +199,7 @@ describe("data and ordering", () => {
     deployedMap(undefined);
     await run(devConfig());
     expect(mocks.optionsOf(CONTAINER, "ingress").dependencies).toContain(
-      `urn:pulumi:dev::migration::migration:docker:OneShotContainer$${CONTAINER}::ingress-publish-routing`,
+      "urn:pulumi:dev::migration::migration:docker:Ingress$pulumi-nodejs:dynamic:Resource::ingress-routing-file",
     );
   });
 });
@@ -226,7 +228,8 @@ describe("a weight-only change", () => {
     const changed = mocks.resources
       .filter((resource) => JSON.stringify(resource.inputs) !== JSON.stringify(before.get(`${resource.type}::${resource.name}`)))
       .map((resource) => `${resource.type}::${resource.name}`);
-    expect(changed).toEqual([`${CONTAINER}::ingress-publish-routing`]);
+    // An update in place, never a replacement: the routing file's provider diffs without `replaces`.
+    expect(changed).toEqual(["pulumi-nodejs:dynamic:Resource::ingress-routing-file"]);
   });
 });
 
@@ -259,8 +262,9 @@ describe("the nginx flavour", () => {
     const ingress = container("ingress");
     expect(ingress.uploads.map((upload: { file: string }) => upload.file)).toEqual(["/etc/nginx/migration/nginx.conf", "/etc/nginx/migration/migration_router.lua"]);
     expect(ingress.entrypoints).toEqual(["nginx", "-c", "/etc/nginx/migration/nginx.conf", "-g", "daemon off;"]);
-    expect(container("ingress-publish-routing").uploads[0].file).toBe("/staging/routing.json");
-    expect(JSON.parse(container("ingress-publish-routing").uploads[0].content).routes).toHaveLength(3);
+    const routingFile = mocks.named("pulumi-nodejs:dynamic:Resource", "ingress-routing-file").inputs;
+    expect(routingFile.fileName).toBe("routing.json");
+    expect(JSON.parse(routingFile.content).routes).toHaveLength(3);
     expect(container("prometheus").uploads[0].content).toContain("ingress:9113");
   });
 });
