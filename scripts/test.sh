@@ -1,15 +1,29 @@
 #!/usr/bin/env bash
 # `npm test`: installs what the tests need, type-checks, runs the vitest suite (unit, component under Pulumi mocks,
-# the nginx flavour against a real nginx) and the apps' contract suite (both apps against a real PostgreSQL), and
-# closes with one line "N passed, N failed" over both.
+# the nginx flavour against a real nginx, the monitoring files against promtool and amtool) and the apps' contract
+# suite (both apps against a real PostgreSQL), and closes with one line "N passed, N failed" over both.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 # shellcheck source=scripts/lib.sh
 source "$root/scripts/lib.sh"
 
+# Installing a Debian server package starts the server under systemd. The tests need only the command-line tools of
+# Prometheus and Alertmanager, and a host Prometheus would hold port 9090, which the platform's own Prometheus
+# publishes: mask the servers of those packages that are not installed yet (never one the machine already has), so
+# that installing them starts nothing.
+mask_servers_of_new_packages() {
+  [ -d /run/systemd/system ] && [ "$(id -u)" -eq 0 ] || return 0
+  local package
+  for package in "$@"; do
+    dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || systemctl mask --quiet "$package.service"
+  done
+}
+
 ensure_node_modules "$root"
-# The nginx flavour's Lua router is tested against Debian's nginx, as it runs in the ingress image.
-apt_install nginx-light libnginx-mod-http-lua lua-cjson
+# The nginx flavour's Lua router is tested against Debian's nginx, as it runs in the ingress image; the generated
+# Prometheus and Alertmanager files against the real promtool and amtool.
+mask_servers_of_new_packages prometheus prometheus-alertmanager
+apt_install nginx-light libnginx-mod-http-lua lua-cjson prometheus prometheus-alertmanager
 
 cd "$root"
 mkdir -p reports
@@ -19,11 +33,11 @@ log "type-checking"
 npx tsc --noEmit -p .
 
 status=0
-log "vitest: unit, component (Pulumi mocks), integration (real nginx)"
+log "vitest: unit, component (Pulumi mocks), integration (real nginx, promtool, amtool)"
 npx vitest run --reporter=default --reporter=json --outputFile.json=reports/vitest.json || status=$?
 
 log "contract suite: legacy Flask and FastAPI against a real PostgreSQL"
 apps/contract/run.sh -q --junitxml="$root/reports/contract.xml" || status=$?
 
-node "$root/scripts/summarize-tests.js" "$root/reports/vitest.json" "$root/reports/contract.xml"
+node "$root/scripts/summarize-tests.js" --vitest "$root/reports/vitest.json" --junit "$root/reports/contract.xml"
 exit "$status"

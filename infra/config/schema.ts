@@ -20,6 +20,8 @@ const DURATION = /^[1-9][0-9]*(h|d|w|y)$/;
 const SHORT_DURATION = /^[1-9][0-9]*(s|m|h)$/;
 const SHORT_DURATION_TEXT = 'a duration in s, m or h, such as "10m"';
 
+const WEBHOOK_URL = 'an http:// or https:// URL that receives Alertmanager webhooks, e.g. "http://alerts.internal:9000/hook"';
+
 const quoted = (values: readonly string[]) => values.map((value) => `"${value}"`).join(" or ");
 
 export const weightSchema = z.number({ error: WEIGHT }).int({ error: WEIGHT }).min(0, { error: WEIGHT }).max(100, { error: WEIGHT });
@@ -83,6 +85,12 @@ export const platformConfigSchema = z.strictObject({
       image: imageSchema.optional(),
       port: portSchema.default(9090),
       retention: z.string({ error: 'a duration such as "15d"' }).regex(DURATION, { error: 'a duration in h, d, w or y, such as "15d"' }).default("15d"),
+      /** Where Alertmanager sends the migration alerts; without it they are only shown (Prometheus, Grafana), not sent. */
+      alertReceiver: z
+        .strictObject({
+          webhookUrl: z.string({ error: WEBHOOK_URL }).regex(/^https?:\/\/[^\s/?#]+[^\s]*$/, { error: WEBHOOK_URL }),
+        })
+        .optional(),
     })
     .default({ enabled: false, port: 9090, retention: "15d" }),
   /**

@@ -198,6 +198,28 @@ describe("images", () => {
   });
 });
 
+describe("monitoring", () => {
+  it("sends alerts nowhere unless a receiver is configured", () => {
+    const result = validatePlatformConfig(devConfig(), NAMESPACE);
+    expect(result.ok && result.value.monitoring.alertReceiver).toBeUndefined();
+  });
+
+  it("accepts a webhook receiver", () => {
+    const config = devConfig();
+    config.monitoring.alertReceiver = { webhookUrl: "https://hooks.example.com/services/T0/B0" };
+    const result = validatePlatformConfig(config, NAMESPACE);
+    expect(result.ok && result.value.monitoring.alertReceiver).toEqual({ webhookUrl: "https://hooks.example.com/services/T0/B0" });
+  });
+
+  it("refuses a webhook that is not an http(s) URL", () => {
+    const config = devConfig();
+    config.monitoring.alertReceiver = { webhookUrl: "hooks.example.com" };
+    expect(onlyMessage(config)).toBe(
+      'migration:monitoring.alertReceiver.webhookUrl: got "hooks.example.com"; expected an http:// or https:// URL that receives Alertmanager webhooks, e.g. "http://alerts.internal:9000/hook"',
+    );
+  });
+});
+
 describe("ports and replicas", () => {
   it.each([0, 65536, 80.5])("refuses port %s", (port) => {
     const config = devConfig();

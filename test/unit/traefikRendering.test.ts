@@ -39,8 +39,8 @@ describe("Traefik routing", () => {
       service: "split-api-users-get-head",
     });
     expect(routing.http.services["split-api-users-get-head"].weighted.services).toEqual([
-      { name: "via-fastapi", weight: 10 },
-      { name: "via-flask", weight: 90 },
+      { name: "route-api-users-get-head-via-fastapi", weight: 10 },
+      { name: "route-api-users-get-head-via-flask", weight: 90 },
     ]);
   });
 
@@ -49,8 +49,8 @@ describe("Traefik routing", () => {
     expect(routing.http.routers["route-default"]).toMatchObject({ rule: "PathPrefix(`/`)", priority: 10, service: "split-default" });
     expect(routing.http.routers["route-api-users"].priority).toBeGreaterThan(routing.http.routers["route-default"].priority);
     expect(routing.http.services["split-default"].weighted.services).toEqual([
-      { name: "via-fastapi", weight: 30 },
-      { name: "via-flask", weight: 70 },
+      { name: "route-default-via-fastapi", weight: 30 },
+      { name: "route-default-via-flask", weight: 70 },
     ]);
   });
 
@@ -61,8 +61,16 @@ describe("Traefik routing", () => {
 
   it("routes a 0% route to Flask only and a 100% route to FastAPI only", () => {
     const routing = render({ routes: [{ path: "/api/orders", weight: 0 }, { path: "/api/users", weight: 100 }] });
-    expect(reachableServices(routing, "route-api-orders")).toEqual(["via-flask"]);
-    expect(reachableServices(routing, "route-api-users")).toEqual(["via-fastapi"]);
+    expect(reachableServices(routing, "route-api-orders")).toEqual(["route-api-orders-via-flask"]);
+    expect(reachableServices(routing, "route-api-users")).toEqual(["route-api-users-via-fastapi"]);
+  });
+
+  it("gives every route its own service per backend it uses, all on the backend's hop, so Traefik's metrics tell routes apart", () => {
+    const routing = render({ routes: [{ path: "/api/orders", weight: 0 }, { path: "/api/users", weight: 50 }], defaultWeight: 100 });
+    const perRoute = Object.keys(routing.http.services).filter((name) => /^route-.*-via-/.test(name));
+    expect(perRoute.sort()).toEqual(["route-api-orders-via-flask", "route-api-users-via-fastapi", "route-api-users-via-flask", "route-default-via-fastapi"]);
+    expect(routing.http.services["route-api-users-via-fastapi"]).toEqual({ loadBalancer: { servers: [{ url: "http://127.0.0.1:8101" }], passHostHeader: true } });
+    expect(routing.http.services["route-api-users-via-flask"]).toEqual({ loadBalancer: { servers: [{ url: "http://127.0.0.1:8102" }], passHostHeader: true } });
   });
 
   it("lets the override header win over every weight", () => {
@@ -122,8 +130,14 @@ describe("Traefik static configuration", () => {
     expect(staticConfig.entryPoints["hop-flask"]).toEqual({ address: "127.0.0.1:8102", forwardedHeaders: { trustedIPs: ["127.0.0.1/32"] } });
   });
 
-  it("exposes per-router and per-service Prometheus metrics and a ping on the metrics entry point", () => {
-    expect(staticConfig.metrics.prometheus).toEqual({ entryPoint: "metrics", addEntryPointsLabels: true, addRoutersLabels: true, addServicesLabels: true });
+  it("exposes per-router and per-service Prometheus metrics, with the apps' latency buckets, and a ping on the metrics entry point", () => {
+    expect(staticConfig.metrics.prometheus).toEqual({
+      entryPoint: "metrics",
+      addEntryPointsLabels: true,
+      addRoutersLabels: true,
+      addServicesLabels: true,
+      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+    });
     expect(staticConfig.ping).toEqual({ entryPoint: "metrics" });
   });
 

@@ -1,10 +1,18 @@
 import { dump } from "js-yaml";
-import { isSplit, routeUses, type Backend, type BackendName, type PlannedRoute, type RoutingPlan } from "../../routing/plan";
+import { BACKENDS, isSplit, routeUses, type Backend, type BackendName, type PlannedRoute, type RoutingPlan } from "../../routing/plan";
 import { TRAEFIK_HOP_PORTS } from "./ports";
 
 const OVERRIDE_PRIORITY = 1_000_000;
 
 const hopService = (backend: BackendName) => `via-${backend}`;
+
+/**
+ * The service through which a route reaches one backend. Every route gets its own per backend, all pointing at the
+ * same loopback hop: Traefik keeps request and latency metrics per load-balancer service only (a weighted service has
+ * none, and a hop service shared by every route would mix them), so this is what gives each route's Flask and FastAPI
+ * figures apart. Requests forced with the override header take the shared hop services and stay out of them.
+ */
+export const routeBackendService = (routeId: string, backend: BackendName) => `route-${routeId}-via-${backend}`;
 
 function backendsOf(plan: RoutingPlan): Backend[] {
   return plan.flask ? [plan.fastapi, plan.flask] : [plan.fastapi];
@@ -18,19 +26,23 @@ function matchRule(route: PlannedRoute): string {
 
 function serviceFor(route: PlannedRoute): string {
   if (isSplit(route)) return `split-${route.id}`;
-  return hopService(routeUses(route, "fastapi") ? "fastapi" : "flask");
+  return routeBackendService(route.id, routeUses(route, "fastapi") ? "fastapi" : "flask");
 }
 
 function weightedService(route: PlannedRoute) {
   return {
     weighted: {
       services: [
-        { name: hopService("fastapi"), weight: route.fastapiWeight },
-        { name: hopService("flask"), weight: 100 - route.fastapiWeight },
+        { name: routeBackendService(route.id, "fastapi"), weight: route.fastapiWeight },
+        { name: routeBackendService(route.id, "flask"), weight: 100 - route.fastapiWeight },
       ],
       ...(route.stickyCookie ? { sticky: { cookie: { name: route.stickyCookie, httpOnly: true, sameSite: "lax" } } } : {}),
     },
   };
+}
+
+function hopLoadBalancer(backend: BackendName) {
+  return { loadBalancer: { servers: [{ url: `http://127.0.0.1:${TRAEFIK_HOP_PORTS[backend]}` }], passHostHeader: true } };
 }
 
 function backendService(backend: Backend) {
@@ -58,6 +70,7 @@ export function renderTraefikRouting(plan: RoutingPlan): string {
   plan.routes.forEach((route, index) => {
     routers[`route-${route.id}`] = { entryPoints: ["web"], rule: matchRule(route), priority: (routeCount - index) * 10, service: serviceFor(route) };
     if (isSplit(route)) services[`split-${route.id}`] = weightedService(route);
+    for (const backend of BACKENDS.filter((name) => routeUses(route, name))) services[routeBackendService(route.id, backend)] = hopLoadBalancer(backend);
   });
 
   for (const backend of backends) {
@@ -75,7 +88,7 @@ export function renderTraefikRouting(plan: RoutingPlan): string {
     };
     middlewares[`served-by-${backend.name}`] = { headers: { customResponseHeaders: { [plan.servedByHeader]: backend.name } } };
     services[backend.name] = backendService(backend);
-    services[hopService(backend.name)] = { loadBalancer: { servers: [{ url: `http://127.0.0.1:${TRAEFIK_HOP_PORTS[backend.name]}` }], passHostHeader: true } };
+    services[hopService(backend.name)] = hopLoadBalancer(backend.name);
   }
 
   return dump({ http: { routers, middlewares, services } }, { lineWidth: -1, noRefs: true, sortKeys: true });

@@ -1,4 +1,5 @@
 import { dump } from "js-yaml";
+import { LATENCY_BUCKETS_SECONDS } from "../../monitoring/latencyBuckets";
 import { BACKENDS } from "../../routing/plan";
 import { TRAEFIK_HOP_PORTS, TRAEFIK_HTTP_PORT, TRAEFIK_METRICS_PORT } from "./ports";
 
@@ -23,7 +24,13 @@ export function renderTraefikStaticConfig(routingDirectory: string): string {
       // rename, so there is nothing to batch and the wait is pure delay in every cutover step and rollback.
       providers: { providersThrottleDuration: "200ms", file: { directory: routingDirectory, watch: true } },
       metrics: {
-        prometheus: { entryPoint: "metrics", addEntryPointsLabels: true, addRoutersLabels: true, addServicesLabels: true },
+        prometheus: {
+          entryPoint: "metrics",
+          addEntryPointsLabels: true,
+          addRoutersLabels: true,
+          addServicesLabels: true,
+          buckets: [...LATENCY_BUCKETS_SECONDS],
+        },
       },
       ping: { entryPoint: "metrics" },
       log: { level: "INFO" },

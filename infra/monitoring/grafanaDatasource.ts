@@ -1,0 +1,6 @@
+import type { DataSourceRef } from "@grafana/grafana-foundation-sdk/dashboard";
+
+/** The Prometheus data source as provisioned (grafanaProvisioning.ts) and as every dashboard query names it. */
+export const PROMETHEUS_DATASOURCE = { name: "Prometheus", type: "prometheus", uid: "migration-prometheus" } as const;
+
+export const PROMETHEUS_DATASOURCE_REF: DataSourceRef = { type: PROMETHEUS_DATASOURCE.type, uid: PROMETHEUS_DATASOURCE.uid };

@@ -1,0 +1,349 @@
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { dump } from "js-yaml";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ALERT_RULES_FILE, renderAlertRules } from "../../infra/monitoring/alertRules";
+import { renderAlertmanagerConfig } from "../../infra/monitoring/alertmanagerConfig";
+import { appRouteRate } from "../../infra/monitoring/appRouteAttribution";
+import { buildMigrationDashboard, dashboardExpressions } from "../../infra/monitoring/grafanaDashboard";
+import { LATENCY_BUCKETS_SECONDS } from "../../infra/monitoring/latencyBuckets";
+import { RECORDING_RULES_FILE, renderRecordingRules } from "../../infra/monitoring/recordingRules";
+import { monitoringScrapeTargets } from "../../infra/monitoring/scrapeTargets";
+import { WEIGHT_RULES_FILE, renderWeightRules } from "../../infra/monitoring/weightRules";
+import { renderPrometheusConfig } from "../../infra/render/prometheusConfig";
+import { routeBackendService } from "../../infra/render/traefik/dynamicConfig";
+import { backendServers } from "../../infra/routing/backendAddresses";
+import { buildRoutingPlan, type BackendName } from "../../infra/routing/plan";
+import { devPlatformConfig } from "../support/configs";
+
+// The real Prometheus tools, from Debian's prometheus and prometheus-alertmanager packages (scripts/test.sh installs
+// them when they are missing).
+const PROMTOOL = "/usr/bin/promtool";
+const AMTOOL = "/usr/bin/amtool";
+const missing = [PROMTOOL, AMTOOL].filter((path) => !existsSync(path));
+
+const FLAVOURS = ["traefik", "nginx"] as const;
+type Flavour = (typeof FLAVOURS)[number];
+
+// The dev stage: api-users-get-head (GET, HEAD) at 10%, api-orders-post-put-patch-delete at 0%, default at 10%;
+// minRequests 100 over a 5m window, errorRatioMargin 0.01, latencyP99Multiple 1.5.
+const config = devPlatformConfig();
+const plan = buildRoutingPlan(config, backendServers(config));
+const USERS = "api-users-get-head";
+const ORDERS_WRITES = "api-orders-post-put-patch-delete";
+
+/** A URL template and method the apps would label a request of each route with (nginx takes latency from them). */
+const APP_REQUEST_OF: Record<string, { template: string; method: string }> = {
+  [USERS]: { template: "/api/users/{user_id}", method: "GET" },
+  [ORDERS_WRITES]: { template: "/api/orders", method: "POST" },
+  default: { template: "/api/orders/{order_id}", method: "GET" },
+};
+
+/** Steady traffic of one route on one backend, from t=0 on: requests and 5xx per minute, and how long each takes. */
+interface Traffic {
+  readonly route: string;
+  readonly backend: BackendName;
+  readonly perMinute: number;
+  readonly errorsPerMinute?: number;
+  readonly latencySeconds?: number;
+}
+
+interface InputSeries {
+  readonly series: string;
+  readonly values: string;
+}
+
+const MINUTES = 15;
+const EVAL_TIME = "10m";
+const counter = (perMinute: number) => `0+${perMinute}x${MINUTES}`;
+const labels = (pairs: Record<string, string>) => `{${Object.entries(pairs).map(([name, value]) => `${name}=${JSON.stringify(value)}`).join(",")}}`;
+
+/** Cumulative histogram buckets of `perMinute` requests per minute that each take `latency` seconds. */
+function histogram(metric: string, base: Record<string, string>, perMinute: number, latency: number): InputSeries[] {
+  return [...LATENCY_BUCKETS_SECONDS.map(String), "+Inf"].map((le) => ({
+    series: `${metric}${labels({ ...base, le })}`,
+    values: counter(le === "+Inf" || Number(le) >= latency ? perMinute : 0),
+  }));
+}
+
+/** The series each ingress flavour (and, for nginx, the apps) would expose for this traffic. */
+function inputSeries(flavour: Flavour, traffic: readonly Traffic[]): InputSeries[] {
+  return traffic.flatMap(({ route, backend, perMinute, errorsPerMinute = 0, latencySeconds = 0.03 }) => {
+    const ok = perMinute - errorsPerMinute;
+    if (flavour === "traefik") {
+      const service = { service: `${routeBackendService(route, backend)}@file`, method: "GET", protocol: "http" };
+      return [
+        { series: `traefik_service_requests_total${labels({ ...service, code: "200" })}`, values: counter(ok) },
+        ...(errorsPerMinute > 0 ? [{ series: `traefik_service_requests_total${labels({ ...service, code: "500" })}`, values: counter(errorsPerMinute) }] : []),
+        ...histogram("traefik_service_request_duration_seconds_bucket", { ...service, code: "200" }, perMinute, latencySeconds),
+      ];
+    }
+    const { template, method } = APP_REQUEST_OF[route];
+    return [
+      { series: `migration_ingress_requests_total${labels({ route, backend, code: "200" })}`, values: counter(ok) },
+      ...(errorsPerMinute > 0 ? [{ series: `migration_ingress_requests_total${labels({ route, backend, code: "500" })}`, values: counter(errorsPerMinute) }] : []),
+      ...histogram("app_http_request_duration_seconds_bucket", { backend, method, route: template }, perMinute, latencySeconds),
+    ];
+  });
+}
+
+interface ExpectedAlert {
+  readonly exp_labels: Record<string, string>;
+  readonly exp_annotations: Record<string, string>;
+}
+
+const ALERT_NAMES = ["MigrationFastapiErrorRatioAboveFlask", "MigrationFastapiLatencyP99AboveFlask", "MigrationBackendWithoutTraffic"];
+
+let workDir: string;
+
+function run(tool: string, args: string[], cwd = workDir): { ok: boolean; output: string } {
+  const result = spawnSync(tool, args, { cwd, encoding: "utf8" });
+  return { ok: result.status === 0, output: `${result.stdout}${result.stderr}` };
+}
+
+/** Runs `promtool test rules` on one generated test file; the output says what differed when it fails. */
+function promtoolTest(flavour: Flavour, name: string, test: Record<string, unknown>): { ok: boolean; output: string } {
+  const file = join(workDir, flavour, `${name}.test.yml`);
+  writeFileSync(file, dump({ rule_files: [RECORDING_RULES_FILE, WEIGHT_RULES_FILE, ALERT_RULES_FILE], evaluation_interval: "1m", tests: [{ interval: "1m", ...test }] }));
+  return run(PROMTOOL, ["test", "rules", file], join(workDir, flavour));
+}
+
+/** Feeds `traffic` and expects exactly `firing` among the migration alerts at EVAL_TIME (the others stay silent). */
+function expectAlerts(flavour: Flavour, name: string, traffic: readonly Traffic[], firing: Partial<Record<string, ExpectedAlert[]>>) {
+  const result = promtoolTest(flavour, name, {
+    input_series: inputSeries(flavour, traffic),
+    alert_rule_test: ALERT_NAMES.map((alertname) => ({ eval_time: EVAL_TIME, alertname, exp_alerts: firing[alertname] ?? [] })),
+  });
+  expect(result.ok, result.output).toBe(true);
+}
+
+beforeAll(() => {
+  expect(missing, "install prometheus and prometheus-alertmanager (scripts/test.sh does)").toEqual([]);
+  workDir = mkdtempSync(join(tmpdir(), "promtool-"));
+  for (const flavour of FLAVOURS) {
+    mkdirSync(join(workDir, flavour));
+    writeFileSync(join(workDir, flavour, RECORDING_RULES_FILE), renderRecordingRules(flavour, plan.routes, config.gates.window));
+    writeFileSync(join(workDir, flavour, WEIGHT_RULES_FILE), renderWeightRules(plan.routes));
+    writeFileSync(join(workDir, flavour, ALERT_RULES_FILE), renderAlertRules(config.gates));
+  }
+});
+
+afterAll(() => {
+  if (workDir) rmSync(workDir, { recursive: true, force: true });
+});
+
+describe.each(FLAVOURS)("the generated Prometheus files (%s), checked by promtool", (flavour) => {
+  it("are valid rule files", () => {
+    for (const file of [RECORDING_RULES_FILE, WEIGHT_RULES_FILE, ALERT_RULES_FILE]) {
+      const result = run(PROMTOOL, ["check", "rules", join(workDir, flavour, file)]);
+      expect(result.ok, result.output).toBe(true);
+    }
+  });
+
+  it("make a valid prometheus.yml with the rule files, the Alertmanager and every scrape target", () => {
+    const prometheusYml = join(workDir, flavour, "prometheus.yml");
+    const targets = monitoringScrapeTargets({ ingress: { address: "ingress:9100", metricsPath: "/metrics" }, servers: backendServers(config), postgresExporter: "postgres-exporter:9187" });
+    writeFileSync(prometheusYml, renderPrometheusConfig(targets, { ruleFiles: [join(workDir, flavour, "*.rules.yml")], alertmanagers: ["alertmanager:9093"] }));
+    const result = run(PROMTOOL, ["check", "config", prometheusYml]);
+    expect(result.ok, result.output).toBe(true);
+    expect(result.output).toContain("SUCCESS: 3 rule files found");
+  });
+
+  it("record rate, count, error ratio, latency, share and the FastAPI-minus-Flask comparisons per route and backend", () => {
+    const traffic: Traffic[] = [
+      { route: USERS, backend: "fastapi", perMinute: 20, errorsPerMinute: 2, latencySeconds: 0.2 },
+      { route: USERS, backend: "flask", perMinute: 180, latencySeconds: 0.03 },
+    ];
+    const sample = (value: number, labelSet: Record<string, string> = { route: USERS }) => ({ labels: labels(labelSet), value });
+    const series = (name: string, value: number, backend: BackendName) => ({
+      expr: `${name}{route="${USERS}", backend="${backend}"}`,
+      eval_time: EVAL_TIME,
+      exp_samples: [sample(value, { __name__: name, route: USERS, backend })],
+    });
+    const result = promtoolTest(flavour, "figures", {
+      input_series: inputSeries(flavour, traffic),
+      promql_expr_test: [
+        series("migration:route_backend:requests_in_window", 100, "fastapi"),
+        series("migration:route_backend:request_rate", 3, "flask"),
+        series("migration:route_backend:error_ratio", 0.1, "fastapi"),
+        // Flask has no 5xx series at all: that is 0 errors, not an unknown ratio.
+        series("migration:route_backend:error_ratio", 0, "flask"),
+        series("migration:route_backend:observed_share", 0.1, "fastapi"),
+        series("migration:route_backend:observed_share", 0.9, "flask"),
+        // All requests in the (0.1, 0.25] bucket: quantiles interpolate within it.
+        series("migration:route_backend:latency_p50_seconds", 0.175, "fastapi"),
+        series("migration:route_backend:latency_p99_seconds", 0.04975, "flask"),
+        { expr: "migration:route:error_ratio_delta", eval_time: EVAL_TIME, exp_samples: [sample(0.1, { __name__: "migration:route:error_ratio_delta", route: USERS })] },
+        { expr: "round(migration:route:latency_p99_ratio, 0.001)", eval_time: EVAL_TIME, exp_samples: [sample(4.995)] },
+        // Nothing was ever served on the default route: no figures at all rather than zeros.
+        { expr: 'migration:route_backend:error_ratio{route="default"}', eval_time: EVAL_TIME, exp_samples: [] },
+        { expr: 'migration:route:configured_weight{route="default"}', eval_time: EVAL_TIME, exp_samples: [sample(10, { __name__: "migration:route:configured_weight", route: "default" })] },
+      ],
+    });
+    expect(result.ok, result.output).toBe(true);
+  });
+
+  it("leave the error ratio undefined (NaN) over a window without requests, never 0", () => {
+    const ratio = `migration:route_backend:error_ratio{route="${USERS}", backend="fastapi"}`;
+    const result = promtoolTest(flavour, "idle", {
+      // The series exist (the backend served requests once) but do not move within the window.
+      input_series: inputSeries(flavour, [{ route: USERS, backend: "fastapi", perMinute: 0 }]),
+      // NaN is the only value that differs from itself; promtool cannot compare NaN samples directly.
+      promql_expr_test: [{ expr: `${ratio} != bool ${ratio}`, eval_time: EVAL_TIME, exp_samples: [{ labels: labels({ route: USERS, backend: "fastapi" }), value: 1 }] }],
+    });
+    expect(result.ok, result.output).toBe(true);
+  });
+
+  it("fire when FastAPI's 5xx ratio exceeds Flask's by more than the margin", () => {
+    expectAlerts(
+      flavour,
+      "errors-worse",
+      [
+        { route: USERS, backend: "fastapi", perMinute: 200, errorsPerMinute: 10 },
+        { route: USERS, backend: "flask", perMinute: 200, errorsPerMinute: 2 },
+      ],
+      {
+        MigrationFastapiErrorRatioAboveFlask: [
+          {
+            exp_labels: { route: USERS, severity: "critical" },
+            exp_annotations: { summary: `FastAPI's 5xx ratio on route ${USERS} is 4% above Flask's over the last 5m (allowed: 1%)` },
+          },
+        ],
+      },
+    );
+  });
+
+  it("stay silent while FastAPI's 5xx ratio is within the margin of Flask's", () => {
+    expectAlerts(
+      flavour,
+      "errors-within-margin",
+      [
+        { route: USERS, backend: "fastapi", perMinute: 200, errorsPerMinute: 3 },
+        { route: USERS, backend: "flask", perMinute: 200, errorsPerMinute: 2 },
+      ],
+      {},
+    );
+  });
+
+  it("stay silent, whatever the figures, while a backend has served fewer than minRequests in the window", () => {
+    expectAlerts(
+      flavour,
+      "too-few-requests",
+      [
+        { route: USERS, backend: "fastapi", perMinute: 10, errorsPerMinute: 5, latencySeconds: 5 },
+        { route: USERS, backend: "flask", perMinute: 300 },
+      ],
+      {},
+    );
+  });
+
+  it("fire when FastAPI's p99 exceeds latencyP99Multiple times Flask's", () => {
+    expectAlerts(
+      flavour,
+      "latency-worse",
+      [
+        { route: USERS, backend: "fastapi", perMinute: 200, latencySeconds: 0.2 },
+        { route: USERS, backend: "flask", perMinute: 200, latencySeconds: 0.03 },
+      ],
+      {
+        MigrationFastapiLatencyP99AboveFlask: [
+          {
+            exp_labels: { route: USERS, severity: "warning" },
+            exp_annotations: { summary: `FastAPI's p99 latency on route ${USERS} is 4.995 times Flask's over the last 5m (allowed: 1.5)` },
+          },
+        ],
+      },
+    );
+  });
+
+  it("fire when a backend with a configured share gets no traffic although the route has enough, and not for a 0% backend", () => {
+    expectAlerts(
+      flavour,
+      "starved",
+      [
+        // default at 10%: 1,500 requests in the window should have brought FastAPI about 150.
+        { route: "default", backend: "flask", perMinute: 300 },
+        // api-users at 10%: Flask's 90% of 500 requests is missing.
+        { route: USERS, backend: "fastapi", perMinute: 100 },
+        // orders writes at 0%: FastAPI is not supposed to get any.
+        { route: ORDERS_WRITES, backend: "flask", perMinute: 300 },
+      ],
+      {
+        MigrationBackendWithoutTraffic: [
+          {
+            exp_labels: { route: "default", backend: "fastapi", severity: "critical" },
+            exp_annotations: { summary: "FastAPI served no request of route default in the last 5m, although its configured weight should have sent it about 150" },
+          },
+          {
+            exp_labels: { route: USERS, backend: "flask", severity: "critical" },
+            exp_annotations: { summary: `Flask served no request of route ${USERS} in the last 5m, although its configured weight should have sent it about 450` },
+          },
+        ],
+      },
+    );
+  });
+
+  it("stay silent about a starved backend while the route's traffic is too small to tell", () => {
+    // 10% of 500 requests would be 50 for FastAPI, fewer than minRequests.
+    expectAlerts(flavour, "quiet-route", [{ route: "default", backend: "flask", perMinute: 100 }], {});
+  });
+});
+
+describe("attribution of the apps' URL templates to routes, run by promtool", () => {
+  it("follows the ingress's first match on prefix and methods, and leaves scrapes, probes and unknown paths out", () => {
+    const routes = buildRoutingPlan(devPlatformConfig({ routes: [{ path: "/api/users", methods: ["GET", "HEAD"], weight: 10 }, { path: "/api/orders", weight: 0 }] }), backendServers(config)).routes;
+    const requests = [
+      ["/api/users", "GET"],
+      ["/api/users/{user_id}", "HEAD"],
+      ["/api/users", "POST"],
+      ["/api/orders/{order_id}", "DELETE"],
+      ["/api/orders", "GET"],
+      ["/healthz", "GET"],
+      ["/metrics", "GET"],
+      ["unmatched", "GET"],
+    ];
+    const attributed: Record<string, string[][]> = {
+      "api-users-get-head": [requests[0], requests[1]],
+      "api-orders": [requests[3], requests[4]],
+      default: [requests[2]],
+    };
+    const result = promtoolTest("nginx", "attribution", {
+      input_series: requests.map(([template, method]) => ({
+        series: `app_http_request_duration_seconds_bucket${labels({ backend: "fastapi", method, route: template, le: "+Inf" })}`,
+        values: counter(60),
+      })),
+      promql_expr_test: routes.map((route, index) => ({
+        expr: `sum by (route, method) (${appRouteRate("app_http_request_duration_seconds_bucket", routes, index, "fastapi", "5m")})`,
+        eval_time: EVAL_TIME,
+        exp_samples: attributed[route.id].map(([template, method]) => ({ labels: labels({ method, route: template }), value: 1 })),
+      })),
+    });
+    expect(result.ok, result.output).toBe(true);
+  });
+});
+
+describe("the dashboard's queries", () => {
+  it("all parse as PromQL (promtool check rules on them as recording rules)", () => {
+    const expressions = dashboardExpressions(buildMigrationDashboard(plan.routes.map((route) => route.id)));
+    expect(expressions.length).toBeGreaterThan(0);
+    const file = join(workDir, "dashboard.rules.yml");
+    writeFileSync(file, dump({ groups: [{ name: "dashboard", rules: expressions.map((expr, index) => ({ record: `dashboard:query_${index}`, expr })) }] }));
+    const result = run(PROMTOOL, ["check", "rules", file]);
+    expect(result.ok, result.output).toBe(true);
+    expect(result.output).toContain(`SUCCESS: ${expressions.length} rules found`);
+  });
+});
+
+describe("alertmanager.yml, checked by amtool", () => {
+  it.each([
+    ["without a receiver", undefined],
+    ["with a webhook", { webhookUrl: "https://hooks.example.com/alerts" }],
+  ])("is valid %s", (_, receiver) => {
+    const file = join(workDir, `alertmanager-${receiver ? "webhook" : "null"}.yml`);
+    writeFileSync(file, renderAlertmanagerConfig(receiver));
+    const result = run(AMTOOL, ["check-config", file]);
+    expect(result.ok, result.output).toBe(true);
+  });
+});
