@@ -1,24 +1,39 @@
-// Prints the closing line CI reads, "N passed, N failed", over vitest's JSON report and pytest's JUnit XML.
+// Prints the closing line CI reads, "N passed, N failed", over the reports of the suites that ran:
+//   --vitest <json>   vitest's JSON report (unit/component/integration, or the real-engine e2e)
+//   --junit <xml>     pytest's JUnit XML (the apps' contract suite)
+//   --bench <json>    reports/bench.json: each flavour's two bars (throughput ratio, added p99) count as one check each
 // A report that is missing counts as one failure: a suite that did not run must never look green.
 const { existsSync, readFileSync } = require("node:fs");
+const { basename } = require("node:path");
 
 function vitestCounts(path) {
-  if (!existsSync(path)) return { passed: 0, failed: 1, label: "vitest: no report" };
   const report = JSON.parse(readFileSync(path, "utf8"));
-  return { passed: report.numPassedTests, failed: report.numFailedTests, label: "vitest" };
+  return { passed: report.numPassedTests, failed: report.numFailedTests };
 }
 
 function junitCounts(path) {
-  if (!existsSync(path)) return { passed: 0, failed: 1, label: "contract: no report" };
   const xml = readFileSync(path, "utf8");
   const attribute = (name) =>
     [...xml.matchAll(new RegExp(`<testsuite\\b[^>]*\\b${name}="(\\d+)"`, "g"))].reduce((sum, match) => sum + Number(match[1]), 0);
   const failed = attribute("failures") + attribute("errors");
-  return { passed: attribute("tests") - failed - attribute("skipped"), failed, label: "contract" };
+  return { passed: attribute("tests") - failed - attribute("skipped"), failed };
 }
 
-const [vitestReport, junitReport] = process.argv.slice(2);
-const suites = [vitestCounts(vitestReport), junitCounts(junitReport)];
+function benchCounts(path) {
+  const { bars, results } = JSON.parse(readFileSync(path, "utf8"));
+  const checks = results.flatMap((result) => [result.throughputRatio >= bars.throughputRatio, result.addedP99Ms <= bars.addedP99Ms]);
+  return { passed: checks.filter(Boolean).length, failed: checks.filter((passed) => !passed).length };
+}
+
+const readers = { "--vitest": vitestCounts, "--junit": junitCounts, "--bench": benchCounts };
+const args = process.argv.slice(2);
+const suites = [];
+for (let index = 0; index < args.length; index += 2) {
+  const [kind, path] = [args[index], args[index + 1]];
+  if (!readers[kind] || !path) throw new Error(`usage: summarize-tests.js (--vitest|--junit|--bench) <report> ...; got ${kind} ${path ?? ""}`);
+  const label = `${kind.slice(2)} ${basename(path)}`;
+  suites.push(existsSync(path) ? { label, ...readers[kind](path) } : { label: `${label}: no report`, passed: 0, failed: 1 });
+}
 for (const suite of suites) console.log(`  ${suite.label}: ${suite.passed} passed, ${suite.failed} failed`);
 const total = suites.reduce((sum, suite) => ({ passed: sum.passed + suite.passed, failed: sum.failed + suite.failed }), { passed: 0, failed: 0 });
 console.log(`${total.passed} passed, ${total.failed} failed`);

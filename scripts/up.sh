@@ -13,23 +13,8 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 source "$root/scripts/lib.sh"
 stack="${MIGRATION_STACK:-dev}"
 
-log "step 1/5: npm packages"
-ensure_node_modules "$root"
-
-log "step 2/5: Docker engine"
-"$root/scripts/docker/ensure-engine.sh"
-
-log "step 3/5: local images (built once, then reused)"
-"$root/scripts/docker/build-images.sh"
-
-log "step 4/5: Pulumi CLI and plugins"
-if ! command -v pulumi >/dev/null 2>&1; then
-  "$root/scripts/toolchain/ensure-pulumi.sh" >/dev/null
-  # shellcheck source=scripts/toolchain/env.sh
-  source "$root/scripts/toolchain/env.sh"
-fi
-# @pulumi/pulumi needs Node 22; the project's node devDependency provides it.
-export PATH="$root/node_modules/.bin:$PATH"
+log "step 1/2: what a real deploy needs"
+prepare_real_engine "$root"
 if [ -z "${PULUMI_BACKEND_URL:-}" ]; then
   mkdir -p "$HOME/.pulumi-migration-state"
   export PULUMI_BACKEND_URL="file://$HOME/.pulumi-migration-state"
@@ -39,7 +24,7 @@ if [ -z "${PULUMI_CONFIG_PASSPHRASE:-}" ] && [ -z "${PULUMI_CONFIG_PASSPHRASE_FI
   export PULUMI_CONFIG_PASSPHRASE="migration-dev"
 fi
 
-log "step 5/5: pulumi up (platform, then legacy Flask) on stack $stack, backend $PULUMI_BACKEND_URL"
+log "step 2/2: pulumi up (platform, then legacy Flask) on stack $stack, backend $PULUMI_BACKEND_URL"
 deploy() {
   local directory="$1"
   (

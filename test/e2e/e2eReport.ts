@@ -1,0 +1,124 @@
+import { mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import type { OpMap } from "@pulumi/pulumi/automation";
+import { REPO_ROOT } from "../support/stackConfig";
+import type { IngressFlavour } from "./e2eStacks";
+
+export interface SplitEntry {
+  readonly ingress: IngressFlavour;
+  /** The route as the migration map names it, "default", or what the request carried (e.g. an override header). */
+  readonly route: string;
+  /** Configured FastAPI share, percent. */
+  readonly configured: number;
+  /** Observed FastAPI share, percent. */
+  readonly observed: number;
+  readonly requests: number;
+  readonly unattributed: number;
+}
+
+export interface WeightChangeEntry {
+  readonly ingress: IngressFlavour;
+  readonly from: number;
+  readonly to: number;
+  readonly upSeconds: number;
+  /** Undefined (null in the file) when the split was not observed to settle. */
+  readonly convergeSeconds: number | undefined;
+  readonly failedRequests: number;
+  readonly totalRequests: number;
+  readonly failures: Record<string, number>;
+  /** `pulumi preview` of the change just before it was applied, by operation. */
+  readonly preview: OpMap;
+  /** Written rows that could not be read back after the step. */
+  readonly unreadableRows: number;
+}
+
+export interface RollbackEntry {
+  readonly ingress: IngressFlavour;
+  /**
+   * From `pulumi config set` until the last response FastAPI served on any route: the rollback as clients see it.
+   * Infinite when FastAPI was still serving at the end of the observation.
+   */
+  readonly seconds: number;
+  /** From `pulumi config set` until `pulumi up` returned: the rollback as the operator waits for it. */
+  readonly commandSeconds: number;
+  readonly upSeconds: number;
+  readonly failedRequests: number;
+  readonly totalRequests: number;
+  readonly failures: Record<string, number>;
+}
+
+export interface DecommissionEntry {
+  readonly ingress: IngressFlavour;
+  readonly refusedWhileRouted: boolean;
+  readonly refusal: string;
+  readonly destroySeconds: number;
+  readonly failedRequests: number;
+  readonly totalRequests: number;
+  readonly failures: Record<string, number>;
+  readonly rowsBefore: number;
+  readonly rowsAfter: number;
+}
+
+export interface StickyEntry {
+  readonly ingress: IngressFlavour;
+  readonly clients: number;
+  readonly clientsOnOneBackend: number;
+}
+
+export interface LifecycleEntry {
+  readonly ingress: IngressFlavour;
+  readonly platformUpSeconds: number;
+  readonly legacyUpSeconds: number;
+  readonly databaseVolumeRemovedOnDestroy?: boolean;
+}
+
+/** Everything the e2e measured; written after every flavour, so a run that fails later still leaves its figures. */
+export class E2EReport {
+  readonly split: SplitEntry[] = [];
+  readonly weightChanges: WeightChangeEntry[] = [];
+  readonly rollback: RollbackEntry[] = [];
+  readonly decommission: DecommissionEntry[] = [];
+  readonly sticky: StickyEntry[] = [];
+  readonly lifecycle: LifecycleEntry[] = [];
+
+  write(): string {
+    const directory = join(REPO_ROOT, "reports");
+    mkdirSync(directory, { recursive: true });
+    const path = join(directory, "e2e.json");
+    const { split, weightChanges, rollback, decommission, sticky, lifecycle } = this;
+    const document = { generatedAt: new Date().toISOString(), split, weightChanges, rollback, decommission, sticky, lifecycle };
+    writeFileSync(path, `${JSON.stringify(document, (_key, value) => (value === undefined ? null : value), 2)}\n`);
+    return path;
+  }
+
+  /** A readable summary, one table per array. */
+  summary(): string {
+    const seconds = (value: number | undefined) => (value === undefined ? "never" : value.toFixed(1));
+    const failures = (entry: { failedRequests: number; totalRequests: number }) => `${entry.failedRequests}/${entry.totalRequests}`;
+    const table = (title: string, head: string[], rows: string[][]) => {
+      const widths = head.map((cell, column) => Math.max(cell.length, ...rows.map((row) => row[column].length)));
+      const line = (cells: string[]) => cells.map((cell, column) => cell.padEnd(widths[column])).join("  ");
+      return [title, line(head), ...rows.map(line)].join("\n");
+    };
+    return [
+      table("split", ["ingress", "route", "configured %", "observed %", "requests"], this.split.map((entry) => [entry.ingress, entry.route, `${entry.configured}`, entry.observed.toFixed(2), `${entry.requests}`])),
+      table("sticky", ["ingress", "clients", "on one backend"], this.sticky.map((entry) => [entry.ingress, `${entry.clients}`, `${entry.clientsOnOneBackend}`])),
+      table(
+        "weight changes",
+        ["ingress", "from", "to", "up s", "converged s", "failed/total", "preview", "unreadable rows"],
+        this.weightChanges.map((entry) => [entry.ingress, `${entry.from}`, `${entry.to}`, entry.upSeconds.toFixed(1), seconds(entry.convergeSeconds), failures(entry), JSON.stringify(entry.preview), `${entry.unreadableRows}`]),
+      ),
+      table(
+        "rollback",
+        ["ingress", "traffic on Flask after s", "command s", "up s", "failed/total"],
+        this.rollback.map((entry) => [entry.ingress, entry.seconds.toFixed(1), entry.commandSeconds.toFixed(1), entry.upSeconds.toFixed(1), failures(entry)]),
+      ),
+      table(
+        "decommission",
+        ["ingress", "refused while routed", "destroy s", "failed/total", "rows before", "rows after"],
+        this.decommission.map((entry) => [entry.ingress, `${entry.refusedWhileRouted}`, entry.destroySeconds.toFixed(1), failures(entry), `${entry.rowsBefore}`, `${entry.rowsAfter}`]),
+      ),
+      table("lifecycle", ["ingress", "platform up s", "legacy up s", "volume removed on destroy"], this.lifecycle.map((entry) => [entry.ingress, entry.platformUpSeconds.toFixed(1), entry.legacyUpSeconds.toFixed(1), `${entry.databaseVolumeRemovedOnDestroy ?? "-"}`])),
+    ].join("\n\n");
+  }
+}

@@ -1,0 +1,214 @@
+import { execFileSync } from "node:child_process";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { BARS } from "./bars";
+import { convergeSeconds, settledAt } from "./convergence";
+import { E2E_INGRESS_PORT, E2EStacks, type IngressFlavour, type TimedUpdate } from "./e2eStacks";
+import { E2EReport } from "./e2eReport";
+import { unreadableRows, writeRowsThroughBothApps, type WrittenRow } from "./rows";
+import { sampleSplit, stickyClients } from "./splitSample";
+import { type RouteLabel, SteadyLoad } from "./steadyLoad";
+
+const BASE_URL = `http://127.0.0.1:${E2E_INGRESS_PORT}`;
+const OVERRIDE_HEADER = "X-Backend";
+/** Index of each route in the dev stage's `routes`. */
+const USERS_ROUTE = 0;
+const ORDERS_ROUTE = 1;
+/** How long the load keeps being observed after `pulumi up` returns, to see the split settle (bar: 3 s). */
+const OBSERVE_AFTER_UP_MS = 6_000;
+const ALL_ROUTES: RouteLabel[] = ["/api/users", "/api/orders", "default"];
+
+const report = new E2EReport();
+const sleep = (milliseconds: number) => new Promise((resolve) => setTimeout(resolve, milliseconds));
+const share = (fastapi: number, requests: number) => (100 * fastapi) / requests;
+
+afterAll(() => {
+  const path = report.write();
+  console.log(`\n${report.summary()}\n\nfigures written to ${path}`);
+});
+
+describe.each<IngressFlavour>(["traefik", "nginx"])("the migration journey through %s", (flavour) => {
+  let stacks: E2EStacks;
+  let load: SteadyLoad | undefined;
+  let seeded: WrittenRow[] = [];
+  let platformUp: TimedUpdate;
+  let legacyUp: TimedUpdate;
+  let refusal = "";
+  let refusedWhileRouted = false;
+  let tornDown = false;
+
+  beforeAll(async () => {
+    stacks = await E2EStacks.fresh(flavour);
+    platformUp = await stacks.upPlatform();
+    legacyUp = await stacks.upLegacy();
+    seeded = await writeRowsThroughBothApps(BASE_URL, OVERRIDE_HEADER, 20);
+  });
+
+  afterAll(async () => {
+    await load?.stop();
+    if (stacks && !tornDown) await stacks.tearDown();
+    report.write();
+  });
+
+  /**
+   * Sets the default weight and the given routes to `to`, previews (an advance; a rollback goes straight to the
+   * update, as it would in an incident), applies, and watches the load until the `watched` routes settle.
+   */
+  async function changeWeights(from: number, to: number, routeIndexes: number[], watched: RouteLabel[], withPreview = true) {
+    const commandStartedAt = Date.now();
+    await stacks.setWeights(to, routeIndexes);
+    const preview = withPreview ? await stacks.previewPlatform() : {};
+    const startedAt = Date.now();
+    const up = await stacks.upPlatform();
+    await sleep(OBSERVE_AFTER_UP_MS);
+    const settled = watched.map((route) => settledAt(load!.routeResponses(route, startedAt), from, to, startedAt));
+    const allSettled = settled.every((at) => at !== undefined) ? Math.max(...(settled as number[])) : undefined;
+    const window = load!.window(commandStartedAt, Date.now());
+    const unreadable = await unreadableRows(BASE_URL, seeded);
+    return { commandStartedAt, up, preview, allSettled, window, unreadable };
+  }
+
+  /** One advance, recorded in `weightChanges`. */
+  async function advance(from: number, to: number, routeIndexes: number[], watched: RouteLabel[]) {
+    const step = await changeWeights(from, to, routeIndexes, watched);
+    report.weightChanges.push({
+      ingress: flavour,
+      from,
+      to,
+      upSeconds: step.up.seconds,
+      convergeSeconds: convergeSeconds(step.allSettled, step.up.returnedAt),
+      failedRequests: step.window.failedRequests,
+      totalRequests: step.window.totalRequests,
+      failures: step.window.failures,
+      preview: step.preview,
+      unreadableRows: step.unreadable.length,
+    });
+  }
+
+  it("splits each route by its weight, exactly at 0%, over 10,000 requests per route", async () => {
+    const measured = [
+      { route: "/api/users", configured: 10, request: { method: "GET" as const, path: "/api/users/1" } },
+      // GET is not among the /api/orders route's methods, so it takes the default route.
+      { route: "default", configured: 10, request: { method: "GET" as const, path: "/api/orders?per_page=1" } },
+      // A request for a missing order: the 404 still names its backend, and nothing is written.
+      { route: "/api/orders", configured: 0, request: { method: "DELETE" as const, path: "/api/orders/0" } },
+    ];
+    for (const { route, configured, request } of measured) {
+      const count = await sampleSplit(BASE_URL, request, BARS.splitRequests);
+      report.split.push({ ingress: flavour, route, configured, observed: share(count.fastapi, count.requests), requests: count.requests, unattributed: count.unattributed });
+    }
+    for (const entry of report.split.filter((entry) => entry.ingress === flavour)) {
+      expect(entry.unattributed, entry.route).toBe(0);
+      if (entry.configured === 0) expect(entry.observed, entry.route).toBe(0);
+      else expect(Math.abs(entry.observed - entry.configured), entry.route).toBeLessThanOrEqual(BARS.splitTolerancePoints);
+    }
+  });
+
+  it("lets the override header pick the backend on every request, whatever the weight", async () => {
+    const toFastapi = await sampleSplit(BASE_URL, { method: "DELETE", path: "/api/orders/0", headers: { [OVERRIDE_HEADER]: "fastapi" } }, 2_000);
+    const toFlask = await sampleSplit(BASE_URL, { method: "GET", path: "/api/users/1", headers: { [OVERRIDE_HEADER]: "flask" } }, 2_000);
+    report.split.push({ ingress: flavour, route: "/api/orders + X-Backend: fastapi", configured: 100, observed: share(toFastapi.fastapi, toFastapi.requests), requests: toFastapi.requests, unattributed: toFastapi.unattributed });
+    report.split.push({ ingress: flavour, route: "/api/users + X-Backend: flask", configured: 0, observed: share(toFlask.fastapi, toFlask.requests), requests: toFlask.requests, unattributed: toFlask.unattributed });
+    expect(toFastapi).toMatchObject({ fastapi: 2_000, flask: 0 });
+    expect(toFlask).toMatchObject({ fastapi: 0, flask: 2_000 });
+  });
+
+  it("keeps a client that returns its cookie on one backend", async () => {
+    const clients = await stickyClients(BASE_URL, "/api/users/1", 20, 20);
+    const onOne = clients.filter((served) => served.length === 1 && served[0] !== "unattributed").length;
+    report.sticky.push({ ingress: flavour, clients: clients.length, clientsOnOneBackend: onOne });
+    expect(onOne).toBe(clients.length);
+  });
+
+  it("advances 10 → 50 → 100 under steady load with no failed request, no replacement, and every row readable", async () => {
+    load = new SteadyLoad(BASE_URL, seeded.filter((row) => row.kind === "users").map((row) => row.id));
+    await sleep(3_000);
+    let from = 10;
+    for (const to of [50, 100]) {
+      await advance(from, to, [USERS_ROUTE], ["/api/users", "default"]);
+      from = to;
+    }
+    for (const change of report.weightChanges.filter((entry) => entry.ingress === flavour)) {
+      expect(change.failures, `${change.from} → ${change.to}`).toEqual({});
+      // `read` is the platform reading its own last outputs (the step guard's StackReference); nothing is replaced.
+      expect(change.preview, `${change.from} → ${change.to}`).toEqual({ read: 1, same: expect.any(Number), update: 1 });
+      expect(change.upSeconds).toBeLessThanOrEqual(BARS.weightChangeUpSeconds);
+      expect(change.convergeSeconds).toBeLessThanOrEqual(BARS.convergeSeconds);
+      expect(change.unreadableRows).toBe(0);
+    }
+    const atFull = await sampleSplit(BASE_URL, { method: "GET", path: "/api/users/1" }, BARS.splitRequests);
+    report.split.push({ ingress: flavour, route: "/api/users", configured: 100, observed: share(atFull.fastapi, atFull.requests), requests: atFull.requests, unattributed: atFull.unattributed });
+    expect(atFull).toMatchObject({ fastapi: BARS.splitRequests, flask: 0 });
+  });
+
+  it("rolls every route back to 0% FastAPI within the bar, with no failed request", async () => {
+    const step = await changeWeights(100, 0, [USERS_ROUTE], ALL_ROUTES, false);
+    const entry = {
+      ingress: flavour,
+      seconds: step.allSettled === undefined ? Number.POSITIVE_INFINITY : (step.allSettled - step.commandStartedAt) / 1000,
+      commandSeconds: (step.up.returnedAt - step.commandStartedAt) / 1000,
+      upSeconds: step.up.seconds,
+      failedRequests: step.window.failedRequests,
+      totalRequests: step.window.totalRequests,
+      failures: step.window.failures,
+    };
+    report.rollback.push(entry);
+    expect(entry.failures).toEqual({});
+    expect(entry.seconds).toBeLessThanOrEqual(BARS.rollbackSeconds);
+    expect(step.unreadable).toEqual([]);
+  });
+
+  it("refuses to decommission Flask while any route still reaches it, and leaves Flask serving", async () => {
+    const message = await stacks.destroyLegacy().then(
+      () => "",
+      (error: Error) => error.message,
+    );
+    refusal = message.match(/Refusing to decommission Flask[^\n]*/)?.[0] ?? message.slice(-500);
+    const flaskStillServes = await sampleSplit(BASE_URL, { method: "GET", path: "/api/users/1", headers: { [OVERRIDE_HEADER]: "flask" } }, 200);
+    refusedWhileRouted = refusal.startsWith("Refusing to decommission Flask") && flaskStillServes.flask === 200;
+    expect(refusal).toMatch(/^Refusing to decommission Flask/);
+    expect(flaskStillServes.flask).toBe(200);
+  });
+
+  it("decommissions Flask once every route is on FastAPI: no failed request, every row readable through FastAPI", async () => {
+    let from = 0;
+    for (const to of [50, 100]) {
+      await advance(from, to, [USERS_ROUTE, ORDERS_ROUTE], ALL_ROUTES);
+      from = to;
+    }
+    const rows = [...seeded, ...load!.created];
+    const startedAt = Date.now();
+    const destroy = await stacks.destroyLegacy();
+    await sleep(3_000);
+    const window = load!.window(startedAt, Date.now());
+    const unreadable = await unreadableRows(BASE_URL, rows, { [OVERRIDE_HEADER]: "fastapi" });
+    report.decommission.push({
+      ingress: flavour,
+      refusedWhileRouted,
+      refusal,
+      destroySeconds: destroy.seconds,
+      ...window,
+      rowsBefore: rows.length,
+      rowsAfter: rows.length - unreadable.length,
+    });
+    expect(window.failures).toEqual({});
+    expect(unreadable).toEqual([]);
+    for (const change of report.weightChanges.filter((candidate) => candidate.ingress === flavour && candidate.from === 0)) expect(change.failures).toEqual({});
+  });
+
+  it("destroys the platform and removes the database volume, as the dev stage's policy says", async () => {
+    await load?.stop();
+    load = undefined;
+    tornDown = true;
+    await stacks.tearDown();
+    const volumeGone = (() => {
+      try {
+        execFileSync("docker", ["volume", "inspect", `migration-e2e-${flavour}-pgdata`], { stdio: "ignore" });
+        return false;
+      } catch {
+        return true;
+      }
+    })();
+    report.lifecycle.push({ ingress: flavour, platformUpSeconds: platformUp.seconds, legacyUpSeconds: legacyUp.seconds, databaseVolumeRemovedOnDestroy: volumeGone });
+    expect(volumeGone).toBe(true);
+  });
+});

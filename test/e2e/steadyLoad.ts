@@ -1,0 +1,103 @@
+import autocannon from "autocannon";
+import type { IncomingHttpHeaders } from "node:http";
+import type { ObservedResponse } from "./convergence";
+import { servedBy } from "./servedBy";
+
+/** The migration-map route a request of the load falls under in the dev stage ("default" for the default route). */
+export type RouteLabel = "/api/users" | "/api/orders" | "default";
+
+export interface LoadResponse extends ObservedResponse {
+  readonly route: RouteLabel;
+  readonly status: number;
+}
+
+export interface CreatedRow {
+  readonly kind: "users" | "orders";
+  readonly id: number;
+}
+
+export interface LoadWindow {
+  readonly totalRequests: number;
+  readonly failedRequests: number;
+  /** Failed requests by HTTP status, and "no response", so a failure can be told apart from another. */
+  readonly failures: Record<string, number>;
+}
+
+/**
+ * Steady traffic the way real clients send it: a bounded rate over a few keep-alive connections, no retries, mostly
+ * GETs with some POSTs (which write rows that must survive every step). Every response is logged with its time, route
+ * and backend, and every request that got no response is logged as a failure.
+ */
+export class SteadyLoad {
+  readonly responses: LoadResponse[] = [];
+  readonly created: CreatedRow[] = [];
+  /** When requests got no response at all (reset, timeout), milliseconds since the epoch. */
+  readonly unanswered: number[] = [];
+  private readonly instance: autocannon.Instance;
+  private readonly finished: Promise<autocannon.Result>;
+  private sequence = 0;
+
+  constructor(baseUrl: string, userIds: readonly number[], ratePerSecond = 100, connections = 8) {
+    const pick = (ids: readonly number[]) => ids[Math.floor(Math.random() * ids.length)];
+    const record = (route: RouteLabel, kind?: CreatedRow["kind"]) => (status: number, body: string, _context: object, headers: IncomingHttpHeaders | undefined) => {
+      this.responses.push({ at: Date.now(), route, status, backend: servedBy(headers) });
+      if (kind && status === 201) this.created.push({ kind, id: JSON.parse(body).id });
+    };
+    const json = { "content-type": "application/json" };
+    const getUser: autocannon.Request = { method: "GET", setupRequest: (request) => ({ ...request, path: `/api/users/${pick(userIds)}` }), onResponse: record("/api/users") };
+    // GET of orders is not in the /api/orders route's methods: it takes the default route.
+    const listOrders: autocannon.Request = { method: "GET", path: "/api/orders?per_page=5", onResponse: record("default") };
+    const createUser: autocannon.Request = {
+      method: "POST",
+      path: "/api/users",
+      headers: json,
+      setupRequest: (request) => ({ ...request, body: JSON.stringify({ email: `load-${process.pid}-${Date.now()}-${this.sequence++}@e2e.test`, name: "Load" }) }),
+      onResponse: record("default", "users"),
+    };
+    const createOrder: autocannon.Request = {
+      method: "POST",
+      path: "/api/orders",
+      headers: json,
+      setupRequest: (request) => ({ ...request, body: JSON.stringify({ user_id: pick(userIds), item: "Load", quantity: 1, total_cents: 100 }) }),
+      onResponse: record("/api/orders", "orders"),
+    };
+    let instance: autocannon.Instance | undefined;
+    this.finished = new Promise((resolve, reject) => {
+      instance = autocannon(
+        {
+          url: baseUrl,
+          connections,
+          overallRate: ratePerSecond,
+          // Stopped by `stop()`; the duration is only a bound for a run that forgot to.
+          duration: 3600,
+          timeout: 10,
+          requests: [getUser, getUser, listOrders, getUser, createUser, getUser, listOrders, getUser, createOrder, listOrders],
+        },
+        (error, result) => (error ? reject(error) : resolve(result)),
+      );
+    });
+    this.instance = instance!;
+    this.instance.on("reqError", () => this.unanswered.push(Date.now()));
+  }
+
+  /** Requests answered or failed between two moments (milliseconds since the epoch). */
+  window(from: number, to: number): LoadWindow {
+    const within = (at: number) => at >= from && at <= to;
+    const answered = this.responses.filter((response) => within(response.at));
+    const unanswered = this.unanswered.filter(within).length;
+    const failures: Record<string, number> = unanswered ? { "no response": unanswered } : {};
+    for (const response of answered) if (response.status >= 400) failures[response.status] = (failures[response.status] ?? 0) + 1;
+    const failedRequests = Object.values(failures).reduce((sum, count) => sum + count, 0);
+    return { totalRequests: answered.length + unanswered, failedRequests, failures };
+  }
+
+  /** The responses of one route since a moment, for judging when it settled on a new weight. */
+  routeResponses(route: RouteLabel, since: number): LoadResponse[] {
+    return this.responses.filter((response) => response.route === route && response.at >= since);
+  }
+
+  async stop(): Promise<autocannon.Result> {
+    this.instance.stop();
+    return this.finished;
+  }
+}
