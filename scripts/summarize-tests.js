@@ -1,7 +1,7 @@
 // Prints the closing line CI reads, "N passed, N failed", over the reports of the suites that ran:
 //   --vitest <json>   vitest's JSON report (unit/component/integration, or the real-engine e2e)
 //   --junit <xml>     pytest's JUnit XML (the apps' contract suite)
-//   --bench <json>    reports/bench.json: each flavour's two bars (throughput ratio, added p99) count as one check each
+//   --bench <json>    reports/bench.json: per flavour, each bar (throughput ratio, added p99, no failed request) is a check
 // A report that is missing counts as one failure: a suite that did not run must never look green.
 const { existsSync, readFileSync } = require("node:fs");
 const { basename } = require("node:path");
@@ -21,7 +21,11 @@ function junitCounts(path) {
 
 function benchCounts(path) {
   const { bars, results } = JSON.parse(readFileSync(path, "utf8"));
-  const checks = results.flatMap((result) => [result.throughputRatio >= bars.throughputRatio, result.addedP99Ms <= bars.addedP99Ms]);
+  const checks = results.flatMap((result) => [
+    result.throughputRatio >= bars.throughputRatio,
+    result.addedP99Ms <= bars.addedP99Ms,
+    result.failedRequests === 0,
+  ]);
   return { passed: checks.filter(Boolean).length, failed: checks.filter((passed) => !passed).length };
 }
 

@@ -37,7 +37,8 @@ deploy "$root"
 deploy "$root/stacks/legacy-flask"
 
 ingress_url="$(cd "$root" && pulumi stack output ingressUrl --stack "$stack")"
-# Empty when monitoring is disabled (the output does not exist then).
+# Empty when monitoring is disabled, or Grafana has no image (the output does not exist then).
 prometheus_url="$(cd "$root" && { pulumi stack output prometheusUrl --stack "$stack" 2>/dev/null || true; })"
-log "ready: service at $ingress_url${prometheus_url:+, Prometheus at $prometheus_url}"
+grafana_url="$(cd "$root" && { pulumi stack output grafanaUrl --stack "$stack" 2>/dev/null || true; })"
+log "ready: service at $ingress_url${prometheus_url:+, Prometheus at $prometheus_url}${grafana_url:+, Grafana at $grafana_url (admin; pulumi stack output grafanaAdminPassword --show-secrets)}"
 log "try:   curl -si $ingress_url/api/users | grep -i x-served-by"

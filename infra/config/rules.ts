@@ -15,6 +15,7 @@ export function checkCrossFieldRules(config: PlatformConfig, namespace: string):
     ...checkRoutes(config, issue),
     ...checkImages(config, issue),
     ...checkMonitoring(config, issue),
+    ...checkHostPorts(config, issue),
   ];
 }
 
@@ -65,6 +66,9 @@ function imageKeys(config: PlatformConfig): Array<{ path: ConfigPath; image: str
     { path: ["fastapi", "image"], image: config.fastapi.image },
     { path: ["database", "image"], image: config.database.image },
     { path: ["monitoring", "image"], image: config.monitoring.image },
+    { path: ["monitoring", "alertmanagerImage"], image: config.monitoring.alertmanagerImage },
+    { path: ["monitoring", "postgresExporterImage"], image: config.monitoring.postgresExporterImage },
+    { path: ["monitoring", "grafanaImage"], image: config.monitoring.grafanaImage },
     { path: ["flask", "image"], image: config.flask.mode === "managed" ? config.flask.image : undefined },
   ];
   return images.filter((entry): entry is { path: ConfigPath; image: string } => entry.image !== undefined);
@@ -78,6 +82,31 @@ function checkImages(config: PlatformConfig, issue: IssueFactory): ConfigIssue[]
 }
 
 function checkMonitoring(config: PlatformConfig, issue: IssueFactory): ConfigIssue[] {
-  if (!config.monitoring.enabled || config.monitoring.image) return [];
-  return [issue(["monitoring", "image"], undefined, "a Prometheus image reference with an explicit tag (required while monitoring.enabled is true)")];
+  const { monitoring } = config;
+  if (!monitoring.enabled) return [];
+  return [
+    ...(monitoring.image ? [] : [issue(["monitoring", "image"], undefined, "a Prometheus image reference with an explicit tag (required while monitoring.enabled is true)")]),
+    // Prometheus only evaluates alerts; without Alertmanager a configured receiver would silently never hear of one.
+    ...(monitoring.alertReceiver && !monitoring.alertmanagerImage
+      ? [issue(["monitoring", "alertmanagerImage"], undefined, "an Alertmanager image reference with an explicit tag (required while monitoring.alertReceiver is set: Alertmanager is what sends the alerts)")]
+      : []),
+  ];
+}
+
+/** Every port the platform binds on the host, in the order a clash is reported (the later key is the one to change). */
+function hostPorts(config: PlatformConfig): Array<{ path: ConfigPath; port: number }> {
+  const { monitoring } = config;
+  return [
+    { path: ["ingressPort"], port: config.ingressPort },
+    ...(monitoring.enabled ? [{ path: ["monitoring", "port"], port: monitoring.port }] : []),
+    ...(monitoring.enabled && monitoring.grafanaImage ? [{ path: ["monitoring", "grafanaPort"], port: monitoring.grafanaPort }] : []),
+  ];
+}
+
+function checkHostPorts(config: PlatformConfig, issue: IssueFactory): ConfigIssue[] {
+  const ports = hostPorts(config);
+  return ports.flatMap(({ path, port }, index) => {
+    const taken = ports.slice(0, index).find((earlier) => earlier.port === port);
+    return taken ? [issue(path, port, `a host port that ${taken.path.join(".")} does not already bind (one host port serves one container)`)] : [];
+  });
 }

@@ -85,6 +85,12 @@ export const platformConfigSchema = z.strictObject({
       image: imageSchema.optional(),
       port: portSchema.default(9090),
       retention: z.string({ error: 'a duration such as "15d"' }).regex(DURATION, { error: 'a duration in h, d, w or y, such as "15d"' }).default("15d"),
+      /** The companions below are each deployed only when their image is set (and monitoring is enabled). */
+      alertmanagerImage: imageSchema.optional(),
+      postgresExporterImage: imageSchema.optional(),
+      grafanaImage: imageSchema.optional(),
+      /** Host port of the Grafana UI, on 127.0.0.1. */
+      grafanaPort: portSchema.default(3000),
       /** Where Alertmanager sends the migration alerts; without it they are only shown (Prometheus, Grafana), not sent. */
       alertReceiver: z
         .strictObject({
@@ -92,7 +98,7 @@ export const platformConfigSchema = z.strictObject({
         })
         .optional(),
     })
-    .default({ enabled: false, port: 9090, retention: "15d" }),
+    .default({ enabled: false, port: 9090, retention: "15d", grafanaPort: 3000 }),
   /**
    * When FastAPI counts as serving "as well as Flask". One definition for the alert rules (which fire when it does
    * not) and for the cutover command's metric gates (which refuse to advance when it does not).

@@ -1,8 +1,9 @@
 import { z } from "zod";
 
 /**
- * What the legacy Flask stack reads from the platform stack. Both sides use these names and this schema, so a change
- * to the contract fails loudly in one place instead of silently in the other project.
+ * What other programs read from the platform stack: the legacy Flask stack, and the cutover command (`cli/`). Both
+ * sides use these names and this schema, so a change to the contract fails loudly in one place instead of silently in
+ * the other program.
  */
 export const PLATFORM_OUTPUTS = {
   networkName: "networkName",
@@ -10,6 +11,10 @@ export const PLATFORM_OUTPUTS = {
   flask: "flask",
   flaskTraffic: "flaskTraffic",
   migrationMap: "migrationMap",
+  /** Where clients reach the service through the ingress, e.g. `http://localhost:8080`. */
+  ingressUrl: "ingressUrl",
+  /** Prometheus's HTTP API; absent while monitoring is disabled. */
+  prometheusUrl: "prometheusUrl",
 } as const;
 
 export const flaskDeploymentSchema = z.discriminatedUnion("mode", [

@@ -12,8 +12,13 @@ export interface MigrationMap {
   readonly routes: readonly WeightedRoute[];
 }
 
-/** First match wins, by path prefix and method; requests that match no route get the default weight. */
+/** First match wins, by path prefix and method: the index of the route that takes a request, or -1 for the default route. */
+export function matchingRouteIndex(routes: readonly RouteMatcher[], path: string, method: HttpMethod): number {
+  return routes.findIndex((route) => path.startsWith(route.path) && (!route.methods || route.methods.includes(method)));
+}
+
+/** Requests that match no route get the default weight. */
 export function effectiveWeight(map: MigrationMap, path: string, method: HttpMethod): number {
-  const match = map.routes.find((route) => path.startsWith(route.path) && (!route.methods || route.methods.includes(method)));
-  return match ? match.weight : map.defaultWeight;
+  const index = matchingRouteIndex(map.routes, path, method);
+  return index >= 0 ? map.routes[index].weight : map.defaultWeight;
 }

@@ -1,14 +1,16 @@
 #!/usr/bin/env bash
 # Builds every image the migration stack runs, from local sources only (no registry is reachable):
 #
-#   migration/python-base:bookworm      debootstrap + import          (scripts/docker/build-base-images.sh)
-#   migration/legacy-flask:0.1.0        apps/legacy-flask/Dockerfile  (BASE_IMAGE=migration/python-base:bookworm)
-#   migration/fastapi:0.1.0             apps/fastapi/Dockerfile       (BASE_IMAGE=migration/python-base:bookworm)
-#   migration/debian-base:bookworm      debootstrap + import
-#   migration/postgres:15-bookworm      images/postgres
-#   migration/nginx-lua:1.22-bookworm   images/nginx-lua
-#   migration/prometheus:2.42-bookworm  images/prometheus
-#   migration/traefik:<version>         images/traefik + binary from scripts/docker/build-traefik-binary.sh
+#   migration/python-base:bookworm             debootstrap + import          (scripts/docker/build-base-images.sh)
+#   migration/legacy-flask:0.1.0               apps/legacy-flask/Dockerfile  (BASE_IMAGE=migration/python-base:bookworm)
+#   migration/fastapi:0.1.0                    apps/fastapi/Dockerfile       (BASE_IMAGE=migration/python-base:bookworm)
+#   migration/debian-base:bookworm             debootstrap + import
+#   migration/postgres:15-bookworm             images/postgres
+#   migration/nginx-lua:1.22-bookworm          images/nginx-lua
+#   migration/prometheus:2.42-bookworm         images/prometheus
+#   migration/alertmanager:0.25-bookworm       images/alertmanager
+#   migration/postgres-exporter:0.11-bookworm  images/postgres-exporter
+#   migration/traefik:<version>                images/traefik + binary from scripts/docker/build-traefik-binary.sh
 #
 # Usage: build-images.sh [--force] [--force-base] [--no-cache] [--traefik-version vX.Y.Z] [IMAGE ...]
 #   IMAGE         short names above (python-base, legacy-flask, ...); default: all, in the order above
@@ -28,7 +30,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 readonly SCRIPT_DIR="${MIGRATION_REPO_ROOT}/scripts/docker"
 readonly PYTHON_BASE="migration/python-base:${DEBIAN_SUITE}"
 readonly DEBIAN_BASE="migration/debian-base:${DEBIAN_SUITE}"
-readonly ALL_IMAGES=(python-base legacy-flask fastapi debian-base postgres nginx-lua prometheus traefik)
+readonly ALL_IMAGES=(python-base legacy-flask fastapi debian-base postgres nginx-lua prometheus alertmanager postgres-exporter traefik)
 # Generous bound for a cold Traefik compile on a busy 2-core machine; a hung build must not block CI forever.
 : "${TRAEFIK_BUILD_TIMEOUT:=3600}"
 
@@ -74,7 +76,7 @@ is_selected() {
 }
 
 record() {
-  SUMMARY+=("$(printf '%-14s %-9s %5ss  %s' "$1" "$2" "$3" "$4")")
+  SUMMARY+=("$(printf '%-17s %-9s %5ss  %s' "$1" "$2" "$3" "$4")")
 }
 
 # The version is read from build-traefik-binary.sh, the one place it is pinned, unless given explicitly.
@@ -211,7 +213,7 @@ stop_background_build() {
 print_summary() {
   local line
   echo >&2
-  echo "image          result    time   tag" >&2
+  echo "image             result    time   tag" >&2
   for line in "${SUMMARY[@]}"; do echo "${line}" >&2; done
   echo "total: $(seconds_since "${MIGRATION_RUN_STARTED_AT}")s" >&2
   if is_selected traefik; then
@@ -236,6 +238,8 @@ main() {
   is_selected postgres && docker_build postgres migration/postgres:15-bookworm "${MIGRATION_REPO_ROOT}/images/postgres" "${DEBIAN_BASE}"
   is_selected nginx-lua && docker_build nginx-lua migration/nginx-lua:1.22-bookworm "${MIGRATION_REPO_ROOT}/images/nginx-lua" "${DEBIAN_BASE}"
   is_selected prometheus && docker_build prometheus migration/prometheus:2.42-bookworm "${MIGRATION_REPO_ROOT}/images/prometheus" "${DEBIAN_BASE}"
+  is_selected alertmanager && docker_build alertmanager migration/alertmanager:0.25-bookworm "${MIGRATION_REPO_ROOT}/images/alertmanager" "${DEBIAN_BASE}"
+  is_selected postgres-exporter && docker_build postgres-exporter migration/postgres-exporter:0.11-bookworm "${MIGRATION_REPO_ROOT}/images/postgres-exporter" "${DEBIAN_BASE}"
   is_selected traefik && build_traefik
   print_summary
 }

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Smoke-tests the images built by build-images.sh against the contracts the Pulumi program relies on.
 #
-# Usage: verify-images.sh [postgres|nginx-lua|traefik|prometheus ...]      (default: all)
+# Usage: verify-images.sh [postgres|nginx-lua|traefik|prometheus|alertmanager|postgres-exporter ...]   (default: all)
 #
 #   postgres    starts on a fresh volume, accepts a scram-sha-256 password login from the host (psql), rejects a wrong
 #               password, runs postgres as PID 1, stops quickly, and keeps the data when the container is replaced
@@ -9,7 +9,12 @@
 #   nginx-lua   `nginx -t` with a config that loads the Lua module and requires cjson, then serves a Lua-generated
 #               JSON response; entrypoint exactly as contracted; sh, cp, mv present;
 #   traefik     `traefik version`; serves /ping with a minimal static config; sh, cp, mv present;
-#   prometheus  `prometheus --version`, `promtool --version`; starts with a config and reports ready.
+#   prometheus  `prometheus --version`, `promtool --version`; starts with a config and reports ready; sh, cat, mv
+#               present (the platform writes the weight rules with this image);
+#   alertmanager       `--version`, `amtool --version`; starts with the platform's flags on a fresh /alertmanager
+#                      volume, reports ready, and answers the platform's health check; runs as a non-root user;
+#   postgres-exporter  `--version`; reads DATA_SOURCE_NAME and serves /metrics on :9187 (pg_up 0 without a database);
+#                      runs as a non-root user.
 #
 # Every container, volume and temp dir it creates is named migration-verify-<pid>-* and removed on exit.
 set -euo pipefail
@@ -22,6 +27,8 @@ readonly POSTGRES_IMAGE=migration/postgres:15-bookworm
 readonly NGINX_IMAGE=migration/nginx-lua:1.22-bookworm
 readonly TRAEFIK_IMAGE="migration/traefik:${TRAEFIK_VERSION}"
 readonly PROMETHEUS_IMAGE=migration/prometheus:2.42-bookworm
+readonly ALERTMANAGER_IMAGE=migration/alertmanager:0.25-bookworm
+readonly POSTGRES_EXPORTER_IMAGE=migration/postgres-exporter:0.11-bookworm
 readonly PREFIX="migration-verify-$$"
 : "${READY_TIMEOUT:=60}"
 
@@ -258,12 +265,87 @@ verify_prometheus() {
     container_logs_tail "${c}"
     fail "prometheus: not ready"
   fi
+  if docker run --rm --entrypoint sh "${PROMETHEUS_IMAGE}" -c 'command -v sh && command -v cat && command -v mv' >/dev/null; then
+    pass "prometheus: sh, cat, mv present"
+  else
+    fail "prometheus: sh, cat or mv missing"
+  fi
+}
+
+# runs_unprivileged NAME IMAGE: the image's user is not root.
+runs_unprivileged() {
+  local uid
+  uid=$(docker run --rm --entrypoint id "$2" -u 2>&1) || true
+  if [[ ${uid} =~ ^[0-9]+$ && ${uid} -ne 0 ]]; then
+    pass "$1: runs as uid ${uid}"
+  else
+    fail "$1: runs as root or has no id(1): ${uid}"
+  fi
+}
+
+verify_alertmanager() {
+  local conf_dir="${WORK_DIR}/alertmanager" c="${PREFIX}-alertmanager" port out
+  image_exists "${ALERTMANAGER_IMAGE}" || { fail "alertmanager: image ${ALERTMANAGER_IMAGE} missing"; return; }
+  if out=$(docker run --rm "${ALERTMANAGER_IMAGE}" --version 2>&1) && [[ ${out} == *'version 0.25'* ]]; then
+    pass "alertmanager: --version: $(head -n1 <<<"${out}")"
+  else
+    fail "alertmanager: --version failed: ${out}"
+  fi
+  if out=$(docker run --rm --entrypoint amtool "${ALERTMANAGER_IMAGE}" --version 2>&1); then
+    pass "alertmanager: amtool --version: $(head -n1 <<<"${out}")"
+  else
+    fail "alertmanager: amtool --version failed: ${out}"
+  fi
+  runs_unprivileged alertmanager "${ALERTMANAGER_IMAGE}"
+
+  mkdir -p "${conf_dir}"
+  printf '%s\n' 'route:' '  receiver: "null"' 'receivers:' '  - name: "null"' >"${conf_dir}/alertmanager.yml"
+  chmod -R a+rX "${conf_dir}"
+  docker run -d --name "${c}" -v "${conf_dir}/alertmanager.yml:/etc/alertmanager/alertmanager.yml:ro" \
+    -v "${PREFIX}-amdata:/alertmanager" -p 127.0.0.1::9093 "${ALERTMANAGER_IMAGE}" \
+    --config.file=/etc/alertmanager/alertmanager.yml --storage.path=/alertmanager --web.listen-address=:9093 \
+    --cluster.listen-address= >/dev/null
+  port=$(host_port "${c}" 9093)
+  if wait_until "alertmanager /-/ready" curl -fsS "http://127.0.0.1:${port}/-/ready"; then
+    pass "alertmanager: starts with the platform's flags on a fresh /alertmanager volume and reports ready"
+  else
+    container_logs_tail "${c}"
+    fail "alertmanager: not ready"
+    return
+  fi
+  if docker exec "${c}" amtool --alertmanager.url=http://127.0.0.1:9093 cluster show >/dev/null 2>&1; then
+    pass "alertmanager: the platform's health check (amtool cluster show) passes"
+  else
+    fail "alertmanager: amtool cluster show failed"
+  fi
+}
+
+verify_postgres_exporter() {
+  local c="${PREFIX}-postgres-exporter" port out
+  image_exists "${POSTGRES_EXPORTER_IMAGE}" || { fail "postgres-exporter: image ${POSTGRES_EXPORTER_IMAGE} missing"; return; }
+  if out=$(docker run --rm "${POSTGRES_EXPORTER_IMAGE}" --version 2>&1) && [[ ${out} == *'version 0.11'* ]]; then
+    pass "postgres-exporter: --version: $(head -n1 <<<"${out}")"
+  else
+    fail "postgres-exporter: --version failed: ${out}"
+  fi
+  runs_unprivileged postgres-exporter "${POSTGRES_EXPORTER_IMAGE}"
+
+  # Nothing listens on port 1: the exporter must still serve its metrics, reporting the database as down.
+  docker run -d --name "${c}" -e DATA_SOURCE_NAME='postgresql://nobody:none@127.0.0.1:1/none?sslmode=disable' \
+    -p 127.0.0.1::9187 "${POSTGRES_EXPORTER_IMAGE}" --web.listen-address=:9187 >/dev/null
+  port=$(host_port "${c}" 9187)
+  if wait_until "postgres-exporter /metrics" sh -c "curl -fsS http://127.0.0.1:${port}/metrics | grep -q '^pg_up 0'"; then
+    pass "postgres-exporter: reads DATA_SOURCE_NAME and serves /metrics on :9187 (pg_up 0 without a database)"
+  else
+    container_logs_tail "${c}"
+    fail "postgres-exporter: no pg_up on /metrics"
+  fi
 }
 
 main() {
   local name
   local -a names=("$@")
-  [[ ${#names[@]} -gt 0 ]] || names=(postgres nginx-lua traefik prometheus)
+  [[ ${#names[@]} -gt 0 ]] || names=(postgres nginx-lua traefik prometheus alertmanager postgres-exporter)
   command -v psql >/dev/null || apt_install postgresql-client
   command -v curl >/dev/null || apt_install curl
   docker info >/dev/null 2>&1 || die "docker engine not answering: run scripts/docker/ensure-engine.sh first"
@@ -273,7 +355,9 @@ main() {
       nginx-lua) verify_nginx_lua ;;
       traefik) verify_traefik ;;
       prometheus) verify_prometheus ;;
-      *) die "unknown image '${name}' (known: postgres nginx-lua traefik prometheus)" ;;
+      alertmanager) verify_alertmanager ;;
+      postgres-exporter) verify_postgres_exporter ;;
+      *) die "unknown image '${name}' (known: postgres nginx-lua traefik prometheus alertmanager postgres-exporter)" ;;
     esac
   done
   echo >&2

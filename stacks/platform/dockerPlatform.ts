@@ -6,11 +6,10 @@ import { Ingress } from "../../components/docker/ingress";
 import { MigrationNetwork } from "../../components/docker/migrationNetwork";
 import { OneShotContainer } from "../../components/docker/oneShotContainer";
 import { PostgresDatabase } from "../../components/docker/postgresDatabase";
-import { PrometheusServer } from "../../components/docker/prometheusServer";
 import type { PlatformConfig } from "../../infra/config/schema";
 import { renderIngress } from "../../infra/render/ingress";
-import { renderPrometheusConfig } from "../../infra/render/prometheusConfig";
 import { APP_HEALTH_PATH, type RoutingPlan } from "../../infra/routing/plan";
+import { deployDockerMonitoring } from "./dockerMonitoring";
 
 export interface DockerPlatformArgs {
   readonly config: PlatformConfig;
@@ -27,9 +26,15 @@ export interface DockerPlatform {
   readonly fastapiContainers: pulumi.Output<string[]>;
   readonly ingressUrl: pulumi.Output<string>;
   readonly prometheusUrl?: pulumi.Output<string>;
+  readonly grafanaUrl?: pulumi.Output<string>;
+  /** Secret. */
+  readonly grafanaAdminPassword?: pulumi.Output<string>;
 }
 
-/** The platform on one Docker engine: network, database, schema migration, FastAPI, the weighted ingress, Prometheus. */
+/**
+ * The platform on one Docker engine: network, database, schema migration, FastAPI, the weighted ingress, and the
+ * monitoring (Prometheus and the companions whose image is configured).
+ */
 export function deployDockerPlatform({ config, plan, stablePrefix }: DockerPlatformArgs): DockerPlatform {
   const providers = [new docker.Provider("docker", {}), new random.Provider("random", {})];
 
@@ -78,18 +83,8 @@ export function deployDockerPlatform({ config, plan, stablePrefix }: DockerPlatf
     { image: config.ingressImage, networkName: network.name, rendered, hostPort: config.ingressPort, startAfter: [fastapi] },
     { providers },
   );
-  const prometheus = config.monitoring.enabled
-    ? new PrometheusServer(
-        "prometheus",
-        {
-          image: config.monitoring.image!,
-          networkName: network.name,
-          config: ingress.metricsAddress.apply((address) => renderPrometheusConfig([{ job: "ingress", address, metricsPath: rendered.metricsPath }])),
-          retention: config.monitoring.retention,
-          hostPort: config.monitoring.port,
-        },
-        { providers, dependsOn: [ingress] },
-      )
+  const monitoring = config.monitoring.enabled
+    ? deployDockerMonitoring({ config, plan, networkName: network.name, ingress, ingressMetricsPath: rendered.metricsPath, databaseUrl: database.syncUrl, providers })
     : undefined;
 
   return {
@@ -98,6 +93,8 @@ export function deployDockerPlatform({ config, plan, stablePrefix }: DockerPlatf
     databaseVolume: database.volumeName,
     fastapiContainers: fastapi.containerNames,
     ingressUrl: ingress.publishedRouting.apply(() => `http://localhost:${config.ingressPort}`),
-    prometheusUrl: prometheus?.url,
+    prometheusUrl: monitoring?.prometheusUrl,
+    grafanaUrl: monitoring?.grafanaUrl,
+    grafanaAdminPassword: monitoring?.grafanaAdminPassword,
   };
 }

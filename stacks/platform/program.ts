@@ -42,6 +42,8 @@ export async function platformProgram(): Promise<Record<string, unknown>> {
     ingress: config.ingress,
     ingressUrl: platform.ingressUrl,
     prometheusUrl: platform.prometheusUrl,
+    grafanaUrl: platform.grafanaUrl,
+    grafanaAdminPassword: platform.grafanaAdminPassword,
     databaseVolume: platform.databaseVolume,
     fastapiContainers: platform.fastapiContainers,
     [PLATFORM_OUTPUTS.networkName]: platform.networkName,

@@ -1,6 +1,12 @@
 import * as pulumi from "@pulumi/pulumi";
 import { load } from "js-yaml";
 import { beforeAll, describe, expect, it } from "vitest";
+import { renderAlertRules } from "../../infra/monitoring/alertRules";
+import { renderAlertmanagerConfig } from "../../infra/monitoring/alertmanagerConfig";
+import { renderMigrationDashboard } from "../../infra/monitoring/grafanaDashboard";
+import { renderGrafanaDashboardProvider, renderGrafanaDatasources } from "../../infra/monitoring/grafanaProvisioning";
+import { renderRecordingRules } from "../../infra/monitoring/recordingRules";
+import { renderWeightRules } from "../../infra/monitoring/weightRules";
 import { renderTraefikRouting } from "../../infra/render/traefik/dynamicConfig";
 import { backendServers } from "../../infra/routing/backendAddresses";
 import { buildRoutingPlan } from "../../infra/routing/plan";
@@ -10,6 +16,8 @@ import { stackFileConfig } from "../support/stackConfig";
 
 const CONTAINER = "docker:index/container:Container";
 const VOLUME = "docker:index/volume:Volume";
+const VOLUME_FILE = "pulumi-nodejs:dynamic:Resource";
+const RANDOM_PASSWORD = "random:index/randomPassword:RandomPassword";
 const SELF = "organization/migration/dev";
 const MOCK_PASSWORD = "mock-password-0123456789abcdef";
 
@@ -30,6 +38,9 @@ const run = (config: Record<string, string>) => runProgram(mocks, platformProgra
 
 const container = (name: string) => mocks.named(CONTAINER, name).inputs;
 const envOf = (resource: Record<string, any>) => Object.fromEntries(secretValue<string[]>(resource.envs).map((entry) => entry.split(/=(.*)/s).slice(0, 2)));
+const uploadsOf = (uploads: Array<{ file: string; content: string }>) => Object.fromEntries(uploads.map((upload) => [upload.file, upload.content]));
+/** The dev stage's monitoring with changes, e.g. a Grafana image. */
+const devMonitoring = (changes: Record<string, unknown>) => ({ ...JSON.parse(stackFileConfig("Pulumi.dev.yaml")["migration:monitoring"]), ...changes });
 
 beforeAll(async () => {
   // Imported only now, after the test has a mock runtime to give it (ESM imports are hoisted above any setMocks).
@@ -72,7 +83,14 @@ describe("the dev platform on Docker", () => {
         `${CONTAINER}::ingress`,
         "migration:docker:PrometheusServer::prometheus",
         `${VOLUME}::prometheus-data`,
+        `${VOLUME}::prometheus-weights`,
+        `${VOLUME_FILE}::prometheus-weights-file`,
         `${CONTAINER}::prometheus`,
+        "migration:docker:AlertmanagerServer::alertmanager",
+        `${VOLUME}::alertmanager-data`,
+        `${CONTAINER}::alertmanager`,
+        "migration:docker:PostgresExporter::postgres-exporter",
+        `${CONTAINER}::postgres-exporter`,
       ].sort(),
     );
   });
@@ -86,11 +104,14 @@ describe("the dev platform on Docker", () => {
     expect(parentOf("ingress", CONTAINER)).toBe(`migration:docker:Ingress$${CONTAINER}`);
     expect(parentOf("ingress-routing-file", "pulumi-nodejs:dynamic:Resource")).toBe("migration:docker:Ingress$pulumi-nodejs:dynamic:Resource");
     expect(parentOf("prometheus", CONTAINER)).toBe(`migration:docker:PrometheusServer$${CONTAINER}`);
+    expect(parentOf("prometheus-weights-file", VOLUME_FILE)).toBe(`migration:docker:PrometheusServer$${VOLUME_FILE}`);
+    expect(parentOf("alertmanager", CONTAINER)).toBe(`migration:docker:AlertmanagerServer$${CONTAINER}`);
+    expect(parentOf("postgres-exporter", CONTAINER)).toBe(`migration:docker:PostgresExporter$${CONTAINER}`);
   });
 
   it("uses the explicitly created providers for every Docker and random resource", () => {
     const custom = recorded.filter((resource) => resource.custom && /^(docker|random):index/.test(resource.type));
-    expect(custom.length).toBe(11);
+    expect(custom.length).toBe(15);
     for (const resource of custom) {
       const pkg = resource.type.split(":")[0];
       expect(resource.provider, `${resource.type}::${resource.name}`).toMatch(new RegExp(`^urn:pulumi:dev::migration::pulumi:providers:${pkg}::${pkg}::`));
@@ -144,14 +165,90 @@ describe("the dev platform on Docker", () => {
     expect(ingress.networksAdvanced).toEqual([{ name: "network-generated", aliases: ["ingress"] }]);
   });
 
-  it("has Prometheus scrape the ingress's metrics, with the configured retention, on loopback only", () => {
+  it("has Prometheus scrape the ingress, every replica of both apps and the exporter, and alert through Alertmanager", () => {
     const prometheus = container("prometheus");
-    expect(load(prometheus.uploads[0].content)).toEqual({
+    expect(load(uploadsOf(prometheus.uploads)["/etc/prometheus/prometheus.yml"])).toEqual({
       global: { scrape_interval: "5s", evaluation_interval: "5s" },
-      scrape_configs: [{ job_name: "ingress", metrics_path: "/metrics", static_configs: [{ targets: ["ingress:9100"] }] }],
+      rule_files: ["/etc/prometheus/rules/*.rules.yml", "/etc/prometheus/weights/*.rules.yml"],
+      alerting: { alertmanagers: [{ static_configs: [{ targets: ["alertmanager:9093"] }] }] },
+      scrape_configs: [
+        { job_name: "ingress", metrics_path: "/metrics", static_configs: [{ targets: ["ingress:9100"] }] },
+        { job_name: "fastapi", metrics_path: "/metrics", static_configs: [{ targets: ["fastapi-0:8000", "fastapi-1:8000"] }] },
+        // Flask's replicas belong to the legacy stack; they answer on the same network under these aliases.
+        { job_name: "flask", metrics_path: "/metrics", static_configs: [{ targets: ["flask-0:5000"] }] },
+        { job_name: "postgres", metrics_path: "/metrics", static_configs: [{ targets: ["postgres-exporter:9187"] }] },
+      ],
     });
     expect(prometheus.command).toContain("--storage.tsdb.retention.time=2d");
     expect(prometheus.ports).toEqual([{ internal: 9090, external: 9090, ip: "127.0.0.1" }]);
+    expect(prometheus.networksAdvanced).toEqual([{ name: "network-generated", aliases: ["prometheus"] }]);
+  });
+
+  it("uploads the recording and alert rules into Prometheus, and keeps the weight rules on a volume it mounts read-only", () => {
+    const config = devPlatformConfig();
+    const plan = buildRoutingPlan(config, backendServers(config));
+    const prometheus = container("prometheus");
+    expect(Object.keys(uploadsOf(prometheus.uploads))).toEqual([
+      "/etc/prometheus/prometheus.yml",
+      "/etc/prometheus/rules/migration.rules.yml",
+      "/etc/prometheus/rules/alerts.rules.yml",
+    ]);
+    expect(uploadsOf(prometheus.uploads)["/etc/prometheus/rules/migration.rules.yml"]).toBe(renderRecordingRules("traefik", plan.routes, "5m"));
+    expect(uploadsOf(prometheus.uploads)["/etc/prometheus/rules/alerts.rules.yml"]).toBe(renderAlertRules(config.gates));
+    expect(prometheus.volumes).toEqual([
+      { volumeName: "prometheus-data-generated", containerPath: "/prometheus" },
+      { volumeName: "prometheus-weights-generated", containerPath: "/etc/prometheus/weights", readOnly: true },
+    ]);
+    expect(mocks.named(VOLUME_FILE, "prometheus-weights-file").inputs).toMatchObject({
+      volumeName: "prometheus-weights-generated",
+      directory: "/etc/prometheus/weights",
+      fileName: "weights.rules.yml",
+      content: renderWeightRules(plan.routes),
+      image: "migration/prometheus:2.42-bookworm",
+      reload: { containerName: "prometheus-generated", signal: "HUP" },
+    });
+  });
+
+  it("writes the weight rules only once Prometheus runs, since the reload signals its container", () => {
+    expect(mocks.optionsOf(VOLUME_FILE, "prometheus-weights-file").dependencies).toContain(
+      `urn:pulumi:dev::migration::migration:docker:PrometheusServer$${CONTAINER}::prometheus`,
+    );
+  });
+
+  it("starts Prometheus once what it scrapes and alerts to exists", () => {
+    const dependencies = mocks.optionsOf("migration:docker:PrometheusServer", "prometheus").dependencies;
+    for (const [component, name] of [["Ingress", "ingress"], ["AlertmanagerServer", "alertmanager"], ["PostgresExporter", "postgres-exporter"]]) {
+      expect(dependencies).toContain(`urn:pulumi:dev::migration::migration:docker:${component}$${CONTAINER}::${name}`);
+    }
+  });
+
+  it("runs Alertmanager on the network only, its configuration uploaded as a secret", () => {
+    const alertmanager = container("alertmanager");
+    expect(alertmanager.image).toBe("migration/alertmanager:0.25-bookworm");
+    expect(uploadsOf(secretValue(alertmanager.uploads))).toEqual({ "/etc/alertmanager/alertmanager.yml": renderAlertmanagerConfig(undefined) });
+    expect(alertmanager.command).toEqual([
+      "--config.file=/etc/alertmanager/alertmanager.yml",
+      "--storage.path=/alertmanager",
+      "--web.listen-address=:9093",
+      "--cluster.listen-address=",
+    ]);
+    expect(alertmanager.volumes).toEqual([{ volumeName: "alertmanager-data-generated", containerPath: "/alertmanager" }]);
+    expect(alertmanager.networksAdvanced).toEqual([{ name: "network-generated", aliases: ["alertmanager"] }]);
+    expect(alertmanager.healthcheck.tests).toEqual(["CMD", "amtool", "--alertmanager.url=http://127.0.0.1:9093", "cluster", "show"]);
+    expect(alertmanager.ports).toBeUndefined();
+  });
+
+  it("runs the PostgreSQL exporter on the network only, with the database URL as a secret", () => {
+    const exporter = container("postgres-exporter");
+    expect(exporter.image).toBe("migration/postgres-exporter:0.11-bookworm");
+    expect(envOf(exporter)).toEqual({ DATA_SOURCE_NAME: `postgresql://migration:${MOCK_PASSWORD}@postgres:5432/migration?sslmode=disable` });
+    expect(exporter.networksAdvanced).toEqual([{ name: "network-generated", aliases: ["postgres-exporter"] }]);
+    expect(exporter.ports).toBeUndefined();
+  });
+
+  it("deploys no Grafana in the dev stage (no Grafana image can be built here)", () => {
+    expect(recorded.filter((resource) => resource.name.startsWith("grafana"))).toEqual([]);
+    expect(deployment.outputs.grafanaUrl).toBeUndefined();
   });
 
   it("exports the routing, what still reaches Flask, and Flask's deployment for the legacy stack", () => {
@@ -208,7 +305,7 @@ describe("secrets", () => {
   it("passes every container environment that holds the password to the provider as a secret", async () => {
     deployedMap(undefined);
     await run(devConfig());
-    for (const name of ["database", "fastapi-0", "fastapi-1"]) expect(() => secretValue(container(name).envs), name).not.toThrow();
+    for (const name of ["database", "fastapi-0", "fastapi-1", "postgres-exporter"]) expect(() => secretValue(container(name).envs), name).not.toThrow();
     expect(() => secretValue(container("ingress").entrypoints)).toThrow();
   });
 
@@ -219,17 +316,21 @@ describe("secrets", () => {
 });
 
 describe("a weight-only change", () => {
-  it("changes nothing but the published routing", async () => {
+  it.each([
+    ["the dev stage", {}],
+    ["the dev stage with Grafana", { monitoring: devMonitoring({ grafanaImage: "grafana/grafana-oss:11.6.0" }) }],
+  ])("changes nothing but the published routing and the weight rules (%s)", async (_stage, changes) => {
     deployedMap(undefined);
-    await run(devConfig());
+    await run(devConfig(changes));
     const before = new Map(mocks.resources.map((resource) => [`${resource.type}::${resource.name}`, resource.inputs]));
     deployedMap({ defaultWeight: 10, routes: [] });
-    await run(devConfig({ defaultWeight: 50 }));
+    await run(devConfig({ ...changes, defaultWeight: 50 }));
+    expect(mocks.resources.map((resource) => `${resource.type}::${resource.name}`).sort()).toEqual([...before.keys()].sort());
     const changed = mocks.resources
       .filter((resource) => JSON.stringify(resource.inputs) !== JSON.stringify(before.get(`${resource.type}::${resource.name}`)))
       .map((resource) => `${resource.type}::${resource.name}`);
-    // An update in place, never a replacement: the routing file's provider diffs without `replaces`.
-    expect(changed).toEqual(["pulumi-nodejs:dynamic:Resource::ingress-routing-file"]);
+    // Updates in place, never a replacement: the files' provider diffs without `replaces`.
+    expect(changed.sort()).toEqual([`${VOLUME_FILE}::ingress-routing-file`, `${VOLUME_FILE}::prometheus-weights-file`]);
   });
 });
 
@@ -265,15 +366,97 @@ describe("the nginx flavour", () => {
     const routingFile = mocks.named("pulumi-nodejs:dynamic:Resource", "ingress-routing-file").inputs;
     expect(routingFile.fileName).toBe("routing.json");
     expect(JSON.parse(routingFile.content).routes).toHaveLength(3);
-    expect(container("prometheus").uploads[0].content).toContain("ingress:9113");
+    expect(uploadsOf(container("prometheus").uploads)["/etc/prometheus/prometheus.yml"]).toContain("ingress:9113");
   });
 });
 
 describe("monitoring switched off", () => {
-  it("registers no Prometheus resources", async () => {
+  it("registers no monitoring resource, companions included", async () => {
     deployedMap(undefined);
-    const run1 = await run(devConfig({ monitoring: { enabled: false } }));
-    expect(mocks.resources.filter((resource) => resource.name.startsWith("prometheus"))).toEqual([]);
+    const run1 = await run(devConfig({ monitoring: devMonitoring({ enabled: false }) }));
+    expect(mocks.resources.filter((resource) => /^(prometheus|alertmanager|postgres-exporter|grafana)/.test(resource.name))).toEqual([]);
     expect(run1.outputs.prometheusUrl).toBeUndefined();
+  });
+});
+
+describe("monitoring without companions", () => {
+  it("registers Prometheus alone, scraping no exporter and sending alerts nowhere", async () => {
+    deployedMap(undefined);
+    await run(devConfig({ monitoring: devMonitoring({ alertmanagerImage: undefined, postgresExporterImage: undefined }) }));
+    const monitoring = mocks.resources
+      .filter((resource) => /^(prometheus|alertmanager|postgres-exporter|grafana)/.test(resource.name))
+      .map((resource) => `${resource.type}::${resource.name}`);
+    expect(monitoring.sort()).toEqual(
+      [
+        "migration:docker:PrometheusServer::prometheus",
+        `${VOLUME}::prometheus-data`,
+        `${VOLUME}::prometheus-weights`,
+        `${VOLUME_FILE}::prometheus-weights-file`,
+        `${CONTAINER}::prometheus`,
+      ].sort(),
+    );
+    const prometheusYml = load(uploadsOf(container("prometheus").uploads)["/etc/prometheus/prometheus.yml"]) as Record<string, any>;
+    expect(prometheusYml.alerting).toBeUndefined();
+    expect(prometheusYml.scrape_configs.map((job: { job_name: string }) => job.job_name)).toEqual(["ingress", "fastapi", "flask"]);
+  });
+});
+
+describe("an alert receiver", () => {
+  it("reaches Alertmanager's configuration, which stays secret", async () => {
+    deployedMap(undefined);
+    const receiver = { webhookUrl: "https://hooks.example.com/services/T0/B0/token" };
+    await run(devConfig({ monitoring: devMonitoring({ alertReceiver: receiver }) }));
+    expect(uploadsOf(secretValue(container("alertmanager").uploads))["/etc/alertmanager/alertmanager.yml"]).toBe(renderAlertmanagerConfig(receiver));
+  });
+});
+
+describe("Grafana, when an image is configured", () => {
+  let deployment: ProgramRun;
+
+  beforeAll(async () => {
+    deployedMap(undefined);
+    deployment = await run(devConfig({ monitoring: devMonitoring({ grafanaImage: "grafana/grafana-oss:11.6.0", grafanaPort: 3300 }) }));
+  });
+
+  it("adds exactly Grafana and its generated admin password", () => {
+    const grafana = mocks.resources.filter((resource) => resource.name.startsWith("grafana")).map((resource) => `${resource.type}::${resource.name}`);
+    expect(grafana.sort()).toEqual(["migration:docker:GrafanaServer::grafana", `${RANDOM_PASSWORD}::grafana-admin-password`, `${CONTAINER}::grafana`].sort());
+    expect(mocks.named(RANDOM_PASSWORD, "grafana-admin-password").inputs).toMatchObject({ length: 32, special: false });
+    expect(mocks.named(RANDOM_PASSWORD, "grafana-admin-password").provider).toMatch(/^urn:pulumi:dev::migration::pulumi:providers:random::random::/);
+  });
+
+  it("provisions the Prometheus data source, the dashboard provider and the Flask vs FastAPI dashboard", () => {
+    const config = devPlatformConfig();
+    const routeIds = buildRoutingPlan(config, backendServers(config)).routes.map((route) => route.id);
+    const grafana = container("grafana");
+    expect(grafana.image).toBe("grafana/grafana-oss:11.6.0");
+    expect(uploadsOf(grafana.uploads)).toEqual({
+      "/etc/grafana/provisioning/datasources/migration.yml": renderGrafanaDatasources("http://prometheus:9090"),
+      "/etc/grafana/provisioning/dashboards/migration.yml": renderGrafanaDashboardProvider("/etc/grafana/dashboards"),
+      "/etc/grafana/dashboards/flask-vs-fastapi.json": renderMigrationDashboard(routeIds),
+    });
+    expect(grafana.networksAdvanced).toEqual([{ name: "network-generated", aliases: ["grafana"] }]);
+  });
+
+  it("passes the admin password as a secret, and serves the UI on loopback only", () => {
+    const grafana = container("grafana");
+    expect(envOf(grafana)).toEqual({
+      GF_SERVER_HTTP_PORT: "3000",
+      GF_PATHS_PROVISIONING: "/etc/grafana/provisioning",
+      GF_SECURITY_ADMIN_USER: "admin",
+      GF_SECURITY_ADMIN_PASSWORD: MOCK_PASSWORD,
+    });
+    expect(grafana.ports).toEqual([{ internal: 3000, external: 3300, ip: "127.0.0.1" }]);
+  });
+
+  it("starts after Prometheus, its data source", () => {
+    // Ordered through the component: its children are registered only once it is, after what it depends on.
+    expect(mocks.optionsOf("migration:docker:GrafanaServer", "grafana").dependencies).toContain(`urn:pulumi:dev::migration::migration:docker:PrometheusServer$${CONTAINER}::prometheus`);
+  });
+
+  it("exports the Grafana URL in plain text and its admin password only as a secret", () => {
+    expect(deployment.outputs.grafanaUrl).toBe("http://127.0.0.1:3300");
+    expect(deployment.outputs.grafanaAdminPassword).toBe(MOCK_PASSWORD);
+    expect(deployment.secretOutputNames.sort()).toEqual(["databaseUrl", "grafanaAdminPassword"]);
   });
 });

@@ -218,6 +218,58 @@ describe("monitoring", () => {
       'migration:monitoring.alertReceiver.webhookUrl: got "hooks.example.com"; expected an http:// or https:// URL that receives Alertmanager webhooks, e.g. "http://alerts.internal:9000/hook"',
     );
   });
+
+  it("refuses a receiver without an Alertmanager to send to it", () => {
+    const config = devConfig();
+    config.monitoring.alertReceiver = { webhookUrl: "https://hooks.example.com/services/T0/B0" };
+    delete config.monitoring.alertmanagerImage;
+    expect(onlyMessage(config)).toBe(
+      "migration:monitoring.alertmanagerImage: got nothing (the key is not set); expected an Alertmanager image reference with an explicit tag (required while monitoring.alertReceiver is set: Alertmanager is what sends the alerts)",
+    );
+  });
+
+  it("deploys the companions the stages name, and no Grafana unless an image is given (port 3000 by default)", () => {
+    for (const file of ["Pulumi.dev.yaml", "Pulumi.prod.yaml"]) {
+      const result = validatePlatformConfig(stackFileValues(file, NAMESPACE), NAMESPACE);
+      expect(result.ok && result.value.monitoring, file).toMatchObject({
+        alertmanagerImage: "migration/alertmanager:0.25-bookworm",
+        postgresExporterImage: "migration/postgres-exporter:0.11-bookworm",
+        grafanaPort: 3000,
+      });
+      expect(result.ok && result.value.monitoring, file).not.toHaveProperty("grafanaImage");
+    }
+  });
+
+  it.each(["alertmanagerImage", "postgresExporterImage", "grafanaImage"])("refuses a %s without a tag", (key) => {
+    const config = devConfig();
+    config.monitoring[key] = "grafana/grafana";
+    expect(onlyMessage(config)).toBe(`migration:monitoring.${key}: got "grafana/grafana"; expected an image reference with an explicit tag or digest, e.g. "registry/app:1.4.2"`);
+  });
+
+  it("refuses a floating companion image in production", () => {
+    const config = structuredClone(stackFileValues("Pulumi.prod.yaml", NAMESPACE)) as Record<string, any>;
+    config.monitoring.grafanaImage = "grafana/grafana-oss:latest";
+    expect(onlyMessage(config)).toBe('migration:monitoring.grafanaImage: got "grafana/grafana-oss:latest"; expected a pinned tag or digest: ":latest" is not allowed when environment is "production"');
+  });
+
+  it("refuses a Grafana port another container already binds on the host", () => {
+    const config = devConfig();
+    config.monitoring.grafanaImage = "grafana/grafana-oss:11.6.0";
+    config.monitoring.grafanaPort = 9090;
+    expect(onlyMessage(config)).toBe("migration:monitoring.grafanaPort: got 9090; expected a host port that monitoring.port does not already bind (one host port serves one container)");
+  });
+
+  it("refuses a Prometheus port equal to the ingress port", () => {
+    const config = devConfig();
+    config.monitoring.port = 8080;
+    expect(onlyMessage(config)).toBe("migration:monitoring.port: got 8080; expected a host port that ingressPort does not already bind (one host port serves one container)");
+  });
+
+  it("ignores the Grafana port while no Grafana is deployed", () => {
+    const config = devConfig();
+    config.monitoring.grafanaPort = 9090;
+    expect(validatePlatformConfig(config, NAMESPACE).ok).toBe(true);
+  });
 });
 
 describe("ports and replicas", () => {

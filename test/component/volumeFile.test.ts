@@ -1,0 +1,106 @@
+import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import * as pulumi from "@pulumi/pulumi";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { volumeFileProvider } from "../../components/docker/volumeFile";
+import { RecordingMocks, settle } from "../support/recordingMocks";
+
+const mocks = new RecordingMocks();
+
+const written = {
+  volumeName: "weights",
+  directory: "/etc/prometheus/weights",
+  fileName: "weights.rules.yml",
+  content: "groups: []\n",
+  image: "migration/prometheus:2.42-bookworm",
+  reload: { containerName: "prometheus-1a2b3c", signal: "HUP" },
+};
+
+const diff = (news: Record<string, unknown>) => volumeFileProvider.diff!("weights/weights.rules.yml", written, { ...written, ...news });
+
+describe("VolumeFile's diff", () => {
+  it("sees no change when nothing changed, reload included", async () => {
+    expect(await diff({ reload: { ...written.reload } })).toEqual({ changes: false, replaces: [], deleteBeforeReplace: false });
+  });
+
+  it.each([
+    ["the content", { content: "groups: [{ name: x, rules: [] }]\n" }],
+    ["the reader to reload (a replaced container has a new name)", { reload: { containerName: "prometheus-9z8y7x", signal: "HUP" } }],
+    ["the signal", { reload: { containerName: "prometheus-1a2b3c", signal: "USR1" } }],
+    ["whether to reload at all", { reload: undefined }],
+  ])("updates in place, never replaces, when %s changes", async (_what, news) => {
+    expect(await diff(news)).toEqual({ changes: true, replaces: [], deleteBeforeReplace: false });
+  });
+});
+
+/**
+ * A stand-in `docker` first on PATH: it logs each call (arguments, then stdin for `run`) and fails `kill` like the
+ * Docker CLI does for a container that is not running, when asked to.
+ */
+describe("writing and reloading, against a stand-in Docker CLI", () => {
+  const directory = mkdtempSync(join(tmpdir(), "volume-file-"));
+  const log = join(directory, "calls.log");
+  const originalPath = process.env.PATH;
+
+  beforeAll(() => {
+    writeFileSync(
+      join(directory, "docker"),
+      [
+        "#!/bin/sh",
+        `echo "$*" >> "${log}"`,
+        `if [ "$1" = run ]; then cat >> "${log}"; fi`,
+        'if [ "$1" = kill ] && [ -n "$FAIL_KILL" ]; then echo "Error response from daemon: container $4 is not running" >&2; exit 1; fi',
+      ].join("\n"),
+    );
+    chmodSync(join(directory, "docker"), 0o755);
+    process.env.PATH = `${directory}:${originalPath}`;
+  });
+
+  afterAll(() => {
+    process.env.PATH = originalPath;
+    delete process.env.FAIL_KILL;
+    rmSync(directory, { recursive: true, force: true });
+  });
+
+  it("writes the file as root, then signals the reader", async () => {
+    rmSync(log, { force: true });
+    await volumeFileProvider.update!("weights/weights.rules.yml", written, written);
+    expect(readFileSync(log, "utf8").split("\n")).toEqual([
+      expect.stringMatching(/^run --rm -i --network none --user 0 --volume weights:\/etc\/prometheus\/weights --entrypoint sh migration\/prometheus:2.42-bookworm -c .* publish \/etc\/prometheus\/weights weights.rules.yml$/),
+      "groups: []",
+      "kill --signal HUP prometheus-1a2b3c",
+      "",
+    ]);
+  });
+
+  it("only writes when there is no reader to signal", async () => {
+    rmSync(log, { force: true });
+    await volumeFileProvider.create!({ ...written, reload: undefined });
+    expect(readFileSync(log, "utf8")).not.toContain("kill");
+  });
+
+  it("fails, naming the container, when the reader cannot be signalled", async () => {
+    process.env.FAIL_KILL = "1";
+    await expect(volumeFileProvider.update!("weights/weights.rules.yml", written, written)).rejects.toThrow(
+      "wrote weights.rules.yml, but could not send HUP to container prometheus-1a2b3c to reload it: Error response from daemon: container prometheus-1a2b3c is not running",
+    );
+    delete process.env.FAIL_KILL;
+  });
+});
+
+describe("a VolumeFile with a reload signal", () => {
+  beforeAll(async () => {
+    await pulumi.runtime.setMocks(mocks, "migration", "dev", false, "organization");
+  });
+
+  it("hands the reader's container and the signal to its provider", async () => {
+    const { VolumeFile } = await import("../../components/docker/volumeFile");
+    new VolumeFile("weights-file", { ...written, reload: { containerName: pulumi.output("prometheus-1a2b3c"), signal: "HUP" } });
+    await settle();
+    const inputs = mocks.named("pulumi-nodejs:dynamic:Resource", "weights-file").inputs;
+    expect(inputs).toMatchObject(written);
+    // The provider travels with the resource; the reload is part of it.
+    expect(inputs.__provider).toMatch(/"kill",\s*"--signal"/);
+  });
+});
