@@ -1,0 +1,45 @@
+import { describeChanges, applyChanges, planRollback } from "../../infra/cutover/nextStep";
+import { resolveRoute, routeTargets } from "../../infra/cutover/routeTargets";
+import { formatUpdateMessage } from "../../infra/cutover/updateMessage";
+import { EXIT } from "../cliError";
+import type { CutoverDeps } from "../ports";
+import { loadStackView } from "../stackView";
+import { deployWeights } from "./deployWeights";
+import { verifyTraffic } from "./verifyTraffic";
+
+/**
+ * Every selected weight to 0 at once, with no gate and without asking Prometheus (which may be what is broken), then
+ * proof through the ingress that Flask serves it all.
+ */
+export async function rollback(deps: CutoverDeps, request: { readonly stack: string; readonly route?: string; readonly reason?: string }): Promise<number> {
+  const started = deps.now();
+  const stack = await deps.openStack(request.stack);
+  const view = await loadStackView(stack);
+  const targets = routeTargets(view.configured);
+  const selection = request.route === undefined ? targets : [resolveRoute(targets, request.route, stack.name)];
+  const changes = planRollback(selection);
+  const live = new Map(view.deployed ? routeTargets(view.deployed).map((target) => [target.id, target.weight]) : []);
+  // The config may already say 0 while a higher weight is still deployed (a change never applied): update anyway.
+  const stillOnFastapi = selection.some((target) => (live.get(target.id) ?? target.weight) > 0);
+
+  if (changes.length === 0 && !stillOnFastapi) {
+    deps.print(`Nothing to roll back on stack ${stack.name}: ${selection.map((target) => target.id).join(", ")} already at 0% FastAPI.`);
+  } else {
+    const message = formatUpdateMessage({
+      action: "rollback",
+      by: deps.currentUser(),
+      changes: changes.length > 0 ? describeChanges(changes) : "deploying the configured 0% weights",
+      forced: [],
+      reason: request.reason,
+    });
+    await deployWeights(deps, stack, changes, message);
+  }
+  const verified = await verifyTraffic(
+    deps,
+    view.ingressUrl,
+    applyChanges(view.configured, changes),
+    selection.map((target) => ({ routeId: target.id, weight: 0 })),
+  );
+  deps.print(`Rollback took ${((deps.now().getTime() - started.getTime()) / 1000).toFixed(1)} s end to end.`);
+  return verified ? EXIT.ok : EXIT.failed;
+}

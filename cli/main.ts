@@ -1,0 +1,48 @@
+import { resolve } from "node:path";
+import { readMetrics } from "./prometheus";
+import { advance } from "./commands/advance";
+import { report } from "./commands/report";
+import { rollback } from "./commands/rollback";
+import { status } from "./commands/status";
+import { openAutomationStack } from "./automationStack";
+import { currentUser } from "./identity";
+import { pulumiEnvironment } from "./localBackend";
+import type { CutoverDeps } from "./ports";
+import { runCli } from "./program";
+import { verifySplit } from "./splitProbe";
+
+// The Pulumi project (Pulumi.yaml and the stack files) is the repository root, one level above this folder.
+const REPO_ROOT = resolve(__dirname, "..");
+const environment = pulumiEnvironment(process.env);
+
+const deps: CutoverDeps = {
+  openStack: (name) => {
+    for (const note of environment.notes) process.stderr.write(`${note}\n`);
+    return openAutomationStack(name, REPO_ROOT, environment.envVars);
+  },
+  readMetrics: (prometheusUrl) => readMetrics(prometheusUrl),
+  verifySplit: (ingressUrl, expectations) => verifySplit(ingressUrl, expectations),
+  currentUser: () => currentUser(),
+  now: () => new Date(),
+  print: (text) => process.stdout.write(`${text}\n`),
+  progress: (text) => process.stdout.write(text),
+};
+
+const terminal = { out: (text: string) => process.stdout.write(text), err: (text: string) => process.stderr.write(text) };
+
+runCli(
+  process.argv.slice(2),
+  {
+    status: (options) => status(deps, options),
+    advance: (request) => advance(deps, request),
+    rollback: (request) => rollback(deps, request),
+    report: (options) => report(deps, options),
+  },
+  terminal,
+).then(
+  (code) => (process.exitCode = code),
+  (error: unknown) => {
+    process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.exitCode = 1;
+  },
+);

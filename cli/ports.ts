@@ -1,0 +1,60 @@
+import type { ConfigPath } from "../infra/config/issues";
+import type { WeightChange } from "../infra/cutover/nextStep";
+import type { MetricsReading } from "../infra/cutover/routeFigures";
+import type { Probe, SplitJudgement } from "../infra/cutover/splitCheck";
+import type { UpdateRecord } from "../infra/cutover/stepHistory";
+
+/**
+ * The stack operations the commands need, and nothing else: the Automation API implements it (automationStack.ts);
+ * tests pass a small fake.
+ */
+export interface MigrationStack {
+  readonly name: string;
+  /** The config namespace: the project's name in Pulumi.yaml. */
+  readonly namespace: string;
+  /** Every config key of the stack, `key → value` as `pulumi config` shows it. */
+  configValues(): Promise<Record<string, string>>;
+  /** The outputs of the last update; empty before the first. */
+  outputs(): Promise<Record<string, unknown>>;
+  history(): Promise<UpdateRecord[]>;
+  /** Writes weights into the stack's config (`pulumi config set --path`). */
+  setWeights(weights: ReadonlyArray<{ readonly configPath: ConfigPath; readonly weight: number }>): Promise<void>;
+  /** `pulumi up`, recording the message in the update history; progress is streamed to `onOutput`. */
+  up(message: string, onOutput: (text: string) => void): Promise<void>;
+  /** `pulumi preview` of the config with the changes applied; the stack's config file is left untouched. */
+  preview(changes: readonly WeightChange[], onOutput: (text: string) => void): Promise<void>;
+}
+
+/** What one route must show after an update; no probe when no request can reach the route. */
+export interface SplitExpectation {
+  readonly routeId: string;
+  readonly weight: number;
+  readonly probe?: Probe;
+}
+
+export interface RouteVerification {
+  readonly routeId: string;
+  readonly expectedWeight: number;
+  /** The last round's judgement; absent for a route that could not be probed. */
+  readonly judgement?: SplitJudgement;
+}
+
+export interface SplitVerification {
+  readonly converged: boolean;
+  /** From the first probe to the matching round (or to giving up). */
+  readonly seconds: number;
+  readonly routes: readonly RouteVerification[];
+}
+
+/** Everything the commands reach outside themselves; main.ts wires the real ones. */
+export interface CutoverDeps {
+  openStack(name: string): Promise<MigrationStack>;
+  readMetrics(prometheusUrl: string): Promise<MetricsReading>;
+  verifySplit(ingressUrl: string, expectations: readonly SplitExpectation[]): Promise<SplitVerification>;
+  currentUser(): string;
+  now(): Date;
+  /** A line (or block) of the command's own output. */
+  print(text: string): void;
+  /** Pulumi's streamed progress, passed through as it comes. */
+  progress(text: string): void;
+}

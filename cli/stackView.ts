@@ -1,0 +1,45 @@
+import { namespaceValues } from "../infra/config/namespaceConfig";
+import { formatIssues } from "../infra/config/issues";
+import type { PlatformConfig } from "../infra/config/schema";
+import { validatePlatformConfig } from "../infra/config/validate";
+import { PLATFORM_OUTPUTS } from "../infra/contract/platformOutputs";
+import type { MetricsReading } from "../infra/cutover/routeFigures";
+import type { MigrationMap } from "../infra/routing/matching";
+import { parseSnapshot, snapshotOf } from "../infra/routing/snapshot";
+import { CliError } from "./cliError";
+import type { CutoverDeps, MigrationStack } from "./ports";
+
+/** A stack as the commands see it: its validated config, and what its last update deployed. */
+export interface StackView {
+  readonly stack: MigrationStack;
+  readonly config: PlatformConfig;
+  readonly configured: MigrationMap;
+  /** The `migrationMap` output: the weights live now; absent before the first deploy. */
+  readonly deployed?: MigrationMap;
+  readonly ingressUrl?: string;
+  readonly prometheusUrl?: string;
+}
+
+const stringOutput = (value: unknown) => (typeof value === "string" && value !== "" ? value : undefined);
+
+export async function loadStackView(stack: MigrationStack): Promise<StackView> {
+  const [values, outputs] = await Promise.all([stack.configValues(), stack.outputs()]);
+  // The same validation as the program's: a config `pulumi up` would refuse is reported the same way, before any step.
+  const validated = validatePlatformConfig(namespaceValues(values, stack.namespace), stack.namespace);
+  if (!validated.ok) throw new CliError(`stack ${stack.name}: ${formatIssues(validated.issues)}`);
+  return {
+    stack,
+    config: validated.value,
+    configured: snapshotOf(validated.value),
+    deployed: parseSnapshot(outputs[PLATFORM_OUTPUTS.migrationMap]),
+    ingressUrl: stringOutput(outputs[PLATFORM_OUTPUTS.ingressUrl]),
+    prometheusUrl: stringOutput(outputs[PLATFORM_OUTPUTS.prometheusUrl]),
+  };
+}
+
+export async function readStackMetrics(deps: CutoverDeps, view: StackView): Promise<MetricsReading> {
+  if (!view.prometheusUrl) {
+    return { available: false, reason: `stack ${view.stack.name} exports no ${PLATFORM_OUTPUTS.prometheusUrl}: migration:monitoring is disabled, or the stack has not been deployed` };
+  }
+  return deps.readMetrics(view.prometheusUrl);
+}
