@@ -65,6 +65,17 @@ export interface StickyEntry {
   readonly clientsOnOneBackend: number;
 }
 
+export interface MonitoringEntry {
+  readonly ingress: IngressFlavour;
+  readonly route: string;
+  /** FastAPI's share (percent) of the route over the same seconds, as the load generator counted it... */
+  readonly loadGeneratorShare: number;
+  /** ...and as Prometheus counted it from the ingress's metrics. */
+  readonly prometheusShare: number;
+  readonly seconds: number;
+  readonly loadGeneratorRequests: number;
+}
+
 export interface LifecycleEntry {
   readonly ingress: IngressFlavour;
   readonly platformUpSeconds: number;
@@ -79,14 +90,17 @@ export class E2EReport {
   readonly rollback: RollbackEntry[] = [];
   readonly decommission: DecommissionEntry[] = [];
   readonly sticky: StickyEntry[] = [];
+  readonly monitoring: MonitoringEntry[] = [];
+  /** Per flavour: each per-route, per-backend recording rule and the backends Prometheus has a series of it for. */
+  readonly recordedSeries: { ingress: IngressFlavour; backendsBySeries: Record<string, string[]> }[] = [];
   readonly lifecycle: LifecycleEntry[] = [];
 
   write(): string {
     const directory = join(REPO_ROOT, "reports");
     mkdirSync(directory, { recursive: true });
     const path = join(directory, "e2e.json");
-    const { split, weightChanges, rollback, decommission, sticky, lifecycle } = this;
-    const document = { generatedAt: new Date().toISOString(), split, weightChanges, rollback, decommission, sticky, lifecycle };
+    const { split, weightChanges, rollback, decommission, sticky, monitoring, recordedSeries, lifecycle } = this;
+    const document = { generatedAt: new Date().toISOString(), split, weightChanges, rollback, decommission, sticky, monitoring, recordedSeries, lifecycle };
     writeFileSync(path, `${JSON.stringify(document, (_key, value) => (value === undefined ? null : value), 2)}\n`);
     return path;
   }
@@ -117,6 +131,11 @@ export class E2EReport {
         "decommission",
         ["ingress", "refused while routed", "destroy s", "failed/total", "rows before", "rows after"],
         this.decommission.map((entry) => [entry.ingress, `${entry.refusedWhileRouted}`, entry.destroySeconds.toFixed(1), failures(entry), `${entry.rowsBefore}`, `${entry.rowsAfter}`]),
+      ),
+      table(
+        "monitoring (FastAPI share, load generator vs Prometheus)",
+        ["ingress", "route", "load generator %", "Prometheus %", "seconds", "requests"],
+        this.monitoring.map((entry) => [entry.ingress, entry.route, entry.loadGeneratorShare.toFixed(2), entry.prometheusShare.toFixed(2), `${entry.seconds}`, `${entry.loadGeneratorRequests}`]),
       ),
       table("lifecycle", ["ingress", "platform up s", "legacy up s", "volume removed on destroy"], this.lifecycle.map((entry) => [entry.ingress, entry.platformUpSeconds.toFixed(1), entry.legacyUpSeconds.toFixed(1), `${entry.databaseVolumeRemovedOnDestroy ?? "-"}`])),
     ].join("\n\n");

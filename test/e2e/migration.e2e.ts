@@ -2,13 +2,18 @@ import { execFileSync } from "node:child_process";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { BARS } from "./bars";
 import { convergeSeconds, settledAt } from "./convergence";
-import { E2E_INGRESS_PORT, E2EStacks, type IngressFlavour, type TimedUpdate } from "./e2eStacks";
+import { E2E_INGRESS_PORT, E2E_PROMETHEUS_PORT, E2EStacks, type IngressFlavour, type TimedUpdate } from "./e2eStacks";
+import { prometheusFastapiShare, recordedBackends } from "./prometheusFigures";
 import { E2EReport } from "./e2eReport";
 import { unreadableRows, writeRowsThroughBothApps, type WrittenRow } from "./rows";
 import { sampleSplit, stickyClients } from "./splitSample";
 import { type RouteLabel, SteadyLoad } from "./steadyLoad";
 
 const BASE_URL = `http://127.0.0.1:${E2E_INGRESS_PORT}`;
+const PROMETHEUS_URL = `http://127.0.0.1:${E2E_PROMETHEUS_PORT}`;
+/** Steady traffic at one split before Prometheus's count is held against the load generator's. */
+const MONITORING_HOLD_MS = 30_000;
+const MONITORING_WINDOW_SECONDS = 25;
 const OVERRIDE_HEADER = "X-Backend";
 /** Index of each route in the dev stage's `routes`. */
 const USERS_ROUTE = 0;
@@ -84,6 +89,30 @@ describe.each<IngressFlavour>(["traefik", "nginx"])("the migration journey throu
     });
   }
 
+  /**
+   * Holds the current split under the steady load, then compares FastAPI's share per route as Prometheus counted it
+   * (from the ingress's own metrics, as the recording rules do) with the load generator's count of the same seconds,
+   * and records which backends every per-route recording rule has series for.
+   */
+  async function compareWithPrometheus() {
+    await sleep(MONITORING_HOLD_MS);
+    const until = Date.now();
+    const since = until - MONITORING_WINDOW_SECONDS * 1000;
+    for (const [route, routeId] of [["/api/users", "api-users-get-head"], ["default", "default"]] as const) {
+      const responses = load!.routeResponses(route, since).filter((response) => response.at <= until && response.backend !== undefined);
+      const fastapi = responses.filter((response) => response.backend === "fastapi").length;
+      report.monitoring.push({
+        ingress: flavour,
+        route,
+        loadGeneratorShare: share(fastapi, responses.length),
+        prometheusShare: await prometheusFastapiShare(PROMETHEUS_URL, flavour, routeId, MONITORING_WINDOW_SECONDS),
+        seconds: MONITORING_WINDOW_SECONDS,
+        loadGeneratorRequests: responses.length,
+      });
+    }
+    report.recordedSeries.push({ ingress: flavour, backendsBySeries: await recordedBackends(PROMETHEUS_URL) });
+  }
+
   it("splits each route by its weight, exactly at 0%, over 10,000 requests per route", async () => {
     const measured = [
       { route: "/api/users", configured: 10, request: { method: "GET" as const, path: "/api/users/1" } },
@@ -119,21 +148,29 @@ describe.each<IngressFlavour>(["traefik", "nginx"])("the migration journey throu
     expect(onOne).toBe(clients.length);
   });
 
-  it("advances 10 → 50 → 100 under steady load with no failed request, no replacement, and every row readable", async () => {
+  it("advances 10 → 50 → 100 under steady load with no failed request, no replacement, every row readable, and Prometheus agreeing with the load", async () => {
     load = new SteadyLoad(BASE_URL, seeded.filter((row) => row.kind === "users").map((row) => row.id));
     await sleep(3_000);
     let from = 10;
     for (const to of [50, 100]) {
       await advance(from, to, [USERS_ROUTE], ["/api/users", "default"]);
+      if (to === 50) await compareWithPrometheus();
       from = to;
     }
     for (const change of report.weightChanges.filter((entry) => entry.ingress === flavour)) {
       expect(change.failures, `${change.from} → ${change.to}`).toEqual({});
-      // `read` is the platform reading its own last outputs (the step guard's StackReference); nothing is replaced.
-      expect(change.preview, `${change.from} → ${change.to}`).toEqual({ read: 1, same: expect.any(Number), update: 1 });
+      // Two files updated in place (the ingress's routing, Prometheus's weight rules); `read` is the platform reading
+      // its own last outputs (the step guard's StackReference); nothing is replaced.
+      expect(change.preview, `${change.from} → ${change.to}`).toEqual({ read: 1, same: expect.any(Number), update: 2 });
       expect(change.upSeconds).toBeLessThanOrEqual(BARS.weightChangeUpSeconds);
       expect(change.convergeSeconds).toBeLessThanOrEqual(BARS.convergeSeconds);
       expect(change.unreadableRows).toBe(0);
+    }
+    for (const entry of report.monitoring.filter((candidate) => candidate.ingress === flavour)) {
+      expect(Math.abs(entry.prometheusShare - entry.loadGeneratorShare), `${entry.route}: Prometheus vs load generator`).toBeLessThanOrEqual(BARS.splitTolerancePoints);
+    }
+    for (const [series, backends] of Object.entries(report.recordedSeries.find((entry) => entry.ingress === flavour)!.backendsBySeries)) {
+      expect(backends, series).toEqual(["fastapi", "flask"]);
     }
     const atFull = await sampleSplit(BASE_URL, { method: "GET", path: "/api/users/1" }, BARS.splitRequests);
     report.split.push({ ingress: flavour, route: "/api/users", configured: 100, observed: share(atFull.fastapi, atFull.requests), requests: atFull.requests, unattributed: atFull.unattributed });

@@ -1,0 +1,51 @@
+import { routeBackendQueries } from "../../infra/monitoring/routeBackendSources";
+import { SERIES } from "../../infra/monitoring/seriesNames";
+import { backendServers } from "../../infra/routing/backendAddresses";
+import { BACKENDS, buildRoutingPlan } from "../../infra/routing/plan";
+import { devPlatformConfig } from "../support/configs";
+import type { IngressFlavour } from "./e2eStacks";
+
+/** The dev stage's routes as the platform plans them (ids, paths, methods): what the recording rules are built from. */
+const DEV_ROUTES = (() => {
+  const config = devPlatformConfig();
+  return buildRoutingPlan(config, backendServers(config)).routes;
+})();
+
+async function query(prometheusUrl: string, expression: string): Promise<{ metric: Record<string, string>; value: [number, string] }[]> {
+  const response = await fetch(`${prometheusUrl}/api/v1/query?${new URLSearchParams({ query: expression })}`);
+  const body = (await response.json()) as { status: string; error?: string; data: { result: { metric: Record<string, string>; value: [number, string] }[] } };
+  if (body.status !== "success") throw new Error(`Prometheus refused ${expression}: ${body.error}`);
+  return body.data.result;
+}
+
+/**
+ * FastAPI's share (percent) of one route's requests over the last `seconds`, from the same per-flavour sources the
+ * recording rules read (Traefik's per-service counters, or the nginx router's), so the e2e can hold it against the
+ * load generator's own count.
+ */
+export async function prometheusFastapiShare(prometheusUrl: string, flavour: IngressFlavour, routeId: string, seconds: number): Promise<number> {
+  const index = DEV_ROUTES.findIndex((route) => route.id === routeId);
+  if (index < 0) throw new Error(`no route ${routeId} in the dev stage (routes: ${DEV_ROUTES.map((route) => route.id).join(", ")})`);
+  const counts = Object.fromEntries(
+    await Promise.all(
+      BACKENDS.map(async (backend) => {
+        const [sample] = await query(prometheusUrl, routeBackendQueries(flavour, DEV_ROUTES, index, backend, `${seconds}s`).requests("increase", false));
+        return [backend, sample === undefined ? 0 : Number(sample.value[1])] as const;
+      }),
+    ),
+  );
+  const total = counts.fastapi + counts.flask;
+  return total === 0 ? Number.NaN : (100 * counts.fastapi) / total;
+}
+
+/** Every per-route, per-backend recording rule, and the backends it has a series for. */
+export async function recordedBackends(prometheusUrl: string): Promise<Record<string, string[]>> {
+  const perBackend = Object.values(SERIES).filter((name) => name.startsWith("migration:route_backend:"));
+  const entries = await Promise.all(
+    perBackend.map(async (name) => {
+      const series = await query(prometheusUrl, `count by (backend) (${name})`);
+      return [name, series.map((sample) => sample.metric.backend).sort()] as const;
+    }),
+  );
+  return Object.fromEntries(entries);
+}
