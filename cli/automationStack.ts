@@ -7,29 +7,21 @@ import { configKey } from "../infra/config/issues";
 import type { WeightChange } from "../infra/cutover/nextStep";
 import { withWeights, type StackFileDocument } from "../infra/cutover/stackFileWeights";
 import type { UpdateRecord } from "../infra/cutover/stepHistory";
-import { CliError } from "./cliError";
+import { CliError, EXIT, PULUMI_NOT_ON_PATH, pulumiSaid, stackLocked } from "./cliError";
 import type { MigrationStack } from "./ports";
+import { runPulumi } from "./pulumiCommand";
 
-/** The part of Pulumi's own error output worth showing: its `error:` lines, else the last lines of stderr. */
-function pulumiSaid(error: CommandError): string {
-  const stderr = /\n stderr: ([\s\S]*?)\n err\?: /.exec(error.message)?.[1] ?? error.message;
-  const lines = stderr.split("\n").map((line) => line.trimEnd()).filter(Boolean);
-  const errors = lines.filter((line) => /^\s*error:/.test(line));
-  return (errors.length > 0 ? errors : lines.slice(-15)).join("\n");
-}
+/** Pulumi's stderr inside an Automation API CommandError. */
+const stderrOf = (error: CommandError) => /\n stderr: ([\s\S]*?)\n err\?: /.exec(error.message)?.[1] ?? error.message;
 
 /** Automation API failures as messages that say what happened and what to do. */
 export function describeAutomationError(error: unknown, stackName: string, operation: string): Error {
-  if (error instanceof ConcurrentUpdateError) {
-    return new CliError(
-      `an update is already running on stack ${stackName}; wait for it to finish (if it was interrupted, \`pulumi cancel --stack ${stackName}\` releases the lock), then run the command again`,
-    );
-  }
+  if (error instanceof ConcurrentUpdateError) return stackLocked(stackName);
   if (error instanceof CommandError) {
     if (/spawn pulumi ENOENT/.test(error.message)) {
-      return new CliError("the pulumi CLI is not on PATH: install Pulumi, or `source scripts/toolchain/env.sh` for the project's offline toolchain");
+      return new CliError(PULUMI_NOT_ON_PATH);
     }
-    return new CliError(`pulumi ${operation} failed on stack ${stackName}:\n${pulumiSaid(error)}`);
+    return new CliError(`pulumi ${operation} failed on stack ${stackName}:\n${pulumiSaid(stderrOf(error))}`);
   }
   return error instanceof Error ? error : new Error(String(error));
 }
@@ -38,7 +30,7 @@ async function unknownStack(workspace: LocalWorkspace, stackName: string): Promi
   const [who, stacks] = await Promise.all([workspace.whoAmI().catch(() => undefined), workspace.listStacks().catch(() => [])]);
   const backend = who?.url ?? process.env.PULUMI_BACKEND_URL ?? "the current Pulumi backend";
   const known = stacks.length > 0 ? `; stacks there: ${stacks.map((stack) => stack.name).join(", ")}` : "; it has no stacks of this project";
-  return new CliError(`unknown stack "${stackName}" in backend ${backend}${known}`);
+  return new CliError(`unknown stack "${stackName}" in backend ${backend}${known}`, EXIT.invalidInput);
 }
 
 /** `org/project/dev` and `dev` share the stack file `Pulumi.dev.yaml`. */
@@ -96,7 +88,7 @@ export async function openAutomationStack(stackName: string, workDir: string, en
         // One `config set-all --path` for every weight, so that they change together and quickly.
         stack.setAllConfig(Object.fromEntries(weights.map(({ configPath, weight }) => [configKey(namespace, configPath), { value: String(weight) }])), true),
       ),
-    up: (message, onOutput) => run("up", async () => void (await stack.up({ message, onOutput }))),
+    up: (message, onOutput) => runPulumi(["up", "--yes", "--skip-preview", "--message", message], { workDir, stackName, envVars, onOutput }),
     preview: (changes: readonly WeightChange[], onOutput) =>
       run("preview", async () => {
         const edited = withWeights(load(readFileSync(join(workDir, stackFileName(stackName)), "utf8")) as StackFileDocument, namespace, changes);

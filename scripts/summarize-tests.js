@@ -1,7 +1,6 @@
 // Prints the closing line CI reads, "N passed, N failed", over the reports of the suites that ran:
 //   --vitest <json>   vitest's JSON report (unit/component/integration, or the real-engine e2e)
 //   --junit <xml>     pytest's JUnit XML (the apps' contract suite)
-//   --bench <json>    reports/bench.json: per flavour, each bar (throughput ratio, added p99, no failed request) is a check
 // A report that is missing counts as one failure: a suite that did not run must never look green.
 const { existsSync, readFileSync } = require("node:fs");
 const { basename } = require("node:path");
@@ -19,22 +18,12 @@ function junitCounts(path) {
   return { passed: attribute("tests") - failed - attribute("skipped"), failed };
 }
 
-function benchCounts(path) {
-  const { bars, results } = JSON.parse(readFileSync(path, "utf8"));
-  const checks = results.flatMap((result) => [
-    result.throughputRatio >= bars.throughputRatio,
-    result.addedP99Ms <= bars.addedP99Ms,
-    result.failedRequests === 0,
-  ]);
-  return { passed: checks.filter(Boolean).length, failed: checks.filter((passed) => !passed).length };
-}
-
-const readers = { "--vitest": vitestCounts, "--junit": junitCounts, "--bench": benchCounts };
+const readers = { "--vitest": vitestCounts, "--junit": junitCounts };
 const args = process.argv.slice(2);
 const suites = [];
 for (let index = 0; index < args.length; index += 2) {
   const [kind, path] = [args[index], args[index + 1]];
-  if (!readers[kind] || !path) throw new Error(`usage: summarize-tests.js (--vitest|--junit|--bench) <report> ...; got ${kind} ${path ?? ""}`);
+  if (!readers[kind] || !path) throw new Error(`usage: summarize-tests.js (--vitest|--junit) <report> ...; got ${kind} ${path ?? ""}`);
   const label = `${kind.slice(2)} ${basename(path)}`;
   suites.push(existsSync(path) ? { label, ...readers[kind](path) } : { label: `${label}: no report`, passed: 0, failed: 1 });
 }

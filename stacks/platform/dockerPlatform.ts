@@ -80,7 +80,7 @@ export function deployDockerPlatform({ config, plan, stablePrefix }: DockerPlatf
   const rendered = renderIngress(config.ingress, plan);
   const ingress = new Ingress(
     "ingress",
-    { image: config.ingressImage, networkName: network.name, rendered, hostPort: config.ingressPort, startAfter: [fastapi] },
+    { image: config.ingressImage, networkName: network.name, rendered, hostPort: config.ingressPort, routingVolumeName: `${stablePrefix}-routing`, startAfter: [fastapi] },
     { providers },
   );
   const monitoring = config.monitoring.enabled

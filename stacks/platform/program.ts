@@ -41,9 +41,9 @@ export async function platformProgram(): Promise<Record<string, unknown>> {
   return {
     ingress: config.ingress,
     ingressUrl: platform.ingressUrl,
-    prometheusUrl: platform.prometheusUrl,
-    grafanaUrl: platform.grafanaUrl,
-    grafanaAdminPassword: platform.grafanaAdminPassword,
+    // Present only when deployed: an undefined output would only draw a warning on every update.
+    ...(platform.prometheusUrl ? { prometheusUrl: platform.prometheusUrl } : {}),
+    ...(platform.grafanaUrl ? { grafanaUrl: platform.grafanaUrl, grafanaAdminPassword: platform.grafanaAdminPassword } : {}),
     databaseVolume: platform.databaseVolume,
     fastapiContainers: platform.fastapiContainers,
     [PLATFORM_OUTPUTS.networkName]: platform.networkName,

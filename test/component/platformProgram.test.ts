@@ -151,14 +151,14 @@ describe("the dev platform on Docker", () => {
     const config = devPlatformConfig();
     const routingFile = mocks.named("pulumi-nodejs:dynamic:Resource", "ingress-routing-file").inputs;
     expect(routingFile).toMatchObject({
-      volumeName: "ingress-routing-generated",
+      volumeName: "migration-dev-routing",
       directory: "/etc/traefik/routing",
       fileName: "routing.yml",
       content: renderTraefikRouting(buildRoutingPlan(config, backendServers(config))),
       image: "migration/traefik:v3.6.12",
     });
     const ingress = container("ingress");
-    expect(ingress.volumes).toEqual([{ volumeName: "ingress-routing-generated", containerPath: "/etc/traefik/routing", readOnly: true }]);
+    expect(ingress.volumes).toEqual([{ volumeName: "migration-dev-routing", containerPath: "/etc/traefik/routing", readOnly: true }]);
     expect(ingress.uploads.map((upload: { file: string }) => upload.file)).toEqual(["/etc/traefik/traefik.yml"]);
     expect(ingress.entrypoints).toEqual(["traefik", "--configFile=/etc/traefik/traefik.yml"]);
     expect(ingress.ports).toEqual([{ internal: 80, external: 8080 }]);
@@ -290,6 +290,12 @@ describe("data and ordering", () => {
     expect(job).toMatchObject({ image: "migration/fastapi:0.1.0", entrypoints: ["alembic", "upgrade", "head"], attach: true, mustRun: false });
     expect(secretValue<string[]>(job.envs)).toEqual([`DATABASE_URL=postgresql+asyncpg://migration:${MOCK_PASSWORD}@postgres:5432/migration`]);
     expect(mocks.optionsOf(CONTAINER, "fastapi-0").dependencies).toContain(`urn:pulumi:dev::migration::migration:docker:OneShotContainer$${CONTAINER}::schema-migration`);
+  });
+
+  it("writes the routing without waiting for any other resource (a rollback's write comes first)", async () => {
+    deployedMap(undefined);
+    await run(devConfig());
+    expect(mocks.optionsOf("pulumi-nodejs:dynamic:Resource", "ingress-routing-file").dependencies ?? []).toEqual([]);
   });
 
   it("starts the ingress only after the routing has been published", async () => {

@@ -1,8 +1,8 @@
-import { spawn } from "node:child_process";
 import { rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { LocalWorkspace, type OpMap, type Stack } from "@pulumi/pulumi/automation";
 import { dump } from "js-yaml";
+import { runPulumi } from "../../cli/pulumiCommand";
 import { REPO_ROOT, stackFileConfig } from "../support/stackConfig";
 
 export type IngressFlavour = "traefik" | "nginx";
@@ -141,21 +141,9 @@ export class E2EStacks {
   }
 }
 
-/** Runs `pulumi <args> --non-interactive --stack <stack>` in the stack's project, showing its progress; rejects with its output. */
+/** `pulumi <args>` on the stack, exactly as a user runs it, with its progress shown under `prefix`. */
 function pulumi(args: readonly string[], stack: Stack, prefix: string): Promise<void> {
-  const show = progress(prefix);
-  return new Promise((resolve, reject) => {
-    const child = spawn("pulumi", [...args, "--non-interactive", "--stack", stack.name], { cwd: stack.workspace.workDir, stdio: ["ignore", "pipe", "pipe"] });
-    let output = "";
-    const collect = (chunk: Buffer) => {
-      output += chunk.toString();
-      show(chunk.toString());
-    };
-    child.stdout.on("data", collect);
-    child.stderr.on("data", collect);
-    child.on("error", reject);
-    child.on("close", (code) => (code === 0 ? resolve() : reject(new Error(`pulumi ${args.join(" ")} (stack ${stack.name}) exited with ${code}:\n${output}`))));
-  });
+  return runPulumi(args, { workDir: stack.workspace.workDir, stackName: stack.name, onOutput: progress(prefix) });
 }
 
 async function hasResources(stack: Stack): Promise<boolean> {

@@ -144,4 +144,8 @@ describe("Traefik static configuration", () => {
   it("never phones home (the machines running it may be air-gapped)", () => {
     expect(staticConfig.global).toEqual({ checkNewVersion: false, sendAnonymousUsage: false });
   });
+
+  it("drops idle backend connections before the apps do, so no request is sent on a closing one", () => {
+    expect(staticConfig.serversTransport).toEqual({ forwardingTimeouts: { idleConnTimeout: "1s" } });
+  });
 });
