@@ -3,6 +3,8 @@ import type { WeightChange } from "../infra/cutover/nextStep";
 import type { MetricsReading } from "../infra/cutover/routeFigures";
 import type { Probe, SplitJudgement } from "../infra/cutover/splitCheck";
 import type { UpdateRecord } from "../infra/cutover/stepHistory";
+import type { MigrationMap } from "../infra/routing/matching";
+import type { StackView } from "./stackView";
 
 /**
  * The stack operations the commands need, and nothing else: the Automation API implements it (automationStack.ts);
@@ -51,6 +53,8 @@ export interface CutoverDeps {
   openStack(name: string): Promise<MigrationStack>;
   readMetrics(prometheusUrl: string): Promise<MetricsReading>;
   verifySplit(ingressUrl: string, expectations: readonly SplitExpectation[]): Promise<SplitVerification>;
+  /** Routing for `map` into the running ingress now, ahead of the update that records it (cli/routingNow.ts). */
+  writeRoutingNow(view: StackView, map: MigrationMap): void;
   currentUser(): string;
   now(): Date;
   /** A line (or block) of the command's own output. */

@@ -7,6 +7,8 @@ import { loadStackView } from "../stackView";
 import { deployWeights } from "./deployWeights";
 import { verifyTraffic } from "./verifyTraffic";
 
+const secondsSince = (deps: CutoverDeps, started: Date) => ((deps.now().getTime() - started.getTime()) / 1000).toFixed(1);
+
 /**
  * Every selected weight to 0 at once, with no gate and without asking Prometheus (which may be what is broken), then
  * proof through the ingress that Flask serves it all.
@@ -22,24 +24,29 @@ export async function rollback(deps: CutoverDeps, request: { readonly stack: str
   // The config may already say 0 while a higher weight is still deployed (a change never applied): update anyway.
   const stillOnFastapi = selection.some((target) => (live.get(target.id) ?? target.weight) > 0);
 
+  const rolledBack = applyChanges(view.configured, changes);
+  const expectations = selection.map((target) => ({ routeId: target.id, weight: 0 }));
   if (changes.length === 0 && !stillOnFastapi) {
     deps.print(`Nothing to roll back on stack ${stack.name}: ${selection.map((target) => target.id).join(", ")} already at 0% FastAPI.`);
-  } else {
-    const message = formatUpdateMessage({
-      action: "rollback",
-      by: deps.currentUser(),
-      changes: changes.length > 0 ? describeChanges(changes) : "deploying the configured 0% weights",
-      forced: [],
-      reason: request.reason,
-    });
-    await deployWeights(deps, stack, changes, message);
+    const verified = await verifyTraffic(deps, view.ingressUrl, rolledBack, expectations);
+    return verified ? EXIT.ok : EXIT.failed;
   }
-  const verified = await verifyTraffic(
-    deps,
-    view.ingressUrl,
-    applyChanges(view.configured, changes),
-    selection.map((target) => ({ routeId: target.id, weight: 0 })),
-  );
-  deps.print(`Rollback took ${((deps.now().getTime() - started.getTime()) / 1000).toFixed(1)} s end to end.`);
+  // Traffic first: the routing goes straight into the running ingress, and is checked, before the update that
+  // records it in the stack (which takes as long as a whole `pulumi up`).
+  if (view.config.target === "docker") {
+    deps.writeRoutingNow(view, rolledBack);
+    deps.print(`Routing at 0% FastAPI written to the ingress after ${secondsSince(deps, started)} s; checking the traffic...`);
+  }
+  const verified = await verifyTraffic(deps, view.ingressUrl, rolledBack, expectations);
+  deps.print(`Traffic back on Flask after ${secondsSince(deps, started)} s; now recording the rollback in stack ${stack.name} (pulumi up).`);
+  const message = formatUpdateMessage({
+    action: "rollback",
+    by: deps.currentUser(),
+    changes: changes.length > 0 ? describeChanges(changes) : "deploying the configured 0% weights",
+    forced: [],
+    reason: request.reason,
+  });
+  await deployWeights(deps, stack, changes, message);
+  deps.print(`Rollback recorded after ${secondsSince(deps, started)} s end to end.`);
   return verified ? EXIT.ok : EXIT.failed;
 }

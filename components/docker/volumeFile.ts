@@ -6,7 +6,7 @@ interface ReloadSignal {
   readonly signal: string;
 }
 
-interface VolumeFileInputs {
+export interface VolumeFileInputs {
   readonly volumeName: string;
   /** Where the volume is mounted in the writer container; the file lands at `<directory>/<fileName>`. */
   readonly directory: string;
@@ -29,7 +29,7 @@ function dockerError(error: unknown): string {
  * new volume belongs to root, and some readers' images (Prometheus's) run as an unprivileged user; the file itself is
  * created world-readable.
  */
-function writeIntoVolume(inputs: VolumeFileInputs): void {
+export function writeIntoVolume(inputs: VolumeFileInputs): void {
   // Required inside the function: this code runs later, serialised, in the dynamic provider's process.
   const { execFileSync } = require("node:child_process");
   const script = 'set -eu; cat > "$1/.publish.tmp"; mv -f "$1/.publish.tmp" "$1/$2"';

@@ -1,6 +1,7 @@
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
+import { routingVolumeName } from "../../infra/contract/dockerNames";
 import { AppService } from "../../components/docker/appService";
 import { Ingress } from "../../components/docker/ingress";
 import { MigrationNetwork } from "../../components/docker/migrationNetwork";
@@ -80,7 +81,7 @@ export function deployDockerPlatform({ config, plan, stablePrefix }: DockerPlatf
   const rendered = renderIngress(config.ingress, plan);
   const ingress = new Ingress(
     "ingress",
-    { image: config.ingressImage, networkName: network.name, rendered, hostPort: config.ingressPort, routingVolumeName: `${stablePrefix}-routing`, startAfter: [fastapi] },
+    { image: config.ingressImage, networkName: network.name, rendered, hostPort: config.ingressPort, routingVolumeName: routingVolumeName(stablePrefix), startAfter: [fastapi] },
     { providers },
   );
   const monitoring = config.monitoring.enabled

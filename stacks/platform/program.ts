@@ -1,4 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
+import { stablePrefix } from "../../infra/contract/dockerNames";
 import { PLATFORM_OUTPUTS, type FlaskDeployment } from "../../infra/contract/platformOutputs";
 import { formatIssues, type ConfigIssue } from "../../infra/config/issues";
 import type { PlatformConfig } from "../../infra/config/schema";
@@ -36,7 +37,7 @@ export async function platformProgram(): Promise<Record<string, unknown>> {
   if (stepIssues.length > 0) refuse(stepIssues);
 
   const plan = buildRoutingPlan(config, backendServers(config));
-  const platform = deployDockerPlatform({ config, plan, stablePrefix: `${namespace}-${pulumi.getStack()}` });
+  const platform = deployDockerPlatform({ config, plan, stablePrefix: stablePrefix(namespace, pulumi.getStack()) });
 
   return {
     ingress: config.ingress,

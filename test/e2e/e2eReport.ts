@@ -35,13 +35,12 @@ export interface WeightChangeEntry {
 export interface RollbackEntry {
   readonly ingress: IngressFlavour;
   /**
-   * From `pulumi config set` until the last response FastAPI served on any route: the rollback as clients see it.
-   * Infinite when FastAPI was still serving at the end of the observation.
+   * From the start of `npm run cutover -- rollback` until the last response FastAPI served on any route: the rollback
+   * as clients see it. Infinite (null in the file) when FastAPI was still serving at the end of the observation.
    */
   readonly seconds: number;
-  /** From `pulumi config set` until `pulumi up` returned: the rollback as the operator waits for it. */
+  /** The whole command: traffic moved, checked, and recorded in the stack by `pulumi up`. */
   readonly commandSeconds: number;
-  readonly upSeconds: number;
   readonly failedRequests: number;
   readonly totalRequests: number;
   readonly failures: Record<string, number>;
@@ -93,14 +92,16 @@ export class E2EReport {
   readonly monitoring: MonitoringEntry[] = [];
   /** Per flavour: each per-route, per-backend recording rule and the backends Prometheus has a series of it for. */
   readonly recordedSeries: { ingress: IngressFlavour; backendsBySeries: Record<string, string[]> }[] = [];
+  /** Per flavour: each query of the Grafana dashboard (routes with traffic) and how many series Prometheus returned. */
+  readonly dashboardQueries: { ingress: IngressFlavour; seriesByQuery: Record<string, number> }[] = [];
   readonly lifecycle: LifecycleEntry[] = [];
 
   write(): string {
     const directory = join(REPO_ROOT, "reports");
     mkdirSync(directory, { recursive: true });
     const path = join(directory, "e2e.json");
-    const { split, weightChanges, rollback, decommission, sticky, monitoring, recordedSeries, lifecycle } = this;
-    const document = { generatedAt: new Date().toISOString(), split, weightChanges, rollback, decommission, sticky, monitoring, recordedSeries, lifecycle };
+    const { split, weightChanges, rollback, decommission, sticky, monitoring, recordedSeries, dashboardQueries, lifecycle } = this;
+    const document = { generatedAt: new Date().toISOString(), split, weightChanges, rollback, decommission, sticky, monitoring, recordedSeries, dashboardQueries, lifecycle };
     writeFileSync(path, `${JSON.stringify(document, (_key, value) => (value === undefined ? null : value), 2)}\n`);
     return path;
   }
@@ -124,8 +125,8 @@ export class E2EReport {
       ),
       table(
         "rollback",
-        ["ingress", "traffic on Flask after s", "command s", "up s", "failed/total"],
-        this.rollback.map((entry) => [entry.ingress, entry.seconds.toFixed(1), entry.commandSeconds.toFixed(1), entry.upSeconds.toFixed(1), failures(entry)]),
+        ["ingress", "traffic on Flask after s", "command s", "failed/total"],
+        this.rollback.map((entry) => [entry.ingress, entry.seconds.toFixed(1), entry.commandSeconds.toFixed(1), failures(entry)]),
       ),
       table(
         "decommission",

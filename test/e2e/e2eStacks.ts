@@ -1,3 +1,4 @@
+import { spawn } from "node:child_process";
 import { rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { LocalWorkspace, type OpMap, type Stack } from "@pulumi/pulumi/automation";
@@ -111,6 +112,21 @@ export class E2EStacks {
   /** What `pulumi preview` would do, by operation (`same`, `update`, `replace`, ...). */
   async previewPlatform(): Promise<OpMap> {
     return (await this.platform.preview()).changeSummary;
+  }
+
+  /** `npm run cutover -- <args> --stack <platform stack>`: the project's cutover command, as a user runs it. */
+  async cutover(args: readonly string[]): Promise<TimedUpdate> {
+    const show = progress(`${this.flavour} cutover ${args[0]}`);
+    return timed(
+      () =>
+        new Promise<void>((resolve, reject) => {
+          const child = spawn(join(REPO_ROOT, "node_modules", ".bin", "tsx"), [join(REPO_ROOT, "cli", "main.ts"), ...args, "--stack", this.platform.name], { cwd: REPO_ROOT, stdio: ["ignore", "pipe", "pipe"] });
+          child.stdout.on("data", (chunk: Buffer) => show(chunk.toString()));
+          child.stderr.on("data", (chunk: Buffer) => show(chunk.toString()));
+          child.on("error", reject);
+          child.on("close", (code) => (code === 0 ? resolve() : reject(new Error(`cutover ${args.join(" ")} exited with ${code}`))));
+        }),
+    );
   }
 
   async destroyLegacy(): Promise<TimedUpdate> {

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { BARS } from "./bars";
 import { convergeSeconds, settledAt } from "./convergence";
 import { E2E_INGRESS_PORT, E2E_PROMETHEUS_PORT, E2EStacks, type IngressFlavour, type TimedUpdate } from "./e2eStacks";
-import { prometheusFastapiShare, recordedBackends } from "./prometheusFigures";
+import { dashboardSeriesCounts, prometheusFastapiShare, recordedBackends } from "./prometheusFigures";
 import { E2EReport } from "./e2eReport";
 import { unreadableRows, writeRowsThroughBothApps, type WrittenRow } from "./rows";
 import { sampleSplit, stickyClients } from "./splitSample";
@@ -54,14 +54,11 @@ describe.each<IngressFlavour>(["traefik", "nginx"])("the migration journey throu
     report.write();
   });
 
-  /**
-   * Sets the default weight and the given routes to `to`, previews (an advance; a rollback goes straight to the
-   * update, as it would in an incident), applies, and watches the load until the `watched` routes settle.
-   */
-  async function changeWeights(from: number, to: number, routeIndexes: number[], watched: RouteLabel[], withPreview = true) {
+  /** Sets the default weight and the given routes to `to`, previews, applies, and watches the load until the `watched` routes settle. */
+  async function changeWeights(from: number, to: number, routeIndexes: number[], watched: RouteLabel[]) {
     const commandStartedAt = Date.now();
     await stacks.setWeights(to, routeIndexes);
-    const preview = withPreview ? await stacks.previewPlatform() : {};
+    const preview = await stacks.previewPlatform();
     const startedAt = Date.now();
     const up = await stacks.upPlatform();
     await sleep(OBSERVE_AFTER_UP_MS);
@@ -69,7 +66,7 @@ describe.each<IngressFlavour>(["traefik", "nginx"])("the migration journey throu
     const allSettled = settled.every((at) => at !== undefined) ? Math.max(...(settled as number[])) : undefined;
     const window = load!.window(commandStartedAt, Date.now());
     const unreadable = await unreadableRows(BASE_URL, seeded);
-    return { commandStartedAt, up, preview, allSettled, window, unreadable };
+    return { up, preview, allSettled, window, unreadable };
   }
 
   /** One advance, recorded in `weightChanges`. */
@@ -111,6 +108,8 @@ describe.each<IngressFlavour>(["traefik", "nginx"])("the migration journey throu
       });
     }
     report.recordedSeries.push({ ingress: flavour, backendsBySeries: await recordedBackends(PROMETHEUS_URL) });
+    // The routes the steady load reaches on both backends at this step.
+    report.dashboardQueries.push({ ingress: flavour, seriesByQuery: await dashboardSeriesCounts(PROMETHEUS_URL, ["api-users-get-head", "default"]) });
   }
 
   it("splits each route by its weight, exactly at 0%, over 10,000 requests per route", async () => {
@@ -172,26 +171,32 @@ describe.each<IngressFlavour>(["traefik", "nginx"])("the migration journey throu
     for (const [series, backends] of Object.entries(report.recordedSeries.find((entry) => entry.ingress === flavour)!.backendsBySeries)) {
       expect(backends, series).toEqual(["fastapi", "flask"]);
     }
+    for (const [expression, series] of Object.entries(report.dashboardQueries.find((entry) => entry.ingress === flavour)!.seriesByQuery)) {
+      expect(series, `dashboard query ${expression}`).toBeGreaterThan(0);
+    }
     const atFull = await sampleSplit(BASE_URL, { method: "GET", path: "/api/users/1" }, BARS.splitRequests);
     report.split.push({ ingress: flavour, route: "/api/users", configured: 100, observed: share(atFull.fastapi, atFull.requests), requests: atFull.requests, unattributed: atFull.unattributed });
     expect(atFull).toMatchObject({ fastapi: BARS.splitRequests, flask: 0 });
   });
 
-  it("rolls every route back to 0% FastAPI within the bar, with no failed request", async () => {
-    const step = await changeWeights(100, 0, [USERS_ROUTE], ALL_ROUTES, false);
+  it("rolls every route back to 0% FastAPI with the cutover command within the bar, with no failed request", async () => {
+    const commandStartedAt = Date.now();
+    const command = await stacks.cutover(["rollback", "--reason", "e2e: rollback under load"]);
+    await sleep(OBSERVE_AFTER_UP_MS);
+    const settled = ALL_ROUTES.map((route) => settledAt(load!.routeResponses(route, commandStartedAt), 100, 0, commandStartedAt));
+    const window = load!.window(commandStartedAt, Date.now());
     const entry = {
       ingress: flavour,
-      seconds: step.allSettled === undefined ? Number.POSITIVE_INFINITY : (step.allSettled - step.commandStartedAt) / 1000,
-      commandSeconds: (step.up.returnedAt - step.commandStartedAt) / 1000,
-      upSeconds: step.up.seconds,
-      failedRequests: step.window.failedRequests,
-      totalRequests: step.window.totalRequests,
-      failures: step.window.failures,
+      seconds: settled.every((at) => at !== undefined) ? (Math.max(...(settled as number[])) - commandStartedAt) / 1000 : Number.POSITIVE_INFINITY,
+      commandSeconds: command.seconds,
+      failedRequests: window.failedRequests,
+      totalRequests: window.totalRequests,
+      failures: window.failures,
     };
     report.rollback.push(entry);
     expect(entry.failures).toEqual({});
     expect(entry.seconds).toBeLessThanOrEqual(BARS.rollbackSeconds);
-    expect(step.unreadable).toEqual([]);
+    expect(await unreadableRows(BASE_URL, seeded)).toEqual([]);
   });
 
   it("refuses to decommission Flask while any route still reaches it, and leaves Flask serving", async () => {

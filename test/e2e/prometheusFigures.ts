@@ -1,3 +1,4 @@
+import { buildMigrationDashboard, dashboardExpressions } from "../../infra/monitoring/grafanaDashboard";
 import { routeBackendQueries } from "../../infra/monitoring/routeBackendSources";
 import { SERIES } from "../../infra/monitoring/seriesNames";
 import { backendServers } from "../../infra/routing/backendAddresses";
@@ -48,4 +49,14 @@ export async function recordedBackends(prometheusUrl: string): Promise<Record<st
     }),
   );
   return Object.fromEntries(entries);
+}
+
+/**
+ * The "Flask vs FastAPI" dashboard's queries for the routes that carry traffic in the e2e, each with the number of
+ * series Prometheus returns for it: Grafana cannot run here, so this is the proof that its panels would show data.
+ */
+export async function dashboardSeriesCounts(prometheusUrl: string, routeIds: readonly string[]): Promise<Record<string, number>> {
+  const expressions = dashboardExpressions(buildMigrationDashboard(routeIds));
+  const counts = await Promise.all(expressions.map(async (expression) => [expression, (await query(prometheusUrl, expression)).length] as const));
+  return Object.fromEntries(counts);
 }

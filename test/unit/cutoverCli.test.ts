@@ -7,6 +7,7 @@ import { report } from "../../cli/commands/report";
 import { rollback } from "../../cli/commands/rollback";
 import { status } from "../../cli/commands/status";
 import type { CutoverDeps, MigrationStack, SplitExpectation } from "../../cli/ports";
+import type { MigrationMap } from "../../infra/routing/matching";
 import { runCli, type Commands } from "../../cli/program";
 import { parseAdvanceRequest } from "../../infra/cutover/advanceRequest";
 import type { BackendFigures, MetricsReading } from "../../infra/cutover/routeFigures";
@@ -59,6 +60,7 @@ function fakeStack(overrides: { config?: Record<string, string>; deployedUsersWe
 function fakeDeps(stack: MigrationStack, metrics: MetricsReading = healthyMetrics) {
   const printed: string[] = [];
   const verified: Array<readonly SplitExpectation[]> = [];
+  const writtenNow: MigrationMap[] = [];
   const deps: CutoverDeps = {
     openStack: async (name) => {
       if (name !== "dev") throw new CliError(`unknown stack "${name}" in backend file:///state; stacks there: dev`);
@@ -69,12 +71,13 @@ function fakeDeps(stack: MigrationStack, metrics: MetricsReading = healthyMetric
       verified.push(expectations);
       return { converged: true, seconds: 1.2, routes: expectations.map((expectation) => ({ routeId: expectation.routeId, expectedWeight: expectation.weight })) };
     },
+    writeRoutingNow: (_view, map) => void writtenNow.push(map),
     currentUser: () => "alice",
     now: () => NOW,
     print: (text) => void printed.push(text),
     progress: () => undefined,
   };
-  return { deps, printed, verified };
+  return { deps, printed, verified, writtenNow };
 }
 
 /** Runs the CLI on the fakes and returns the exit code with everything written to stdout and stderr. */
@@ -205,8 +208,11 @@ describe("advance", () => {
 describe("rollback", () => {
   it("sends every route to Flask without asking Prometheus, and verifies it", async () => {
     const { stack, calls } = fakeStack();
-    const { deps, printed, verified } = fakeDeps(stack, unreachable);
+    const { deps, printed, verified, writtenNow } = fakeDeps(stack, unreachable);
     expect(await rollback(deps, { stack: "dev", reason: "5xx spike" })).toBe(0);
+    // Traffic first: the 0% routing goes into the running ingress before the update records it.
+    expect(writtenNow).toHaveLength(1);
+    expect([writtenNow[0].defaultWeight, ...writtenNow[0].routes.map((route) => route.weight)]).toEqual([0, 0, 0]);
     expect(calls).toEqual([
       { call: "setWeights", args: [[{ configPath: ["routes", 0, "weight"], weight: 0 }, { configPath: ["defaultWeight"], weight: 0 }]] },
       { call: "up", args: ["cutover rollback by alice: api-users-get-head 10→0%, default 10→0%; reason: 5xx spike"] },
