@@ -1,9 +1,9 @@
-import { spawn } from "node:child_process";
 import { rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { LocalWorkspace, type OpMap, type Stack } from "@pulumi/pulumi/automation";
 import { dump } from "js-yaml";
 import { runPulumi } from "../../cli/pulumiCommand";
+import { runStreaming } from "../../cli/streamingProcess";
 import { REPO_ROOT, stackFileConfig } from "../support/stackConfig";
 
 export type IngressFlavour = "traefik" | "nginx";
@@ -117,16 +117,11 @@ export class E2EStacks {
   /** `npm run cutover -- <args> --stack <platform stack>`: the project's cutover command, as a user runs it. */
   async cutover(args: readonly string[]): Promise<TimedUpdate> {
     const show = progress(`${this.flavour} cutover ${args[0]}`);
-    return timed(
-      () =>
-        new Promise<void>((resolve, reject) => {
-          const child = spawn(join(REPO_ROOT, "node_modules", ".bin", "tsx"), [join(REPO_ROOT, "cli", "main.ts"), ...args, "--stack", this.platform.name], { cwd: REPO_ROOT, stdio: ["ignore", "pipe", "pipe"] });
-          child.stdout.on("data", (chunk: Buffer) => show(chunk.toString()));
-          child.stderr.on("data", (chunk: Buffer) => show(chunk.toString()));
-          child.on("error", reject);
-          child.on("close", (code) => (code === 0 ? resolve() : reject(new Error(`cutover ${args.join(" ")} exited with ${code}`))));
-        }),
-    );
+    return timed(async () => {
+      const tsx = join(REPO_ROOT, "node_modules", ".bin", "tsx");
+      const { code } = await runStreaming(tsx, [join(REPO_ROOT, "cli", "main.ts"), ...args, "--stack", this.platform.name], { cwd: REPO_ROOT, onOutput: show });
+      if (code !== 0) throw new Error(`cutover ${args.join(" ")} exited with ${code}`);
+    });
   }
 
   async destroyLegacy(): Promise<TimedUpdate> {

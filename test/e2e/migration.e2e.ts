@@ -61,12 +61,20 @@ describe.each<IngressFlavour>(["traefik", "nginx"])("the migration journey throu
     const preview = await stacks.previewPlatform();
     const startedAt = Date.now();
     const up = await stacks.upPlatform();
+    return { up, preview, ...(await observe(from, to, watched, startedAt, commandStartedAt)) };
+  }
+
+  /**
+   * Watches the load for a while after a change: when every `watched` route settled on `to` (looking at responses
+   * since `settleFrom`), the failed requests since `failuresFrom`, and the written rows that cannot be read back.
+   */
+  async function observe(from: number, to: number, watched: RouteLabel[], settleFrom: number, failuresFrom: number) {
     await sleep(OBSERVE_AFTER_UP_MS);
-    const settled = watched.map((route) => settledAt(load!.routeResponses(route, startedAt), from, to, startedAt));
+    const settled = watched.map((route) => settledAt(load!.routeResponses(route, settleFrom), from, to, settleFrom));
     const allSettled = settled.every((at) => at !== undefined) ? Math.max(...(settled as number[])) : undefined;
-    const window = load!.window(commandStartedAt, Date.now());
+    const window = load!.window(failuresFrom, Date.now());
     const unreadable = await unreadableRows(BASE_URL, seeded);
-    return { up, preview, allSettled, window, unreadable };
+    return { allSettled, window, unreadable };
   }
 
   /** One advance, recorded in `weightChanges`. */
@@ -182,12 +190,10 @@ describe.each<IngressFlavour>(["traefik", "nginx"])("the migration journey throu
   it("rolls every route back to 0% FastAPI with the cutover command within the bar, with no failed request", async () => {
     const commandStartedAt = Date.now();
     const command = await stacks.cutover(["rollback", "--reason", "e2e: rollback under load"]);
-    await sleep(OBSERVE_AFTER_UP_MS);
-    const settled = ALL_ROUTES.map((route) => settledAt(load!.routeResponses(route, commandStartedAt), 100, 0, commandStartedAt));
-    const window = load!.window(commandStartedAt, Date.now());
+    const { allSettled, window, unreadable } = await observe(100, 0, ALL_ROUTES, commandStartedAt, commandStartedAt);
     const entry = {
       ingress: flavour,
-      seconds: settled.every((at) => at !== undefined) ? (Math.max(...(settled as number[])) - commandStartedAt) / 1000 : Number.POSITIVE_INFINITY,
+      seconds: allSettled === undefined ? Number.POSITIVE_INFINITY : (allSettled - commandStartedAt) / 1000,
       commandSeconds: command.seconds,
       failedRequests: window.failedRequests,
       totalRequests: window.totalRequests,
@@ -196,7 +202,7 @@ describe.each<IngressFlavour>(["traefik", "nginx"])("the migration journey throu
     report.rollback.push(entry);
     expect(entry.failures).toEqual({});
     expect(entry.seconds).toBeLessThanOrEqual(BARS.rollbackSeconds);
-    expect(await unreadableRows(BASE_URL, seeded)).toEqual([]);
+    expect(unreadable).toEqual([]);
   });
 
   it("refuses to decommission Flask while any route still reaches it, and leaves Flask serving", async () => {
