@@ -2,6 +2,7 @@ import { load } from "js-yaml";
 import { describe, expect, it } from "vitest";
 import type { RouteConfig } from "../../infra/config/schema";
 import { renderTraefikRouting } from "../../infra/render/traefik/dynamicConfig";
+import { LATENCY_BUCKETS_SECONDS } from "../../infra/monitoring/latencyBuckets";
 import { renderTraefikStaticConfig } from "../../infra/render/traefik/staticConfig";
 import { backendServers } from "../../infra/routing/backendAddresses";
 import { buildRoutingPlan } from "../../infra/routing/plan";
@@ -136,7 +137,7 @@ describe("Traefik static configuration", () => {
       addEntryPointsLabels: true,
       addRoutersLabels: true,
       addServicesLabels: true,
-      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+      buckets: [...LATENCY_BUCKETS_SECONDS],
     });
     expect(staticConfig.ping).toEqual({ entryPoint: "metrics" });
   });
