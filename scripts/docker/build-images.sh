@@ -2,8 +2,8 @@
 # Builds every image the migration stack runs, from local sources only (no registry is reachable):
 #
 #   migration/python-base:bookworm             debootstrap + import          (scripts/docker/build-base-images.sh)
-#   migration/legacy-flask:0.1.0               apps/legacy-flask/Dockerfile  (BASE_IMAGE=migration/python-base:bookworm)
-#   migration/fastapi:0.1.0                    apps/fastapi/Dockerfile       (BASE_IMAGE=migration/python-base:bookworm)
+#   migration/legacy-flask:0.2.0               apps/legacy-flask/Dockerfile  (BASE_IMAGE=migration/python-base:bookworm)
+#   migration/fastapi:0.2.0                    apps/fastapi/Dockerfile       (BASE_IMAGE=migration/python-base:bookworm)
 #   migration/debian-base:bookworm             debootstrap + import
 #   migration/postgres:15-bookworm             images/postgres
 #   migration/nginx-lua:1.22-bookworm          images/nginx-lua
@@ -172,7 +172,7 @@ build_app() {
     record "${name}" missing 0 "no ${dir#"${MIGRATION_REPO_ROOT}"/}/Dockerfile"
     return 0
   fi
-  docker_build "${name}" "migration/${name}:0.1.0" "${dir}" "${PYTHON_BASE}"
+  docker_build "${name}" "migration/${name}:0.2.0" "${dir}" "${PYTHON_BASE}"
 }
 
 # The binary lives in the cache (outside the work tree), and a build context must contain what it COPYs: assemble a

@@ -77,7 +77,7 @@ async function benchFlavour(flavour: IngressFlavour) {
   const overrides = {
     "migration:defaultWeight": 100,
     "migration:routes": [{ path: "/api/users", methods: ["GET", "HEAD"], weight: 100 }],
-    "migration:fastapi": { image: "migration/fastapi:0.1.0", port: FASTAPI_PORT, replicas: 1 },
+    "migration:fastapi": { image: "migration/fastapi:0.2.0", port: FASTAPI_PORT, replicas: 1 },
   };
   const stacks = await E2EStacks.fresh(flavour, `bench-${flavour}`, overrides);
   try {

@@ -29,7 +29,7 @@ beforeAll(async () => {
 
 describe("the legacy Flask stack", () => {
   it("runs Flask as the platform configures it, on the platform's network and database", async () => {
-    platformExports({ mode: "managed", image: "migration/legacy-flask:0.1.0", port: 5000, replicas: 2 });
+    platformExports({ mode: "managed", image: "migration/legacy-flask:0.2.0", port: 5000, replicas: 2 });
     const { outputs } = await run();
     const pairs = mocks.resources.map((resource) => `${resource.type}::${resource.name}`).sort();
     expect(pairs).toEqual(
@@ -43,15 +43,15 @@ describe("the legacy Flask stack", () => {
       ].sort(),
     );
     const flask = mocks.named(CONTAINER, "flask-1").inputs;
-    expect(flask.image).toBe("migration/legacy-flask:0.1.0");
+    expect(flask.image).toBe("migration/legacy-flask:0.2.0");
     expect(flask.networksAdvanced).toEqual([{ name: "migration-network", aliases: ["flask-1", "flask"] }]);
     expect(secretValue<string[]>(flask.envs)).toEqual([`DATABASE_URL=${DATABASE_URL}`, "BACKEND_NAME=flask", "PORT=5000"]);
     expect(flask.healthcheck.tests.join(" ")).toContain("http://127.0.0.1:5000/healthz");
-    expect(outputs).toEqual({ containers: ["flask-0-generated", "flask-1-generated"], image: "migration/legacy-flask:0.1.0", replicas: 2 });
+    expect(outputs).toEqual({ containers: ["flask-0-generated", "flask-1-generated"], image: "migration/legacy-flask:0.2.0", replicas: 2 });
   });
 
   it("guards its own destroy with a check of the platform's current routing", async () => {
-    platformExports({ mode: "managed", image: "migration/legacy-flask:0.1.0", port: 5000, replicas: 1 });
+    platformExports({ mode: "managed", image: "migration/legacy-flask:0.2.0", port: 5000, replicas: 1 });
     await run();
     const guard = mocks.named("pulumi-nodejs:dynamic:Resource", "decommission-guard").inputs;
     expect(guard.platformStack).toBe(PLATFORM);

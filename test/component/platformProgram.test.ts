@@ -134,7 +134,7 @@ describe("the dev platform on Docker", () => {
   it("runs FastAPI replicas with an asyncpg database URL, health checks and a restart policy", () => {
     for (const index of [0, 1]) {
       const fastapi = container(`fastapi-${index}`);
-      expect(fastapi.image).toBe("migration/fastapi:0.1.0");
+      expect(fastapi.image).toBe("migration/fastapi:0.2.0");
       expect(envOf(fastapi)).toEqual({
         DATABASE_URL: `postgresql+asyncpg://migration:${MOCK_PASSWORD}@postgres:5432/migration`,
         BACKEND_NAME: "fastapi",
@@ -260,7 +260,7 @@ describe("the dev platform on Docker", () => {
       ],
     });
     expect(deployment.outputs.flaskTraffic).toHaveLength(3);
-    expect(deployment.outputs.flask).toEqual({ mode: "managed", image: "migration/legacy-flask:0.1.0", port: 5000, replicas: 1 });
+    expect(deployment.outputs.flask).toEqual({ mode: "managed", image: "migration/legacy-flask:0.2.0", port: 5000, replicas: 1 });
     expect(deployment.outputs.databaseUrl).toBe(`postgresql://migration:${MOCK_PASSWORD}@postgres:5432/migration`);
     expect(deployment.outputs.ingressUrl).toBe("http://localhost:8080");
   });
@@ -287,7 +287,7 @@ describe("data and ordering", () => {
     deployedMap(undefined);
     await run(devConfig());
     const job = container("schema-migration");
-    expect(job).toMatchObject({ image: "migration/fastapi:0.1.0", entrypoints: ["alembic", "upgrade", "head"], attach: true, mustRun: false });
+    expect(job).toMatchObject({ image: "migration/fastapi:0.2.0", entrypoints: ["alembic", "upgrade", "head"], attach: true, mustRun: false });
     expect(secretValue<string[]>(job.envs)).toEqual([`DATABASE_URL=postgresql+asyncpg://migration:${MOCK_PASSWORD}@postgres:5432/migration`]);
     expect(mocks.optionsOf(CONTAINER, "fastapi-0").dependencies).toContain(`urn:pulumi:dev::migration::migration:docker:OneShotContainer$${CONTAINER}::schema-migration`);
   });
