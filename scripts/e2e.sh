@@ -4,7 +4,7 @@
 # under steady load, decommission Flask, destroy. Figures go to reports/e2e.json; a missed bar fails the run.
 #
 # It uses stacks of its own (e2e-traefik, e2e-nginx) on a file backend of its own and ports 18080/19090, so it never
-# touches a developer's dev stack. Environment:
+# touches a developer's dev stack. Arguments go to vitest, e.g. `npm run e2e -- -t traefik` for one flavour. Environment:
 #   MIGRATION_E2E_BACKEND      backend directory (default $HOME/.pulumi-migration-e2e)
 #   PULUMI_CONFIG_PASSPHRASE   passphrase of the e2e stacks (default "migration-e2e")
 set -euo pipefail
@@ -19,4 +19,4 @@ use_e2e_backend
 log "step 2/2: the journey, Traefik then nginx (backend $PULUMI_BACKEND_URL)"
 mkdir -p "$root/reports"
 cd "$root"
-exec vitest run --config vitest.e2e.config.mts --reporter=default --reporter=json --outputFile.json=reports/vitest-e2e.json
+exec vitest run --config vitest.e2e.config.mts --reporter=default --reporter=json --outputFile.json=reports/vitest-e2e.json "$@"

@@ -46,6 +46,19 @@ export interface RollbackEntry {
   readonly failures: Record<string, number>;
 }
 
+export interface GatedAdvanceEntry {
+  readonly ingress: IngressFlavour;
+  readonly route: string;
+  /** `cutover advance` while both FastAPI replicas were stopped, then again once they served well for a whole window. */
+  readonly attempts: readonly {
+    readonly when: "fastapi down" | "healthy";
+    readonly exitCode: number | null;
+    readonly seconds: number;
+    /** Gate name to "outcome: reason", as the command printed it. */
+    readonly gates: Record<string, string>;
+  }[];
+}
+
 export interface DecommissionEntry {
   readonly ingress: IngressFlavour;
   readonly refusedWhileRouted: boolean;
@@ -87,6 +100,7 @@ export class E2EReport {
   readonly split: SplitEntry[] = [];
   readonly weightChanges: WeightChangeEntry[] = [];
   readonly rollback: RollbackEntry[] = [];
+  readonly gatedAdvance: GatedAdvanceEntry[] = [];
   readonly decommission: DecommissionEntry[] = [];
   readonly sticky: StickyEntry[] = [];
   readonly monitoring: MonitoringEntry[] = [];
@@ -100,8 +114,8 @@ export class E2EReport {
     const directory = join(REPO_ROOT, "reports");
     mkdirSync(directory, { recursive: true });
     const path = join(directory, "e2e.json");
-    const { split, weightChanges, rollback, decommission, sticky, monitoring, recordedSeries, dashboardQueries, lifecycle } = this;
-    const document = { generatedAt: new Date().toISOString(), split, weightChanges, rollback, decommission, sticky, monitoring, recordedSeries, dashboardQueries, lifecycle };
+    const { split, weightChanges, rollback, gatedAdvance, decommission, sticky, monitoring, recordedSeries, dashboardQueries, lifecycle } = this;
+    const document = { generatedAt: new Date().toISOString(), split, weightChanges, rollback, gatedAdvance, decommission, sticky, monitoring, recordedSeries, dashboardQueries, lifecycle };
     writeFileSync(path, `${JSON.stringify(document, (_key, value) => (value === undefined ? null : value), 2)}\n`);
     return path;
   }
@@ -127,6 +141,13 @@ export class E2EReport {
         "rollback",
         ["ingress", "traffic on Flask after s", "command s", "failed/total"],
         this.rollback.map((entry) => [entry.ingress, entry.seconds.toFixed(1), entry.commandSeconds.toFixed(1), failures(entry)]),
+      ),
+      table(
+        "gated advance",
+        ["ingress", "route", "when", "exit", "command s", "errorRatio", "latencyP99"],
+        this.gatedAdvance.flatMap((entry) =>
+          entry.attempts.map((attempt) => [entry.ingress, entry.route, attempt.when, `${attempt.exitCode}`, attempt.seconds.toFixed(1), attempt.gates.errorRatio ?? "-", attempt.gates.latencyP99 ?? "-"]),
+        ),
       ),
       table(
         "decommission",

@@ -2,7 +2,11 @@ import { execFileSync } from "node:child_process";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { BARS } from "./bars";
 import { convergeSeconds, settledAt } from "./convergence";
-import { E2E_INGRESS_PORT, E2E_PROMETHEUS_PORT, E2EStacks, type IngressFlavour, type TimedUpdate } from "./e2eStacks";
+import { EXIT } from "../../cli/cliError";
+import { parseDuration } from "../../infra/cutover/duration";
+import { ContainerOutage } from "./containerOutage";
+import { E2E_GATES, E2E_INGRESS_PORT, E2E_PROMETHEUS_PORT, E2EStacks, type IngressFlavour, type TimedUpdate } from "./e2eStacks";
+import { gateOutcomes } from "./gateOutcomes";
 import { dashboardSeriesCounts, prometheusFastapiShare, recordedBackends } from "./prometheusFigures";
 import { E2EReport } from "./e2eReport";
 import { unreadableRows, writeRowsThroughBothApps, type WrittenRow } from "./rows";
@@ -21,6 +25,11 @@ const ORDERS_ROUTE = 1;
 /** How long the load keeps being observed after `pulumi up` returns, to see the split settle (bar: 3 s). */
 const OBSERVE_AFTER_UP_MS = 6_000;
 const ALL_ROUTES: RouteLabel[] = ["/api/users", "/api/orders", "default"];
+/** How long both FastAPI replicas stay down before the gated advance is tried. */
+const OUTAGE_MS = 25_000;
+const GATE_WINDOW_MS = parseDuration(E2E_GATES.window);
+/** A scrape and a rule evaluation (5 s each), twice over, before the recorded figures cover the window's last seconds. */
+const RULE_LAG_MS = 20_000;
 
 const report = new E2EReport();
 const sleep = (milliseconds: number) => new Promise((resolve) => setTimeout(resolve, milliseconds));
@@ -155,8 +164,40 @@ describe.each<IngressFlavour>(["traefik", "nginx"])("the migration journey throu
     expect(onOne).toBe(clients.length);
   });
 
-  it("advances 10 → 50 → 100 under steady load with no failed request, no replacement, every row readable, and Prometheus agreeing with the load", async () => {
+  it("gates an advance on live metrics: refused while FastAPI is down, accepted once it has served as well as Flask for a whole window", async () => {
     load = new SteadyLoad(BASE_URL, seeded.filter((row) => row.kind === "users").map((row) => row.id));
+    const advanceUsers = ["advance", "--route", "/api/users", "--reason", "e2e: gated advance"];
+    const attempt = async (when: "fastapi down" | "healthy") => {
+      const run = await stacks.cutover(advanceUsers);
+      return { when, exitCode: run.exitCode, seconds: run.seconds, gates: gateOutcomes(run.output) };
+    };
+
+    const outage = await ContainerOutage.begin(await stacks.platformOutput<string[]>("fastapiContainers"));
+    let whileDown: Awaited<ReturnType<typeof attempt>>;
+    try {
+      await sleep(OUTAGE_MS);
+      whileDown = await attempt("fastapi down");
+    } finally {
+      await outage.restore();
+    }
+    // The gates judge the last window: wait until it holds no second of the outage.
+    await sleep(GATE_WINDOW_MS + RULE_LAG_MS);
+    const healthy = await attempt("healthy");
+    report.gatedAdvance.push({ ingress: flavour, route: "/api/users", attempts: [whileDown, healthy] });
+
+    expect(whileDown.exitCode, "refused").toBe(EXIT.refused);
+    expect(whileDown.gates.errorRatio, "the error ratio gate names the outage").toMatch(/^fail: FastAPI 5xx ratio/);
+    const passed = expect.stringMatching(/^pass: /);
+    expect(healthy.gates, "every gate passes on healthy traffic").toEqual({ traffic: passed, errorRatio: passed, latencyP99: passed, bakeTime: passed, maxStep: passed });
+    expect(healthy.exitCode, "advanced, and the new split verified").toBe(EXIT.ok);
+
+    // The journey below starts from the dev stage's 10%.
+    await stacks.setWeights(10, [USERS_ROUTE]);
+    await stacks.upPlatform();
+  });
+
+  it("advances 10 → 50 → 100 under steady load with no failed request, no replacement, every row readable, and Prometheus agreeing with the load", async () => {
+    load ??= new SteadyLoad(BASE_URL, seeded.filter((row) => row.kind === "users").map((row) => row.id));
     await sleep(3_000);
     let from = 10;
     for (const to of [50, 100]) {
@@ -190,6 +231,7 @@ describe.each<IngressFlavour>(["traefik", "nginx"])("the migration journey throu
   it("rolls every route back to 0% FastAPI with the cutover command within the bar, with no failed request", async () => {
     const commandStartedAt = Date.now();
     const command = await stacks.cutover(["rollback", "--reason", "e2e: rollback under load"]);
+    expect(command.exitCode, command.output).toBe(EXIT.ok);
     const { allSettled, window, unreadable } = await observe(100, 0, ALL_ROUTES, commandStartedAt, commandStartedAt);
     const entry = {
       ingress: flavour,
