@@ -1,5 +1,7 @@
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
+import type { ErrorTracking } from "../../infra/contract/platformOutputs";
+import { sentryRelease } from "../../infra/monitoring/errorTracking";
 import { replicaHostname } from "../../infra/routing/backendAddresses";
 
 export interface AppServiceArgs {
@@ -17,6 +19,8 @@ export interface AppServiceArgs {
   readonly env: Record<string, pulumi.Input<string>>;
   /** When set, the containers are created only after it resolves (e.g. a schema migration that must succeed first). */
   readonly startAfter?: pulumi.Input<unknown>;
+  /** Where the app reports its unhandled errors; when absent it gets no SENTRY_* variable and reports nothing. */
+  readonly errorTracking?: ErrorTracking;
 }
 
 /**
@@ -31,6 +35,18 @@ export function pythonHealthProbe(port: number, path: string): string[] {
   return ["CMD", "python", "-c", script];
 }
 
+/**
+ * The variables the apps' error tracking reads (sentry-sdk takes SENTRY_ENVIRONMENT and SENTRY_RELEASE itself). The DSN
+ * holds the project's key, so it is secret: in state, and in the environment as the provider receives it.
+ */
+function sentryEnv(tracking: ErrorTracking, app: string, image: pulumi.Input<string>): Record<string, pulumi.Input<string>> {
+  return {
+    SENTRY_DSN: pulumi.secret(tracking.sentryDsn),
+    SENTRY_ENVIRONMENT: tracking.environment,
+    SENTRY_RELEASE: pulumi.output(image).apply((reference) => sentryRelease(app, reference)),
+  };
+}
+
 /** An HTTP app run as N replica containers on the platform network, health-checked and restarted when they die. */
 export class AppService extends pulumi.ComponentResource {
   /** Docker container names, one per replica. */
@@ -38,7 +54,8 @@ export class AppService extends pulumi.ComponentResource {
 
   constructor(name: string, args: AppServiceArgs, opts?: pulumi.ComponentResourceOptions) {
     super("migration:docker:AppService", name, {}, opts);
-    const envs = Object.entries({ ...args.env, PORT: String(args.port) }).map(([key, value]) => pulumi.interpolate`${key}=${value}`);
+    const errorTracking = args.errorTracking ? sentryEnv(args.errorTracking, args.serviceName, args.image) : {};
+    const envs = Object.entries({ ...args.env, ...errorTracking, PORT: String(args.port) }).map(([key, value]) => pulumi.interpolate`${key}=${value}`);
     // Passing the image through `startAfter` orders creation without changing any value the provider diffs.
     const image = args.startAfter === undefined ? pulumi.output(args.image) : pulumi.all([args.image, args.startAfter]).apply(([image]) => image);
     const containers = Array.from({ length: args.replicas }, (_, index) => {

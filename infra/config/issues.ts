@@ -2,7 +2,7 @@
 export interface ConfigIssue {
   /** Fully qualified key with its path, e.g. `migration:routes[1].weight`. */
   readonly key: string;
-  /** The offending value as read from config (`undefined` when the key is missing). */
+  /** The offending value as read from config, credentials hidden (see shownValue.ts); `undefined` when the key is missing. */
   readonly value: unknown;
   /** What is allowed, phrased so that it completes "expected ...". */
   readonly expected: string;

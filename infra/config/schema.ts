@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { hasExplicitVersion } from "./imageReference";
+import { sentryDsnProblem } from "./sentryDsn";
 
 export const HTTP_METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"] as const;
 export type HttpMethod = (typeof HTTP_METHODS)[number];
@@ -21,6 +22,10 @@ const SHORT_DURATION = /^[1-9][0-9]*(s|m|h)$/;
 const SHORT_DURATION_TEXT = 'a duration in s, m or h, such as "10m"';
 
 const WEBHOOK_URL = 'an http:// or https:// URL that receives Alertmanager webhooks, e.g. "http://alerts.internal:9000/hook"';
+
+const SENTRY_DSN = 'a Sentry DSN, http(s)://<public key>@<host>[:port]/<project id>, e.g. "https://<public key>@o0.ingest.sentry.io/42"';
+// Sentry refuses environment names with white space or slashes, and longer than 64 characters.
+const SENTRY_ENVIRONMENT = "a Sentry environment name: 1 to 64 letters, digits, _ . or -";
 
 const quoted = (values: readonly string[]) => values.map((value) => `"${value}"`).join(" or ");
 
@@ -99,6 +104,18 @@ export const platformConfigSchema = z.strictObject({
         .optional(),
     })
     .default({ enabled: false, port: 9090, retention: "15d", grafanaPort: 3000 }),
+  /** Sentry for both apps' unhandled errors; without it the apps get no SENTRY_* variable and send nothing. */
+  errorTracking: z
+    .strictObject({
+      /** Holds the project's key: set it with `pulumi config set --secret`. */
+      sentryDsn: z.string({ error: SENTRY_DSN }).superRefine((dsn, context) => {
+        const problem = sentryDsnProblem(dsn);
+        if (problem) context.addIssue({ code: "custom", message: `${SENTRY_DSN}: ${problem}` });
+      }),
+      /** The apps' SENTRY_ENVIRONMENT; the stack name when absent. */
+      environment: z.string({ error: SENTRY_ENVIRONMENT }).regex(/^[A-Za-z0-9_.-]{1,64}$/, { error: SENTRY_ENVIRONMENT }).optional(),
+    })
+    .optional(),
   /**
    * When FastAPI counts as serving "as well as Flask". One definition for the alert rules (which fire when it does
    * not) and for the cutover command's metric gates (which refuse to advance when it does not).

@@ -2,6 +2,7 @@ import type { z } from "zod";
 import { configKey, type ConfigIssue, type ConfigPath, type Validated } from "./issues";
 import { checkCrossFieldRules } from "./rules";
 import { platformConfigSchema, type PlatformConfig } from "./schema";
+import { shownValue } from "./shownValue";
 
 /**
  * The one gate between raw stack config and the rest of the program: returns a complete, typed config, or every problem
@@ -26,11 +27,11 @@ function toConfigIssues(zodIssue: z.core.$ZodIssue, raw: Record<string, unknown>
     const allowed = knownKeysAt(path);
     return zodIssue.keys.map((unknownKey) => ({
       key: configKey(namespace, [...path, unknownKey]),
-      value: valueAt(raw, [...path, unknownKey]),
+      value: shownValue([...path, unknownKey], valueAt(raw, [...path, unknownKey])),
       expected: `no such key: known keys here are ${allowed.join(", ")}`,
     }));
   }
-  return [{ key: configKey(namespace, path), value: valueAt(raw, path), expected: zodIssue.message }];
+  return [{ key: configKey(namespace, path), value: shownValue(path, valueAt(raw, path)), expected: zodIssue.message }];
 }
 
 /** Lists the keys the schema accepts at a path, for "did you mean" style messages about misspelt keys. */

@@ -15,6 +15,8 @@ export const PLATFORM_OUTPUTS = {
   ingressUrl: "ingressUrl",
   /** Prometheus's HTTP API; absent while monitoring is disabled. */
   prometheusUrl: "prometheusUrl",
+  /** Secret (the DSN holds the project's key); absent while migration:errorTracking is not set. */
+  errorTracking: "errorTracking",
 } as const;
 
 export const flaskDeploymentSchema = z.discriminatedUnion("mode", [
@@ -23,3 +25,8 @@ export const flaskDeploymentSchema = z.discriminatedUnion("mode", [
 ]);
 
 export type FlaskDeployment = z.infer<typeof flaskDeploymentSchema>;
+
+/** Where both apps report their unhandled errors: one Sentry project, one environment. */
+export const errorTrackingSchema = z.object({ sentryDsn: z.string().min(1), environment: z.string().min(1) });
+
+export type ErrorTracking = z.infer<typeof errorTrackingSchema>;

@@ -8,6 +8,7 @@ import { MigrationNetwork } from "../../components/docker/migrationNetwork";
 import { OneShotContainer } from "../../components/docker/oneShotContainer";
 import { PostgresDatabase } from "../../components/docker/postgresDatabase";
 import type { PlatformConfig } from "../../infra/config/schema";
+import type { ErrorTracking } from "../../infra/contract/platformOutputs";
 import { renderIngress } from "../../infra/render/ingress";
 import { APP_HEALTH_PATH, type RoutingPlan } from "../../infra/routing/plan";
 import { deployDockerMonitoring } from "./dockerMonitoring";
@@ -15,6 +16,8 @@ import { deployDockerMonitoring } from "./dockerMonitoring";
 export interface DockerPlatformArgs {
   readonly config: PlatformConfig;
   readonly plan: RoutingPlan;
+  /** Where FastAPI reports its unhandled errors; none when absent. */
+  readonly errorTracking?: ErrorTracking;
   /** Prefix for names that must be stable across deploys (the database volume), e.g. `migration-dev`. */
   readonly stablePrefix: string;
 }
@@ -36,7 +39,7 @@ export interface DockerPlatform {
  * The platform on one Docker engine: network, database, schema migration, FastAPI, the weighted ingress, and the
  * monitoring (Prometheus and the companions whose image is configured).
  */
-export function deployDockerPlatform({ config, plan, stablePrefix }: DockerPlatformArgs): DockerPlatform {
+export function deployDockerPlatform({ config, plan, errorTracking, stablePrefix }: DockerPlatformArgs): DockerPlatform {
   const providers = [new docker.Provider("docker", {}), new random.Provider("random", {})];
 
   const network = new MigrationNetwork("network", { providers });
@@ -74,6 +77,7 @@ export function deployDockerPlatform({ config, plan, stablePrefix }: DockerPlatf
       healthPath: APP_HEALTH_PATH,
       networkName: network.name,
       env: { DATABASE_URL: database.asyncUrl, BACKEND_NAME: "fastapi" },
+      errorTracking,
       startAfter: schemaMigration.succeeded,
     },
     { providers },

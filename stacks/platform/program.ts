@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { stablePrefix } from "../../infra/contract/dockerNames";
-import { PLATFORM_OUTPUTS, type FlaskDeployment } from "../../infra/contract/platformOutputs";
+import { PLATFORM_OUTPUTS, type ErrorTracking, type FlaskDeployment } from "../../infra/contract/platformOutputs";
 import { formatIssues, type ConfigIssue } from "../../infra/config/issues";
 import type { PlatformConfig } from "../../infra/config/schema";
 import { validatePlatformConfig } from "../../infra/config/validate";
@@ -22,6 +22,12 @@ function flaskDeployment(config: PlatformConfig): FlaskDeployment {
   return flask.mode === "managed" ? { mode: "managed", image: flask.image, port: flask.port, replicas: flask.replicas } : { mode: "external", url: flask.url };
 }
 
+/** Both apps report to the configured Sentry DSN, under the configured environment or else the stack's name. */
+function errorTrackingOf(config: PlatformConfig, stack: string): ErrorTracking | undefined {
+  const { errorTracking } = config;
+  return errorTracking && { sentryDsn: errorTracking.sentryDsn, environment: errorTracking.environment ?? stack };
+}
+
 /**
  * The platform program: validate everything, compare the requested weights with the deployed ones, and only then
  * register resources. A bad value or too large a step therefore stops the update before anything changes.
@@ -37,7 +43,8 @@ export async function platformProgram(): Promise<Record<string, unknown>> {
   if (stepIssues.length > 0) refuse(stepIssues);
 
   const plan = buildRoutingPlan(config, backendServers(config));
-  const platform = deployDockerPlatform({ config, plan, stablePrefix: stablePrefix(namespace, pulumi.getStack()) });
+  const errorTracking = errorTrackingOf(config, pulumi.getStack());
+  const platform = deployDockerPlatform({ config, plan, errorTracking, stablePrefix: stablePrefix(namespace, pulumi.getStack()) });
 
   return {
     ingress: config.ingress,
@@ -52,5 +59,7 @@ export async function platformProgram(): Promise<Record<string, unknown>> {
     [PLATFORM_OUTPUTS.flask]: flaskDeployment(config),
     [PLATFORM_OUTPUTS.flaskTraffic]: flaskTrafficOf(requestedMap),
     [PLATFORM_OUTPUTS.migrationMap]: requestedMap,
+    // For the legacy stack's Flask; secret, since the DSN holds the project's key.
+    ...(errorTracking ? { [PLATFORM_OUTPUTS.errorTracking]: pulumi.secret(errorTracking) } : {}),
   };
 }

@@ -1,11 +1,14 @@
 import * as pulumi from "@pulumi/pulumi";
 import { beforeAll, describe, expect, it } from "vitest";
-import { RecordingMocks, runProgram, secretValue } from "../support/recordingMocks";
+import { plainInputs, RecordingMocks, runProgram, secretValue } from "../support/recordingMocks";
 import { stackFileConfig } from "../support/stackConfig";
 
 const PLATFORM = "organization/migration/dev";
 const CONTAINER = "docker:index/container:Container";
 const DATABASE_URL = "postgresql://migration:secret-pw@postgres:5432/migration";
+const SENTRY_KEY = "0123456789abcdef0123456789abcdef";
+const SENTRY_DSN = `https://${SENTRY_KEY}@o0.ingest.sentry.io/42`;
+const MANAGED_FLASK = { mode: "managed", image: "migration/legacy-flask:0.1.0", port: 5000, replicas: 1 };
 
 const mocks = new RecordingMocks();
 let legacyFlaskProgram: () => Promise<Record<string, unknown>>;
@@ -13,13 +16,19 @@ let legacyFlaskProgram: () => Promise<Record<string, unknown>>;
 const run = (config = stackFileConfig("stacks/legacy-flask/Pulumi.dev.yaml")) =>
   runProgram(mocks, legacyFlaskProgram, { project: "legacy-flask", stack: "dev", config });
 
-function platformExports(flask: unknown) {
-  mocks.setStackOutputs(PLATFORM, {
-    networkName: "migration-network",
-    databaseUrl: DATABASE_URL,
-    flask,
-    flaskTraffic: ["every other path (defaultWeight): 90%"],
-  });
+/** The platform's outputs, secret where the platform exports them as secrets. */
+function platformExports(flask: unknown, errorTracking?: unknown) {
+  mocks.setStackOutputs(
+    PLATFORM,
+    {
+      networkName: "migration-network",
+      databaseUrl: DATABASE_URL,
+      flask,
+      flaskTraffic: ["every other path (defaultWeight): 90%"],
+      ...(errorTracking === undefined ? {} : { errorTracking }),
+    },
+    ["databaseUrl", "errorTracking"],
+  );
 }
 
 beforeAll(async () => {
@@ -57,6 +66,33 @@ describe("the legacy Flask stack", () => {
     expect(guard.platformStack).toBe(PLATFORM);
     expect(guard.forceDecommission).toBe(false);
     expect(guard.__provider).toContain("Refusing to decommission Flask");
+  });
+
+  it("reports errors to the platform's Sentry project, the DSN kept secret, with the Flask image tag as release", async () => {
+    platformExports(MANAGED_FLASK, { sentryDsn: SENTRY_DSN, environment: "dev" });
+    await run();
+    expect(secretValue<string[]>(mocks.named(CONTAINER, "flask-0").inputs.envs)).toEqual([
+      `DATABASE_URL=${DATABASE_URL}`,
+      "BACKEND_NAME=flask",
+      `SENTRY_DSN=${SENTRY_DSN}`,
+      "SENTRY_ENVIRONMENT=dev",
+      "SENTRY_RELEASE=flask@0.1.0",
+      "PORT=5000",
+    ]);
+    expect(plainInputs(mocks.resources)).not.toContain(SENTRY_KEY);
+  });
+
+  it("gives Flask no SENTRY_* variable while the platform exports no error tracking", async () => {
+    platformExports(MANAGED_FLASK);
+    await run();
+    expect(JSON.stringify(mocks.named(CONTAINER, "flask-0").inputs)).not.toContain("SENTRY_");
+  });
+
+  it("refuses an error tracking output it cannot read, without showing it", async () => {
+    platformExports(MANAGED_FLASK, { dsn: SENTRY_DSN });
+    const refusal = run();
+    await expect(refusal).rejects.toThrow('platform stack organization/migration/dev exports an unreadable "errorTracking" output; expected { sentryDsn, environment }');
+    await expect(refusal).rejects.not.toThrow(SENTRY_KEY);
   });
 
   it("refuses to manage a Flask the platform reaches as an external URL", async () => {

@@ -11,7 +11,7 @@ import { renderTraefikRouting } from "../../infra/render/traefik/dynamicConfig";
 import { backendServers } from "../../infra/routing/backendAddresses";
 import { buildRoutingPlan } from "../../infra/routing/plan";
 import { devPlatformConfig } from "../support/configs";
-import { RecordingMocks, runProgram, secretValue, type ProgramRun, type RecordedResource } from "../support/recordingMocks";
+import { plainInputs, RecordingMocks, runProgram, secretValue, type ProgramRun, type RecordedResource } from "../support/recordingMocks";
 import { stackFileConfig } from "../support/stackConfig";
 
 const CONTAINER = "docker:index/container:Container";
@@ -20,6 +20,8 @@ const VOLUME_FILE = "pulumi-nodejs:dynamic:Resource";
 const RANDOM_PASSWORD = "random:index/randomPassword:RandomPassword";
 const SELF = "organization/migration/dev";
 const MOCK_PASSWORD = "mock-password-0123456789abcdef";
+const SENTRY_KEY = "0123456789abcdef0123456789abcdef";
+const SENTRY_DSN = `https://${SENTRY_KEY}@o0.ingest.sentry.io/42`;
 
 const mocks = new RecordingMocks();
 let platformProgram: () => Promise<Record<string, unknown>>;
@@ -325,6 +327,7 @@ describe("a weight-only change", () => {
   it.each([
     ["the dev stage", {}],
     ["the dev stage with Grafana", { monitoring: devMonitoring({ grafanaImage: "grafana/grafana-oss:11.6.0" }) }],
+    ["the dev stage with error tracking", { errorTracking: { sentryDsn: SENTRY_DSN } }],
   ])("changes nothing but the published routing and the weight rules (%s)", async (_stage, changes) => {
     deployedMap(undefined);
     await run(devConfig(changes));
@@ -413,6 +416,44 @@ describe("an alert receiver", () => {
     const receiver = { webhookUrl: "https://hooks.example.com/services/T0/B0/token" };
     await run(devConfig({ monitoring: devMonitoring({ alertReceiver: receiver }) }));
     expect(uploadsOf(secretValue(container("alertmanager").uploads))["/etc/alertmanager/alertmanager.yml"]).toBe(renderAlertmanagerConfig(receiver));
+  });
+});
+
+describe("error tracking", () => {
+  /** Resources given any SENTRY_* variable, secret or not. */
+  const reporting = () => mocks.resources.filter((resource) => JSON.stringify(resource.inputs).includes("SENTRY_")).map((resource) => resource.name);
+
+  it("when not configured, gives no container a SENTRY_* variable and exports nothing about it", async () => {
+    deployedMap(undefined);
+    const { outputs } = await run(devConfig());
+    expect(reporting()).toEqual([]);
+    expect(outputs).not.toHaveProperty("errorTracking");
+  });
+
+  it("gives every FastAPI replica the DSN, the stack's name as environment and the image tag as release", async () => {
+    deployedMap(undefined);
+    await run(devConfig({ errorTracking: { sentryDsn: SENTRY_DSN } }));
+    for (const name of ["fastapi-0", "fastapi-1"]) {
+      expect(envOf(container(name))).toEqual({
+        DATABASE_URL: `postgresql+asyncpg://migration:${MOCK_PASSWORD}@postgres:5432/migration`,
+        BACKEND_NAME: "fastapi",
+        SENTRY_DSN,
+        SENTRY_ENVIRONMENT: "dev",
+        SENTRY_RELEASE: "fastapi@0.1.0",
+        PORT: "8000",
+      });
+    }
+    // Only the app reports errors: not the migration job, the database or the monitoring.
+    expect(reporting().sort()).toEqual(["fastapi-0", "fastapi-1"]);
+  });
+
+  it("keeps the DSN secret: in no input in plain text, and exported for Flask only as a secret", async () => {
+    deployedMap(undefined);
+    const deployment = await run(devConfig({ errorTracking: { sentryDsn: SENTRY_DSN, environment: "staging" } }));
+    expect(plainInputs(mocks.resources)).not.toContain(SENTRY_KEY);
+    expect(deployment.outputs.errorTracking).toEqual({ sentryDsn: SENTRY_DSN, environment: "staging" });
+    expect(deployment.secretOutputNames.sort()).toEqual(["databaseUrl", "errorTracking"]);
+    expect(envOf(container("fastapi-0")).SENTRY_ENVIRONMENT).toBe("staging");
   });
 });
 

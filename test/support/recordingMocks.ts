@@ -31,11 +31,11 @@ interface RegisterResourceRequest {
 export class RecordingMocks implements pulumi.runtime.Mocks {
   readonly resources: RecordedResource[] = [];
   private readonly options = new Map<string, RecordedOptions>();
-  private stackOutputs: Record<string, Record<string, unknown>> = {};
+  private stackOutputs: Record<string, { outputs: Record<string, unknown>; secretOutputNames: string[] }> = {};
 
-  /** Outputs that a StackReference to `stackName` will see. */
-  setStackOutputs(stackName: string, outputs: Record<string, unknown>): void {
-    this.stackOutputs[stackName] = outputs;
+  /** Outputs that a StackReference to `stackName` will see, those named in `secretOutputNames` as secrets. */
+  setStackOutputs(stackName: string, outputs: Record<string, unknown>, secretOutputNames: string[] = []): void {
+    this.stackOutputs[stackName] = { outputs, secretOutputNames };
   }
 
   reset(): void {
@@ -67,7 +67,7 @@ export class RecordingMocks implements pulumi.runtime.Mocks {
     this.resources.push({ type: args.type, name: args.name, inputs: args.inputs, provider: args.provider, custom: args.custom ?? false });
     if (args.type === "pulumi:pulumi:StackReference") {
       const stackName = args.inputs.name as string;
-      return { id: stackName, state: { name: stackName, outputs: this.stackOutputs[stackName] ?? {}, secretOutputNames: [] } };
+      return { id: stackName, state: { name: stackName, ...(this.stackOutputs[stackName] ?? { outputs: {}, secretOutputNames: [] }) } };
     }
     const state: Record<string, any> = { ...args.inputs };
     if (args.type === "docker:index/container:Container") state.exitCode = 0;
@@ -91,13 +91,21 @@ export class RecordingMocks implements pulumi.runtime.Mocks {
   }
 }
 
+const isSecretInput = (input: unknown) =>
+  input !== null && typeof input === "object" && (input as Record<string, unknown>)[pulumi.runtime.specialSigKey] === pulumi.runtime.specialSecretSig;
+
 /** The value of an input the mock monitor received as a secret; throws when it arrived in plain text. */
 export function secretValue<T>(input: unknown): T {
-  const wrapper = input as Record<string, unknown> | undefined;
-  if (!wrapper || wrapper[pulumi.runtime.specialSigKey] !== pulumi.runtime.specialSecretSig) {
-    throw new Error(`expected a secret input, got ${JSON.stringify(input)}`);
-  }
-  return wrapper.value as T;
+  if (!isSecretInput(input)) throw new Error(`expected a secret input, got ${JSON.stringify(input)}`);
+  return (input as { value: T }).value;
+}
+
+/** Every input the mock monitor received, as JSON, each secret replaced by `[secret]`: what state would hold in plain text. */
+export function plainInputs(resources: readonly RecordedResource[]): string {
+  return JSON.stringify(
+    resources.map((resource) => resource.inputs),
+    (_key, value) => (isSecretInput(value) ? "[secret]" : value),
+  );
 }
 
 /** Resolves an Output's value in a test (never assert inside an apply that nobody awaits). */

@@ -272,6 +272,75 @@ describe("monitoring", () => {
   });
 });
 
+describe("error tracking", () => {
+  const KEY = "0123456789abcdef0123456789abcdef";
+  const EXPECTED_DSN = 'expected a Sentry DSN, http(s)://<public key>@<host>[:port]/<project id>, e.g. "https://<public key>@o0.ingest.sentry.io/42"';
+  const withDsn = (sentryDsn: unknown) => ({ ...devConfig(), errorTracking: { sentryDsn } });
+
+  it("is off in the shipped stages", () => {
+    for (const file of ["Pulumi.dev.yaml", "Pulumi.prod.yaml"]) {
+      const result = validatePlatformConfig(stackFileValues(file, NAMESPACE), NAMESPACE);
+      expect(result.ok && result.value.errorTracking, file).toBeUndefined();
+    }
+  });
+
+  it.each([
+    `https://${KEY}@o0.ingest.sentry.io/42`,
+    `http://${KEY}@127.0.0.1:9000/42`,
+    `https://${KEY}:legacysecret@sentry.internal/sentry/7`,
+    `https://${KEY}@[::1]:9000/42`,
+  ])("accepts the DSN %s", (dsn) => {
+    const result = validatePlatformConfig(withDsn(dsn), NAMESPACE);
+    expect(result.ok && result.value.errorTracking).toEqual({ sentryDsn: dsn });
+  });
+
+  it("accepts an environment name", () => {
+    const result = validatePlatformConfig({ ...devConfig(), errorTracking: { sentryDsn: `https://${KEY}@o0.ingest.sentry.io/42`, environment: "eu-prod.2" } }, NAMESPACE);
+    expect(result.ok && result.value.errorTracking?.environment).toBe("eu-prod.2");
+  });
+
+  it.each([
+    [`ftp://${KEY}@o0.ingest.sentry.io/42`, '"ftp://<redacted>@o0.ingest.sentry.io/42"', "it must start with http:// or https://"],
+    [`${KEY}@o0.ingest.sentry.io/42`, '"<redacted>@o0.ingest.sentry.io/42"', "it must start with http:// or https://"],
+    [KEY, '"<redacted>"', "it must start with http:// or https://"],
+    ["https://o0.ingest.sentry.io/42", '"https://o0.ingest.sentry.io/42"', "the public key must come before an @"],
+    [`https://${KEY}@o0.ingest.sentry.io/project`, '"https://<redacted>@o0.ingest.sentry.io/project"', "the path must end with the numeric project id, e.g. /42"],
+    [`https://${KEY}@o0.ingest.sentry.io/42/`, '"https://<redacted>@o0.ingest.sentry.io/42/"', "the path must end with the numeric project id, e.g. /42"],
+    [`https://${KEY}@o0.ingest.sentry.io`, '"https://<redacted>@o0.ingest.sentry.io"', "the path must end with the numeric project id, e.g. /42"],
+    [`https://${KEY}@/42`, '"https://<redacted>@/42"', "the host (and optional port) after the @ is not valid"],
+    [`https://${KEY}@o0.ingest.sentry.io:99999/42`, '"https://<redacted>@o0.ingest.sentry.io:99999/42"', "the host (and optional port) after the @ is not valid"],
+    [`https://${KEY}@o0.ingest.sentry.io/42?debug=1`, '"https://<redacted>@o0.ingest.sentry.io/42?debug=1"', "it may not have a query or a fragment"],
+    [`https://${KEY} @o0.ingest.sentry.io/42`, '"https://<redacted>@o0.ingest.sentry.io/42"', "it may not contain white space"],
+    [`https://${KEY}:secret@host@o0.ingest.sentry.io/x`, '"https://<redacted>@o0.ingest.sentry.io/x"', "the path must end with the numeric project id, e.g. /42"],
+  ])("refuses %s, naming the key and the value without its key", (dsn, shown, problem) => {
+    const message = onlyMessage(withDsn(dsn));
+    expect(message).toBe(`migration:errorTracking.sentryDsn: got ${shown}; ${EXPECTED_DSN}: ${problem}`);
+    expect(message).not.toContain(KEY);
+    expect(message).not.toContain("secret@");
+  });
+
+  it("refuses a DSN that is not a string", () => {
+    expect(onlyMessage(withDsn(42))).toBe(`migration:errorTracking.sentryDsn: got 42; ${EXPECTED_DSN}`);
+  });
+
+  it("refuses an environment name Sentry would refuse", () => {
+    const config = { ...devConfig(), errorTracking: { sentryDsn: `https://${KEY}@o0.ingest.sentry.io/42`, environment: "eu prod/1" } };
+    expect(onlyMessage(config)).toBe('migration:errorTracking.environment: got "eu prod/1"; expected a Sentry environment name: 1 to 64 letters, digits, _ . or -');
+  });
+
+  it("never shows the key of a DSN under a misspelt key", () => {
+    const messages = [
+      ...issuesOf({ ...devConfig(), errorTracking: { sentryDns: `https://${KEY}@o0.ingest.sentry.io/42` } }),
+      ...issuesOf({ ...devConfig(), errorTraking: { sentryDsn: `https://${KEY}:legacysecret@o0.ingest.sentry.io/42` } }),
+      ...issuesOf({ ...devConfig(), errorTracking: `https://${KEY}@o0.ingest.sentry.io/42` }),
+    ].map(formatIssue);
+    expect(messages).toContain(
+      'migration:errorTracking.sentryDns: got "https://<redacted>@o0.ingest.sentry.io/42"; expected no such key: known keys here are sentryDsn, environment',
+    );
+    expect(messages.join("\n")).not.toMatch(new RegExp(`${KEY}|legacysecret`));
+  });
+});
+
 describe("ports and replicas", () => {
   it.each([0, 65536, 80.5])("refuses port %s", (port) => {
     const config = devConfig();

@@ -4,7 +4,7 @@ import os
 import socket
 import subprocess
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,6 +17,10 @@ from .paths import FASTAPI_DIR, FLASK_DIR, VENV_BIN
 BACKENDS = ("flask", "fastapi")
 STARTUP_TIMEOUT_SECONDS = 60
 STOP_TIMEOUT_SECONDS = 15
+# Not passed on from the suite's own environment: its settings, error tracking (a test that wants it
+# turns it on) and proxies (the services talk to loopback only).
+NOT_INHERITED_PREFIXES = ("CONTRACT_", "SENTRY_")
+NOT_INHERITED = {"http_proxy", "https_proxy", "all_proxy", "no_proxy"}
 
 
 def free_port() -> int:
@@ -74,10 +78,20 @@ def flask_command() -> list[str]:
     return [gunicorn, "-c", "gunicorn.conf.py", "legacy_app.wsgi:app"]
 
 
-def start_service(backend: str, database_url: str, log_dir: Path) -> Service:
+def inherited_environment() -> dict[str, str]:
+    return {
+        name: value
+        for name, value in os.environ.items()
+        if not name.startswith(NOT_INHERITED_PREFIXES) and name.lower() not in NOT_INHERITED
+    }
+
+
+def start_service(
+    backend: str, database_url: str, log_dir: Path, extra_environment: Mapping[str, str]
+) -> Service:
     """Start `backend` ("flask" or "fastapi") exactly as its image does, with its env contract:
     DATABASE_URL in its driver's form and PORT (HOST keeps it on loopback; BACKEND_NAME is left to
-    its default)."""
+    its default), plus `extra_environment`."""
     if backend == "flask":
         command, workdir = flask_command(), FLASK_DIR
         database_url = with_driver(database_url, "postgresql")
@@ -86,7 +100,8 @@ def start_service(backend: str, database_url: str, log_dir: Path) -> Service:
         database_url = with_driver(database_url, "postgresql+asyncpg")
     port = free_port()
     environment = {
-        **{name: value for name, value in os.environ.items() if not name.startswith("CONTRACT_")},
+        **inherited_environment(),
+        **extra_environment,
         "DATABASE_URL": database_url,
         "HOST": "127.0.0.1",
         "PORT": str(port),
@@ -102,13 +117,19 @@ def start_service(backend: str, database_url: str, log_dir: Path) -> Service:
 
 @contextmanager
 def running_services(
-    database_url: str, log_dir: Path, expected_health: int = 200
+    database_url: str,
+    log_dir: Path,
+    expected_health: int = 200,
+    extra_environment: Mapping[str, Mapping[str, str]] | None = None,
 ) -> Iterator[dict[str, Service]]:
-    """Both services, started together and stopped on exit whatever happens."""
+    """Both services, started together and stopped on exit whatever happens; `extra_environment`
+    adds variables per backend."""
     services: dict[str, Service] = {}
     try:
         for backend in BACKENDS:
-            services[backend] = start_service(backend, database_url, log_dir)
+            services[backend] = start_service(
+                backend, database_url, log_dir, (extra_environment or {}).get(backend, {})
+            )
         for service in services.values():
             service.wait_until_serving(expected_health)
         yield services

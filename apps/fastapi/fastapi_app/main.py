@@ -9,6 +9,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from .config import Settings
 from .database import create_engine, create_sessionmaker
+from .error_tracking import init_error_tracking
 from .errors import ApiError, handle_api_error
 from .flask_routing import AllowedMethods, handle_routing_error
 from .observability import RequestObservability
@@ -49,4 +50,5 @@ def create_app(settings: Settings) -> FastAPI:
     return app
 
 
+init_error_tracking()
 app = create_app(Settings.from_environ())

@@ -4,7 +4,9 @@ from __future__ import absolute_import, unicode_literals
 import logging
 
 from . import create_app
+from .error_tracking import init_error_tracking
 
 logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
 
+init_error_tracking()
 app = create_app()
