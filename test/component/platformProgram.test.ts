@@ -439,7 +439,7 @@ describe("error tracking", () => {
         BACKEND_NAME: "fastapi",
         SENTRY_DSN,
         SENTRY_ENVIRONMENT: "dev",
-        SENTRY_RELEASE: "fastapi@0.1.0",
+        SENTRY_RELEASE: "fastapi@0.2.0",
         PORT: "8000",
       });
     }
