@@ -41,3 +41,14 @@ def table_names(url: str) -> set[str]:
     with closing(psycopg2.connect(url)) as connection, connection.cursor() as cursor:
         cursor.execute("SELECT tablename FROM pg_tables WHERE schemaname = 'public'")
         return {name for (name,) in cursor.fetchall()}
+
+
+def connections_to(url: str, database: str) -> int:
+    """Client connections open to `database`, as PostgreSQL counts them (this query's own is elsewhere)."""
+    with closing(psycopg2.connect(url)) as connection, connection, connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM pg_stat_activity"
+            " WHERE datname = %s AND backend_type = 'client backend'",
+            (database,),
+        )
+        return cursor.fetchone()[0]

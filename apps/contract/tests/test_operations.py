@@ -1,14 +1,15 @@
 """/healthz and /metrics: what health checks, Prometheus and the cutover gates rely on."""
 
+import time
 from collections.abc import Iterator
 
 import httpx
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
-from harness.database import with_port
+from harness.database import connections_to, create_database, with_database, with_port
 from harness.http import BACKEND_HEADER, INTERNAL_SERVER_ERROR
-from harness.services import BACKENDS, Service, free_port, running_services
+from harness.services import BACKENDS, Service, free_port, running_services, start_service
 
 
 def test_healthz_reports_the_database(api: httpx.Client) -> None:
@@ -107,3 +108,27 @@ def test_without_database_healthz_is_503_and_requests_fail_in_json(
     assert listing.headers[BACKEND_HEADER] == backend
     labels = {"backend": backend, "method": "GET", "route": "/api/users", "status": "500"}
     assert sample(metrics, "app_http_requests_total", labels) == 1
+
+
+FASTAPI_POOL_SIZE = 10
+WARM_UP_TIMEOUT_SECONDS = 15
+
+
+def test_fastapi_opens_its_pool_before_requests_need_it(
+    database_url: str, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    """After a restart no request should pay for connecting: the pool fills while only the health
+    check has asked anything. Counted on a database of its own, which nothing else connects to."""
+    create_database(database_url, "contract_warm_pool")
+    scratch_url = with_database(database_url, "contract_warm_pool")
+    service = start_service("fastapi", scratch_url, tmp_path_factory.mktemp("logs-warm-pool"), {})
+    try:
+        service.wait_until_serving(200)
+        deadline = time.monotonic() + WARM_UP_TIMEOUT_SECONDS
+        while (opened := connections_to(database_url, "contract_warm_pool")) < FASTAPI_POOL_SIZE:
+            assert time.monotonic() < deadline, f"{opened} connections open:\n{service.log_tail()}"
+            time.sleep(0.2)
+    finally:
+        service.stop()
+
+    assert opened == FASTAPI_POOL_SIZE

@@ -1,14 +1,15 @@
 """Application factory and the ASGI entry point `fastapi_app.main:app`."""
 
+import asyncio
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from contextlib import asynccontextmanager, suppress
 
 from fastapi import FastAPI
 from fastapi.exceptions import RequestValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from .config import Settings
-from .database import create_engine, create_sessionmaker
+from .database import create_engine, create_sessionmaker, warm_pool
 from .error_tracking import init_error_tracking
 from .errors import ApiError, handle_api_error
 from .flask_routing import AllowedMethods, handle_routing_error
@@ -22,7 +23,12 @@ def create_app(settings: Settings) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         engine = create_engine(settings.database_url)
         app.state.sessionmaker = create_sessionmaker(engine)
+        # In the background: the service answers (and /healthz reports the database) while it runs.
+        warm_up = asyncio.create_task(warm_pool(engine))
         yield
+        warm_up.cancel()
+        with suppress(asyncio.CancelledError):
+            await warm_up
         await engine.dispose()
 
     app = FastAPI(
