@@ -6,6 +6,8 @@ import { EXIT } from "../../cli/cliError";
 import { parseDuration } from "../../infra/cutover/duration";
 import { ContainerOutage } from "./containerOutage";
 import { E2E_GATES, E2E_INGRESS_PORT, E2E_PROMETHEUS_PORT, E2EStacks, type IngressFlavour, type TimedUpdate } from "./e2eStacks";
+import type { MigrationReport } from "../../infra/cutover/report";
+import { saveCommandOutput } from "./commandOutput";
 import { gateOutcomes } from "./gateOutcomes";
 import { dashboardSeriesCounts, prometheusFastapiShare, recordedBackends } from "./prometheusFigures";
 import { E2EReport } from "./e2eReport";
@@ -169,6 +171,7 @@ describe.each<IngressFlavour>(["traefik", "nginx"])("the migration journey throu
     const advanceUsers = ["advance", "--route", "/api/users", "--reason", "e2e: gated advance"];
     const attempt = async (when: "fastapi down" | "healthy") => {
       const run = await stacks.cutover(advanceUsers);
+      saveCommandOutput(`${flavour}-advance-${when.replace(" ", "-")}.txt`, run.output);
       return { when, exitCode: run.exitCode, seconds: run.seconds, gates: gateOutcomes(run.output) };
     };
 
@@ -190,6 +193,17 @@ describe.each<IngressFlavour>(["traefik", "nginx"])("the migration journey throu
     const passed = expect.stringMatching(/^pass: /);
     expect(healthy.gates, "every gate passes on healthy traffic").toEqual({ traffic: passed, errorRatio: passed, latencyP99: passed, bakeTime: passed, maxStep: passed });
     expect(healthy.exitCode, "advanced, and the new split verified").toBe(EXIT.ok);
+
+    // What the team sees afterwards: the table, and the report whose history has the step with its who and why.
+    const status = await stacks.cutover(["status"]);
+    saveCommandOutput(`${flavour}-status.txt`, status.output);
+    const markdown = await stacks.cutover(["report"]);
+    saveCommandOutput(`${flavour}-report.md`, markdown.output);
+    const json = await stacks.cutover(["report", "--json"]);
+    expect([status.exitCode, markdown.exitCode, json.exitCode]).toEqual([EXIT.ok, EXIT.ok, EXIT.ok]);
+    // The output is stdout and stderr together: the document starts at its first brace.
+    const history = (JSON.parse(json.output.slice(json.output.indexOf("{"))) as MigrationReport).history;
+    expect(history.at(-1)).toMatchObject({ action: "advance", whoSource: "cutover", why: "gates passed; e2e: gated advance", changes: [{ routeId: "api-users-get-head", from: 10, to: 50 }] });
 
     // The journey below starts from the dev stage's 10%.
     await stacks.setWeights(10, [USERS_ROUTE]);
