@@ -19,7 +19,7 @@ export interface CreatedRow {
 export interface LoadWindow {
   readonly totalRequests: number;
   readonly failedRequests: number;
-  /** Failed requests by HTTP status, and "no response", so a failure can be told apart from another. */
+  /** Failed requests by HTTP status, route and who answered (e.g. "404 /api/users from the ingress"), and "no response". */
   readonly failures: Record<string, number>;
 }
 
@@ -86,7 +86,11 @@ export class SteadyLoad {
     const answered = this.responses.filter((response) => within(response.at));
     const unanswered = this.unanswered.filter(within).length;
     const failures: Record<string, number> = unanswered ? { "no response": unanswered } : {};
-    for (const response of answered) if (response.status >= 400) failures[response.status] = (failures[response.status] ?? 0) + 1;
+    // Keyed by status, route and who answered: a response without the served-by header came from the ingress itself.
+    for (const response of answered.filter((candidate) => candidate.status >= 400)) {
+      const key = `${response.status} ${response.route} from ${response.backend ?? "the ingress"}`;
+      failures[key] = (failures[key] ?? 0) + 1;
+    }
     const failedRequests = Object.values(failures).reduce((sum, count) => sum + count, 0);
     return { totalRequests: answered.length + unanswered, failedRequests, failures };
   }
