@@ -30,6 +30,7 @@ export interface DockerPlatform {
   readonly grafanaUrl?: pulumi.Output<string>;
   /** Secret. */
   readonly grafanaAdminPassword?: pulumi.Output<string>;
+  readonly lokiUrl?: pulumi.Output<string>;
 }
 
 /**
@@ -97,5 +98,6 @@ export function deployDockerPlatform({ config, plan, stablePrefix }: DockerPlatf
     prometheusUrl: monitoring?.prometheusUrl,
     grafanaUrl: monitoring?.grafanaUrl,
     grafanaAdminPassword: monitoring?.grafanaAdminPassword,
+    lokiUrl: monitoring?.lokiUrl,
   };
 }

@@ -280,6 +280,13 @@ describe("monitoring.logs", () => {
     return config;
   };
 
+  it("runs the log pipeline in both stages, Loki's API on port 3100", () => {
+    for (const file of ["Pulumi.dev.yaml", "Pulumi.prod.yaml"]) {
+      const result = validatePlatformConfig(stackFileValues(file, NAMESPACE), NAMESPACE);
+      expect(result.ok && result.value.monitoring.logs, file).toMatchObject({ ...LOGS, port: 3100 });
+    }
+  });
+
   it("is off when absent", () => {
     const config = devConfig();
     delete config.monitoring.logs;
