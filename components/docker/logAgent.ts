@@ -39,7 +39,9 @@ export class LogAgent extends pulumi.ComponentResource {
         wait: true,
         waitTimeout: 120,
       },
-      { parent: this },
+      // One agent at a time: a replacement resumes from the positions the old one saved on stopping, where two running
+      // side by side would both ship the lines of those seconds.
+      { parent: this, deleteBeforeReplace: true },
     );
     this.registerOutputs({});
   }
