@@ -37,8 +37,12 @@ deploy "$root"
 deploy "$root/stacks/legacy-flask"
 
 ingress_url="$(cd "$root" && pulumi stack output ingressUrl --stack "$stack")"
-# Empty when monitoring is disabled, or Grafana has no image (the output does not exist then).
+# Empty when monitoring is disabled, or Grafana has no image, or no log pipeline is configured (no such output then).
 prometheus_url="$(cd "$root" && { pulumi stack output prometheusUrl --stack "$stack" 2>/dev/null || true; })"
 grafana_url="$(cd "$root" && { pulumi stack output grafanaUrl --stack "$stack" 2>/dev/null || true; })"
-log "ready: service at $ingress_url${prometheus_url:+, Prometheus at $prometheus_url}${grafana_url:+, Grafana at $grafana_url (admin; pulumi stack output grafanaAdminPassword --show-secrets)}"
+loki_url="$(cd "$root" && { pulumi stack output lokiUrl --stack "$stack" 2>/dev/null || true; })"
+log "ready: service at $ingress_url${prometheus_url:+, Prometheus at $prometheus_url}${grafana_url:+, Grafana at $grafana_url (admin; pulumi stack output grafanaAdminPassword --show-secrets)}${loki_url:+, Loki at $loki_url}"
 log "try:   curl -si $ingress_url/api/users | grep -i x-served-by"
+if [ -n "$loki_url" ]; then
+  log "logs:  curl -sG $loki_url/loki/api/v1/query_range --data-urlencode 'query={service=\"flask\"}' --data-urlencode limit=20"
+fi

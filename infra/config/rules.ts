@@ -69,6 +69,8 @@ function imageKeys(config: PlatformConfig): Array<{ path: ConfigPath; image: str
     { path: ["monitoring", "alertmanagerImage"], image: config.monitoring.alertmanagerImage },
     { path: ["monitoring", "postgresExporterImage"], image: config.monitoring.postgresExporterImage },
     { path: ["monitoring", "grafanaImage"], image: config.monitoring.grafanaImage },
+    { path: ["monitoring", "logs", "lokiImage"], image: config.monitoring.logs?.lokiImage },
+    { path: ["monitoring", "logs", "agentImage"], image: config.monitoring.logs?.agentImage },
     { path: ["flask", "image"], image: config.flask.mode === "managed" ? config.flask.image : undefined },
   ];
   return images.filter((entry): entry is { path: ConfigPath; image: string } => entry.image !== undefined);
@@ -100,6 +102,7 @@ function hostPorts(config: PlatformConfig): Array<{ path: ConfigPath; port: numb
     { path: ["ingressPort"], port: config.ingressPort },
     ...(monitoring.enabled ? [{ path: ["monitoring", "port"], port: monitoring.port }] : []),
     ...(monitoring.enabled && monitoring.grafanaImage ? [{ path: ["monitoring", "grafanaPort"], port: monitoring.grafanaPort }] : []),
+    ...(monitoring.enabled && monitoring.logs ? [{ path: ["monitoring", "logs", "port"], port: monitoring.logs.port }] : []),
   ];
 }
 

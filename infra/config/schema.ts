@@ -21,6 +21,12 @@ const DURATION = /^[1-9][0-9]*(h|d|w|y)$/;
 const SHORT_DURATION = /^[1-9][0-9]*(s|m|h)$/;
 const SHORT_DURATION_TEXT = 'a duration in s, m or h, such as "10m"';
 
+const LOG_RETENTION = 'a duration of at least 24h in h, d, w or y, such as "7d" (Loki deletes logs by whole days)';
+const HOURS_PER_UNIT = { h: 1, d: 24, w: 168, y: 8760 } as const;
+// Loki refuses a retention period below 24h: it deletes logs by whole daily index periods.
+const isLogRetention = (text: string) =>
+  DURATION.test(text) && Number(text.slice(0, -1)) * HOURS_PER_UNIT[text.slice(-1) as keyof typeof HOURS_PER_UNIT] >= 24;
+
 const WEBHOOK_URL = 'an http:// or https:// URL that receives Alertmanager webhooks, e.g. "http://alerts.internal:9000/hook"';
 
 const SENTRY_DSN = 'a Sentry DSN, http(s)://<public key>@<host>[:port]/<project id>, e.g. "https://<public key>@o0.ingest.sentry.io/42"';
@@ -96,6 +102,19 @@ export const platformConfigSchema = z.strictObject({
       grafanaImage: imageSchema.optional(),
       /** Host port of the Grafana UI, on 127.0.0.1. */
       grafanaPort: portSchema.default(3000),
+      /** The log pipeline (Loki and its collecting agent), deployed only when set (and monitoring is enabled). */
+      logs: z
+        .strictObject({
+          /** An image whose entrypoint is Loki (`migration/loki:<version>`, built from the Go module proxy). */
+          lokiImage: imageSchema,
+          /** An image whose entrypoint is Promtail, which reads the containers' logs through the Docker socket. */
+          agentImage: imageSchema,
+          /** Host port of Loki's HTTP API (queries), on 127.0.0.1. */
+          port: portSchema.default(3100),
+          /** How long Loki keeps log lines. */
+          retention: z.string({ error: LOG_RETENTION }).refine(isLogRetention, { error: LOG_RETENTION }).default("7d"),
+        })
+        .optional(),
       /** Where Alertmanager sends the migration alerts; without it they are only shown (Prometheus, Grafana), not sent. */
       alertReceiver: z
         .strictObject({

@@ -1,8 +1,18 @@
 import { dump } from "js-yaml";
-import { PROMETHEUS_DATASOURCE } from "./grafanaDatasource";
+import { LOKI_DATASOURCE, PROMETHEUS_DATASOURCE } from "./grafanaDatasource";
 
-/** Grafana's data source provisioning file: the migration's Prometheus, the default and only data source. */
-export function renderGrafanaDatasources(prometheusUrl: string, scrapeIntervalSeconds = 5): string {
+export interface GrafanaDatasourceUrls {
+  /** The migration's Prometheus as Grafana reaches it. */
+  readonly prometheus: string;
+  /** Loki, when the log pipeline is deployed. */
+  readonly loki?: string;
+}
+
+/**
+ * Grafana's data source provisioning file: the migration's Prometheus, the default data source, and Loki when the
+ * log pipeline is deployed.
+ */
+export function renderGrafanaDatasources(urls: GrafanaDatasourceUrls, scrapeIntervalSeconds = 5): string {
   return dump(
     {
       apiVersion: 1,
@@ -10,13 +20,14 @@ export function renderGrafanaDatasources(prometheusUrl: string, scrapeIntervalSe
         {
           ...PROMETHEUS_DATASOURCE,
           access: "proxy",
-          url: prometheusUrl,
+          url: urls.prometheus,
           isDefault: true,
           editable: false,
           // timeInterval: no query step finer than the scrape interval is worth drawing; manageAlerts: the alert list
           // panel shows Prometheus's own alert rules.
           jsonData: { timeInterval: `${scrapeIntervalSeconds}s`, manageAlerts: true },
         },
+        ...(urls.loki ? [{ ...LOKI_DATASOURCE, access: "proxy", url: urls.loki, isDefault: false, editable: false }] : []),
       ],
     },
     { lineWidth: -1, noRefs: true },

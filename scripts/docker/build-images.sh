@@ -11,8 +11,10 @@
 #   migration/alertmanager:0.25-bookworm       images/alertmanager
 #   migration/postgres-exporter:0.11-bookworm  images/postgres-exporter
 #   migration/traefik:<version>                images/traefik + binary from scripts/docker/build-traefik-binary.sh
+#   migration/loki:<version>                   images/loki + binary from scripts/docker/build-loki-binaries.sh
+#   migration/promtail:<version>               images/promtail + binary from the same build
 #
-# Usage: build-images.sh [--force] [--force-base] [--no-cache] [--traefik-version vX.Y.Z] [IMAGE ...]
+# Usage: build-images.sh [--force] [--force-base] [--no-cache] [--traefik-version vX.Y.Z] [--loki-version vX.Y.Z] [IMAGE ...]
 #   IMAGE         short names above (python-base, legacy-flask, ...); default: all, in the order above
 #   --force       rebuild images from Dockerfiles even when up to date (the layer cache still applies)
 #   --no-cache    with --force semantics, and `docker build --no-cache` (fresh apt packages)
@@ -30,21 +32,23 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 readonly SCRIPT_DIR="${MIGRATION_REPO_ROOT}/scripts/docker"
 readonly PYTHON_BASE="migration/python-base:${DEBIAN_SUITE}"
 readonly DEBIAN_BASE="migration/debian-base:${DEBIAN_SUITE}"
-readonly ALL_IMAGES=(python-base legacy-flask fastapi debian-base postgres nginx-lua prometheus alertmanager postgres-exporter traefik)
-# Generous bound for a cold Traefik compile on a busy 2-core machine; a hung build must not block CI forever.
+readonly ALL_IMAGES=(python-base legacy-flask fastapi debian-base postgres nginx-lua prometheus alertmanager postgres-exporter traefik loki promtail)
+# Generous bounds for a cold compile on a busy 2-core machine; a hung build must not block CI forever.
 : "${TRAEFIK_BUILD_TIMEOUT:=3600}"
+: "${LOKI_BUILD_TIMEOUT:=3600}"
 
 FORCE=0
 FORCE_BASE=0
 NO_CACHE=0
 TRAEFIK_VERSION=${TRAEFIK_VERSION:-}
+LOKI_VERSION=${LOKI_VERSION:-}
 SELECTED=()
 SUMMARY=()
-TRAEFIK_BUILD_PID=""
-TRAEFIK_BUILD_LOG="${MIGRATION_LOG_DIR}/traefik-binary.log"
+# Background compiles by name (traefik, loki): their pids, and their logs in MIGRATION_LOG_DIR/<name>-binary.log.
+declare -A COMPILE_PIDS=()
 
 usage() {
-  sed -n '2,19p' "$0" | sed 's/^# \{0,1\}//' >&2
+  sed -n '2,21p' "$0" | sed 's/^# \{0,1\}//' >&2
   exit 2
 }
 
@@ -57,6 +61,11 @@ parse_args() {
       --traefik-version)
         [[ $# -ge 2 ]] || usage
         TRAEFIK_VERSION=$2
+        shift
+        ;;
+      --loki-version)
+        [[ $# -ge 2 ]] || usage
+        LOKI_VERSION=$2
         shift
         ;;
       -h | --help) usage ;;
@@ -79,28 +88,58 @@ record() {
   SUMMARY+=("$(printf '%-17s %-9s %5ss  %s' "$1" "$2" "$3" "$4")")
 }
 
-# The version is read from build-traefik-binary.sh, the one place it is pinned, unless given explicitly.
-resolve_traefik_version() {
+# The versions are read from the build scripts, the one place each is pinned, unless given explicitly.
+resolve_binary_versions() {
   if [[ -z ${TRAEFIK_VERSION} ]]; then
     TRAEFIK_VERSION=$(sed -n 's/^readonly DEFAULT_TRAEFIK_VERSION=//p' "${SCRIPT_DIR}/build-traefik-binary.sh")
   fi
   [[ ${TRAEFIK_VERSION} =~ ^v3\.[0-9]+\.[0-9]+$ ]] || die "bad Traefik version '${TRAEFIK_VERSION}' (expected v3.X.Y)"
+  if [[ -z ${LOKI_VERSION} ]]; then
+    LOKI_VERSION=$(sed -n 's/^readonly DEFAULT_LOKI_VERSION=//p' "${SCRIPT_DIR}/build-loki-binaries.sh")
+  fi
+  [[ ${LOKI_VERSION} =~ ^v3\.[0-9]+\.[0-9]+$ ]] || die "bad Loki version '${LOKI_VERSION}' (expected v3.X.Y)"
 }
 
 traefik_binary_path() {
   echo "${MIGRATION_CACHE_DIR}/traefik/bin/${TRAEFIK_VERSION}/traefik"
 }
 
-# A cold Traefik compile is CPU-bound and takes 10+ minutes, while debootstrap and apt-get are mostly network and
-# disk: starting the compile first overlaps the two and shortens a cold run by the length of the other builds.
-start_traefik_binary_build_in_background() {
-  is_selected traefik || return 0
-  [[ -x $(traefik_binary_path) ]] && return 0
+loki_binary_dir() {
+  echo "${MIGRATION_CACHE_DIR}/loki/bin/${LOKI_VERSION}"
+}
+
+# A cold compile is CPU-bound and takes 10+ minutes, while debootstrap and apt-get are mostly network and disk:
+# starting the compiles first overlaps them with the other builds, so a cold run is not the sum of everything.
+# start_compile_in_background NAME TIMEOUT SCRIPT VERSION
+start_compile_in_background() {
+  local name=$1 timeout_seconds=$2 script=$3 version=$4
   mkdir -p "${MIGRATION_LOG_DIR}"
-  log_step "traefik ${TRAEFIK_VERSION}: compiling in the background (log: ${TRAEFIK_BUILD_LOG})"
-  timeout "${TRAEFIK_BUILD_TIMEOUT}" bash "${SCRIPT_DIR}/build-traefik-binary.sh" "${TRAEFIK_VERSION}" \
-    >"${TRAEFIK_BUILD_LOG}" 2>&1 &
-  TRAEFIK_BUILD_PID=$!
+  log_step "${name} ${version}: compiling in the background (log: ${MIGRATION_LOG_DIR}/${name}-binary.log)"
+  timeout "${timeout_seconds}" bash "${SCRIPT_DIR}/${script}" "${version}" >"${MIGRATION_LOG_DIR}/${name}-binary.log" 2>&1 &
+  COMPILE_PIDS[${name}]=$!
+}
+
+start_compiles_in_background() {
+  if is_selected traefik && [[ ! -x $(traefik_binary_path) ]]; then
+    start_compile_in_background traefik "${TRAEFIK_BUILD_TIMEOUT}" build-traefik-binary.sh "${TRAEFIK_VERSION}"
+  fi
+  if { is_selected loki || is_selected promtail; } && ! go_binaries_cached "$(loki_binary_dir)" loki promtail; then
+    start_compile_in_background loki "${LOKI_BUILD_TIMEOUT}" build-loki-binaries.sh "${LOKI_VERSION}"
+  fi
+}
+
+# wait_for_compile NAME TIMEOUT: returns once the background compile NAME (if any) succeeded; fails with its log.
+wait_for_compile() {
+  local name=$1 timeout_seconds=$2 rc=0 log="${MIGRATION_LOG_DIR}/$1-binary.log"
+  [[ -n ${COMPILE_PIDS[${name}]:-} ]] || return 0
+  log_step "${name}: waiting for the background compile (pid ${COMPILE_PIDS[${name}]})"
+  wait "${COMPILE_PIDS[${name}]}" || rc=$?
+  unset "COMPILE_PIDS[${name}]"
+  if [[ ${rc} -ne 0 ]]; then
+    grep -v '^go: downloading' "${log}" | tail -n 40 >&2
+    [[ ${rc} -eq 124 ]] && die "${name}: compile exceeded ${timeout_seconds}s (log: ${log})"
+    die "${name}: compile failed with status ${rc} (log: ${log})"
+  fi
 }
 
 # Hash of everything that determines an image: files of the build context (minus caches a .dockerignore would drop
@@ -175,39 +214,49 @@ build_app() {
   docker_build "${name}" "migration/${name}:0.2.0" "${dir}" "${PYTHON_BASE}"
 }
 
-# The binary lives in the cache (outside the work tree), and a build context must contain what it COPYs: assemble a
-# small context next to the binary instead of copying 150 MB into the repository.
-build_traefik() {
-  local started rc=0 binary context
-  started=$(date +%s)
-  if [[ -n ${TRAEFIK_BUILD_PID} ]]; then
-    log_step "traefik ${TRAEFIK_VERSION}: waiting for the background compile (pid ${TRAEFIK_BUILD_PID})"
-    wait "${TRAEFIK_BUILD_PID}" || rc=$?
-    TRAEFIK_BUILD_PID=""
-    if [[ ${rc} -ne 0 ]]; then
-      grep -v '^go: downloading' "${TRAEFIK_BUILD_LOG}" | tail -n 40 >&2
-      [[ ${rc} -eq 124 ]] && die "traefik: compile exceeded ${TRAEFIK_BUILD_TIMEOUT}s (log: ${TRAEFIK_BUILD_LOG})"
-      die "traefik: compile failed with status ${rc} (log: ${TRAEFIK_BUILD_LOG})"
-    fi
-  fi
-  binary=$(bash "${SCRIPT_DIR}/build-traefik-binary.sh" "${TRAEFIK_VERSION}")
-  context="${MIGRATION_CACHE_DIR}/traefik/context-${TRAEFIK_VERSION}"
+# The binaries live in the cache (outside the work tree), and a build context must contain what it COPYs: assemble a
+# small context next to them instead of copying 150 MB into the repository.
+# binary_image NAME TAG VERSION_ARG BINARY...: images/NAME/Dockerfile with the binaries, built with VERSION_ARG.
+binary_image() {
+  local name=$1 tag=$2 version_arg=$3 binary context
+  shift 3
+  context="${MIGRATION_CACHE_DIR}/contexts/${name}"
   rm -rf "${context}"
   mkdir -p "${context}"
-  cp "${MIGRATION_REPO_ROOT}/images/traefik/Dockerfile" "${context}/Dockerfile"
-  ln "${binary}" "${context}/traefik" 2>/dev/null || cp "${binary}" "${context}/traefik"
-  docker_build traefik "migration/traefik:${TRAEFIK_VERSION}" "${context}" "${DEBIAN_BASE}" \
-    --build-arg "TRAEFIK_VERSION=${TRAEFIK_VERSION}"
+  cp "${MIGRATION_REPO_ROOT}/images/${name}/Dockerfile" "${context}/Dockerfile"
+  for binary in "$@"; do
+    ln "${binary}" "${context}/$(basename "${binary}")" 2>/dev/null || cp "${binary}" "${context}/$(basename "${binary}")"
+  done
+  docker_build "${name}" "${tag}" "${context}" "${DEBIAN_BASE}" --build-arg "${version_arg}"
+}
+
+build_traefik() {
+  local binary
+  wait_for_compile traefik "${TRAEFIK_BUILD_TIMEOUT}"
+  binary=$(bash "${SCRIPT_DIR}/build-traefik-binary.sh" "${TRAEFIK_VERSION}")
+  binary_image traefik "migration/traefik:${TRAEFIK_VERSION}" "TRAEFIK_VERSION=${TRAEFIK_VERSION}" "${binary}"
+}
+
+# build_loki_image NAME: migration/loki or migration/promtail, both from the one compile of the Loki module.
+build_loki_image() {
+  local name=$1 bin_dir
+  wait_for_compile loki "${LOKI_BUILD_TIMEOUT}"
+  bin_dir=$(bash "${SCRIPT_DIR}/build-loki-binaries.sh" "${LOKI_VERSION}")
+  binary_image "${name}" "migration/${name}:${LOKI_VERSION}" "LOKI_VERSION=${LOKI_VERSION}" "${bin_dir}/${name}"
 }
 
 # If another step fails first, do not leave a 10-minute compile running unattended. timeout(1) leads its own process
 # group, so signalling the group reaches `go build` and its compiler children; the Go build cache keeps the
 # packages already compiled, so the next run resumes rather than restarts.
-stop_background_build() {
-  if [[ -n ${TRAEFIK_BUILD_PID} ]] && kill -0 "${TRAEFIK_BUILD_PID}" 2>/dev/null; then
-    log_step "stopping the background traefik compile (pid ${TRAEFIK_BUILD_PID})"
-    kill -TERM -- "-${TRAEFIK_BUILD_PID}" 2>/dev/null || kill -TERM "${TRAEFIK_BUILD_PID}" 2>/dev/null || true
-  fi
+stop_background_compiles() {
+  local name pid
+  for name in "${!COMPILE_PIDS[@]}"; do
+    pid=${COMPILE_PIDS[${name}]}
+    if kill -0 "${pid}" 2>/dev/null; then
+      log_step "stopping the background ${name} compile (pid ${pid})"
+      kill -TERM -- "-${pid}" 2>/dev/null || kill -TERM "${pid}" 2>/dev/null || true
+    fi
+  done
 }
 
 print_summary() {
@@ -216,19 +265,19 @@ print_summary() {
   echo "image             result    time   tag" >&2
   for line in "${SUMMARY[@]}"; do echo "${line}" >&2; done
   echo "total: $(seconds_since "${MIGRATION_RUN_STARTED_AT}")s" >&2
-  if is_selected traefik; then
-    # The stack config takes this tag verbatim (stdout, so callers can capture it).
-    echo "traefik image: migration/traefik:${TRAEFIK_VERSION}"
-  fi
+  # The stack config takes these tags verbatim (stdout, so callers can capture them).
+  if is_selected traefik; then echo "traefik image: migration/traefik:${TRAEFIK_VERSION}"; fi
+  if is_selected loki; then echo "loki image: migration/loki:${LOKI_VERSION}"; fi
+  if is_selected promtail; then echo "promtail image: migration/promtail:${LOKI_VERSION}"; fi
 }
 
 main() {
   parse_args "$@"
   require_root
-  resolve_traefik_version
-  trap stop_background_build EXIT
+  resolve_binary_versions
+  trap stop_background_compiles EXIT
   bash "${SCRIPT_DIR}/ensure-engine.sh"
-  start_traefik_binary_build_in_background
+  start_compiles_in_background
 
   # python-base and the apps first: they are what the application developers wait for.
   is_selected python-base && build_base python-base "${PYTHON_BASE}"
@@ -241,6 +290,8 @@ main() {
   is_selected alertmanager && docker_build alertmanager migration/alertmanager:0.25-bookworm "${MIGRATION_REPO_ROOT}/images/alertmanager" "${DEBIAN_BASE}"
   is_selected postgres-exporter && docker_build postgres-exporter migration/postgres-exporter:0.11-bookworm "${MIGRATION_REPO_ROOT}/images/postgres-exporter" "${DEBIAN_BASE}"
   is_selected traefik && build_traefik
+  is_selected loki && build_loki_image loki
+  is_selected promtail && build_loki_image promtail
   print_summary
 }
 

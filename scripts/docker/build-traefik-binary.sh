@@ -24,62 +24,20 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 readonly DEFAULT_TRAEFIK_VERSION=v3.6.12
 readonly TRAEFIK_MODULE=github.com/traefik/traefik/v3
 
-: "${GO_BIN:=/usr/local/go/bin/go}"
-
-usage() {
-  sed -n '2,8p' "$0" | sed 's/^# \{0,1\}//' >&2
-  exit 2
-}
-
-FORCE=0
-VERSION=${TRAEFIK_VERSION:-${DEFAULT_TRAEFIK_VERSION}}
-while [[ $# -gt 0 ]]; do
-  case "$1" in
-    --force) FORCE=1 ;;
-    -h | --help) usage ;;
-    v*) VERSION=$1 ;;
-    *) usage ;;
-  esac
-  shift
-done
+parse_binary_build_args "${TRAEFIK_VERSION:-${DEFAULT_TRAEFIK_VERSION}}" "$@"
 
 readonly TRAEFIK_CACHE="${MIGRATION_CACHE_DIR}/traefik"
-readonly BIN_DIR="${TRAEFIK_CACHE}/bin/${VERSION}"
-readonly BIN_PATH="${BIN_DIR}/traefik"
-readonly SRC_DIR="${TRAEFIK_CACHE}/src/${VERSION}"
-
-check_go_toolchain() {
-  [[ -x ${GO_BIN} ]] || die "Go not found at ${GO_BIN} (set GO_BIN). Traefik ${VERSION} needs Go >= the go line of its go.mod."
-  # Never let the go command fetch a newer toolchain: the module proxy does serve toolchains, but a silent
-  # 100 MB download in CI hides a machine that is out of date. Fail fast instead.
-  export GOTOOLCHAIN=local
-  export CGO_ENABLED=0
-}
-
-# Copies the module from the module cache into a writable source tree (the module cache is read-only).
-prepare_source_tree() {
-  local module_dir
-  log_step "traefik ${VERSION}: go mod download ${TRAEFIK_MODULE}@${VERSION}"
-  module_dir=$(cd /tmp && "${GO_BIN}" mod download -json "${TRAEFIK_MODULE}@${VERSION}" \
-    | sed -n 's/^[[:space:]]*"Dir": "\(.*\)",$/\1/p')
-  [[ -n ${module_dir} && -d ${module_dir} ]] || die "go mod download ${TRAEFIK_MODULE}@${VERSION} gave no module directory"
-
-  rm -rf "${SRC_DIR}"
-  mkdir -p "$(dirname "${SRC_DIR}")"
-  cp -r "${module_dir}" "${SRC_DIR}"
-  chmod -R u+w "${SRC_DIR}"
-  write_dynamic_ext_stub
-}
+readonly BIN_PATH="${TRAEFIK_CACHE}/bin/${VERSION}/traefik"
 
 # The nested module github.com/traefik/traefik/dynamic/ext (replaced by ./pkg/config/dynamic/ext in go.mod) is the
 # hook where commercial builds add fields to dynamic.HTTPConfiguration and dynamic.Router. Open-source Traefik leaves
 # the types empty, so empty types reproduce its behaviour exactly.
 write_dynamic_ext_stub() {
-  local ext_dir="${SRC_DIR}/pkg/config/dynamic/ext"
-  grep -q 'dynamic/ext => ./pkg/config/dynamic/ext' "${SRC_DIR}/go.mod" || return 0
+  local ext_dir="$1/pkg/config/dynamic/ext"
+  grep -q 'dynamic/ext => ./pkg/config/dynamic/ext' "$1/go.mod" || return 0
   mkdir -p "${ext_dir}"
   printf 'module github.com/traefik/traefik/dynamic/ext\n\ngo 1.24.0\n' >"${ext_dir}/go.mod"
-  cat >"${ext_dir}/ext.go" <<'EOF'
+  cat >"${ext_dir}/ext.go" <<'STUB'
 // Package ext is a local stand-in for Traefik's dynamic-configuration extension module, which is not published on
 // the Go module proxy. Open-source Traefik embeds these types without adding any fields.
 package ext
@@ -95,49 +53,7 @@ type RouterIng struct{}
 
 // ToRouter returns the (empty) router extension for an ingress router.
 func (RouterIng) ToRouter() Router { return Router{} }
-EOF
-}
-
-# The module proxy reachable from these machines does not serve every module version (it answers 403 "This module
-# version is not available"): Traefik v3.7.x needs a 2026 snapshot of github.com/containous/go-http-auth and lego v5
-# DNS-provider SDKs that it lacks. Name the missing modules, so the fix (pick another version) is obvious.
-explain_unavailable_modules() {
-  local missing
-  missing=$(grep -o 'reading https://[^ ]*: 403' "$1" | sed -E 's|reading https://[^/]+/(.*)/@v/(.*)\.zip: 403|\1@\2|' | sort -u)
-  [[ -n ${missing} ]] || return 0
-  {
-    echo "The module proxy refused these module versions (403 \"This module version is not available\"):"
-    printf '  %s\n' "${missing//$'\n'/$'\n'  }"
-    echo "Build another Traefik v3 version whose dependencies the proxy serves: TRAEFIK_VERSION=vX.Y.Z or --traefik-version."
-  } >&2
-}
-
-compile_traefik() {
-  local build_date tmp_bin build_log
-  build_date=$(date -u +%Y-%m-%dT%H:%M:%SZ)
-  tmp_bin="${BIN_DIR}/traefik.partial.$$"
-  mkdir -p "${BIN_DIR}"
-  build_log="${TRAEFIK_CACHE}/build-${VERSION}.log"
-  log_step "traefik ${VERSION}: go build ./cmd/traefik (cold: 10-30 min on 2 cores; log: ${build_log})"
-  # Codename "migration" marks the binary as this local build in `traefik version`.
-  if ! (
-    cd "${SRC_DIR}"
-    "${GO_BIN}" build -trimpath -o "${tmp_bin}" -ldflags "-s -w \
-      -X github.com/traefik/traefik/v3/pkg/version.Version=${VERSION} \
-      -X github.com/traefik/traefik/v3/pkg/version.Codename=migration \
-      -X github.com/traefik/traefik/v3/pkg/version.BuildDate=${build_date}" \
-      ./cmd/traefik
-  ) >"${build_log}" 2>&1; then
-    rm -f "${tmp_bin}"
-    rmdir "${BIN_DIR}" 2>/dev/null || true
-    grep -v '^go: downloading' "${build_log}" | tail -n 30 >&2
-    explain_unavailable_modules "${build_log}"
-    die "go build of traefik ${VERSION} failed (log: ${build_log}; source tree kept at ${SRC_DIR})"
-  fi
-  # Rename last so an interrupted build never leaves a truncated binary that a later run would take as cached.
-  mv -f "${tmp_bin}" "${BIN_PATH}"
-  "${BIN_PATH}" version >&2 || die "built binary ${BIN_PATH} does not run"
-  rm -rf "${SRC_DIR}"
+STUB
 }
 
 main() {
@@ -146,10 +62,17 @@ main() {
   if [[ ${FORCE} -eq 0 && -x ${BIN_PATH} ]]; then
     log_step "traefik ${VERSION}: cached binary ${BIN_PATH}"
   else
-    check_go_toolchain
-    prepare_source_tree
-    compile_traefik
-    log_step "traefik ${VERSION}: built in $(seconds_since "${started}")s -> ${BIN_PATH}"
+    # The proxy lists Traefik v3.7.x, but it refuses some of their dependencies (a 2026 snapshot of
+    # github.com/containous/go-http-auth, lego v5 DNS-provider SDKs): the failure names them. Codename "migration"
+    # marks the binary as this local build in `traefik version`.
+    GO_BUILD_FORCE=${FORCE} GO_BUILD_FAILURE_HINT="Build another Traefik v3 version whose dependencies the proxy serves: TRAEFIK_VERSION=vX.Y.Z or --traefik-version." \
+      go_build_from_proxy "${TRAEFIK_MODULE}" "${VERSION}" "${TRAEFIK_CACHE}" write_dynamic_ext_stub "" \
+      "-s -w -X github.com/traefik/traefik/v3/pkg/version.Version=${VERSION} \
+      -X github.com/traefik/traefik/v3/pkg/version.Codename=migration \
+      -X github.com/traefik/traefik/v3/pkg/version.BuildDate=$(date -u +%Y-%m-%dT%H:%M:%SZ)" \
+      traefik=cmd/traefik
+    "${BIN_PATH}" version >&2 || die "built binary ${BIN_PATH} does not run"
+    log_step "traefik ${VERSION}: ready in $(seconds_since "${started}")s -> ${BIN_PATH}"
   fi
   echo "${BIN_PATH}"
 }

@@ -43,3 +43,122 @@ image_exists() {
 seconds_since() {
   echo $(($(date +%s) - $1))
 }
+
+# --- Go binaries built from the module proxy (Traefik, Loki, Promtail) ----------------------------------------------
+# Docker Hub and GitHub releases are unreachable here, so these programs are compiled from their Go modules. The same
+# obstacles come up each time, hence one implementation:
+#  - a module with `replace` lines cannot be built with `go install pkg@version`, so the module is copied out of the
+#    (read-only) module cache into a writable tree where its go.mod is the main module and its replaces apply;
+#  - a replace may point at a nested module, which module zips omit: the caller's patch function fills it in;
+#  - the proxy refuses some module versions (403 "This module version is not available"): the failure names them.
+
+: "${GO_BIN:=/usr/local/go/bin/go}"
+# The machine is shared: compiles yield to interactive work and to the apps under test.
+: "${GO_BUILD_NICE:=10}"
+
+# parse_binary_build_args DEFAULT_VERSION ARG...: the `[--force] [VERSION]` arguments of the binary build scripts.
+# Sets FORCE (0 or 1) and VERSION; -h prints the calling script's "# Usage:" paragraph.
+parse_binary_build_args() {
+  FORCE=0
+  VERSION=$1
+  shift
+  while [[ $# -gt 0 ]]; do
+    case "$1" in
+      --force) FORCE=1 ;;
+      v*) VERSION=$1 ;;
+      *)
+        sed -n '/^# Usage:/,/^#$/p' "$0" | sed 's/^# \{0,1\}//' >&2
+        exit 2
+        ;;
+    esac
+    shift
+  done
+}
+
+# go_module_source MODULE VERSION DEST: a writable copy of MODULE@VERSION, downloaded through the module proxy, at DEST.
+go_module_source() {
+  local module=$1 version=$2 dest=$3 module_dir
+  module_dir=$(cd /tmp && "${GO_BIN}" mod download -json "${module}@${version}" \
+    | sed -n 's/^[[:space:]]*"Dir": "\(.*\)",$/\1/p')
+  [[ -n ${module_dir} && -d ${module_dir} ]] || die "go mod download ${module}@${version} gave no module directory"
+  rm -rf "${dest}"
+  mkdir -p "$(dirname "${dest}")"
+  cp -r "${module_dir}" "${dest}"
+  chmod -R u+w "${dest}"
+}
+
+# go_required_version GO_MOD MODULE: the version of MODULE that GO_MOD's require lines name.
+go_required_version() {
+  awk -v module="$2" '($1 == module || ($1 == "require" && $2 == module)) { print ($1 == "require" ? $3 : $2); exit }' "$1"
+}
+
+# explain_unavailable_modules LOG HINT: names the module versions the proxy refused, if that is why a build failed.
+explain_unavailable_modules() {
+  local missing
+  # `|| true`: no 403 in the log is the usual case, and under pipefail grep's "no match" would end the script here.
+  missing=$({ grep -o 'reading https://[^ ]*: 403' "$1" || true; } | sed -E 's#reading https://[^/]+/(.*)/@v/(.*)\.(zip|info|mod): 403#\1@\2#' | sort -u)
+  [[ -n ${missing} ]] || return 0
+  {
+    echo "The module proxy refused these module versions (403 \"This module version is not available\"):"
+    printf '  %s\n' "${missing//$'\n'/$'\n'  }"
+    echo "$2"
+  } >&2
+}
+
+# go_build_from_proxy MODULE VERSION CACHE PATCH_FUNCTION TAGS LDFLAGS NAME=PACKAGE...
+#   Builds each PACKAGE (relative to the module root) of MODULE@VERSION into CACHE/bin/VERSION/NAME, static
+#   (CGO_ENABLED=0), -trimpath, with the build TAGS and LDFLAGS. PATCH_FUNCTION (or `:`) is called with the source
+#   tree before the build. Returns at once when every binary is cached (unless GO_BUILD_FORCE=1). Concurrent callers wait for one another
+#   (a lock in CACHE), so a second caller finds the binaries the first one built. Binaries are written under a
+#   temporary name and renamed last: an interrupted build never leaves a binary that looks cached. Set
+#   GO_BUILD_FAILURE_HINT to say what to try when the proxy refuses a module.
+go_build_from_proxy() {
+  local module=$1 version=$2 cache=$3 patch=$4 tags=$5 ldflags=$6
+  shift 6
+  local bin_dir="${cache}/bin/${version}" src_dir="${cache}/src/${version}" log="${cache}/build-${version}.log"
+  local target name package lock_fd
+  mkdir -p "${cache}"
+  exec {lock_fd}>"${cache}/build.lock"
+  flock "${lock_fd}"
+  if [[ ${GO_BUILD_FORCE:-0} -ne 1 ]] && go_binaries_cached "${bin_dir}" "$@"; then
+    exec {lock_fd}>&-
+    return 0
+  fi
+  [[ -x ${GO_BIN} ]] || die "Go not found at ${GO_BIN} (set GO_BIN): ${module}@${version} needs Go >= the go line of its go.mod"
+  # Never let the go command fetch a newer toolchain: the module proxy does serve toolchains, but a silent 100 MB
+  # download in CI hides a machine that is out of date. Fail fast instead.
+  export GOTOOLCHAIN=local CGO_ENABLED=0
+
+  log_step "${module}@${version}: go mod download, copy to ${src_dir}"
+  go_module_source "${module}" "${version}" "${src_dir}"
+  "${patch}" "${src_dir}"
+  mkdir -p "${bin_dir}"
+  : >"${log}"
+  for target in "$@"; do
+    name=${target%%=*} package=${target#*=}
+    log_step "${module}@${version}: go build ./${package} (log: ${log})"
+    if ! (cd "${src_dir}" && nice -n "${GO_BUILD_NICE}" "${GO_BIN}" build -trimpath -tags "${tags}" -ldflags "${ldflags}" \
+      -o "${bin_dir}/${name}.partial.$$" "./${package}") >>"${log}" 2>&1; then
+      rm -f "${bin_dir}"/*.partial.$$
+      rmdir "${bin_dir}" 2>/dev/null || true
+      grep -v '^go: downloading' "${log}" | tail -n 30 >&2
+      explain_unavailable_modules "${log}" "${GO_BUILD_FAILURE_HINT:-Build another version whose dependencies the proxy serves.}"
+      die "go build of ${name} (${module}@${version}) failed (log: ${log}; source tree kept at ${src_dir})"
+    fi
+  done
+  for target in "$@"; do
+    name=${target%%=*}
+    mv -f "${bin_dir}/${name}.partial.$$" "${bin_dir}/${name}"
+  done
+  rm -rf "${src_dir}"
+  exec {lock_fd}>&-
+}
+
+# go_binaries_cached BIN_DIR NAME[=PACKAGE]...: every named binary is in BIN_DIR.
+go_binaries_cached() {
+  local bin_dir=$1 target
+  shift
+  for target in "$@"; do
+    [[ -x ${bin_dir}/${target%%=*} ]] || return 1
+  done
+}

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Smoke-tests the images built by build-images.sh against the contracts the Pulumi program relies on.
 #
-# Usage: verify-images.sh [postgres|nginx-lua|traefik|prometheus|alertmanager|postgres-exporter ...]   (default: all)
+# Usage: verify-images.sh [postgres|nginx-lua|traefik|prometheus|alertmanager|postgres-exporter|loki|promtail ...]
+#        (default: all)
 #
 #   postgres    starts on a fresh volume, accepts a scram-sha-256 password login from the host (psql), rejects a wrong
 #               password, runs postgres as PID 1, stops quickly, and keeps the data when the container is replaced
@@ -15,6 +16,9 @@
 #                      volume, reports ready, and answers the platform's health check; runs as a non-root user;
 #   postgres-exporter  `--version`; reads DATA_SOURCE_NAME and serves /metrics on :9187 (pg_up 0 without a database);
 #                      runs as a non-root user.
+#   loki        `loki -version`; runs as a non-root user; starts with a single-process config on a fresh /loki volume,
+#               answers the platform's health check (wget /ready), takes a pushed line and returns it to a query;
+#   promtail    `promtail -version`; wget present; `-check-syntax` accepts a Docker-discovery config.
 #
 # Every container, volume and temp dir it creates is named migration-verify-<pid>-* and removed on exit.
 set -euo pipefail
@@ -23,12 +27,15 @@ set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 : "${TRAEFIK_VERSION:=$(sed -n 's/^readonly DEFAULT_TRAEFIK_VERSION=//p' "$(dirname "${BASH_SOURCE[0]}")/build-traefik-binary.sh")}"
+: "${LOKI_VERSION:=$(sed -n 's/^readonly DEFAULT_LOKI_VERSION=//p' "$(dirname "${BASH_SOURCE[0]}")/build-loki-binaries.sh")}"
 readonly POSTGRES_IMAGE=migration/postgres:15-bookworm
 readonly NGINX_IMAGE=migration/nginx-lua:1.22-bookworm
 readonly TRAEFIK_IMAGE="migration/traefik:${TRAEFIK_VERSION}"
 readonly PROMETHEUS_IMAGE=migration/prometheus:2.42-bookworm
 readonly ALERTMANAGER_IMAGE=migration/alertmanager:0.25-bookworm
 readonly POSTGRES_EXPORTER_IMAGE=migration/postgres-exporter:0.11-bookworm
+readonly LOKI_IMAGE="migration/loki:${LOKI_VERSION}"
+readonly PROMTAIL_IMAGE="migration/promtail:${LOKI_VERSION}"
 readonly PREFIX="migration-verify-$$"
 : "${READY_TIMEOUT:=60}"
 
@@ -342,10 +349,75 @@ verify_postgres_exporter() {
   fi
 }
 
+verify_loki() {
+  local conf_dir="${WORK_DIR}/loki" c="${PREFIX}-loki" port out now
+  image_exists "${LOKI_IMAGE}" || { fail "loki: image ${LOKI_IMAGE} missing"; return; }
+  if out=$(docker run --rm "${LOKI_IMAGE}" -version 2>&1) && [[ ${out} == *"version ${LOKI_VERSION#v}"* ]]; then
+    pass "loki: -version: $(head -n1 <<<"${out}")"
+  else
+    fail "loki: -version failed: ${out}"
+  fi
+  runs_unprivileged loki "${LOKI_IMAGE}"
+
+  mkdir -p "${conf_dir}"
+  printf '%s\n' 'auth_enabled: false' 'server: {http_listen_port: 3100, log_level: warn}' \
+    'common: {path_prefix: /loki, replication_factor: 1, instance_addr: 127.0.0.1, ring: {kvstore: {store: inmemory}}, storage: {filesystem: {chunks_directory: /loki/chunks, rules_directory: /loki/rules}}}' \
+    'schema_config: {configs: [{from: "2024-01-01", store: tsdb, object_store: filesystem, schema: v13, index: {prefix: index_, period: 24h}}]}' \
+    'ingester: {lifecycler: {min_ready_duration: 0s}}' 'analytics: {reporting_enabled: false}' >"${conf_dir}/loki.yml"
+  chmod -R a+rX "${conf_dir}"
+  docker run -d --name "${c}" -v "${conf_dir}/loki.yml:/etc/loki/loki.yml:ro" -v "${PREFIX}-lokidata:/loki" \
+    -p 127.0.0.1::3100 "${LOKI_IMAGE}" >/dev/null
+  port=$(host_port "${c}" 3100)
+  if wait_until "loki /ready" docker exec "${c}" wget -q -O /dev/null http://127.0.0.1:3100/ready; then
+    pass "loki: starts on a fresh /loki volume and answers the platform's health check (wget /ready)"
+  else
+    container_logs_tail "${c}"
+    fail "loki: not ready"
+    return
+  fi
+  now=$(date +%s%N)
+  if curl -fsS -H 'Content-Type: application/json' "http://127.0.0.1:${port}/loki/api/v1/push" \
+    --data "{\"streams\":[{\"stream\":{\"service\":\"verify\"},\"values\":[[\"${now}\",\"verify line ${now}\"]]}]}" \
+    && wait_until "the pushed line in a query" sh -c "curl -fsS -G 'http://127.0.0.1:${port}/loki/api/v1/query_range' \
+      --data-urlencode 'query={service=\"verify\"}' | grep -q 'verify line ${now}'"; then
+    pass "loki: a pushed line comes back from /loki/api/v1/query_range"
+  else
+    container_logs_tail "${c}"
+    fail "loki: pushed line not returned by a query"
+  fi
+}
+
+verify_promtail() {
+  local conf_dir="${WORK_DIR}/promtail" out
+  image_exists "${PROMTAIL_IMAGE}" || { fail "promtail: image ${PROMTAIL_IMAGE} missing"; return; }
+  if out=$(docker run --rm "${PROMTAIL_IMAGE}" -version 2>&1) && [[ ${out} == *"version ${LOKI_VERSION#v}"* ]]; then
+    pass "promtail: -version: $(head -n1 <<<"${out}")"
+  else
+    fail "promtail: -version failed: ${out}"
+  fi
+  if docker run --rm --entrypoint sh "${PROMTAIL_IMAGE}" -c 'command -v wget' >/dev/null; then
+    pass "promtail: wget present (the platform's health check)"
+  else
+    fail "promtail: wget missing"
+  fi
+  mkdir -p "${conf_dir}"
+  printf '%s\n' 'server: {http_listen_port: 9080, grpc_listen_port: 0}' 'positions: {filename: /promtail/positions.yaml}' \
+    'clients: [{url: "http://loki:3100/loki/api/v1/push"}]' \
+    'scrape_configs: [{job_name: containers, docker_sd_configs: [{host: "unix:///var/run/docker.sock", refresh_interval: 5s}]}]' \
+    >"${conf_dir}/promtail.yml"
+  chmod -R a+rX "${conf_dir}"
+  if out=$(docker run --rm -v "${conf_dir}/promtail.yml:/etc/promtail/promtail.yml:ro" "${PROMTAIL_IMAGE}" \
+    -config.file=/etc/promtail/promtail.yml -check-syntax 2>&1); then
+    pass "promtail: -check-syntax accepts a Docker-discovery config"
+  else
+    fail "promtail: -check-syntax failed: ${out}"
+  fi
+}
+
 main() {
   local name
   local -a names=("$@")
-  [[ ${#names[@]} -gt 0 ]] || names=(postgres nginx-lua traefik prometheus alertmanager postgres-exporter)
+  [[ ${#names[@]} -gt 0 ]] || names=(postgres nginx-lua traefik prometheus alertmanager postgres-exporter loki promtail)
   command -v psql >/dev/null || apt_install postgresql-client
   command -v curl >/dev/null || apt_install curl
   docker info >/dev/null 2>&1 || die "docker engine not answering: run scripts/docker/ensure-engine.sh first"
@@ -357,7 +429,9 @@ main() {
       prometheus) verify_prometheus ;;
       alertmanager) verify_alertmanager ;;
       postgres-exporter) verify_postgres_exporter ;;
-      *) die "unknown image '${name}' (known: postgres nginx-lua traefik prometheus alertmanager postgres-exporter)" ;;
+      loki) verify_loki ;;
+      promtail) verify_promtail ;;
+      *) die "unknown image '${name}' (known: postgres nginx-lua traefik prometheus alertmanager postgres-exporter loki promtail)" ;;
     esac
   done
   echo >&2

@@ -2,6 +2,8 @@ import * as pulumi from "@pulumi/pulumi";
 import { AlertmanagerServer } from "../../components/docker/alertmanagerServer";
 import { GRAFANA_DASHBOARDS_DIRECTORY, GrafanaServer } from "../../components/docker/grafanaServer";
 import type { Ingress } from "../../components/docker/ingress";
+import { LogAgent } from "../../components/docker/logAgent";
+import { LokiServer } from "../../components/docker/lokiServer";
 import { PostgresExporter } from "../../components/docker/postgresExporter";
 import { PROMETHEUS_RULE_FILES, PrometheusServer } from "../../components/docker/prometheusServer";
 import type { PlatformConfig } from "../../infra/config/schema";
@@ -9,6 +11,8 @@ import { ALERT_RULES_FILE, renderAlertRules } from "../../infra/monitoring/alert
 import { renderAlertmanagerConfig } from "../../infra/monitoring/alertmanagerConfig";
 import { renderMigrationDashboard } from "../../infra/monitoring/grafanaDashboard";
 import { renderGrafanaDashboardProvider, renderGrafanaDatasources } from "../../infra/monitoring/grafanaProvisioning";
+import { renderLogAgentConfig } from "../../infra/monitoring/logAgentConfig";
+import { renderLokiConfig } from "../../infra/monitoring/lokiConfig";
 import { RECORDING_RULES_FILE, renderRecordingRules } from "../../infra/monitoring/recordingRules";
 import { monitoringScrapeTargets } from "../../infra/monitoring/scrapeTargets";
 import { WEIGHT_RULES_FILE, renderWeightRules } from "../../infra/monitoring/weightRules";
@@ -34,11 +38,13 @@ export interface DockerMonitoring {
   readonly grafanaUrl?: pulumi.Output<string>;
   /** Secret. */
   readonly grafanaAdminPassword?: pulumi.Output<string>;
+  /** Loki's API from the host, when the log pipeline is deployed. */
+  readonly lokiUrl?: pulumi.Output<string>;
 }
 
 /**
  * Prometheus with the migration's rules, and the companions whose image is configured: Alertmanager, the PostgreSQL
- * exporter, Grafana. Every file but the weight rules depends on the routes' matchers, the gates or the topology, never on
+ * exporter, Grafana, and the log pipeline (Loki and its agent). Every file but the weight rules depends on the routes' matchers, the gates or the topology, never on
  * a weight, so a cutover step touches the weight rules alone (and Prometheus reloads them in place).
  */
 export function deployDockerMonitoring({ config, plan, networkName, ingress, ingressMetricsPath, databaseUrl, providers }: DockerMonitoringArgs): DockerMonitoring {
@@ -80,20 +86,40 @@ export function deployDockerMonitoring({ config, plan, networkName, ingress, ing
     { providers, dependsOn: [ingress, ...(alertmanager ? [alertmanager] : []), ...(postgresExporter ? [postgresExporter] : [])] },
   );
 
+  const loki = monitoring.logs ? deployLogPipeline(monitoring.logs, networkName, providers) : undefined;
+
   const grafana = monitoring.grafanaImage
     ? new GrafanaServer(
         "grafana",
         {
           image: monitoring.grafanaImage,
           networkName,
-          datasources: prometheus.networkUrl.apply((url) => renderGrafanaDatasources(url)),
+          datasources: pulumi.all([prometheus.networkUrl, loki?.networkUrl]).apply(([prometheusUrl, lokiUrl]) => renderGrafanaDatasources({ prometheus: prometheusUrl, loki: lokiUrl })),
           dashboardProvider: renderGrafanaDashboardProvider(GRAFANA_DASHBOARDS_DIRECTORY),
           dashboards: [{ fileName: "flask-vs-fastapi.json", content: renderMigrationDashboard(plan.routes.map((route) => route.id)) }],
           hostPort: monitoring.grafanaPort,
         },
-        { providers, dependsOn: [prometheus] },
+        { providers, dependsOn: [prometheus, ...(loki ? [loki] : [])] },
       )
     : undefined;
 
-  return { prometheusUrl: prometheus.url, grafanaUrl: grafana?.url, grafanaAdminPassword: grafana?.adminPassword };
+  return { prometheusUrl: prometheus.url, grafanaUrl: grafana?.url, grafanaAdminPassword: grafana?.adminPassword, lokiUrl: loki?.url };
+}
+
+type LogsConfig = NonNullable<PlatformConfig["monitoring"]["logs"]>;
+
+/** Loki, and the agent that ships the lines of every container on the platform network to it. */
+function deployLogPipeline(logs: LogsConfig, networkName: pulumi.Input<string>, providers: pulumi.ProviderResource[]): LokiServer {
+  const loki = new LokiServer("loki", { image: logs.lokiImage, networkName, config: renderLokiConfig(logs), hostPort: logs.port }, { providers });
+  new LogAgent(
+    "log-agent",
+    {
+      image: logs.agentImage,
+      networkName,
+      config: pulumi.all([loki.pushUrl, networkName]).apply(([pushUrl, network]) => renderLogAgentConfig({ pushUrl, networkName: network })),
+    },
+    // Started once Loki is ready, so that its first pushes are not refused (it would retry them, logging each failure).
+    { providers, dependsOn: [loki] },
+  );
+  return loki;
 }

@@ -33,6 +33,7 @@ export interface DockerPlatform {
   readonly grafanaUrl?: pulumi.Output<string>;
   /** Secret. */
   readonly grafanaAdminPassword?: pulumi.Output<string>;
+  readonly lokiUrl?: pulumi.Output<string>;
 }
 
 /**
@@ -101,5 +102,6 @@ export function deployDockerPlatform({ config, plan, errorTracking, stablePrefix
     prometheusUrl: monitoring?.prometheusUrl,
     grafanaUrl: monitoring?.grafanaUrl,
     grafanaAdminPassword: monitoring?.grafanaAdminPassword,
+    lokiUrl: monitoring?.lokiUrl,
   };
 }

@@ -52,6 +52,7 @@ export async function platformProgram(): Promise<Record<string, unknown>> {
     // Present only when deployed: an undefined output would only draw a warning on every update.
     ...(platform.prometheusUrl ? { prometheusUrl: platform.prometheusUrl } : {}),
     ...(platform.grafanaUrl ? { grafanaUrl: platform.grafanaUrl, grafanaAdminPassword: platform.grafanaAdminPassword } : {}),
+    ...(platform.lokiUrl ? { lokiUrl: platform.lokiUrl } : {}),
     databaseVolume: platform.databaseVolume,
     fastapiContainers: platform.fastapiContainers,
     [PLATFORM_OUTPUTS.networkName]: platform.networkName,

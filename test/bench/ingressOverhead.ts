@@ -3,8 +3,8 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import { join } from "node:path";
 import { BARS } from "../e2e/bars";
-import { E2E_INGRESS_PORT, E2EStacks, type IngressFlavour } from "../e2e/e2eStacks";
-import { REPO_ROOT } from "../support/stackConfig";
+import { E2E_INGRESS_PORT, E2E_PROMETHEUS_PORT, E2EStacks, type IngressFlavour } from "../e2e/e2eStacks";
+import { REPO_ROOT, stackFileConfig } from "../support/stackConfig";
 
 /**
  * `npm run bench`: requests/s and p50/p99 latency straight to a FastAPI replica and through each ingress flavour to
@@ -72,12 +72,18 @@ function containerAddress(containerName: string): string {
   return execFileSync("docker", ["inspect", "-f", "{{range .NetworkSettings.Networks}}{{.IPAddress}}{{end}}", containerName], { encoding: "utf8" }).trim();
 }
 
+function withoutLogs({ logs: _logs, ...monitoring }: Record<string, unknown>): Record<string, unknown> {
+  return monitoring;
+}
+
 async function benchFlavour(flavour: IngressFlavour) {
   // Everything to FastAPI, one replica: the ingress and the direct runs then reach exactly the same process.
   const overrides = {
     "migration:defaultWeight": 100,
     "migration:routes": [{ path: "/api/users", methods: ["GET", "HEAD"], weight: 100 }],
     "migration:fastapi": { image: "migration/fastapi:0.2.0", port: FASTAPI_PORT, replicas: 1 },
+    // No log pipeline: shipping every access line would take CPU from the two pinned cores being compared.
+    "migration:monitoring": { ...withoutLogs(JSON.parse(stackFileConfig("Pulumi.dev.yaml")["migration:monitoring"])), port: E2E_PROMETHEUS_PORT },
   };
   const stacks = await E2EStacks.fresh(flavour, `bench-${flavour}`, overrides);
   try {

@@ -5,6 +5,8 @@ import { renderAlertRules } from "../../infra/monitoring/alertRules";
 import { renderAlertmanagerConfig } from "../../infra/monitoring/alertmanagerConfig";
 import { renderMigrationDashboard } from "../../infra/monitoring/grafanaDashboard";
 import { renderGrafanaDashboardProvider, renderGrafanaDatasources } from "../../infra/monitoring/grafanaProvisioning";
+import { renderLogAgentConfig } from "../../infra/monitoring/logAgentConfig";
+import { renderLokiConfig } from "../../infra/monitoring/lokiConfig";
 import { renderRecordingRules } from "../../infra/monitoring/recordingRules";
 import { renderWeightRules } from "../../infra/monitoring/weightRules";
 import { renderTraefikRouting } from "../../infra/render/traefik/dynamicConfig";
@@ -93,6 +95,12 @@ describe("the dev platform on Docker", () => {
         `${CONTAINER}::alertmanager`,
         "migration:docker:PostgresExporter::postgres-exporter",
         `${CONTAINER}::postgres-exporter`,
+        "migration:docker:LokiServer::loki",
+        `${VOLUME}::loki-data`,
+        `${CONTAINER}::loki`,
+        "migration:docker:LogAgent::log-agent",
+        `${VOLUME}::log-agent-positions`,
+        `${CONTAINER}::log-agent`,
       ].sort(),
     );
   });
@@ -109,11 +117,13 @@ describe("the dev platform on Docker", () => {
     expect(parentOf("prometheus-weights-file", VOLUME_FILE)).toBe(`migration:docker:PrometheusServer$${VOLUME_FILE}`);
     expect(parentOf("alertmanager", CONTAINER)).toBe(`migration:docker:AlertmanagerServer$${CONTAINER}`);
     expect(parentOf("postgres-exporter", CONTAINER)).toBe(`migration:docker:PostgresExporter$${CONTAINER}`);
+    expect(parentOf("loki", CONTAINER)).toBe(`migration:docker:LokiServer$${CONTAINER}`);
+    expect(parentOf("log-agent", CONTAINER)).toBe(`migration:docker:LogAgent$${CONTAINER}`);
   });
 
   it("uses the explicitly created providers for every Docker and random resource", () => {
     const custom = recorded.filter((resource) => resource.custom && /^(docker|random):index/.test(resource.type));
-    expect(custom.length).toBe(15);
+    expect(custom.length).toBe(19);
     for (const resource of custom) {
       const pkg = resource.type.split(":")[0];
       expect(resource.provider, `${resource.type}::${resource.name}`).toMatch(new RegExp(`^urn:pulumi:dev::migration::pulumi:providers:${pkg}::${pkg}::`));
@@ -246,6 +256,38 @@ describe("the dev platform on Docker", () => {
     expect(envOf(exporter)).toEqual({ DATA_SOURCE_NAME: `postgresql://migration:${MOCK_PASSWORD}@postgres:5432/migration?sslmode=disable` });
     expect(exporter.networksAdvanced).toEqual([{ name: "network-generated", aliases: ["postgres-exporter"] }]);
     expect(exporter.ports).toBeUndefined();
+  });
+
+  it("runs Loki with the stage's retention on its own volume, its API on the network and on loopback only", () => {
+    const loki = container("loki");
+    expect(loki.image).toBe("migration/loki:v3.6.4");
+    expect(loki.command).toEqual(["-config.file=/etc/loki/loki.yml"]);
+    expect(uploadsOf(loki.uploads)).toEqual({ "/etc/loki/loki.yml": renderLokiConfig({ retention: "2d" }) });
+    expect(loki.volumes).toEqual([{ volumeName: "loki-data-generated", containerPath: "/loki" }]);
+    expect(loki.networksAdvanced).toEqual([{ name: "network-generated", aliases: ["loki"] }]);
+    expect(loki.ports).toEqual([{ internal: 3100, external: 3100, ip: "127.0.0.1" }]);
+    expect(loki.healthcheck.tests).toEqual(["CMD", "wget", "-q", "-O", "/dev/null", "http://127.0.0.1:3100/ready"]);
+    expect(loki).toMatchObject({ restart: "unless-stopped", wait: true });
+    expect(deployment.outputs.lokiUrl).toBe("http://127.0.0.1:3100");
+  });
+
+  it("runs the log agent on the Docker socket, collecting the platform network's containers into Loki", () => {
+    const agent = container("log-agent");
+    expect(agent.image).toBe("migration/promtail:v3.6.4");
+    expect(agent.command).toEqual(["-config.file=/etc/promtail/promtail.yml"]);
+    expect(uploadsOf(agent.uploads)).toEqual({
+      "/etc/promtail/promtail.yml": renderLogAgentConfig({ pushUrl: "http://loki:3100/loki/api/v1/push", networkName: "network-generated" }),
+    });
+    expect(agent.volumes).toEqual([
+      { hostPath: "/var/run/docker.sock", containerPath: "/var/run/docker.sock", readOnly: true },
+      { volumeName: "log-agent-positions-generated", containerPath: "/promtail" },
+    ]);
+    expect(agent.networksAdvanced).toEqual([{ name: "network-generated" }]);
+    expect(agent.ports).toBeUndefined();
+  });
+
+  it("starts the log agent once Loki is ready", () => {
+    expect(mocks.optionsOf("migration:docker:LogAgent", "log-agent").dependencies).toContain(`urn:pulumi:dev::migration::migration:docker:LokiServer$${CONTAINER}::loki`);
   });
 
   it("deploys no Grafana in the dev stage (no Grafana image can be built here)", () => {
@@ -383,17 +425,18 @@ describe("monitoring switched off", () => {
   it("registers no monitoring resource, companions included", async () => {
     deployedMap(undefined);
     const run1 = await run(devConfig({ monitoring: devMonitoring({ enabled: false }) }));
-    expect(mocks.resources.filter((resource) => /^(prometheus|alertmanager|postgres-exporter|grafana)/.test(resource.name))).toEqual([]);
+    expect(mocks.resources.filter((resource) => /^(prometheus|alertmanager|postgres-exporter|grafana|loki|log-agent)/.test(resource.name))).toEqual([]);
     expect(run1.outputs.prometheusUrl).toBeUndefined();
+    expect(run1.outputs.lokiUrl).toBeUndefined();
   });
 });
 
 describe("monitoring without companions", () => {
   it("registers Prometheus alone, scraping no exporter and sending alerts nowhere", async () => {
     deployedMap(undefined);
-    await run(devConfig({ monitoring: devMonitoring({ alertmanagerImage: undefined, postgresExporterImage: undefined }) }));
+    await run(devConfig({ monitoring: devMonitoring({ alertmanagerImage: undefined, postgresExporterImage: undefined, logs: undefined }) }));
     const monitoring = mocks.resources
-      .filter((resource) => /^(prometheus|alertmanager|postgres-exporter|grafana)/.test(resource.name))
+      .filter((resource) => /^(prometheus|alertmanager|postgres-exporter|grafana|loki|log-agent)/.test(resource.name))
       .map((resource) => `${resource.type}::${resource.name}`);
     expect(monitoring.sort()).toEqual(
       [
@@ -407,6 +450,28 @@ describe("monitoring without companions", () => {
     const prometheusYml = load(uploadsOf(container("prometheus").uploads)["/etc/prometheus/prometheus.yml"]) as Record<string, any>;
     expect(prometheusYml.alerting).toBeUndefined();
     expect(prometheusYml.scrape_configs.map((job: { job_name: string }) => job.job_name)).toEqual(["ingress", "fastapi", "flask"]);
+  });
+});
+
+describe("the log pipeline switched off", () => {
+  it("registers neither Loki nor its agent, and gives Grafana Prometheus alone", async () => {
+    deployedMap(undefined);
+    const deployment = await run(devConfig({ monitoring: devMonitoring({ logs: undefined, grafanaImage: "grafana/grafana-oss:11.6.0" }) }));
+    expect(mocks.resources.filter((resource) => /^(loki|log-agent)/.test(resource.name))).toEqual([]);
+    expect(deployment.outputs.lokiUrl).toBeUndefined();
+    expect(uploadsOf(container("grafana").uploads)["/etc/grafana/provisioning/datasources/migration.yml"]).toBe(renderGrafanaDatasources({ prometheus: "http://prometheus:9090" }));
+  });
+});
+
+describe("the log pipeline with its own port and retention", () => {
+  it("publishes Loki's API on that loopback port and keeps logs that long", async () => {
+    deployedMap(undefined);
+    const logs = { lokiImage: "migration/loki:v3.6.4", agentImage: "migration/promtail:v3.6.4", port: 13100, retention: "30d" };
+    const deployment = await run(devConfig({ monitoring: devMonitoring({ logs }) }));
+    const loki = container("loki");
+    expect(loki.ports).toEqual([{ internal: 3100, external: 13100, ip: "127.0.0.1" }]);
+    expect(uploadsOf(loki.uploads)["/etc/loki/loki.yml"]).toBe(renderLokiConfig({ retention: "30d" }));
+    expect(deployment.outputs.lokiUrl).toBe("http://127.0.0.1:13100");
   });
 });
 
@@ -472,13 +537,13 @@ describe("Grafana, when an image is configured", () => {
     expect(mocks.named(RANDOM_PASSWORD, "grafana-admin-password").provider).toMatch(/^urn:pulumi:dev::migration::pulumi:providers:random::random::/);
   });
 
-  it("provisions the Prometheus data source, the dashboard provider and the Flask vs FastAPI dashboard", () => {
+  it("provisions the Prometheus and Loki data sources, the dashboard provider and the Flask vs FastAPI dashboard", () => {
     const config = devPlatformConfig();
     const routeIds = buildRoutingPlan(config, backendServers(config)).routes.map((route) => route.id);
     const grafana = container("grafana");
     expect(grafana.image).toBe("grafana/grafana-oss:11.6.0");
     expect(uploadsOf(grafana.uploads)).toEqual({
-      "/etc/grafana/provisioning/datasources/migration.yml": renderGrafanaDatasources("http://prometheus:9090"),
+      "/etc/grafana/provisioning/datasources/migration.yml": renderGrafanaDatasources({ prometheus: "http://prometheus:9090", loki: "http://loki:3100" }),
       "/etc/grafana/provisioning/dashboards/migration.yml": renderGrafanaDashboardProvider("/etc/grafana/dashboards"),
       "/etc/grafana/dashboards/flask-vs-fastapi.json": renderMigrationDashboard(routeIds),
     });
@@ -496,9 +561,11 @@ describe("Grafana, when an image is configured", () => {
     expect(grafana.ports).toEqual([{ internal: 3000, external: 3300, ip: "127.0.0.1" }]);
   });
 
-  it("starts after Prometheus, its data source", () => {
+  it("starts after Prometheus and Loki, its data sources", () => {
     // Ordered through the component: its children are registered only once it is, after what it depends on.
-    expect(mocks.optionsOf("migration:docker:GrafanaServer", "grafana").dependencies).toContain(`urn:pulumi:dev::migration::migration:docker:PrometheusServer$${CONTAINER}::prometheus`);
+    const dependencies = mocks.optionsOf("migration:docker:GrafanaServer", "grafana").dependencies;
+    expect(dependencies).toContain(`urn:pulumi:dev::migration::migration:docker:PrometheusServer$${CONTAINER}::prometheus`);
+    expect(dependencies).toContain(`urn:pulumi:dev::migration::migration:docker:LokiServer$${CONTAINER}::loki`);
   });
 
   it("exports the Grafana URL in plain text and its admin password only as a secret", () => {

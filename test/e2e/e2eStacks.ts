@@ -12,9 +12,10 @@ const INGRESS_IMAGES: Record<IngressFlavour, string> = {
   traefik: "migration/traefik:v3.6.12",
   nginx: "migration/nginx-lua:1.22-bookworm",
 };
-/** Away from the dev stage's 8080/9090, so a developer's own dev stack can keep running beside the e2e. */
+/** Away from the dev stage's 8080/9090/3100, so a developer's own dev stack can keep running beside the e2e. */
 export const E2E_INGRESS_PORT = 18080;
 export const E2E_PROMETHEUS_PORT = 19090;
+export const E2E_LOKI_PORT = 13100;
 const LEGACY_DIRECTORY = join(REPO_ROOT, "stacks", "legacy-flask");
 /**
  * The dev stage's gates, with a window and bake time an e2e can wait out (the stage's 5 minutes of data and 2 minutes
@@ -44,12 +45,13 @@ function devStageConfig(flavour: IngressFlavour, overrides: Record<string, unkno
   const dev = Object.fromEntries(Object.entries(stackFileConfig("Pulumi.dev.yaml")).map(([key, value]) => [key, tryJson(value)]));
   const monitoring = dev["migration:monitoring"] as Record<string, unknown>;
   const gates = dev["migration:gates"] as Record<string, unknown>;
+  const logs = monitoring.logs as Record<string, unknown> | undefined;
   return {
     ...dev,
     "migration:ingress": flavour,
     "migration:ingressImage": INGRESS_IMAGES[flavour],
     "migration:ingressPort": E2E_INGRESS_PORT,
-    "migration:monitoring": { ...monitoring, port: E2E_PROMETHEUS_PORT },
+    "migration:monitoring": { ...monitoring, port: E2E_PROMETHEUS_PORT, ...(logs ? { logs: { ...logs, port: E2E_LOKI_PORT } } : {}) },
     "migration:gates": { ...gates, ...E2E_GATES },
     ...overrides,
   };

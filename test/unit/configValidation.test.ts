@@ -341,6 +341,77 @@ describe("error tracking", () => {
   });
 });
 
+describe("monitoring.logs", () => {
+  const LOGS = { lokiImage: "migration/loki:v3.6.4", agentImage: "migration/promtail:v3.6.4" };
+  const withLogs = (logs: Record<string, unknown>, changes: Record<string, unknown> = {}) => {
+    const config = devConfig();
+    config.monitoring = { ...config.monitoring, ...changes, logs };
+    return config;
+  };
+
+  it("runs the log pipeline in both stages, Loki's API on port 3100", () => {
+    for (const file of ["Pulumi.dev.yaml", "Pulumi.prod.yaml"]) {
+      const result = validatePlatformConfig(stackFileValues(file, NAMESPACE), NAMESPACE);
+      expect(result.ok && result.value.monitoring.logs, file).toMatchObject({ ...LOGS, port: 3100 });
+    }
+  });
+
+  it("is off when absent", () => {
+    const config = devConfig();
+    delete config.monitoring.logs;
+    const result = validatePlatformConfig(config, NAMESPACE);
+    expect(result.ok && result.value.monitoring).not.toHaveProperty("logs");
+  });
+
+  it("keeps logs 7 days on port 3100 unless told otherwise", () => {
+    const result = validatePlatformConfig(withLogs(LOGS), NAMESPACE);
+    expect(result.ok && result.value.monitoring.logs).toEqual({ ...LOGS, port: 3100, retention: "7d" });
+  });
+
+  it.each(["lokiImage", "agentImage"])("requires %s", (key) => {
+    const logs: Record<string, unknown> = { ...LOGS };
+    delete logs[key];
+    expect(onlyMessage(withLogs(logs))).toBe(
+      `migration:monitoring.logs.${key}: got nothing (the key is not set); expected an image reference with an explicit tag or digest, e.g. "registry/app:1.4.2"`,
+    );
+  });
+
+  it.each(["12h", "7 days", "0d", "1m"])("refuses a retention of %s", (retention) => {
+    expect(onlyMessage(withLogs({ ...LOGS, retention }))).toBe(
+      `migration:monitoring.logs.retention: got "${retention}"; expected a duration of at least 24h in h, d, w or y, such as "7d" (Loki deletes logs by whole days)`,
+    );
+  });
+
+  it.each(["24h", "30d", "2w", "1y"])("accepts a retention of %s", (retention) => {
+    expect(validatePlatformConfig(withLogs({ ...LOGS, retention }), NAMESPACE).ok).toBe(true);
+  });
+
+  it("names a misspelt key and lists the known ones", () => {
+    expect(onlyMessage(withLogs({ ...LOGS, lokiPort: 3200 }))).toBe(
+      "migration:monitoring.logs.lokiPort: got 3200; expected no such key: known keys here are lokiImage, agentImage, port, retention",
+    );
+  });
+
+  it("refuses a Loki port another container already binds on the host", () => {
+    expect(onlyMessage(withLogs({ ...LOGS, port: 9090 }))).toBe(
+      "migration:monitoring.logs.port: got 9090; expected a host port that monitoring.port does not already bind (one host port serves one container)",
+    );
+  });
+
+  it("ignores the Loki port while monitoring is disabled (nothing is deployed)", () => {
+    expect(validatePlatformConfig(withLogs({ ...LOGS, port: 9090 }, { enabled: false }), NAMESPACE).ok).toBe(true);
+  });
+
+  it("refuses floating log images in production", () => {
+    const config = structuredClone(stackFileValues("Pulumi.prod.yaml", NAMESPACE)) as Record<string, any>;
+    config.monitoring.logs = { lokiImage: "migration/loki:latest", agentImage: "migration/promtail:latest" };
+    expect(issuesOf(config).map(formatIssue)).toEqual([
+      'migration:monitoring.logs.lokiImage: got "migration/loki:latest"; expected a pinned tag or digest: ":latest" is not allowed when environment is "production"',
+      'migration:monitoring.logs.agentImage: got "migration/promtail:latest"; expected a pinned tag or digest: ":latest" is not allowed when environment is "production"',
+    ]);
+  });
+});
+
 describe("ports and replicas", () => {
   it.each([0, 65536, 80.5])("refuses port %s", (port) => {
     const config = devConfig();

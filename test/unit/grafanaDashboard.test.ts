@@ -18,7 +18,7 @@ interface PanelJson {
 }
 
 const dashboard = JSON.parse(renderMigrationDashboard(ROUTES)) as { uid: string; title: string; panels: PanelJson[] };
-const datasources = load(renderGrafanaDatasources("http://prometheus:9090")) as { apiVersion: number; datasources: Array<Record<string, any>> };
+const datasources = load(renderGrafanaDatasources({ prometheus: "http://prometheus:9090" })) as { apiVersion: number; datasources: Array<Record<string, any>> };
 
 describe("the Flask vs FastAPI dashboard", () => {
   it("opens with the alert list of the Prometheus data source", () => {
@@ -88,6 +88,13 @@ describe("Grafana provisioning", () => {
         },
       ],
     });
+  });
+
+  it("adds Loki as a second, read-only data source when the log pipeline is deployed", () => {
+    const withLogs = load(renderGrafanaDatasources({ prometheus: "http://prometheus:9090", loki: "http://loki:3100" })) as typeof datasources;
+    expect(withLogs.datasources.map((source) => source.name)).toEqual(["Prometheus", "Loki"]);
+    expect(withLogs.datasources[0]).toEqual(datasources.datasources[0]);
+    expect(withLogs.datasources[1]).toEqual({ name: "Loki", type: "loki", uid: "migration-loki", access: "proxy", url: "http://loki:3100", isDefault: false, editable: false });
   });
 
   it("loads the dashboards of a directory and keeps them as generated", () => {
