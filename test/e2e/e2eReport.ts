@@ -88,6 +88,17 @@ export interface MonitoringEntry {
   readonly loadGeneratorRequests: number;
 }
 
+export interface LogsEntry {
+  readonly ingress: IngressFlavour;
+  /** Requests sent to each app with one marker in their URL... */
+  readonly sentPerApp: number;
+  /** ...and the lines carrying it that Loki returned by service. */
+  readonly flaskLines: number;
+  readonly fastapiLines: number;
+  /** The ingress's own lines since the platform was deployed. */
+  readonly ingressLines: number;
+}
+
 export interface LifecycleEntry {
   readonly ingress: IngressFlavour;
   readonly platformUpSeconds: number;
@@ -108,14 +119,15 @@ export class E2EReport {
   readonly recordedSeries: { ingress: IngressFlavour; backendsBySeries: Record<string, string[]> }[] = [];
   /** Per flavour: each query of the Grafana dashboard (routes with traffic) and how many series Prometheus returned. */
   readonly dashboardQueries: { ingress: IngressFlavour; seriesByQuery: Record<string, number> }[] = [];
+  readonly logs: LogsEntry[] = [];
   readonly lifecycle: LifecycleEntry[] = [];
 
   write(): string {
     const directory = join(REPO_ROOT, "reports");
     mkdirSync(directory, { recursive: true });
     const path = join(directory, "e2e.json");
-    const { split, weightChanges, rollback, gatedAdvance, decommission, sticky, monitoring, recordedSeries, dashboardQueries, lifecycle } = this;
-    const document = { generatedAt: new Date().toISOString(), split, weightChanges, rollback, gatedAdvance, decommission, sticky, monitoring, recordedSeries, dashboardQueries, lifecycle };
+    const { split, weightChanges, rollback, gatedAdvance, decommission, sticky, monitoring, recordedSeries, dashboardQueries, logs, lifecycle } = this;
+    const document = { generatedAt: new Date().toISOString(), split, weightChanges, rollback, gatedAdvance, decommission, sticky, monitoring, recordedSeries, dashboardQueries, logs, lifecycle };
     writeFileSync(path, `${JSON.stringify(document, (_key, value) => (value === undefined ? null : value), 2)}\n`);
     return path;
   }
@@ -158,6 +170,11 @@ export class E2EReport {
         "monitoring (FastAPI share, load generator vs Prometheus)",
         ["ingress", "route", "load generator %", "Prometheus %", "seconds", "requests"],
         this.monitoring.map((entry) => [entry.ingress, entry.route, entry.loadGeneratorShare.toFixed(2), entry.prometheusShare.toFixed(2), `${entry.seconds}`, `${entry.loadGeneratorRequests}`]),
+      ),
+      table(
+        "logs (lines in Loki by service)",
+        ["ingress", "sent per app", "flask", "fastapi", "ingress lines"],
+        this.logs.map((entry) => [entry.ingress, `${entry.sentPerApp}`, `${entry.flaskLines}`, `${entry.fastapiLines}`, `${entry.ingressLines}`]),
       ),
       table("lifecycle", ["ingress", "platform up s", "legacy up s", "volume removed on destroy"], this.lifecycle.map((entry) => [entry.ingress, entry.platformUpSeconds.toFixed(1), entry.legacyUpSeconds.toFixed(1), `${entry.databaseVolumeRemovedOnDestroy ?? "-"}`])),
     ].join("\n\n");

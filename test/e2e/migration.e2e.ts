@@ -5,10 +5,11 @@ import { convergeSeconds, settledAt } from "./convergence";
 import { EXIT } from "../../cli/cliError";
 import { parseDuration } from "../../infra/cutover/duration";
 import { ContainerOutage } from "./containerOutage";
-import { E2E_GATES, E2E_INGRESS_PORT, E2E_PROMETHEUS_PORT, E2EStacks, type IngressFlavour, type TimedUpdate } from "./e2eStacks";
+import { E2E_GATES, E2E_INGRESS_PORT, E2E_LOKI_PORT, E2E_PROMETHEUS_PORT, E2EStacks, type IngressFlavour, type TimedUpdate } from "./e2eStacks";
 import type { MigrationReport } from "../../infra/cutover/report";
 import { saveCommandOutput } from "./commandOutput";
 import { gateOutcomes } from "./gateOutcomes";
+import { awaitLogLines, logLines } from "./lokiLines";
 import { dashboardSeriesCounts, prometheusFastapiShare, recordedBackends } from "./prometheusFigures";
 import { E2EReport } from "./e2eReport";
 import { unreadableRows, writeRowsThroughBothApps, type WrittenRow } from "./rows";
@@ -17,6 +18,9 @@ import { type RouteLabel, SteadyLoad } from "./steadyLoad";
 
 const BASE_URL = `http://127.0.0.1:${E2E_INGRESS_PORT}`;
 const PROMETHEUS_URL = `http://127.0.0.1:${E2E_PROMETHEUS_PORT}`;
+const LOKI_URL = `http://127.0.0.1:${E2E_LOKI_PORT}`;
+/** Requests sent to each app with a marker, then looked for in Loki. */
+const LOG_REQUESTS_PER_APP = 20;
 /** Steady traffic at one split before Prometheus's count is held against the load generator's. */
 const MONITORING_HOLD_MS = 30_000;
 const MONITORING_WINDOW_SECONDS = 25;
@@ -51,9 +55,11 @@ describe.each<IngressFlavour>(["traefik", "nginx"])("the migration journey throu
   let refusal = "";
   let refusedWhileRouted = false;
   let tornDown = false;
+  let deployedFrom = 0;
 
   beforeAll(async () => {
     stacks = await E2EStacks.fresh(flavour);
+    deployedFrom = Date.now();
     platformUp = await stacks.upPlatform();
     legacyUp = await stacks.upLegacy();
     seeded = await writeRowsThroughBothApps(BASE_URL, OVERRIDE_HEADER, 20);
@@ -164,6 +170,26 @@ describe.each<IngressFlavour>(["traefik", "nginx"])("the migration journey throu
     const onOne = clients.filter((served) => served.length === 1 && served[0] !== "unattributed").length;
     report.sticky.push({ ingress: flavour, clients: clients.length, clientsOnOneBackend: onOne });
     expect(onOne).toBe(clients.length);
+  });
+
+  it("ships both apps' access lines and the ingress's own lines to Loki, queryable by service", async () => {
+    const marker = `e2e-${flavour}-${Date.now()}`;
+    const sentAt = Date.now() - 1_000;
+    for (const backend of ["flask", "fastapi"]) {
+      for (let request = 0; request < LOG_REQUESTS_PER_APP; request++) {
+        await fetch(`${BASE_URL}/api/users/1?marker=${marker}`, { headers: { [OVERRIDE_HEADER]: backend } });
+      }
+    }
+    const entry = {
+      ingress: flavour,
+      sentPerApp: LOG_REQUESTS_PER_APP,
+      flaskLines: await awaitLogLines(LOKI_URL, `{service="flask"} |= "${marker}"`, sentAt, LOG_REQUESTS_PER_APP),
+      fastapiLines: await awaitLogLines(LOKI_URL, `{service="fastapi"} |= "${marker}"`, sentAt, LOG_REQUESTS_PER_APP),
+      ingressLines: await logLines(LOKI_URL, '{service="ingress"}', deployedFrom),
+    };
+    report.logs.push(entry);
+    expect(entry).toMatchObject({ flaskLines: LOG_REQUESTS_PER_APP, fastapiLines: LOG_REQUESTS_PER_APP });
+    expect(entry.ingressLines).toBeGreaterThan(0);
   });
 
   it("gates an advance on live metrics: refused while FastAPI is down, accepted once it has served as well as Flask for a whole window", async () => {
