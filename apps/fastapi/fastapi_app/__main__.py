@@ -1,20 +1,25 @@
 """`python -m fastapi_app`: serve the API with uvicorn on $HOST:$PORT (default 0.0.0.0:8000)."""
 
-import logging
-
 import uvicorn
 
 from .config import Settings
+from .log_queue import log_through_queue
 
 
 def main() -> None:
     settings = Settings.from_environ()
-    # The application's own loggers (failed health checks, unhandled errors) log next to uvicorn's.
-    logging.basicConfig(
-        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
+    # The application's own loggers (failed health checks, unhandled errors) and uvicorn's (log_config=None: no
+    # handlers of its own, so its access lines propagate) share one queue to stdout.
+    log_through_queue()
     # Named rather than "auto", so an image without them fails at start instead of serving slower.
-    uvicorn.run("fastapi_app.main:app", host=settings.host, port=settings.port, loop="uvloop", http="httptools")
+    uvicorn.run(
+        "fastapi_app.main:app",
+        host=settings.host,
+        port=settings.port,
+        loop="uvloop",
+        http="httptools",
+        log_config=None,
+    )
 
 
 if __name__ == "__main__":
