@@ -1,3 +1,4 @@
+import { setTimeout as pause } from "node:timers/promises";
 import { judgeSplit, sampleSize, type Probe, type SplitSample } from "../infra/cutover/splitCheck";
 import { SERVED_BY_HEADER } from "../infra/routing/plan";
 import type { RouteVerification, SplitExpectation, SplitVerification } from "./ports";
@@ -40,8 +41,6 @@ export async function sampleRoute(ingressUrl: string, probe: Probe, count: numbe
   await Promise.all(Array.from({ length: Math.min(options.concurrency, count) }, worker));
   return tally;
 }
-
-const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
  * Probes every route in rounds until each shows its expected split or the time is up. Routes that cannot be probed

@@ -1,4 +1,5 @@
-const sleep = (milliseconds: number) => new Promise((resolve) => setTimeout(resolve, milliseconds));
+import { setTimeout as sleep } from "node:timers/promises";
+
 const nanoseconds = (milliseconds: number) => String(BigInt(milliseconds) * 1_000_000n);
 
 /** How many log lines Loki holds for a LogQL query since a moment, over every stream (`/loki/api/v1/query_range`). */

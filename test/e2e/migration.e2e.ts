@@ -1,4 +1,5 @@
 import { execFileSync } from "node:child_process";
+import { setTimeout as sleep } from "node:timers/promises";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { BARS } from "./bars";
 import { convergeSeconds, settledAt } from "./convergence";
@@ -38,7 +39,6 @@ const GATE_WINDOW_MS = parseDuration(E2E_GATES.window);
 const RULE_LAG_MS = 20_000;
 
 const report = new E2EReport();
-const sleep = (milliseconds: number) => new Promise((resolve) => setTimeout(resolve, milliseconds));
 const share = (fastapi: number, requests: number) => (100 * fastapi) / requests;
 
 afterAll(() => {
@@ -70,6 +70,11 @@ describe.each<IngressFlavour>(["traefik", "nginx"])("the migration journey throu
     if (stacks && !tornDown) await stacks.tearDown();
     report.write();
   });
+
+  /** The steady load the rest of the journey runs under, started once (by whichever test needs it first). */
+  function startSteadyLoad() {
+    load ??= new SteadyLoad(BASE_URL, seeded.filter((row) => row.kind === "users").map((row) => row.id));
+  }
 
   /** Sets the default weight and the given routes to `to`, previews, applies, and watches the load until the `watched` routes settle. */
   async function changeWeights(from: number, to: number, routeIndexes: number[], watched: RouteLabel[]) {
@@ -193,7 +198,7 @@ describe.each<IngressFlavour>(["traefik", "nginx"])("the migration journey throu
   });
 
   it("gates an advance on live metrics: refused while FastAPI is down, accepted once it has served as well as Flask for a whole window", async () => {
-    load = new SteadyLoad(BASE_URL, seeded.filter((row) => row.kind === "users").map((row) => row.id));
+    startSteadyLoad();
     const advanceUsers = ["advance", "--route", "/api/users", "--reason", "e2e: gated advance"];
     const attempt = async (when: "fastapi down" | "healthy") => {
       const run = await stacks.cutover(advanceUsers);
@@ -237,7 +242,7 @@ describe.each<IngressFlavour>(["traefik", "nginx"])("the migration journey throu
   });
 
   it("advances 10 → 50 → 100 under steady load with no failed request, no replacement, every row readable, and Prometheus agreeing with the load", async () => {
-    load ??= new SteadyLoad(BASE_URL, seeded.filter((row) => row.kind === "users").map((row) => row.id));
+    startSteadyLoad();
     await sleep(3_000);
     let from = 10;
     for (const to of [50, 100]) {
