@@ -25,6 +25,25 @@ apt_install() {
     || die "apt-get install ${missing[*]} failed"
 }
 
+# Installing a Debian server package starts the server under systemd. The tests need only the command-line tools of
+# Prometheus and Alertmanager, and a host Prometheus would hold port 9090, which the platform's own Prometheus
+# publishes: mask the servers of those packages that are not installed yet (never one the machine already has), so
+# that installing them starts nothing.
+mask_servers_of_new_packages() {
+  [ -d /run/systemd/system ] && [ "$(id -u)" -eq 0 ] || return 0
+  local package
+  for package in "$@"; do
+    dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || systemctl mask --quiet "$package.service"
+  done
+}
+
+# The Debian tools `npm test` runs against: the nginx flavour's Lua router is tested against Debian's nginx, as it runs
+# in the ingress image; the generated Prometheus and Alertmanager files against the real promtool and amtool.
+install_test_tools() {
+  mask_servers_of_new_packages prometheus prometheus-alertmanager
+  apt_install nginx-light libnginx-mod-http-lua lua-cjson prometheus prometheus-alertmanager
+}
+
 # Installs the locked npm dependencies when node_modules is missing or older than the lockfile.
 ensure_node_modules() {
   local root="$1"

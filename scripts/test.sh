@@ -8,23 +8,8 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 # shellcheck source=scripts/lib.sh
 source "$root/scripts/lib.sh"
 
-# Installing a Debian server package starts the server under systemd. The tests need only the command-line tools of
-# Prometheus and Alertmanager, and a host Prometheus would hold port 9090, which the platform's own Prometheus
-# publishes: mask the servers of those packages that are not installed yet (never one the machine already has), so
-# that installing them starts nothing.
-mask_servers_of_new_packages() {
-  [ -d /run/systemd/system ] && [ "$(id -u)" -eq 0 ] || return 0
-  local package
-  for package in "$@"; do
-    dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || systemctl mask --quiet "$package.service"
-  done
-}
-
 ensure_node_modules "$root"
-# The nginx flavour's Lua router is tested against Debian's nginx, as it runs in the ingress image; the generated
-# Prometheus and Alertmanager files against the real promtool and amtool.
-mask_servers_of_new_packages prometheus prometheus-alertmanager
-apt_install nginx-light libnginx-mod-http-lua lua-cjson prometheus prometheus-alertmanager
+install_test_tools
 # The log pipeline's files are checked by the real Loki and Promtail, which only build from the Go module proxy: the
 # first build takes about 20 minutes on 2 cores, later runs find them cached (the same cache `npm run up` fills).
 # Without Go, or if the build fails, those checks are skipped and say why.
