@@ -1,7 +1,13 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { CommandError, ConcurrentUpdateError, LocalWorkspace, Stack, StackNotFoundError } from "@pulumi/pulumi/automation";
+import {
+  CommandError,
+  ConcurrentUpdateError,
+  LocalWorkspace,
+  Stack,
+  StackNotFoundError,
+} from "@pulumi/pulumi/automation";
 import { dump, load } from "js-yaml";
 import { configKey } from "../infra/config/issues";
 import type { WeightChange } from "../infra/cutover/nextStep";
@@ -27,9 +33,15 @@ export function describeAutomationError(error: unknown, stackName: string, opera
 }
 
 async function unknownStack(workspace: LocalWorkspace, stackName: string): Promise<CliError> {
-  const [who, stacks] = await Promise.all([workspace.whoAmI().catch(() => undefined), workspace.listStacks().catch(() => [])]);
+  const [who, stacks] = await Promise.all([
+    workspace.whoAmI().catch(() => undefined),
+    workspace.listStacks().catch(() => []),
+  ]);
   const backend = who?.url ?? process.env.PULUMI_BACKEND_URL ?? "the current Pulumi backend";
-  const known = stacks.length > 0 ? `; stacks there: ${stacks.map((stack) => stack.name).join(", ")}` : "; it has no stacks of this project";
+  const known =
+    stacks.length > 0
+      ? `; stacks there: ${stacks.map((stack) => stack.name).join(", ")}`
+      : "; it has no stacks of this project";
   return new CliError(`unknown stack "${stackName}" in backend ${backend}${known}`, EXIT.invalidInput);
 }
 
@@ -39,7 +51,11 @@ function stackFileName(stackName: string): string {
 }
 
 /** Selects a stack of the project in `workDir` (the repository root) through the Automation API. */
-export async function openAutomationStack(stackName: string, workDir: string, envVars: Record<string, string>): Promise<MigrationStack> {
+export async function openAutomationStack(
+  stackName: string,
+  workDir: string,
+  envVars: Record<string, string>,
+): Promise<MigrationStack> {
   let workspace: LocalWorkspace;
   let stack: Stack;
   try {
@@ -50,7 +66,9 @@ export async function openAutomationStack(stackName: string, workDir: string, en
   try {
     stack = await Stack.select(stackName, workspace);
   } catch (error) {
-    throw error instanceof StackNotFoundError ? await unknownStack(workspace, stackName) : describeAutomationError(error, stackName, "stack select");
+    throw error instanceof StackNotFoundError
+      ? await unknownStack(workspace, stackName)
+      : describeAutomationError(error, stackName, "stack select");
   }
   const namespace = (await workspace.projectSettings()).name;
   const run = async <T>(operation: string, action: () => Promise<T>): Promise<T> => {
@@ -65,33 +83,50 @@ export async function openAutomationStack(stackName: string, workDir: string, en
     name: stackName,
     namespace,
     configValues: () =>
-      run("config", async () => Object.fromEntries(Object.entries(await stack.getAllConfig()).map(([key, { value }]) => [key, value]))),
-    outputs: () => run("stack output", async () => Object.fromEntries(Object.entries(await stack.outputs()).map(([key, { value }]) => [key, value]))),
+      run("config", async () =>
+        Object.fromEntries(Object.entries(await stack.getAllConfig()).map(([key, { value }]) => [key, value])),
+      ),
+    outputs: () =>
+      run("stack output", async () =>
+        Object.fromEntries(Object.entries(await stack.outputs()).map(([key, { value }]) => [key, value])),
+      ),
     history: () =>
       run("stack history", async () =>
         // Without secrets: the weights are plain, and the history then needs no passphrase.
-        (await stack.history(undefined, undefined, false)).map(
-          (update): UpdateRecord => ({
-            version: update.version,
-            kind: update.kind,
-            result: update.result,
-            startTime: update.startTime,
-            endTime: update.endTime,
-            message: update.message ?? "",
-            environment: update.environment ?? {},
-            config: Object.fromEntries(Object.entries(update.config ?? {}).flatMap(([key, { value }]) => (value === undefined ? [] : [[key, value]]))),
-          }),
-        ),
+        (await stack.history(undefined, undefined, false)).map((update): UpdateRecord => ({
+          version: update.version,
+          kind: update.kind,
+          result: update.result,
+          startTime: update.startTime,
+          endTime: update.endTime,
+          message: update.message ?? "",
+          environment: update.environment ?? {},
+          config: Object.fromEntries(
+            Object.entries(update.config ?? {}).flatMap(([key, { value }]) =>
+              value === undefined ? [] : [[key, value]],
+            ),
+          ),
+        })),
       ),
     setWeights: (weights) =>
       run("config set", () =>
         // One `config set-all --path` for every weight, so that they change together and quickly.
-        stack.setAllConfig(Object.fromEntries(weights.map(({ configPath, weight }) => [configKey(namespace, configPath), { value: String(weight) }])), true),
+        stack.setAllConfig(
+          Object.fromEntries(
+            weights.map(({ configPath, weight }) => [configKey(namespace, configPath), { value: String(weight) }]),
+          ),
+          true,
+        ),
       ),
-    up: (message, onOutput) => runPulumi(["up", "--yes", "--skip-preview", "--message", message], { workDir, stackName, envVars, onOutput }),
+    up: (message, onOutput) =>
+      runPulumi(["up", "--yes", "--skip-preview", "--message", message], { workDir, stackName, envVars, onOutput }),
     preview: (changes: readonly WeightChange[], onOutput) =>
       run("preview", async () => {
-        const edited = withWeights(load(readFileSync(join(workDir, stackFileName(stackName)), "utf8")) as StackFileDocument, namespace, changes);
+        const edited = withWeights(
+          load(readFileSync(join(workDir, stackFileName(stackName)), "utf8")) as StackFileDocument,
+          namespace,
+          changes,
+        );
         const directory = mkdtempSync(join(tmpdir(), "cutover-preview-"));
         try {
           const configFile = join(directory, stackFileName(stackName));

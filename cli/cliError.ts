@@ -14,13 +14,19 @@ export class CliError extends Error {
 
 /** Another update holds the stack's lock. */
 export const stackLocked = (stackName: string) =>
-  new CliError(`an update is already running on stack ${stackName}; wait for it to finish (if it was interrupted, \`pulumi cancel --stack ${stackName}\` releases the lock), then run the command again`);
+  new CliError(
+    `an update is already running on stack ${stackName}; wait for it to finish (if it was interrupted, \`pulumi cancel --stack ${stackName}\` releases the lock), then run the command again`,
+  );
 
-export const PULUMI_NOT_ON_PATH = "the pulumi CLI is not on PATH: install Pulumi, or `source scripts/toolchain/env.sh` for the project's offline toolchain";
+export const PULUMI_NOT_ON_PATH =
+  "the pulumi CLI is not on PATH: install Pulumi, or `source scripts/toolchain/env.sh` for the project's offline toolchain";
 
 /** The part of Pulumi's output worth showing: its `error:` lines, else its last lines. */
 export function pulumiSaid(output: string): string {
-  const lines = output.split("\n").map((line) => line.trimEnd()).filter(Boolean);
+  const lines = output
+    .split("\n")
+    .map((line) => line.trimEnd())
+    .filter(Boolean);
   const errors = lines.filter((line) => /^\s*error:/.test(line));
   return (errors.length > 0 ? errors : lines.slice(-15)).join("\n");
 }

@@ -3,7 +3,10 @@ import { userInfo } from "node:os";
 
 function gitUserName(): string | undefined {
   try {
-    return execFileSync("git", ["config", "user.name"], { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }).trim() || undefined;
+    return (
+      execFileSync("git", ["config", "user.name"], { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }).trim() ||
+      undefined
+    );
   } catch {
     return undefined;
   }

@@ -30,7 +30,10 @@ const deps: CutoverDeps = {
   progress: (text) => process.stdout.write(text),
 };
 
-const terminal = { out: (text: string) => process.stdout.write(text), err: (text: string) => process.stderr.write(text) };
+const terminal = {
+  out: (text: string) => process.stdout.write(text),
+  err: (text: string) => process.stderr.write(text),
+};
 
 runCli(
   process.argv.slice(2),

@@ -16,7 +16,8 @@ export interface Terminal {
   err(text: string): void;
 }
 
-const ROUTE_HELP = "a route's path as in config (e.g. /api/users) or its id (e.g. api-users-get-head, default for every other path)";
+const ROUTE_HELP =
+  "a route's path as in config (e.g. /api/users) or its id (e.g. api-users-get-head, default for every other path)";
 
 const EPILOGUE = `
 Exit codes: 0 done, 1 failed (including a split not observed in time), 2 invalid input, 3 refused by the gates.
@@ -35,22 +36,35 @@ function buildProgram(commands: Commands, terminal: Terminal, setExitCode: (code
 
   program
     .command("status")
-    .description("per route: configured weight, observed FastAPI share, requests/s, 5xx ratio and p99 of Flask and FastAPI, time since the last step; overall progress")
+    .description(
+      "per route: configured weight, observed FastAPI share, requests/s, 5xx ratio and p99 of Flask and FastAPI, time since the last step; overall progress",
+    )
     .requiredOption(...stackOption)
     .option("--json", "machine-readable output")
-    .action(async (options: { stack: string; json?: boolean }) => setExitCode(await commands.status({ stack: options.stack, json: Boolean(options.json) })));
+    .action(async (options: { stack: string; json?: boolean }) =>
+      setExitCode(await commands.status({ stack: options.stack, json: Boolean(options.json) })),
+    );
 
   program
     .command("advance")
-    .description("move to the next step of the stage's schedule (or --to N) when every gate passes: enough requests, FastAPI's 5xx ratio and p99 against Flask's, bake time, maxStep")
+    .description(
+      "move to the next step of the stage's schedule (or --to N) when every gate passes: enough requests, FastAPI's 5xx ratio and p99 against Flask's, bake time, maxStep",
+    )
     .requiredOption(...stackOption)
     .option("-r, --route <route>", `only this route: ${ROUTE_HELP}; all routes when absent`)
     .option("--to <N>", "the FastAPI weight to move to, 0..100, instead of the schedule's next step")
     .option("--dry-run", "judge the gates and show pulumi's preview; change nothing")
     .option("--force", "override the gates that did not pass (not maxStep); needs --reason")
     .option("--reason <text>", "why; recorded in the stack's update history")
-    .action(async (options: { stack: string; route?: string; to?: string; dryRun?: boolean; force?: boolean; reason?: string }) =>
-      setExitCode(await commands.advance(parseAdvanceRequest(options))),
+    .action(
+      async (options: {
+        stack: string;
+        route?: string;
+        to?: string;
+        dryRun?: boolean;
+        force?: boolean;
+        reason?: string;
+      }) => setExitCode(await commands.advance(parseAdvanceRequest(options))),
     );
 
   program
@@ -60,15 +74,25 @@ function buildProgram(commands: Commands, terminal: Terminal, setExitCode: (code
     .option("-r, --route <route>", `only this route: ${ROUTE_HELP}; all routes when absent`)
     .option("--reason <text>", "why; recorded in the stack's update history")
     .action(async (options: { stack: string; route?: string; reason?: string }) =>
-      setExitCode(await commands.rollback({ stack: options.stack, route: options.route, reason: options.reason?.trim() || undefined })),
+      setExitCode(
+        await commands.rollback({
+          stack: options.stack,
+          route: options.route,
+          reason: options.reason?.trim() || undefined,
+        }),
+      ),
     );
 
   program
     .command("report")
-    .description("the migration report in Markdown: endpoints and their state, figures, the gates for the next step, every step with who, when and why")
+    .description(
+      "the migration report in Markdown: endpoints and their state, figures, the gates for the next step, every step with who, when and why",
+    )
     .requiredOption(...stackOption)
     .option("--json", "the same report as JSON")
-    .action(async (options: { stack: string; json?: boolean }) => setExitCode(await commands.report({ stack: options.stack, json: Boolean(options.json) })));
+    .action(async (options: { stack: string; json?: boolean }) =>
+      setExitCode(await commands.report({ stack: options.stack, json: Boolean(options.json) })),
+    );
 
   return program;
 }

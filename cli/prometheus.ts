@@ -34,19 +34,30 @@ export function parseSampleValue(text: unknown): number {
 
 /** The samples of one `/api/v1/query` answer; series without a route or with another backend label are not ours. */
 export function parseQueryResponse(body: unknown, rule: string, prometheusUrl: string): RuleSample[] {
-  const answer = body as { status?: string; error?: string; errorType?: string; data?: { resultType?: string; result?: unknown } };
+  const answer = body as {
+    status?: string;
+    error?: string;
+    errorType?: string;
+    data?: { resultType?: string; result?: unknown };
+  };
   if (answer?.status !== "success") {
-    throw new PrometheusError(`Prometheus at ${prometheusUrl} refused the query ${rule}: ${answer?.errorType ?? "error"}: ${answer?.error ?? "no reason given"}`);
+    throw new PrometheusError(
+      `Prometheus at ${prometheusUrl} refused the query ${rule}: ${answer?.errorType ?? "error"}: ${answer?.error ?? "no reason given"}`,
+    );
   }
   if (answer.data?.resultType !== "vector" || !Array.isArray(answer.data.result)) {
-    throw new PrometheusError(`Prometheus at ${prometheusUrl} answered the query ${rule} with a ${answer.data?.resultType ?? "missing"} result; expected an instant vector`);
+    throw new PrometheusError(
+      `Prometheus at ${prometheusUrl} answered the query ${rule} with a ${answer.data?.resultType ?? "missing"} result; expected an instant vector`,
+    );
   }
-  return (answer.data.result as Array<{ metric?: Record<string, string>; value?: [number, string] }>).flatMap((series) => {
-    const route = series.metric?.route;
-    const backend = series.metric?.backend as BackendName | undefined;
-    if (!route || !backend || !BACKENDS.includes(backend)) return [];
-    return [{ route, backend, value: parseSampleValue(series.value?.[1]) }];
-  });
+  return (answer.data.result as Array<{ metric?: Record<string, string>; value?: [number, string] }>).flatMap(
+    (series) => {
+      const route = series.metric?.route;
+      const backend = series.metric?.backend as BackendName | undefined;
+      if (!route || !backend || !BACKENDS.includes(backend)) return [];
+      return [{ route, backend, value: parseSampleValue(series.value?.[1]) }];
+    },
+  );
 }
 
 async function query(prometheusUrl: string, rule: string, fetchImpl: typeof fetch): Promise<RuleSample[]> {
@@ -57,11 +68,14 @@ async function query(prometheusUrl: string, rule: string, fetchImpl: typeof fetc
     response = await fetchImpl(url, { signal: AbortSignal.timeout(QUERY_TIMEOUT_MS) });
   } catch (error) {
     const cause = (error as { cause?: { code?: string; message?: string } }).cause;
-    throw new PrometheusError(`Prometheus at ${prometheusUrl} is unreachable (${cause?.code ?? cause?.message ?? (error as Error).message})`);
+    throw new PrometheusError(
+      `Prometheus at ${prometheusUrl} is unreachable (${cause?.code ?? cause?.message ?? (error as Error).message})`,
+    );
   }
   const body = await response.json().catch(() => undefined);
   // Prometheus answers a bad query with 400/422 and a JSON error; anything else without JSON is not Prometheus.
-  if (!response.ok && !body) throw new PrometheusError(`Prometheus at ${prometheusUrl} answered HTTP ${response.status} to the query ${rule}`);
+  if (!response.ok && !body)
+    throw new PrometheusError(`Prometheus at ${prometheusUrl} answered HTTP ${response.status} to the query ${rule}`);
   return parseQueryResponse(body, rule, prometheusUrl);
 }
 

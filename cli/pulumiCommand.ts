@@ -22,10 +22,16 @@ export interface PulumiRun {
 export async function runPulumi(args: readonly string[], run: PulumiRun): Promise<void> {
   let result: { code: number | null; output: string };
   try {
-    result = await runStreaming("pulumi", [...args, "--non-interactive", "--stack", run.stackName], { cwd: run.workDir, envVars: run.envVars, onOutput: run.onOutput });
+    result = await runStreaming("pulumi", [...args, "--non-interactive", "--stack", run.stackName], {
+      cwd: run.workDir,
+      envVars: run.envVars,
+      onOutput: run.onOutput,
+    });
   } catch (error) {
     throw (error as NodeJS.ErrnoException).code === "ENOENT" ? new CliError(PULUMI_NOT_ON_PATH) : error;
   }
   if (result.code === 0) return;
-  throw LOCKED.test(result.output) ? stackLocked(run.stackName) : new CliError(`pulumi ${args[0]} failed on stack ${run.stackName}:\n${pulumiSaid(result.output)}`);
+  throw LOCKED.test(result.output)
+    ? stackLocked(run.stackName)
+    : new CliError(`pulumi ${args[0]} failed on stack ${run.stackName}:\n${pulumiSaid(result.output)}`);
 }

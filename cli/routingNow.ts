@@ -13,7 +13,11 @@ import type { StackView } from "./stackView";
  * update that follows records the same routing in the stack. Docker target only.
  */
 export function writeRoutingNow(view: StackView, map: MigrationMap): void {
-  const routes = map.routes.map((route) => ({ path: route.path, weight: route.weight, ...(route.methods ? { methods: [...route.methods] } : {}) }));
+  const routes = map.routes.map((route) => ({
+    path: route.path,
+    weight: route.weight,
+    ...(route.methods ? { methods: [...route.methods] } : {}),
+  }));
   const config = { ...view.config, defaultWeight: map.defaultWeight, routes };
   const rendered = renderIngress(config.ingress, buildRoutingPlan(config, backendServers(config)));
   writeIntoVolume({

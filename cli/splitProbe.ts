@@ -20,7 +20,12 @@ const REQUEST_TIMEOUT_MS = 2_000;
  * Sends `count` requests like `probe` through the ingress, without cookies (so the sticky cookie never pins them) and
  * without the override header, and counts who answered by the served-by header.
  */
-export async function sampleRoute(ingressUrl: string, probe: Probe, count: number, options: Pick<ProbeOptions, "concurrency" | "fetchImpl">): Promise<SplitSample> {
+export async function sampleRoute(
+  ingressUrl: string,
+  probe: Probe,
+  count: number,
+  options: Pick<ProbeOptions, "concurrency" | "fetchImpl">,
+): Promise<SplitSample> {
   const tally = { fastapi: 0, flask: 0, unlabelled: 0 };
   const url = new URL(probe.path, ingressUrl);
   let sent = 0;
@@ -28,7 +33,11 @@ export async function sampleRoute(ingressUrl: string, probe: Probe, count: numbe
     while (sent < count) {
       sent++;
       try {
-        const response = await options.fetchImpl(url, { method: probe.method, redirect: "manual", signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) });
+        const response = await options.fetchImpl(url, {
+          method: probe.method,
+          redirect: "manual",
+          signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
+        });
         await response.arrayBuffer().catch(() => undefined);
         const servedBy = response.headers.get(SERVED_BY_HEADER)?.trim().toLowerCase();
         if (servedBy === "fastapi" || servedBy === "flask") tally[servedBy]++;
@@ -46,24 +55,41 @@ export async function sampleRoute(ingressUrl: string, probe: Probe, count: numbe
  * Probes every route in rounds until each shows its expected split or the time is up. Routes that cannot be probed
  * are reported, not waited for.
  */
-export async function verifySplit(ingressUrl: string, expectations: readonly SplitExpectation[], overrides: Partial<ProbeOptions> = {}): Promise<SplitVerification> {
+export async function verifySplit(
+  ingressUrl: string,
+  expectations: readonly SplitExpectation[],
+  overrides: Partial<ProbeOptions> = {},
+): Promise<SplitVerification> {
   const options = { ...DEFAULTS, ...overrides };
   const started = Date.now();
-  const results = new Map<string, RouteVerification>(expectations.map((expectation) => [expectation.routeId, { routeId: expectation.routeId, expectedWeight: expectation.weight }]));
+  const results = new Map<string, RouteVerification>(
+    expectations.map((expectation) => [
+      expectation.routeId,
+      { routeId: expectation.routeId, expectedWeight: expectation.weight },
+    ]),
+  );
   let pending = expectations.filter((expectation) => expectation.probe);
   for (;;) {
     const rounds = await Promise.all(
       pending.map(async (expectation) => {
         const sample = await sampleRoute(ingressUrl, expectation.probe!, sampleSize(expectation.weight), options);
         const judgement = judgeSplit(expectation.weight, sample);
-        results.set(expectation.routeId, { routeId: expectation.routeId, expectedWeight: expectation.weight, judgement });
+        results.set(expectation.routeId, {
+          routeId: expectation.routeId,
+          expectedWeight: expectation.weight,
+          judgement,
+        });
         return { expectation, matches: judgement.matches };
       }),
     );
     pending = rounds.filter((round) => !round.matches).map((round) => round.expectation);
     const seconds = (Date.now() - started) / 1000;
     if (pending.length === 0 || Date.now() - started >= options.timeoutMs) {
-      return { converged: pending.length === 0, seconds, routes: expectations.map((expectation) => results.get(expectation.routeId)!) };
+      return {
+        converged: pending.length === 0,
+        seconds,
+        routes: expectations.map((expectation) => results.get(expectation.routeId)!),
+      };
     }
     await pause(options.pauseMs);
   }

@@ -39,7 +39,10 @@ export async function loadStackView(stack: MigrationStack): Promise<StackView> {
 
 export async function readStackMetrics(deps: CutoverDeps, view: StackView): Promise<MetricsReading> {
   if (!view.prometheusUrl) {
-    return { available: false, reason: `stack ${view.stack.name} exports no ${PLATFORM_OUTPUTS.prometheusUrl}: migration:monitoring is disabled, or the stack has not been deployed` };
+    return {
+      available: false,
+      reason: `stack ${view.stack.name} exports no ${PLATFORM_OUTPUTS.prometheusUrl}: migration:monitoring is disabled, or the stack has not been deployed`,
+    };
   }
   return deps.readMetrics(view.prometheusUrl);
 }

@@ -9,9 +9,17 @@ export interface StreamingRun {
 }
 
 /** Runs a command, passing its output on as it comes; resolves with its exit code and the whole output. */
-export function runStreaming(command: string, args: readonly string[], run: StreamingRun): Promise<{ code: number | null; output: string }> {
+export function runStreaming(
+  command: string,
+  args: readonly string[],
+  run: StreamingRun,
+): Promise<{ code: number | null; output: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { cwd: run.cwd, env: { ...process.env, ...run.envVars }, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(command, args, {
+      cwd: run.cwd,
+      env: { ...process.env, ...run.envVars },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
     let output = "";
     const collect = (chunk: Buffer) => {
       output += chunk.toString();

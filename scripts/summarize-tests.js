@@ -13,7 +13,10 @@ function vitestCounts(path) {
 function junitCounts(path) {
   const xml = readFileSync(path, "utf8");
   const attribute = (name) =>
-    [...xml.matchAll(new RegExp(`<testsuite\\b[^>]*\\b${name}="(\\d+)"`, "g"))].reduce((sum, match) => sum + Number(match[1]), 0);
+    [...xml.matchAll(new RegExp(`<testsuite\\b[^>]*\\b${name}="(\\d+)"`, "g"))].reduce(
+      (sum, match) => sum + Number(match[1]),
+      0,
+    );
   const failed = attribute("failures") + attribute("errors");
   return { passed: attribute("tests") - failed - attribute("skipped"), failed };
 }
@@ -23,10 +26,16 @@ const args = process.argv.slice(2);
 const suites = [];
 for (let index = 0; index < args.length; index += 2) {
   const [kind, path] = [args[index], args[index + 1]];
-  if (!readers[kind] || !path) throw new Error(`usage: summarize-tests.js (--vitest|--junit) <report> ...; got ${kind} ${path ?? ""}`);
+  if (!readers[kind] || !path)
+    throw new Error(`usage: summarize-tests.js (--vitest|--junit) <report> ...; got ${kind} ${path ?? ""}`);
   const label = `${kind.slice(2)} ${basename(path)}`;
-  suites.push(existsSync(path) ? { label, ...readers[kind](path) } : { label: `${label}: no report`, passed: 0, failed: 1 });
+  suites.push(
+    existsSync(path) ? { label, ...readers[kind](path) } : { label: `${label}: no report`, passed: 0, failed: 1 },
+  );
 }
 for (const suite of suites) console.log(`  ${suite.label}: ${suite.passed} passed, ${suite.failed} failed`);
-const total = suites.reduce((sum, suite) => ({ passed: sum.passed + suite.passed, failed: sum.failed + suite.failed }), { passed: 0, failed: 0 });
+const total = suites.reduce(
+  (sum, suite) => ({ passed: sum.passed + suite.passed, failed: sum.failed + suite.failed }),
+  { passed: 0, failed: 0 },
+);
 console.log(`${total.passed} passed, ${total.failed} failed`);

@@ -22,7 +22,9 @@ export async function advance(deps: CutoverDeps, request: AdvanceRequest): Promi
   const stack = await deps.openStack(request.stack);
   const view = await loadStackView(stack);
   if (!view.deployed) {
-    throw new CliError(`stack ${stack.name} has not been deployed yet (it has no ${PLATFORM_OUTPUTS.migrationMap} output): deploy it first, e.g. npm run up`);
+    throw new CliError(
+      `stack ${stack.name} has not been deployed yet (it has no ${PLATFORM_OUTPUTS.migrationMap} output): deploy it first, e.g. npm run up`,
+    );
   }
   const drift = undeployedWeights(view.configured, view.deployed);
   if (drift.length > 0) {
@@ -41,7 +43,9 @@ export async function advance(deps: CutoverDeps, request: AdvanceRequest): Promi
   const events = stepEvents(updates, stack.namespace);
   const now = deps.now();
   const settings = gateSettings(view.config);
-  const gates = changes.flatMap((change) => evaluateGates({ change, metrics, lastStepAt: lastStepAt(events, change.target.id), now }, settings));
+  const gates = changes.flatMap((change) =>
+    evaluateGates({ change, metrics, lastStepAt: lastStepAt(events, change.target.id), now }, settings),
+  );
   const verdict = decideVerdict(gates, request.force ? { reason: request.reason! } : undefined);
   deps.print(renderVerdict(changes, verdict));
 

@@ -8,9 +8,16 @@ import type { CutoverDeps, MigrationStack } from "../ports";
  * configured but never applied). When the update fails (a concurrent update, the program refusing the config) the
  * previous weights are written back, so the stack file does not claim a step that did not happen.
  */
-export async function deployWeights(deps: CutoverDeps, stack: MigrationStack, changes: readonly WeightChange[], message: string): Promise<void> {
-  for (const change of changes) deps.print(`${configKey(stack.namespace, change.target.configPath)}: ${change.from} → ${change.to}`);
-  if (changes.length > 0) await stack.setWeights(changes.map((change) => ({ configPath: change.target.configPath, weight: change.to })));
+export async function deployWeights(
+  deps: CutoverDeps,
+  stack: MigrationStack,
+  changes: readonly WeightChange[],
+  message: string,
+): Promise<void> {
+  for (const change of changes)
+    deps.print(`${configKey(stack.namespace, change.target.configPath)}: ${change.from} → ${change.to}`);
+  if (changes.length > 0)
+    await stack.setWeights(changes.map((change) => ({ configPath: change.target.configPath, weight: change.to })));
   deps.print(`pulumi up on stack ${stack.name} (message: ${message})`);
   try {
     await stack.up(message, deps.progress);
@@ -19,7 +26,10 @@ export async function deployWeights(deps: CutoverDeps, stack: MigrationStack, ch
     const restored = await stack
       .setWeights(changes.map((change) => ({ configPath: change.target.configPath, weight: change.from })))
       .then(() => "the stack's config was set back to the weights before")
-      .catch((restoreError: Error) => `setting the weights back failed as well, check the stack file: ${restoreError.message}`);
+      .catch(
+        (restoreError: Error) =>
+          `setting the weights back failed as well, check the stack file: ${restoreError.message}`,
+      );
     throw new CliError(`${(error as Error).message}\nThe update did not complete; ${restored}.`);
   }
 }

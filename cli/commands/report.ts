@@ -12,7 +12,12 @@ import type { CutoverDeps } from "../ports";
 import { loadStackView, readStackMetrics, type StackView } from "../stackView";
 
 /** The gates `advance` (all routes, no --force) would apply now. */
-function reviewNextStep(view: StackView, metrics: MetricsReading, events: readonly StepEvent[], now: Date): NextStepReview {
+function reviewNextStep(
+  view: StackView,
+  metrics: MetricsReading,
+  events: readonly StepEvent[],
+  now: Date,
+): NextStepReview {
   let changes;
   try {
     changes = planAdvance(routeTargets(view.configured), view.config, {});
@@ -21,15 +26,25 @@ function reviewNextStep(view: StackView, metrics: MetricsReading, events: readon
     throw error;
   }
   const settings = gateSettings(view.config);
-  const gates = changes.flatMap((change) => evaluateGates({ change, metrics, lastStepAt: lastStepAt(events, change.target.id), now }, settings));
+  const gates = changes.flatMap((change) =>
+    evaluateGates({ change, metrics, lastStepAt: lastStepAt(events, change.target.id), now }, settings),
+  );
   return {
-    changes: changes.map((change) => ({ routeId: change.target.id, matches: describeTarget(change.target), from: change.from, to: change.to })),
+    changes: changes.map((change) => ({
+      routeId: change.target.id,
+      matches: describeTarget(change.target),
+      from: change.from,
+      to: change.to,
+    })),
     decision: decideVerdict(gates).decision,
     gates,
   };
 }
 
-export async function report(deps: CutoverDeps, options: { readonly stack: string; readonly json: boolean }): Promise<number> {
+export async function report(
+  deps: CutoverDeps,
+  options: { readonly stack: string; readonly json: boolean },
+): Promise<number> {
   const stack = await deps.openStack(options.stack);
   const view = await loadStackView(stack);
   const [updates, metrics] = await Promise.all([stack.history(), readStackMetrics(deps, view)]);

@@ -7,13 +7,17 @@ import { loadStackView } from "../stackView";
 import { deployWeights } from "./deployWeights";
 import { verifyTraffic } from "./verifyTraffic";
 
-const secondsSince = (deps: CutoverDeps, started: Date) => ((deps.now().getTime() - started.getTime()) / 1000).toFixed(1);
+const secondsSince = (deps: CutoverDeps, started: Date) =>
+  ((deps.now().getTime() - started.getTime()) / 1000).toFixed(1);
 
 /**
  * Every selected weight to 0 at once, with no gate and without asking Prometheus (which may be what is broken), then
  * proof through the ingress that Flask serves it all.
  */
-export async function rollback(deps: CutoverDeps, request: { readonly stack: string; readonly route?: string; readonly reason?: string }): Promise<number> {
+export async function rollback(
+  deps: CutoverDeps,
+  request: { readonly stack: string; readonly route?: string; readonly reason?: string },
+): Promise<number> {
   const started = deps.now();
   const stack = await deps.openStack(request.stack);
   const view = await loadStackView(stack);
@@ -27,7 +31,9 @@ export async function rollback(deps: CutoverDeps, request: { readonly stack: str
   const rolledBack = applyChanges(view.configured, changes);
   const expectations = selection.map((target) => ({ routeId: target.id, weight: 0 }));
   if (changes.length === 0 && !stillOnFastapi) {
-    deps.print(`Nothing to roll back on stack ${stack.name}: ${selection.map((target) => target.id).join(", ")} already at 0% FastAPI.`);
+    deps.print(
+      `Nothing to roll back on stack ${stack.name}: ${selection.map((target) => target.id).join(", ")} already at 0% FastAPI.`,
+    );
     const verified = await verifyTraffic(deps, view.ingressUrl, rolledBack, expectations);
     return verified ? EXIT.ok : EXIT.failed;
   }
@@ -35,10 +41,14 @@ export async function rollback(deps: CutoverDeps, request: { readonly stack: str
   // records it in the stack (which takes as long as a whole `pulumi up`).
   if (view.config.target === "docker") {
     deps.writeRoutingNow(view, rolledBack);
-    deps.print(`Routing at 0% FastAPI written to the ingress after ${secondsSince(deps, started)} s; checking the traffic...`);
+    deps.print(
+      `Routing at 0% FastAPI written to the ingress after ${secondsSince(deps, started)} s; checking the traffic...`,
+    );
   }
   const verified = await verifyTraffic(deps, view.ingressUrl, rolledBack, expectations);
-  deps.print(`Traffic back on Flask after ${secondsSince(deps, started)} s; now recording the rollback in stack ${stack.name} (pulumi up).`);
+  deps.print(
+    `Traffic back on Flask after ${secondsSince(deps, started)} s; now recording the rollback in stack ${stack.name} (pulumi up).`,
+  );
   const message = formatUpdateMessage({
     action: "rollback",
     by: deps.currentUser(),

@@ -5,11 +5,21 @@ import { EXIT } from "../cliError";
 import type { CutoverDeps } from "../ports";
 import { loadStackView, readStackMetrics } from "../stackView";
 
-export async function status(deps: CutoverDeps, options: { readonly stack: string; readonly json: boolean }): Promise<number> {
+export async function status(
+  deps: CutoverDeps,
+  options: { readonly stack: string; readonly json: boolean },
+): Promise<number> {
   const stack = await deps.openStack(options.stack);
   const view = await loadStackView(stack);
   const [updates, metrics] = await Promise.all([stack.history(), readStackMetrics(deps, view)]);
-  const model = buildStatus({ stack: stack.name, config: view.config, deployed: view.deployed, metrics, events: stepEvents(updates, stack.namespace), now: deps.now() });
+  const model = buildStatus({
+    stack: stack.name,
+    config: view.config,
+    deployed: view.deployed,
+    metrics,
+    events: stepEvents(updates, stack.namespace),
+    now: deps.now(),
+  });
   deps.print(options.json ? JSON.stringify(model, null, 2) : renderStatus(model));
   return EXIT.ok;
 }

@@ -7,7 +7,12 @@ import type { CutoverDeps } from "../ports";
  * Confirms through the ingress that each route serves its new weight, by the served-by header of real requests.
  * Returns whether every probed route matched in time.
  */
-export async function verifyTraffic(deps: CutoverDeps, ingressUrl: string | undefined, map: MigrationMap, routes: ReadonlyArray<{ readonly routeId: string; readonly weight: number }>): Promise<boolean> {
+export async function verifyTraffic(
+  deps: CutoverDeps,
+  ingressUrl: string | undefined,
+  map: MigrationMap,
+  routes: ReadonlyArray<{ readonly routeId: string; readonly weight: number }>,
+): Promise<boolean> {
   if (!ingressUrl) {
     deps.print("Not verified: the stack exports no ingressUrl.");
     return false;
@@ -17,10 +22,18 @@ export async function verifyTraffic(deps: CutoverDeps, ingressUrl: string | unde
   const verification = await deps.verifySplit(ingressUrl, expectations);
   for (const route of verification.routes) {
     const probe = expectations.find((expectation) => expectation.routeId === route.routeId)?.probe;
-    const how = probe ? `${probe.method} ${probe.path}` : "no request reaches this route (earlier routes take all of it); not verified";
-    deps.print(`  ${route.routeId}: ${route.judgement ? `${route.judgement.matches ? "ok" : "mismatch"}: ${route.judgement.summary} [${how}]` : how}`);
+    const how = probe
+      ? `${probe.method} ${probe.path}`
+      : "no request reaches this route (earlier routes take all of it); not verified";
+    deps.print(
+      `  ${route.routeId}: ${route.judgement ? `${route.judgement.matches ? "ok" : "mismatch"}: ${route.judgement.summary} [${how}]` : how}`,
+    );
   }
   const seconds = verification.seconds.toFixed(1);
-  deps.print(verification.converged ? `Traffic matches the new weights (observed after ${seconds} s).` : `Traffic did not match the new weights within ${seconds} s.`);
+  deps.print(
+    verification.converged
+      ? `Traffic matches the new weights (observed after ${seconds} s).`
+      : `Traffic did not match the new weights within ${seconds} s.`,
+  );
   return verification.converged;
 }

@@ -39,7 +39,11 @@ export function pythonHealthProbe(port: number, path: string): string[] {
  * The variables the apps' error tracking reads (sentry-sdk takes SENTRY_ENVIRONMENT and SENTRY_RELEASE itself). The DSN
  * holds the project's key, so it is secret: in state, and in the environment as the provider receives it.
  */
-function sentryEnv(tracking: ErrorTracking, app: string, image: pulumi.Input<string>): Record<string, pulumi.Input<string>> {
+function sentryEnv(
+  tracking: ErrorTracking,
+  app: string,
+  image: pulumi.Input<string>,
+): Record<string, pulumi.Input<string>> {
   return {
     SENTRY_DSN: pulumi.secret(tracking.sentryDsn),
     SENTRY_ENVIRONMENT: tracking.environment,
@@ -55,17 +59,30 @@ export class AppService extends pulumi.ComponentResource {
   constructor(name: string, args: AppServiceArgs, opts?: pulumi.ComponentResourceOptions) {
     super("migration:docker:AppService", name, {}, opts);
     const errorTracking = args.errorTracking ? sentryEnv(args.errorTracking, args.serviceName, args.image) : {};
-    const envs = Object.entries({ ...args.env, ...errorTracking, PORT: String(args.port) }).map(([key, value]) => pulumi.interpolate`${key}=${value}`);
+    const envs = Object.entries({ ...args.env, ...errorTracking, PORT: String(args.port) }).map(
+      ([key, value]) => pulumi.interpolate`${key}=${value}`,
+    );
     // Passing the image through `startAfter` orders creation without changing any value the provider diffs.
-    const image = args.startAfter === undefined ? pulumi.output(args.image) : pulumi.all([args.image, args.startAfter]).apply(([image]) => image);
+    const image =
+      args.startAfter === undefined
+        ? pulumi.output(args.image)
+        : pulumi.all([args.image, args.startAfter]).apply(([image]) => image);
     const containers = Array.from({ length: args.replicas }, (_, index) => {
       return new docker.Container(
         `${name}-${index}`,
         {
           image,
           envs,
-          networksAdvanced: [{ name: args.networkName, aliases: [replicaHostname(args.serviceName, index), args.serviceName] }],
-          healthcheck: { tests: pythonHealthProbe(args.port, args.healthPath), interval: "5s", timeout: "3s", retries: 3, startPeriod: "10s" },
+          networksAdvanced: [
+            { name: args.networkName, aliases: [replicaHostname(args.serviceName, index), args.serviceName] },
+          ],
+          healthcheck: {
+            tests: pythonHealthProbe(args.port, args.healthPath),
+            interval: "5s",
+            timeout: "3s",
+            retries: 3,
+            startPeriod: "10s",
+          },
           restart: "unless-stopped",
           wait: true,
           waitTimeout: 180,

@@ -33,7 +33,11 @@ export class GrafanaServer extends pulumi.ComponentResource {
 
   constructor(name: string, args: GrafanaServerArgs, opts?: pulumi.ComponentResourceOptions) {
     super("migration:docker:GrafanaServer", name, {}, opts);
-    const password = new random.RandomPassword(`${name}-admin-password`, { length: 32, special: false }, { parent: this });
+    const password = new random.RandomPassword(
+      `${name}-admin-password`,
+      { length: 32, special: false },
+      { parent: this },
+    );
     const container = new docker.Container(
       name,
       {
@@ -47,7 +51,10 @@ export class GrafanaServer extends pulumi.ComponentResource {
         uploads: [
           { file: `${PROVISIONING_DIRECTORY}/datasources/migration.yml`, content: args.datasources },
           { file: `${PROVISIONING_DIRECTORY}/dashboards/migration.yml`, content: args.dashboardProvider },
-          ...args.dashboards.map((dashboard) => ({ file: `${GRAFANA_DASHBOARDS_DIRECTORY}/${dashboard.fileName}`, content: dashboard.content })),
+          ...args.dashboards.map((dashboard) => ({
+            file: `${GRAFANA_DASHBOARDS_DIRECTORY}/${dashboard.fileName}`,
+            content: dashboard.content,
+          })),
         ],
         networksAdvanced: [{ name: args.networkName, aliases: ["grafana"] }],
         ports: [{ internal: GRAFANA_PORT, external: args.hostPort, ip: "127.0.0.1" }],

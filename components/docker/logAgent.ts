@@ -1,6 +1,10 @@
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
-import { DOCKER_SOCKET, LOG_AGENT_HTTP_PORT, LOG_AGENT_POSITIONS_DIRECTORY } from "../../infra/monitoring/logAgentConfig";
+import {
+  DOCKER_SOCKET,
+  LOG_AGENT_HTTP_PORT,
+  LOG_AGENT_POSITIONS_DIRECTORY,
+} from "../../infra/monitoring/logAgentConfig";
 
 const CONFIG_PATH = "/etc/promtail/promtail.yml";
 
@@ -34,7 +38,13 @@ export class LogAgent extends pulumi.ComponentResource {
         ],
         networksAdvanced: [{ name: args.networkName }],
         // /ready answers 200 once the agent follows at least one container.
-        healthcheck: { tests: ["CMD", "wget", "-q", "-O", "/dev/null", `http://127.0.0.1:${LOG_AGENT_HTTP_PORT}/ready`], interval: "5s", timeout: "3s", retries: 5, startPeriod: "10s" },
+        healthcheck: {
+          tests: ["CMD", "wget", "-q", "-O", "/dev/null", `http://127.0.0.1:${LOG_AGENT_HTTP_PORT}/ready`],
+          interval: "5s",
+          timeout: "3s",
+          retries: 5,
+          startPeriod: "10s",
+        },
         restart: "unless-stopped",
         wait: true,
         waitTimeout: 120,

@@ -40,7 +40,13 @@ export class LokiServer extends pulumi.ComponentResource {
         networksAdvanced: [{ name: args.networkName, aliases: [LOKI_HOST] }],
         ports: [{ internal: LOKI_HTTP_PORT, external: args.hostPort, ip: "127.0.0.1" }],
         // /ready answers 200 once Loki accepts pushes and queries.
-        healthcheck: { tests: ["CMD", "wget", "-q", "-O", "/dev/null", `http://127.0.0.1:${LOKI_HTTP_PORT}/ready`], interval: "5s", timeout: "3s", retries: 5, startPeriod: "10s" },
+        healthcheck: {
+          tests: ["CMD", "wget", "-q", "-O", "/dev/null", `http://127.0.0.1:${LOKI_HTTP_PORT}/ready`],
+          interval: "5s",
+          timeout: "3s",
+          retries: 5,
+          startPeriod: "10s",
+        },
         restart: "unless-stopped",
         wait: true,
         waitTimeout: 120,

@@ -34,7 +34,11 @@ export class PostgresDatabase extends pulumi.ComponentResource {
     super("migration:docker:PostgresDatabase", name, {}, opts);
 
     const password = new random.RandomPassword(`${name}-password`, { length: 32, special: false }, { parent: this });
-    const volume = new docker.Volume(`${name}-data`, { name: args.volumeName }, { parent: this, retainOnDelete: args.retainOnDestroy });
+    const volume = new docker.Volume(
+      `${name}-data`,
+      { name: args.volumeName },
+      { parent: this, retainOnDelete: args.retainOnDestroy },
+    );
     const container = new docker.Container(
       name,
       {
@@ -63,7 +67,9 @@ export class PostgresDatabase extends pulumi.ComponentResource {
     // Derived from the container so that whoever uses a URL waits until the database is up and healthy.
     const host = container.name.apply(() => DATABASE_HOST);
     const url = (scheme: string) =>
-      pulumi.secret(pulumi.interpolate`${scheme}://${args.user}:${password.result}@${host}:${DATABASE_PORT}/${args.databaseName}`);
+      pulumi.secret(
+        pulumi.interpolate`${scheme}://${args.user}:${password.result}@${host}:${DATABASE_PORT}/${args.databaseName}`,
+      );
     this.password = pulumi.secret(password.result);
     this.syncUrl = url("postgresql");
     this.asyncUrl = url("postgresql+asyncpg");

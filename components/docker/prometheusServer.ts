@@ -9,7 +9,10 @@ const RULES_DIRECTORY = "/etc/prometheus/rules";
 const WEIGHTS_DIRECTORY = "/etc/prometheus/weights";
 
 /** The rule files prometheus.yml must load: the uploaded ones and the weights on their volume. */
-export const PROMETHEUS_RULE_FILES: readonly string[] = [`${RULES_DIRECTORY}/*.rules.yml`, `${WEIGHTS_DIRECTORY}/*.rules.yml`];
+export const PROMETHEUS_RULE_FILES: readonly string[] = [
+  `${RULES_DIRECTORY}/*.rules.yml`,
+  `${WEIGHTS_DIRECTORY}/*.rules.yml`,
+];
 
 export interface RuleFile {
   /** Must end in `.rules.yml` to match PROMETHEUS_RULE_FILES. */
@@ -69,7 +72,13 @@ export class PrometheusServer extends pulumi.ComponentResource {
         networksAdvanced: [{ name: args.networkName, aliases: [PROMETHEUS_HOST] }],
         ports: [{ internal: PROMETHEUS_PORT, external: args.hostPort, ip: "127.0.0.1" }],
         // Answering a query is what "healthy" means here; promtool 2.42 has no `check healthy` yet.
-        healthcheck: { tests: ["CMD", "promtool", "query", "instant", `http://127.0.0.1:${PROMETHEUS_PORT}`, "vector(1)"], interval: "5s", timeout: "3s", retries: 5, startPeriod: "5s" },
+        healthcheck: {
+          tests: ["CMD", "promtool", "query", "instant", `http://127.0.0.1:${PROMETHEUS_PORT}`, "vector(1)"],
+          interval: "5s",
+          timeout: "3s",
+          retries: 5,
+          startPeriod: "5s",
+        },
         restart: "unless-stopped",
         wait: true,
         waitTimeout: 120,

@@ -36,7 +36,25 @@ export function writeIntoVolume(inputs: VolumeFileInputs): void {
   try {
     execFileSync(
       "docker",
-      ["run", "--rm", "-i", "--network", "none", "--user", "0", "--volume", `${inputs.volumeName}:${inputs.directory}`, "--entrypoint", "sh", inputs.image, "-c", script, "publish", inputs.directory, inputs.fileName],
+      [
+        "run",
+        "--rm",
+        "-i",
+        "--network",
+        "none",
+        "--user",
+        "0",
+        "--volume",
+        `${inputs.volumeName}:${inputs.directory}`,
+        "--entrypoint",
+        "sh",
+        inputs.image,
+        "-c",
+        script,
+        "publish",
+        inputs.directory,
+        inputs.fileName,
+      ],
       { input: inputs.content, stdio: ["pipe", "pipe", "pipe"], timeout: 120_000 },
     );
   } catch (error) {
@@ -48,9 +66,14 @@ export function writeIntoVolume(inputs: VolumeFileInputs): void {
 function signalReader(fileName: string, reload: ReloadSignal): void {
   const { execFileSync } = require("node:child_process");
   try {
-    execFileSync("docker", ["kill", "--signal", reload.signal, reload.containerName], { stdio: ["ignore", "pipe", "pipe"], timeout: 30_000 });
+    execFileSync("docker", ["kill", "--signal", reload.signal, reload.containerName], {
+      stdio: ["ignore", "pipe", "pipe"],
+      timeout: 30_000,
+    });
   } catch (error) {
-    throw new Error(`wrote ${fileName}, but could not send ${reload.signal} to container ${reload.containerName} to reload it: ${dockerError(error)}`);
+    throw new Error(
+      `wrote ${fileName}, but could not send ${reload.signal} to container ${reload.containerName} to reload it: ${dockerError(error)}`,
+    );
   }
 }
 
@@ -72,7 +95,11 @@ export const volumeFileProvider: pulumi.dynamic.ResourceProvider = {
   async diff(_id: string, olds: VolumeFileInputs, news: VolumeFileInputs) {
     const keys = ["volumeName", "directory", "fileName", "content", "image", "reload"] as const;
     // JSON, not ===: `reload` is an object, and state read back from the engine is never the same object.
-    return { changes: keys.some((key) => JSON.stringify(olds[key]) !== JSON.stringify(news[key])), replaces: [], deleteBeforeReplace: false };
+    return {
+      changes: keys.some((key) => JSON.stringify(olds[key]) !== JSON.stringify(news[key])),
+      replaces: [],
+      deleteBeforeReplace: false,
+    };
   },
   async update(_id: string, _olds: VolumeFileInputs, news: VolumeFileInputs) {
     publish(news);
@@ -88,7 +115,10 @@ export interface VolumeFileArgs {
   readonly content: pulumi.Input<string>;
   readonly image: pulumi.Input<string>;
   /** Sent to the reader after every write (`docker kill --signal`), for a reader that does not watch the file. */
-  readonly reload?: pulumi.Input<{ readonly containerName: pulumi.Input<string>; readonly signal: pulumi.Input<string> }>;
+  readonly reload?: pulumi.Input<{
+    readonly containerName: pulumi.Input<string>;
+    readonly signal: pulumi.Input<string>;
+  }>;
 }
 
 /** One file kept up to date inside a Docker volume, for a running container that watches it or is told to reload. */

@@ -28,7 +28,11 @@ export function formatIssue(issue: ConfigIssue): string {
 /** The whole report for a refused update: every problem at once, so that one edit can fix them all. */
 export function formatIssues(issues: readonly ConfigIssue[]): string {
   const count = `${issues.length} problem${issues.length === 1 ? "" : "s"}`;
-  return `Invalid stack configuration (${count}); nothing was changed:\n` + issues.map((issue) => `  - ${formatIssue(issue)}`).join("\n");
+  return (
+    `Invalid stack configuration (${count}); nothing was changed:\n` +
+    issues.map((issue) => `  - ${formatIssue(issue)}`).join("\n")
+  );
 }
 
-export type Validated<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly issues: ConfigIssue[] };
+export type Validated<T> =
+  { readonly ok: true; readonly value: T } | { readonly ok: false; readonly issues: ConfigIssue[] };

@@ -8,7 +8,11 @@ import type { PlatformConfig } from "./schema";
  * schema, so each rule can assume well-typed input.
  */
 export function checkCrossFieldRules(config: PlatformConfig, namespace: string): ConfigIssue[] {
-  const issue = (path: ConfigPath, value: unknown, expected: string): ConfigIssue => ({ key: configKey(namespace, path), value, expected });
+  const issue = (path: ConfigPath, value: unknown, expected: string): ConfigIssue => ({
+    key: configKey(namespace, path),
+    value,
+    expected,
+  });
   return [
     ...checkTarget(config, issue),
     ...checkSchedule(config, issue),
@@ -23,7 +27,9 @@ type IssueFactory = (path: ConfigPath, value: unknown, expected: string) => Conf
 
 function checkTarget(config: PlatformConfig, issue: IssueFactory): ConfigIssue[] {
   if (config.target === "docker") return [];
-  return [issue(["target"], config.target, '"docker": the kubernetes target is planned but not implemented in this version')];
+  return [
+    issue(["target"], config.target, '"docker": the kubernetes target is planned but not implemented in this version'),
+  ];
 }
 
 function checkSchedule(config: PlatformConfig, issue: IssueFactory): ConfigIssue[] {
@@ -33,14 +39,32 @@ function checkSchedule(config: PlatformConfig, issue: IssueFactory): ConfigIssue
     if (index === 0) return;
     const previous = schedule[index - 1];
     if (step <= previous) {
-      issues.push(issue(["schedule", index], step, `a weight greater than the step before it (${previous}): the schedule must increase`));
+      issues.push(
+        issue(
+          ["schedule", index],
+          step,
+          `a weight greater than the step before it (${previous}): the schedule must increase`,
+        ),
+      );
     } else if (step - previous > maxStep) {
-      issues.push(issue(["schedule", index], step, `at most ${previous + maxStep}: a schedule step may not exceed maxStep (${maxStep}) over the step before it (${previous})`));
+      issues.push(
+        issue(
+          ["schedule", index],
+          step,
+          `at most ${previous + maxStep}: a schedule step may not exceed maxStep (${maxStep}) over the step before it (${previous})`,
+        ),
+      );
     }
   });
   const last = schedule[schedule.length - 1];
   if (last !== 100) {
-    issues.push(issue(["schedule", schedule.length - 1], last, "100 as the last step: a schedule ends with every request on FastAPI"));
+    issues.push(
+      issue(
+        ["schedule", schedule.length - 1],
+        last,
+        "100 as the last step: a schedule ends with every request on FastAPI",
+      ),
+    );
   }
   return issues;
 }
@@ -80,17 +104,33 @@ function checkImages(config: PlatformConfig, issue: IssueFactory): ConfigIssue[]
   if (config.environment !== "production") return [];
   return imageKeys(config)
     .filter(({ image }) => isFloatingLatest(image))
-    .map(({ path, image }) => issue(path, image, 'a pinned tag or digest: ":latest" is not allowed when environment is "production"'));
+    .map(({ path, image }) =>
+      issue(path, image, 'a pinned tag or digest: ":latest" is not allowed when environment is "production"'),
+    );
 }
 
 function checkMonitoring(config: PlatformConfig, issue: IssueFactory): ConfigIssue[] {
   const { monitoring } = config;
   if (!monitoring.enabled) return [];
   return [
-    ...(monitoring.image ? [] : [issue(["monitoring", "image"], undefined, "a Prometheus image reference with an explicit tag (required while monitoring.enabled is true)")]),
+    ...(monitoring.image
+      ? []
+      : [
+          issue(
+            ["monitoring", "image"],
+            undefined,
+            "a Prometheus image reference with an explicit tag (required while monitoring.enabled is true)",
+          ),
+        ]),
     // Prometheus only evaluates alerts; without Alertmanager a configured receiver would silently never hear of one.
     ...(monitoring.alertReceiver && !monitoring.alertmanagerImage
-      ? [issue(["monitoring", "alertmanagerImage"], undefined, "an Alertmanager image reference with an explicit tag (required while monitoring.alertReceiver is set: Alertmanager is what sends the alerts)")]
+      ? [
+          issue(
+            ["monitoring", "alertmanagerImage"],
+            undefined,
+            "an Alertmanager image reference with an explicit tag (required while monitoring.alertReceiver is set: Alertmanager is what sends the alerts)",
+          ),
+        ]
       : []),
   ];
 }
@@ -101,8 +141,12 @@ function hostPorts(config: PlatformConfig): Array<{ path: ConfigPath; port: numb
   return [
     { path: ["ingressPort"], port: config.ingressPort },
     ...(monitoring.enabled ? [{ path: ["monitoring", "port"], port: monitoring.port }] : []),
-    ...(monitoring.enabled && monitoring.grafanaImage ? [{ path: ["monitoring", "grafanaPort"], port: monitoring.grafanaPort }] : []),
-    ...(monitoring.enabled && monitoring.logs ? [{ path: ["monitoring", "logs", "port"], port: monitoring.logs.port }] : []),
+    ...(monitoring.enabled && monitoring.grafanaImage
+      ? [{ path: ["monitoring", "grafanaPort"], port: monitoring.grafanaPort }]
+      : []),
+    ...(monitoring.enabled && monitoring.logs
+      ? [{ path: ["monitoring", "logs", "port"], port: monitoring.logs.port }]
+      : []),
   ];
 }
 
@@ -110,6 +154,14 @@ function checkHostPorts(config: PlatformConfig, issue: IssueFactory): ConfigIssu
   const ports = hostPorts(config);
   return ports.flatMap(({ path, port }, index) => {
     const taken = ports.slice(0, index).find((earlier) => earlier.port === port);
-    return taken ? [issue(path, port, `a host port that ${taken.path.join(".")} does not already bind (one host port serves one container)`)] : [];
+    return taken
+      ? [
+          issue(
+            path,
+            port,
+            `a host port that ${taken.path.join(".")} does not already bind (one host port serves one container)`,
+          ),
+        ]
+      : [];
   });
 }

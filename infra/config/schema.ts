@@ -25,26 +25,41 @@ const LOG_RETENTION = 'a duration of at least 24h in h, d, w or y, such as "7d" 
 const HOURS_PER_UNIT = { h: 1, d: 24, w: 168, y: 8760 } as const;
 // Loki refuses a retention period below 24h: it deletes logs by whole daily index periods.
 const isLogRetention = (text: string) =>
-  DURATION.test(text) && Number(text.slice(0, -1)) * HOURS_PER_UNIT[text.slice(-1) as keyof typeof HOURS_PER_UNIT] >= 24;
+  DURATION.test(text) &&
+  Number(text.slice(0, -1)) * HOURS_PER_UNIT[text.slice(-1) as keyof typeof HOURS_PER_UNIT] >= 24;
 
-const WEBHOOK_URL = 'an http:// or https:// URL that receives Alertmanager webhooks, e.g. "http://alerts.internal:9000/hook"';
+const WEBHOOK_URL =
+  'an http:// or https:// URL that receives Alertmanager webhooks, e.g. "http://alerts.internal:9000/hook"';
 
-const SENTRY_DSN = 'a Sentry DSN, http(s)://<public key>@<host>[:port]/<project id>, e.g. "https://<public key>@o0.ingest.sentry.io/42"';
+const SENTRY_DSN =
+  'a Sentry DSN, http(s)://<public key>@<host>[:port]/<project id>, e.g. "https://<public key>@o0.ingest.sentry.io/42"';
 // Sentry refuses environment names with white space or slashes, and longer than 64 characters.
 const SENTRY_ENVIRONMENT = "a Sentry environment name: 1 to 64 letters, digits, _ . or -";
 
 const quoted = (values: readonly string[]) => values.map((value) => `"${value}"`).join(" or ");
 
-export const weightSchema = z.number({ error: WEIGHT }).int({ error: WEIGHT }).min(0, { error: WEIGHT }).max(100, { error: WEIGHT });
+export const weightSchema = z
+  .number({ error: WEIGHT })
+  .int({ error: WEIGHT })
+  .min(0, { error: WEIGHT })
+  .max(100, { error: WEIGHT });
 const portSchema = z.number({ error: PORT }).int({ error: PORT }).min(1, { error: PORT }).max(65535, { error: PORT });
-const replicasSchema = z.number({ error: "an integer of at least 1" }).int({ error: "an integer of at least 1" }).min(1, { error: "an integer of at least 1" }).max(20, { error: "an integer from 1 to 20" });
+const replicasSchema = z
+  .number({ error: "an integer of at least 1" })
+  .int({ error: "an integer of at least 1" })
+  .min(1, { error: "an integer of at least 1" })
+  .max(20, { error: "an integer from 1 to 20" });
 const imageSchema = z.string({ error: IMAGE }).min(1, { error: IMAGE }).refine(hasExplicitVersion, { error: IMAGE });
-const identifierSchema = z.string({ error: "a lower-case SQL identifier" }).regex(IDENTIFIER, { error: "a lower-case SQL identifier (letters, digits, _; at most 63)" });
+const identifierSchema = z
+  .string({ error: "a lower-case SQL identifier" })
+  .regex(IDENTIFIER, { error: "a lower-case SQL identifier (letters, digits, _; at most 63)" });
 
 export const routeSchema = z.strictObject({
   path: z.string({ error: PATH }).regex(PATH_PATTERN, { error: PATH }),
   methods: z
-    .array(z.enum(HTTP_METHODS, { error: `an HTTP method: ${HTTP_METHODS.join(", ")}` }), { error: "a list of HTTP methods" })
+    .array(z.enum(HTTP_METHODS, { error: `an HTTP method: ${HTTP_METHODS.join(", ")}` }), {
+      error: "a list of HTTP methods",
+    })
     .min(1, { error: "a non-empty list of HTTP methods, or no `methods` key for all methods" })
     .optional(),
   weight: weightSchema,
@@ -61,7 +76,9 @@ const externalFlaskSchema = z.strictObject({
   mode: z.literal("external"),
   url: z
     .string({ error: "an http:// URL with a host and optional port" })
-    .regex(/^http:\/\/[A-Za-z0-9.-]+(:[0-9]{1,5})?\/?$/, { error: 'an http:// URL with a host and optional port, e.g. "http://10.0.0.5:5000"' }),
+    .regex(/^http:\/\/[A-Za-z0-9.-]+(:[0-9]{1,5})?\/?$/, {
+      error: 'an http:// URL with a host and optional port, e.g. "http://10.0.0.5:5000"',
+    }),
 });
 
 export const platformConfigSchema = z.strictObject({
@@ -71,10 +88,19 @@ export const platformConfigSchema = z.strictObject({
   ingressImage: imageSchema,
   ingressPort: portSchema.default(8080),
   defaultWeight: weightSchema,
-  schedule: z.array(weightSchema, { error: "a list of weights, e.g. [10, 50, 100]" }).min(1, { error: "a non-empty list of weights ending at 100" }),
-  maxStep: z.number({ error: "an integer from 1 to 100" }).int({ error: "an integer from 1 to 100" }).min(1, { error: "an integer from 1 to 100" }).max(100, { error: "an integer from 1 to 100" }),
+  schedule: z
+    .array(weightSchema, { error: "a list of weights, e.g. [10, 50, 100]" })
+    .min(1, { error: "a non-empty list of weights ending at 100" }),
+  maxStep: z
+    .number({ error: "an integer from 1 to 100" })
+    .int({ error: "an integer from 1 to 100" })
+    .min(1, { error: "an integer from 1 to 100" })
+    .max(100, { error: "an integer from 1 to 100" }),
   sticky: z.boolean({ error: "true or false" }).default(true),
-  overrideHeader: z.string({ error: "an HTTP header name" }).regex(HEADER_NAME, { error: "an HTTP header name (letters, digits, -)" }).default("X-Backend"),
+  overrideHeader: z
+    .string({ error: "an HTTP header name" })
+    .regex(HEADER_NAME, { error: "an HTTP header name (letters, digits, -)" })
+    .default("X-Backend"),
   routes: z.array(routeSchema, { error: "a list of routes { path, methods?, weight }" }).default([]),
   flask: z.discriminatedUnion("mode", [managedFlaskSchema, externalFlaskSchema], {
     error: 'an object with mode "managed" (image, port, replicas) or "external" (url)',
@@ -95,7 +121,10 @@ export const platformConfigSchema = z.strictObject({
       enabled: z.boolean({ error: "true or false" }).default(true),
       image: imageSchema.optional(),
       port: portSchema.default(9090),
-      retention: z.string({ error: 'a duration such as "15d"' }).regex(DURATION, { error: 'a duration in h, d, w or y, such as "15d"' }).default("15d"),
+      retention: z
+        .string({ error: 'a duration such as "15d"' })
+        .regex(DURATION, { error: 'a duration in h, d, w or y, such as "15d"' })
+        .default("15d"),
       /** The companions below are each deployed only when their image is set (and monitoring is enabled). */
       alertmanagerImage: imageSchema.optional(),
       postgresExporterImage: imageSchema.optional(),
@@ -132,7 +161,10 @@ export const platformConfigSchema = z.strictObject({
         if (problem) context.addIssue({ code: "custom", message: `${SENTRY_DSN}: ${problem}` });
       }),
       /** The apps' SENTRY_ENVIRONMENT; the stack name when absent. */
-      environment: z.string({ error: SENTRY_ENVIRONMENT }).regex(/^[A-Za-z0-9_.-]{1,64}$/, { error: SENTRY_ENVIRONMENT }).optional(),
+      environment: z
+        .string({ error: SENTRY_ENVIRONMENT })
+        .regex(/^[A-Za-z0-9_.-]{1,64}$/, { error: SENTRY_ENVIRONMENT })
+        .optional(),
     })
     .optional(),
   /**
@@ -142,15 +174,32 @@ export const platformConfigSchema = z.strictObject({
   gates: z
     .strictObject({
       /** FastAPI's 5xx ratio may exceed Flask's by at most this much (0.01 = one percentage point). */
-      errorRatioMargin: z.number({ error: "a ratio from 0 to 1, e.g. 0.01" }).min(0, { error: "a ratio from 0 to 1, e.g. 0.01" }).max(1, { error: "a ratio from 0 to 1, e.g. 0.01" }).default(0.01),
+      errorRatioMargin: z
+        .number({ error: "a ratio from 0 to 1, e.g. 0.01" })
+        .min(0, { error: "a ratio from 0 to 1, e.g. 0.01" })
+        .max(1, { error: "a ratio from 0 to 1, e.g. 0.01" })
+        .default(0.01),
       /** FastAPI's p99 latency may be at most this multiple of Flask's. */
-      latencyP99Multiple: z.number({ error: "a number of at least 1, e.g. 1.5" }).min(1, { error: "a number of at least 1, e.g. 1.5" }).default(1.5),
+      latencyP99Multiple: z
+        .number({ error: "a number of at least 1, e.g. 1.5" })
+        .min(1, { error: "a number of at least 1, e.g. 1.5" })
+        .default(1.5),
       /** Requests each backend must have served in the window before any comparison is judged (else: inconclusive). */
-      minRequests: z.number({ error: "an integer of at least 1" }).int({ error: "an integer of at least 1" }).min(1, { error: "an integer of at least 1" }).default(100),
+      minRequests: z
+        .number({ error: "an integer of at least 1" })
+        .int({ error: "an integer of at least 1" })
+        .min(1, { error: "an integer of at least 1" })
+        .default(100),
       /** The window over which rates, ratios and latencies are compared. */
-      window: z.string({ error: SHORT_DURATION_TEXT }).regex(SHORT_DURATION, { error: SHORT_DURATION_TEXT }).default("5m"),
+      window: z
+        .string({ error: SHORT_DURATION_TEXT })
+        .regex(SHORT_DURATION, { error: SHORT_DURATION_TEXT })
+        .default("5m"),
       /** Least time between two advances (a step must bake before the next one). */
-      bakeTime: z.string({ error: SHORT_DURATION_TEXT }).regex(SHORT_DURATION, { error: SHORT_DURATION_TEXT }).default("10m"),
+      bakeTime: z
+        .string({ error: SHORT_DURATION_TEXT })
+        .regex(SHORT_DURATION, { error: SHORT_DURATION_TEXT })
+        .default("10m"),
     })
     .default({ errorRatioMargin: 0.01, latencyP99Multiple: 1.5, minRequests: 100, window: "5m", bakeTime: "10m" }),
 });

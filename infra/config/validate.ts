@@ -18,7 +18,11 @@ export function validatePlatformConfig(raw: Record<string, unknown>, namespace: 
 }
 
 function valueAt(root: unknown, path: ConfigPath): unknown {
-  return path.reduce<unknown>((node, part) => (node !== null && typeof node === "object" ? (node as Record<string | number, unknown>)[part] : undefined), root);
+  return path.reduce<unknown>(
+    (node, part) =>
+      node !== null && typeof node === "object" ? (node as Record<string | number, unknown>)[part] : undefined,
+    root,
+  );
 }
 
 function toConfigIssues(zodIssue: z.core.$ZodIssue, raw: Record<string, unknown>, namespace: string): ConfigIssue[] {
@@ -42,7 +46,10 @@ function knownKeysAt(path: ConfigPath): string[] {
     if (typeof part === "number" && schema._zod.def.type === "array") {
       schema = (schema._zod.def as z.core.$ZodArrayDef).element;
     } else {
-      schema = objectShapes(schema).map((shape) => shape[part as string]).find(Boolean) ?? schema;
+      schema =
+        objectShapes(schema)
+          .map((shape) => shape[part as string])
+          .find(Boolean) ?? schema;
     }
   }
   const keys = objectShapes(unwrap(schema)).flatMap((shape) => Object.keys(shape));

@@ -6,7 +6,11 @@ export type DecommissionVerdict = { readonly allowed: true } | { readonly allowe
  * still reach Flask; anything unreadable counts as "still routed", because guessing wrong here drops live traffic.
  * Kept free of imports: the guard's provider code is serialised into the stack's state.
  */
-export function decommissionVerdict(platformStack: string, flaskTraffic: unknown, forced: boolean): DecommissionVerdict {
+export function decommissionVerdict(
+  platformStack: string,
+  flaskTraffic: unknown,
+  forced: boolean,
+): DecommissionVerdict {
   if (forced) return { allowed: true };
   if (!Array.isArray(flaskTraffic)) {
     return {

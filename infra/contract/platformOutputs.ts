@@ -20,7 +20,12 @@ export const PLATFORM_OUTPUTS = {
 } as const;
 
 export const flaskDeploymentSchema = z.discriminatedUnion("mode", [
-  z.object({ mode: z.literal("managed"), image: z.string(), port: z.number().int(), replicas: z.number().int().min(1) }),
+  z.object({
+    mode: z.literal("managed"),
+    image: z.string(),
+    port: z.number().int(),
+    replicas: z.number().int().min(1),
+  }),
   z.object({ mode: z.literal("external"), url: z.string() }),
 ]);
 

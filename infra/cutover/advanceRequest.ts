@@ -25,7 +25,9 @@ export interface AdvanceFlags {
 export function parseAdvanceRequest(flags: AdvanceFlags): AdvanceRequest {
   const reason = flags.reason?.trim() || undefined;
   if (flags.force && !reason) {
-    throw new CutoverInputError('--force needs --reason "...": overriding a gate is recorded with its reason in the stack\'s update history');
+    throw new CutoverInputError(
+      '--force needs --reason "...": overriding a gate is recorded with its reason in the stack\'s update history',
+    );
   }
   return {
     stack: flags.stack,

@@ -11,11 +11,18 @@ export function undeployedWeights(configured: MigrationMap, deployed: MigrationM
   const planned = routeTargets(configured);
   const differences = planned.flatMap((target) => {
     const deployedTarget = live.get(target.id);
-    if (!deployedTarget) return [`${target.id} (${describeTarget(target)}) is configured at ${target.weight}% but not deployed`];
-    return deployedTarget.weight === target.weight ? [] : [`${target.id} (${describeTarget(target)}) is configured at ${target.weight}% but ${deployedTarget.weight}% is deployed`];
+    if (!deployedTarget)
+      return [`${target.id} (${describeTarget(target)}) is configured at ${target.weight}% but not deployed`];
+    return deployedTarget.weight === target.weight
+      ? []
+      : [
+          `${target.id} (${describeTarget(target)}) is configured at ${target.weight}% but ${deployedTarget.weight}% is deployed`,
+        ];
   });
   const removed = [...live.values()]
     .filter((target) => !planned.some((plannedTarget) => plannedTarget.id === target.id))
-    .map((target) => `${target.id} (${describeTarget(target)}) is deployed at ${target.weight}% but no longer configured`);
+    .map(
+      (target) => `${target.id} (${describeTarget(target)}) is deployed at ${target.weight}% but no longer configured`,
+    );
   return [...differences, ...removed];
 }

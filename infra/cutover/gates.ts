@@ -54,7 +54,9 @@ const requests = (count: number) => String(Math.round(count));
 /** Every gate for one route's step, in a fixed order: traffic, errorRatio, latencyP99, bakeTime, maxStep. */
 export function evaluateGates(step: StepUnderReview, settings: GateSettings): GateResult[] {
   const routeId = step.change.target.id;
-  const metricGates = step.metrics.available ? judgeMetrics(step.metrics, routeId, settings) : metricsUnavailable(step.metrics.reason);
+  const metricGates = step.metrics.available
+    ? judgeMetrics(step.metrics, routeId, settings)
+    : metricsUnavailable(step.metrics.reason);
   const judgements: Record<GateName, Judgement> = {
     ...metricGates,
     bakeTime: judgeBakeTime(step, settings),
@@ -74,17 +76,31 @@ function judgeMetrics(metrics: MetricsReading, routeId: string, settings: GateSe
   const traffic = judgeTraffic(figures.flask, figures.fastapi, settings);
   if (traffic.outcome !== "pass") {
     // Below minRequests a handful of slow or failed requests would decide the step: the comparisons wait for data.
-    const notJudged = inconclusive(`not judged: too few requests in the last ${settings.window} (see the traffic gate)`);
+    const notJudged = inconclusive(
+      `not judged: too few requests in the last ${settings.window} (see the traffic gate)`,
+    );
     return { traffic, errorRatio: notJudged, latencyP99: notJudged };
   }
-  return { traffic, errorRatio: judgeErrorRatio(figures.flask, figures.fastapi, settings), latencyP99: judgeLatency(figures.flask, figures.fastapi, settings) };
+  return {
+    traffic,
+    errorRatio: judgeErrorRatio(figures.flask, figures.fastapi, settings),
+    latencyP99: judgeLatency(figures.flask, figures.fastapi, settings),
+  };
 }
 
-function judgeTraffic(flask: BackendFigures, fastapi: BackendFigures, { minRequests, window }: GateSettings): Judgement {
+function judgeTraffic(
+  flask: BackendFigures,
+  fastapi: BackendFigures,
+  { minRequests, window }: GateSettings,
+): Judgement {
   const figures: Record<BackendName, BackendFigures> = { flask, fastapi };
-  const unmeasured = (["flask", "fastapi"] as const).filter((backend) => !isMeasured(figures[backend].requestsInWindow));
+  const unmeasured = (["flask", "fastapi"] as const).filter(
+    (backend) => !isMeasured(figures[backend].requestsInWindow),
+  );
   if (unmeasured.length > 0) {
-    return inconclusive(`no data: no request count for ${unmeasured.map((backend) => LABEL[backend]).join(" or ")} on this route in the last ${window}`);
+    return inconclusive(
+      `no data: no request count for ${unmeasured.map((backend) => LABEL[backend]).join(" or ")} on this route in the last ${window}`,
+    );
   }
   const served = `Flask served ${requests(flask.requestsInWindow!)} and FastAPI ${requests(fastapi.requestsInWindow!)} requests in the last ${window}`;
   if (flask.requestsInWindow! < minRequests || fastapi.requestsInWindow! < minRequests) {
@@ -93,9 +109,15 @@ function judgeTraffic(flask: BackendFigures, fastapi: BackendFigures, { minReque
   return pass(`${served} (at least ${minRequests} each)`);
 }
 
-function judgeErrorRatio(flask: BackendFigures, fastapi: BackendFigures, { errorRatioMargin, window }: GateSettings): Judgement {
+function judgeErrorRatio(
+  flask: BackendFigures,
+  fastapi: BackendFigures,
+  { errorRatioMargin, window }: GateSettings,
+): Judgement {
   if (!isMeasured(flask.errorRatio) || !isMeasured(fastapi.errorRatio)) {
-    return inconclusive(`no data: the 5xx ratio of ${!isMeasured(flask.errorRatio) ? "Flask" : "FastAPI"} over the last ${window} is unknown`);
+    return inconclusive(
+      `no data: the 5xx ratio of ${!isMeasured(flask.errorRatio) ? "Flask" : "FastAPI"} over the last ${window} is unknown`,
+    );
   }
   const limit = flask.errorRatio + errorRatioMargin;
   const comparison = `Flask's ${formatRatio(flask.errorRatio)} + margin ${(errorRatioMargin * 100).toFixed(2)} pp (at most ${formatRatio(limit)})`;
@@ -104,28 +126,40 @@ function judgeErrorRatio(flask: BackendFigures, fastapi: BackendFigures, { error
     : fail(`FastAPI 5xx ratio ${formatRatio(fastapi.errorRatio)} exceeds ${comparison}`);
 }
 
-function judgeLatency(flask: BackendFigures, fastapi: BackendFigures, { latencyP99Multiple, window }: GateSettings): Judgement {
+function judgeLatency(
+  flask: BackendFigures,
+  fastapi: BackendFigures,
+  { latencyP99Multiple, window }: GateSettings,
+): Judgement {
   if (!isMeasured(flask.latencyP99Seconds) || !isMeasured(fastapi.latencyP99Seconds)) {
-    return inconclusive(`no data: the p99 latency of ${!isMeasured(flask.latencyP99Seconds) ? "Flask" : "FastAPI"} over the last ${window} is unknown`);
+    return inconclusive(
+      `no data: the p99 latency of ${!isMeasured(flask.latencyP99Seconds) ? "Flask" : "FastAPI"} over the last ${window} is unknown`,
+    );
   }
   if (flask.latencyP99Seconds === Infinity) {
-    return inconclusive("Flask's p99 lies above the largest histogram bucket, so there is no threshold to compare with");
+    return inconclusive(
+      "Flask's p99 lies above the largest histogram bucket, so there is no threshold to compare with",
+    );
   }
   const limit = flask.latencyP99Seconds * latencyP99Multiple;
   const comparison = `${latencyP99Multiple} × Flask's ${formatLatency(flask.latencyP99Seconds)} (at most ${formatLatency(limit)})`;
-  if (fastapi.latencyP99Seconds === Infinity) return fail(`FastAPI p99 lies above the largest histogram bucket; the limit is ${comparison}`);
+  if (fastapi.latencyP99Seconds === Infinity)
+    return fail(`FastAPI p99 lies above the largest histogram bucket; the limit is ${comparison}`);
   return fastapi.latencyP99Seconds <= limit + TOLERANCE
     ? pass(`FastAPI p99 ${formatLatency(fastapi.latencyP99Seconds)} is within ${comparison}`)
     : fail(`FastAPI p99 ${formatLatency(fastapi.latencyP99Seconds)} exceeds ${comparison}`);
 }
 
 function judgeBakeTime({ lastStepAt, now }: StepUnderReview, { bakeTime }: GateSettings): Judgement {
-  if (!lastStepAt) return inconclusive("the stack's update history shows no successful update that set this route's weight");
+  if (!lastStepAt)
+    return inconclusive("the stack's update history shows no successful update that set this route's weight");
   const elapsed = now.getTime() - lastStepAt.getTime();
   const required = parseDuration(bakeTime);
   return elapsed >= required
     ? pass(`last step ${formatDuration(elapsed)} ago; bake time is ${bakeTime}`)
-    : fail(`last step ${formatDuration(elapsed)} ago; bake time is ${bakeTime} (${formatDuration(required - elapsed)} to go)`);
+    : fail(
+        `last step ${formatDuration(elapsed)} ago; bake time is ${bakeTime} (${formatDuration(required - elapsed)} to go)`,
+      );
 }
 
 function judgeMaxStep({ from, to }: WeightChange, { maxStep }: GateSettings): Judgement {

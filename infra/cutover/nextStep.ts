@@ -20,7 +20,9 @@ export interface StageSchedule {
 export function parseTargetWeight(text: string): number {
   const weight = /^[0-9]{1,3}$/.test(text.trim()) ? Number(text.trim()) : NaN;
   if (!(weight >= 0 && weight <= 100)) {
-    throw new CutoverInputError(`--to must be an integer from 0 to 100 (percent of traffic sent to FastAPI); got "${text}"`);
+    throw new CutoverInputError(
+      `--to must be an integer from 0 to 100 (percent of traffic sent to FastAPI); got "${text}"`,
+    );
   }
   return weight;
 }
@@ -41,7 +43,11 @@ export function nextScheduledWeight({ schedule, maxStep }: StageSchedule, curren
  * rather than something that blocks every other route's step. An explicit `to` is not capped at maxStep: the maxStep
  * gate refuses it instead, so that the user learns why.
  */
-export function planAdvance(targets: readonly RouteTarget[], stage: StageSchedule, request: { readonly route?: RouteTarget; readonly to?: number }): WeightChange[] {
+export function planAdvance(
+  targets: readonly RouteTarget[],
+  stage: StageSchedule,
+  request: { readonly route?: RouteTarget; readonly to?: number },
+): WeightChange[] {
   const { route, to } = request;
   if (route) {
     if (to !== undefined && to < route.weight) {
@@ -79,7 +85,9 @@ export function planRollback(selection: readonly RouteTarget[]): WeightChange[] 
 
 /** One line naming each change, for the output and the update message: `api-users-get-head 10→50%`. */
 export function describeChanges(changes: readonly WeightChange[]): string {
-  return changes.map((change) => describeStep({ routeId: change.target.id, from: change.from, to: change.to })).join(", ");
+  return changes
+    .map((change) => describeStep({ routeId: change.target.id, from: change.from, to: change.to }))
+    .join(", ");
 }
 
 /** The map once the changes are deployed: what the verification probes expect to see. */

@@ -12,7 +12,12 @@ export interface Progress {
 
 export function progressOf(weights: readonly number[], metrics: MetricsReading): Progress {
   const endpointsOnFastapi = weights.filter((weight) => weight === 100).length;
-  return { endpoints: weights.length, endpointsOnFastapi, endpointShare: weights.length > 0 ? endpointsOnFastapi / weights.length : 0, trafficShare: trafficShare(metrics) };
+  return {
+    endpoints: weights.length,
+    endpointsOnFastapi,
+    endpointShare: weights.length > 0 ? endpointsOnFastapi / weights.length : 0,
+    trafficShare: trafficShare(metrics),
+  };
 }
 
 function trafficShare(metrics: MetricsReading): number | undefined {

@@ -7,7 +7,11 @@ import type { Verdict } from "./verdict";
 
 /** The gates as `advance` without --force would judge the next step of every route now, or why there is none. */
 export type NextStepReview =
-  | { readonly changes: readonly RouteWeightStep[]; readonly decision: Verdict["decision"]; readonly gates: readonly GateResult[] }
+  | {
+      readonly changes: readonly RouteWeightStep[];
+      readonly decision: Verdict["decision"];
+      readonly gates: readonly GateResult[];
+    }
   | { readonly none: string };
 
 /** A step of the history as the report carries it: plain data, the time as an ISO string. */
@@ -21,7 +25,11 @@ export interface MigrationReport {
   readonly history: readonly ReportedStep[];
 }
 
-export function buildReport(status: StackStatus, nextStep: NextStepReview, events: readonly StepEvent[]): MigrationReport {
+export function buildReport(
+  status: StackStatus,
+  nextStep: NextStepReview,
+  events: readonly StepEvent[],
+): MigrationReport {
   return { status, nextStep, history: events.map((event) => ({ ...event, at: event.at.toISOString() })) };
 }
 
@@ -40,7 +48,10 @@ function markdownTable(header: readonly string[], rows: ReadonlyArray<readonly s
 function nextStepSection(nextStep: NextStepReview): string[] {
   if ("none" in nextStep) return [`No next step: ${nextStep.none}.`];
   const changes = nextStep.changes.map(describeStep).join(", ");
-  const decision = nextStep.decision === "advance" ? "every gate passes: `advance` would go ahead" : "`advance` would refuse (without --force)";
+  const decision =
+    nextStep.decision === "advance"
+      ? "every gate passes: `advance` would go ahead"
+      : "`advance` would refuse (without --force)";
   return [
     `Next step: ${changes}; ${decision}.`,
     "",
@@ -55,7 +66,16 @@ function nextStepSection(nextStep: NextStepReview): string[] {
 export function renderReportMarkdown({ status, nextStep, history }: MigrationReport): string {
   const figures = status.metrics.available
     ? markdownTable(
-        ["route", "requests/s Flask", "requests/s FastAPI", "observed FastAPI share", "5xx Flask", "5xx FastAPI", "p99 Flask", "p99 FastAPI"],
+        [
+          "route",
+          "requests/s Flask",
+          "requests/s FastAPI",
+          "observed FastAPI share",
+          "5xx Flask",
+          "5xx FastAPI",
+          "p99 Flask",
+          "p99 FastAPI",
+        ],
         status.routes.map((route) => [
           `\`${route.id}\``,
           formatRate(route.flask.requestRate),
@@ -81,7 +101,13 @@ export function renderReportMarkdown({ status, nextStep, history }: MigrationRep
     "",
     ...markdownTable(
       ["route", "matches", "state", "weight", "last step"],
-      status.routes.map((route) => [`\`${route.id}\``, route.matches, route.state, formatWeight(route), route.lastStepAt ? `${route.lastStepAt} (${formatSinceLastStep(route)})` : "unknown"]),
+      status.routes.map((route) => [
+        `\`${route.id}\``,
+        route.matches,
+        route.state,
+        formatWeight(route),
+        route.lastStepAt ? `${route.lastStepAt} (${formatSinceLastStep(route)})` : "unknown",
+      ]),
     ),
     "",
     `## Flask vs FastAPI (last ${status.window})`,

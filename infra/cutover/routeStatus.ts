@@ -62,6 +62,9 @@ export function buildStatus({ stack, config, deployed, metrics, events, now }: S
     window: config.gates.window,
     metrics: metrics.available ? { available: true } : { available: false, reason: metrics.reason },
     routes,
-    progress: progressOf(routes.map((route) => route.deployedWeight ?? route.configuredWeight), metrics),
+    progress: progressOf(
+      routes.map((route) => route.deployedWeight ?? route.configuredWeight),
+      metrics,
+    ),
   };
 }

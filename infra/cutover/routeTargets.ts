@@ -21,13 +21,21 @@ export interface RouteTarget {
 export function routeTargets(map: MigrationMap): RouteTarget[] {
   const ids = assignRouteIds(map.routes);
   return [
-    ...map.routes.map((route, index) => ({ id: ids[index], path: route.path, methods: route.methods, weight: route.weight, configPath: ["routes", index, "weight"] })),
+    ...map.routes.map((route, index) => ({
+      id: ids[index],
+      path: route.path,
+      methods: route.methods,
+      weight: route.weight,
+      configPath: ["routes", index, "weight"],
+    })),
     { id: DEFAULT_ROUTE_ID, weight: map.defaultWeight, configPath: ["defaultWeight"] },
   ];
 }
 
 export function describeTarget(target: RouteTarget): string {
-  return target.path === undefined ? "every other path (defaultWeight)" : describeMatcher({ path: target.path, methods: target.methods });
+  return target.path === undefined
+    ? "every other path (defaultWeight)"
+    : describeMatcher({ path: target.path, methods: target.methods });
 }
 
 /**
@@ -40,8 +48,12 @@ export function resolveRoute(targets: readonly RouteTarget[], name: string, stac
   const byPath = targets.filter((target) => target.path === name);
   if (byPath.length === 1) return byPath[0];
   if (byPath.length > 1) {
-    throw new CutoverInputError(`route "${name}" is ambiguous on stack ${stackName}: it is the path of ${byPath.map((target) => `${target.id} (${describeTarget(target)})`).join(" and ")}; name one by its id`);
+    throw new CutoverInputError(
+      `route "${name}" is ambiguous on stack ${stackName}: it is the path of ${byPath.map((target) => `${target.id} (${describeTarget(target)})`).join(" and ")}; name one by its id`,
+    );
   }
   const known = targets.map((target) => `${target.id} = ${describeTarget(target)}`).join("; ");
-  throw new CutoverInputError(`unknown route "${name}" on stack ${stackName}; name a route by its path as in config or by its id: ${known}`);
+  throw new CutoverInputError(
+    `unknown route "${name}" on stack ${stackName}; name a route by its path as in config or by its id: ${known}`,
+  );
 }

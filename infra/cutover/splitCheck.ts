@@ -25,9 +25,14 @@ export function probeFor(map: MigrationMap, routeId: string): Probe | undefined 
   if (index < 0) return undefined;
   const target = targets[index];
   const allowed = target.methods ?? HTTP_METHODS;
-  const methods = [...SAFE_METHODS.filter((method) => allowed.includes(method)), ...allowed.filter((method) => !SAFE_METHODS.includes(method))];
+  const methods = [
+    ...SAFE_METHODS.filter((method) => allowed.includes(method)),
+    ...allowed.filter((method) => !SAFE_METHODS.includes(method)),
+  ];
   const expectedIndex = routeId === DEFAULT_ROUTE_ID ? -1 : index;
-  const candidates = methods.flatMap((method) => candidatePaths(target.path, SAFE_METHODS.includes(method)).map((path) => ({ path, method })));
+  const candidates = methods.flatMap((method) =>
+    candidatePaths(target.path, SAFE_METHODS.includes(method)).map((path) => ({ path, method })),
+  );
   return candidates.find((probe) => matchingRouteIndex(map.routes, probe.path, probe.method) === expectedIndex);
 }
 
@@ -68,9 +73,17 @@ export function judgeSplit(expectedWeight: number, sample: SplitSample): SplitJu
   const labelled = sample.fastapi + sample.flask;
   const observedWeight = labelled > 0 ? (sample.fastapi / labelled) * 100 : undefined;
   const exact = expectedWeight === 0 || expectedWeight === 100;
-  const tolerance = exact ? 0 : Math.max(2, 3 * Math.sqrt((expectedWeight * (100 - expectedWeight)) / Math.max(labelled, 1)));
+  const tolerance = exact
+    ? 0
+    : Math.max(2, 3 * Math.sqrt((expectedWeight * (100 - expectedWeight)) / Math.max(labelled, 1)));
   const counts = `${sample.fastapi} FastAPI, ${sample.flask} Flask, ${sample.unlabelled} failed or unlabelled`;
-  const matches = sample.unlabelled === 0 && observedWeight !== undefined && Math.abs(observedWeight - expectedWeight) <= tolerance;
+  const matches =
+    sample.unlabelled === 0 && observedWeight !== undefined && Math.abs(observedWeight - expectedWeight) <= tolerance;
   const observed = observedWeight === undefined ? "no labelled response" : `${observedWeight.toFixed(1)}% FastAPI`;
-  return { matches, observedWeight, tolerance, summary: `${observed} (${counts}); expected ${expectedWeight}%${exact ? " exactly" : ` ± ${tolerance.toFixed(1)}`}` };
+  return {
+    matches,
+    observedWeight,
+    tolerance,
+    summary: `${observed} (${counts}); expected ${expectedWeight}%${exact ? " exactly" : ` ± ${tolerance.toFixed(1)}`}`,
+  };
 }

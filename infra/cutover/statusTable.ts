@@ -11,7 +11,9 @@ export function formatWeight(route: RouteStatus): string {
 }
 
 export function formatSinceLastStep(route: RouteStatus): string {
-  return route.secondsSinceLastStep === undefined ? "unknown" : `${formatDuration(route.secondsSinceLastStep * 1000)} ago`;
+  return route.secondsSinceLastStep === undefined
+    ? "unknown"
+    : `${formatDuration(route.secondsSinceLastStep * 1000)} ago`;
 }
 
 const pair = (flask: string, fastapi: string) => `${flask} / ${fastapi}`;
@@ -19,7 +21,9 @@ const pair = (flask: string, fastapi: string) => `${flask} / ${fastapi}`;
 export function formatProgress(progress: Progress, window: string): string {
   const endpoints = `${progress.endpointsOnFastapi} of ${progress.endpoints} endpoint groups fully on FastAPI (${formatShare(progress.endpointShare)})`;
   const traffic =
-    progress.trafficShare === undefined ? "FastAPI's share of traffic: no data" : `FastAPI served ${formatShare(progress.trafficShare)} of all requests in the last ${window}`;
+    progress.trafficShare === undefined
+      ? "FastAPI's share of traffic: no data"
+      : `FastAPI served ${formatShare(progress.trafficShare)} of all requests in the last ${window}`;
   return `${endpoints}; ${traffic}`;
 }
 
@@ -35,7 +39,24 @@ export function renderStatus(status: StackStatus): string {
     pair(formatLatency(route.flask.latencyP99Seconds), formatLatency(route.fastapi.latencyP99Seconds)),
     formatSinceLastStep(route),
   ]);
-  const header = ["ROUTE", "MATCHES", "WEIGHT", "OBSERVED", "REQ/S flask / fastapi", "5XX flask / fastapi", "P99 flask / fastapi", "LAST STEP"];
-  const figures = status.metrics.available ? `figures over the last ${status.window}` : `no figures: ${status.metrics.reason}`;
-  return [`Stack ${status.stack}: FastAPI weight and observed FastAPI share per route; ${figures}`, "", formatTable(header, rows), "", formatProgress(status.progress, status.window)].join("\n");
+  const header = [
+    "ROUTE",
+    "MATCHES",
+    "WEIGHT",
+    "OBSERVED",
+    "REQ/S flask / fastapi",
+    "5XX flask / fastapi",
+    "P99 flask / fastapi",
+    "LAST STEP",
+  ];
+  const figures = status.metrics.available
+    ? `figures over the last ${status.window}`
+    : `no figures: ${status.metrics.reason}`;
+  return [
+    `Stack ${status.stack}: FastAPI weight and observed FastAPI share per route; ${figures}`,
+    "",
+    formatTable(header, rows),
+    "",
+    formatProgress(status.progress, status.window),
+  ].join("\n");
 }

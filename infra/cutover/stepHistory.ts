@@ -50,7 +50,11 @@ function authorship(update: UpdateRecord): Pick<StepEvent, "who" | "whoSource" |
   const record = parseUpdateMessage(update.message);
   if (!record) {
     const author = update.environment["git.author"];
-    return { who: author ?? "unknown", whoSource: author ? "git author of HEAD" : "unknown", why: update.message.trim() || "(no message)" };
+    return {
+      who: author ?? "unknown",
+      whoSource: author ? "git author of HEAD" : "unknown",
+      why: update.message.trim() || "(no message)",
+    };
   }
   const why =
     record.action === "rollback"
@@ -78,12 +82,26 @@ export function stepEvents(updates: readonly UpdateRecord[], namespace: string):
   for (const update of successful) {
     const map = mapAt(update, namespace);
     if (!map) continue;
-    const current = new Map(routeTargets(map).map((target) => [target.id, { routeId: target.id, matches: describeTarget(target), to: target.weight }]));
-    const changed = [...current.values()].filter((step) => previous?.get(step.routeId)?.to !== step.to).map((step) => ({ ...step, from: previous?.get(step.routeId)?.to }));
-    const removed = [...(previous?.values() ?? [])].filter((step) => !current.has(step.routeId)).map(({ routeId, matches, to }) => ({ routeId, matches, from: to }));
+    const current = new Map(
+      routeTargets(map).map((target) => [
+        target.id,
+        { routeId: target.id, matches: describeTarget(target), to: target.weight },
+      ]),
+    );
+    const changed = [...current.values()]
+      .filter((step) => previous?.get(step.routeId)?.to !== step.to)
+      .map((step) => ({ ...step, from: previous?.get(step.routeId)?.to }));
+    const removed = [...(previous?.values() ?? [])]
+      .filter((step) => !current.has(step.routeId))
+      .map(({ routeId, matches, to }) => ({ routeId, matches, from: to }));
     const changes = [...changed, ...removed];
     if (changes.length > 0) {
-      events.push({ version: update.version > 0 ? update.version : undefined, at: update.endTime ?? update.startTime, ...authorship(update), changes });
+      events.push({
+        version: update.version > 0 ? update.version : undefined,
+        at: update.endTime ?? update.startTime,
+        ...authorship(update),
+        changes,
+      });
     }
     previous = current;
   }
@@ -98,5 +116,7 @@ export function describeStep(step: Pick<RouteWeightStep, "routeId" | "from" | "t
 
 /** When the route's weight was last set by a successful update (undefined when the history never shows it). */
 export function lastStepAt(events: readonly StepEvent[], routeId: string): Date | undefined {
-  return [...events].reverse().find((event) => event.changes.some((step) => step.routeId === routeId && step.to !== undefined))?.at;
+  return [...events]
+    .reverse()
+    .find((event) => event.changes.some((step) => step.routeId === routeId && step.to !== undefined))?.at;
 }

@@ -20,7 +20,9 @@ const percent = (ratio: number) => `${Number((ratio * 100).toFixed(4))}%`;
 function whenBothJudged(condition: string, gates: Gates): string {
   return [
     `(${condition})`,
-    ...BACKENDS.map((backend) => `and on (route) (${SERIES.requestsInWindow}{backend="${backend}"} >= ${gates.minRequests})`),
+    ...BACKENDS.map(
+      (backend) => `and on (route) (${SERIES.requestsInWindow}{backend="${backend}"} >= ${gates.minRequests})`,
+    ),
   ].join("\n");
 }
 

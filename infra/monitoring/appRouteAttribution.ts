@@ -24,7 +24,10 @@ function pathsOverlap(a: RouteMatch, b: RouteMatch): boolean {
 
 /** Whether `earlier` takes every method `route` matches, so that excluding its paths needs no method condition. */
 function coversMethods(earlier: RouteMatch, route: RouteMatch): boolean {
-  return !earlier.methods || (route.methods !== undefined && route.methods.every((method) => earlier.methods!.includes(method)));
+  return (
+    !earlier.methods ||
+    (route.methods !== undefined && route.methods.every((method) => earlier.methods!.includes(method)))
+  );
 }
 
 function routeMatchers(route: RouteMatch): LabelMatcher[] {
@@ -47,22 +50,37 @@ function routeMatchers(route: RouteMatch): LabelMatcher[] {
  * requests are attributed to the next route whose prefix the template does start with. Templates the apps label
  * `unmatched` (no route in the app) do not start with "/" and belong to no route.
  */
-export function appRouteRate(metric: string, routes: readonly RouteMatch[], index: number, backend: BackendName, window: string): string {
+export function appRouteRate(
+  metric: string,
+  routes: readonly RouteMatch[],
+  index: number,
+  backend: BackendName,
+  window: string,
+): string {
   const route = routes[index];
-  const overlapping = routes.slice(0, index).filter((earlier) => methodsOverlap(earlier, route) && pathsOverlap(earlier, route));
+  const overlapping = routes
+    .slice(0, index)
+    .filter((earlier) => methodsOverlap(earlier, route) && pathsOverlap(earlier, route));
   const excludedByPath = overlapping.filter((earlier) => coversMethods(earlier, route));
   const excludedByPathAndMethod = overlapping.filter((earlier) => !coversMethods(earlier, route));
   const probes = PROBE_PATHS.filter((path) => path.startsWith(route.pathPrefix));
   const matchers: LabelMatcher[] = [
     { label: "backend", op: "=", value: backend },
     ...routeMatchers(route),
-    ...excludedByPath.map((earlier): LabelMatcher => ({ label: "route", op: "!~", value: prefixRegex(earlier.pathPrefix) })),
+    ...excludedByPath.map((earlier): LabelMatcher => ({
+      label: "route",
+      op: "!~",
+      value: prefixRegex(earlier.pathPrefix),
+    })),
     ...(probes.length > 0 ? [{ label: "route", op: "!~" as const, value: oneOfRegex(probes) }] : []),
   ];
   // present_over_time, not an instant selector: a series that left within the window (a replica restarted) must
   // still be excluded for as long as the rate on the left still counts it.
   return [
     `rate(${selector(metric, matchers)}[${window}])`,
-    ...excludedByPathAndMethod.map((earlier) => `unless on (route, method) present_over_time(${selector(metric, routeMatchers(earlier))}[${window}])`),
+    ...excludedByPathAndMethod.map(
+      (earlier) =>
+        `unless on (route, method) present_over_time(${selector(metric, routeMatchers(earlier))}[${window}])`,
+    ),
   ].join(" ");
 }

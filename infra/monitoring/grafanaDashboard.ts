@@ -1,4 +1,11 @@
-import { DashboardBuilder, PanelBuilder, RowBuilder, type Dashboard, type Panel, type RowPanel } from "@grafana/grafana-foundation-sdk/dashboard";
+import {
+  DashboardBuilder,
+  PanelBuilder,
+  RowBuilder,
+  type Dashboard,
+  type Panel,
+  type RowPanel,
+} from "@grafana/grafana-foundation-sdk/dashboard";
 import { DataqueryBuilder } from "@grafana/grafana-foundation-sdk/prometheus";
 import { PanelBuilder as TimeseriesPanelBuilder } from "@grafana/grafana-foundation-sdk/timeseries";
 import { PROMETHEUS_DATASOURCE, PROMETHEUS_DATASOURCE_REF } from "./grafanaDatasource";
@@ -16,15 +23,28 @@ interface GraphQuery {
 }
 
 function graph(title: string, unit: string, queries: readonly GraphQuery[]): TimeseriesPanelBuilder {
-  const panel = new TimeseriesPanelBuilder().title(title).unit(unit).datasource(PROMETHEUS_DATASOURCE_REF).span(GRAPH_WIDTH).height(GRAPH_HEIGHT);
+  const panel = new TimeseriesPanelBuilder()
+    .title(title)
+    .unit(unit)
+    .datasource(PROMETHEUS_DATASOURCE_REF)
+    .span(GRAPH_WIDTH)
+    .height(GRAPH_HEIGHT);
   queries.forEach(({ expr, legend }, index) =>
-    panel.withTarget(new DataqueryBuilder().expr(expr).legendFormat(legend).refId(String.fromCharCode(65 + index)).datasource(PROMETHEUS_DATASOURCE_REF)),
+    panel.withTarget(
+      new DataqueryBuilder()
+        .expr(expr)
+        .legendFormat(legend)
+        .refId(String.fromCharCode(65 + index))
+        .datasource(PROMETHEUS_DATASOURCE_REF),
+    ),
   );
   return panel;
 }
 
 /** Both backends of one route on one graph: the series carries `backend`, so one query draws a line per backend. */
-const perBackend = (series: string, route: string): GraphQuery[] => [{ expr: `${series}{route="${route}"}`, legend: "{{backend}}" }];
+const perBackend = (series: string, route: string): GraphQuery[] => [
+  { expr: `${series}{route="${route}"}`, legend: "{{backend}}" },
+];
 
 function routeGraphs(route: string): TimeseriesPanelBuilder[] {
   return [
@@ -92,6 +112,12 @@ export function renderMigrationDashboard(routeIds: readonly string[]): string {
 
 /** Every PromQL expression a dashboard queries, in panel order (rows' collapsed panels included). */
 export function dashboardExpressions(dashboard: Dashboard): string[] {
-  const panels = (dashboard.panels ?? []).flatMap((panel: Panel | RowPanel): Panel[] => (panel.type === "row" ? (panel as RowPanel).panels : [panel as Panel]));
-  return panels.flatMap((panel) => (panel.targets ?? []).map((target) => (target as { expr?: string }).expr).filter((expr): expr is string => expr !== undefined));
+  const panels = (dashboard.panels ?? []).flatMap((panel: Panel | RowPanel): Panel[] =>
+    panel.type === "row" ? (panel as RowPanel).panels : [panel as Panel],
+  );
+  return panels.flatMap((panel) =>
+    (panel.targets ?? [])
+      .map((target) => (target as { expr?: string }).expr)
+      .filter((expr): expr is string => expr !== undefined),
+  );
 }

@@ -27,7 +27,9 @@ export function renderGrafanaDatasources(urls: GrafanaDatasourceUrls, scrapeInte
           // panel shows Prometheus's own alert rules.
           jsonData: { timeInterval: `${scrapeIntervalSeconds}s`, manageAlerts: true },
         },
-        ...(urls.loki ? [{ ...LOKI_DATASOURCE, access: "proxy", url: urls.loki, isDefault: false, editable: false }] : []),
+        ...(urls.loki
+          ? [{ ...LOKI_DATASOURCE, access: "proxy", url: urls.loki, isDefault: false, editable: false }]
+          : []),
       ],
     },
     { lineWidth: -1, noRefs: true },

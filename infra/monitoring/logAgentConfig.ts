@@ -46,15 +46,27 @@ export function renderLogAgentConfig({ pushUrl, networkName }: LogAgentSettings)
         {
           job_name: "platform-containers",
           docker_sd_configs: [
-            { host: `unix://${DOCKER_SOCKET}`, refresh_interval: "5s", filters: [{ name: "network", values: [networkName] }] },
+            {
+              host: `unix://${DOCKER_SOCKET}`,
+              refresh_interval: "5s",
+              filters: [{ name: "network", values: [networkName] }],
+            },
           ],
           relabel_configs: [
             // Docker names start with "/". A container the platform did not name (one attached to the network by hand)
             // keeps its whole name as its service; the platform's own get the pattern's service and replica.
             { source_labels: containerName, regex: "/(.*)", target_label: LOG_LABELS.container },
             { source_labels: containerName, regex: "/(.*)", target_label: LOG_LABELS.service },
-            { source_labels: containerName, regex: `/${CONTAINER_NAME_PATTERN.service}`, target_label: LOG_LABELS.service },
-            { source_labels: containerName, regex: `/${CONTAINER_NAME_PATTERN.replica}`, target_label: LOG_LABELS.replica },
+            {
+              source_labels: containerName,
+              regex: `/${CONTAINER_NAME_PATTERN.service}`,
+              target_label: LOG_LABELS.service,
+            },
+            {
+              source_labels: containerName,
+              regex: `/${CONTAINER_NAME_PATTERN.replica}`,
+              target_label: LOG_LABELS.replica,
+            },
             { source_labels: ["__meta_docker_container_log_stream"], target_label: LOG_LABELS.stream },
           ],
         },

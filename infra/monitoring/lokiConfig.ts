@@ -26,11 +26,24 @@ export function renderLokiConfig({ retention }: LokiSettings): string {
         // One instance: an in-memory ring, advertised on loopback (the container has no other peer to reach).
         ring: { kvstore: { store: "inmemory" } },
         instance_addr: "127.0.0.1",
-        storage: { filesystem: { chunks_directory: `${LOKI_DATA_DIRECTORY}/chunks`, rules_directory: `${LOKI_DATA_DIRECTORY}/rules` } },
+        storage: {
+          filesystem: {
+            chunks_directory: `${LOKI_DATA_DIRECTORY}/chunks`,
+            rules_directory: `${LOKI_DATA_DIRECTORY}/rules`,
+          },
+        },
       },
       schema_config: {
         // The current schema (v13, TSDB index), from a date before any deployment of this platform.
-        configs: [{ from: "2024-01-01", store: "tsdb", object_store: "filesystem", schema: "v13", index: { prefix: "index_", period: "24h" } }],
+        configs: [
+          {
+            from: "2024-01-01",
+            store: "tsdb",
+            object_store: "filesystem",
+            schema: "v13",
+            index: { prefix: "index_", period: "24h" },
+          },
+        ],
       },
       limits_config: { retention_period: retention },
       compactor: {

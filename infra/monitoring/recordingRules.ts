@@ -12,7 +12,11 @@ const LATENCY_QUANTILES = [
   { record: SERIES.latencyP99, quantile: 0.99 },
 ] as const;
 
-function routeBackendRules(ingress: PlatformConfig["ingress"], routes: readonly RouteToObserve[], window: string): RecordingRule[] {
+function routeBackendRules(
+  ingress: PlatformConfig["ingress"],
+  routes: readonly RouteToObserve[],
+  window: string,
+): RecordingRule[] {
   return routes.flatMap((route, index) =>
     BACKENDS.flatMap((backend): RecordingRule[] => {
       const queries = routeBackendQueries(ingress, routes, index, backend, window);
@@ -22,8 +26,16 @@ function routeBackendRules(ingress: PlatformConfig["ingress"], routes: readonly 
         { record: SERIES.requestRate, expr: queries.requests("rate", false), labels },
         // No 5xx series yet means no 5xx, hence `or vector(0)` on the numerator only: without requests the
         // denominator is absent or 0 and the ratio stays absent or NaN, never a reassuring 0.
-        { record: SERIES.errorRatio, expr: `(${queries.requests("increase", true)} or vector(0)) / ${queries.requests("increase", false)}`, labels },
-        ...LATENCY_QUANTILES.map(({ record, quantile }) => ({ record, expr: `histogram_quantile(${quantile}, ${queries.latencyBuckets})`, labels })),
+        {
+          record: SERIES.errorRatio,
+          expr: `(${queries.requests("increase", true)} or vector(0)) / ${queries.requests("increase", false)}`,
+          labels,
+        },
+        ...LATENCY_QUANTILES.map(({ record, quantile }) => ({
+          record,
+          expr: `histogram_quantile(${quantile}, ${queries.latencyBuckets})`,
+          labels,
+        })),
       ];
     }),
   );
@@ -50,7 +62,13 @@ const COMPARISON_RULES: readonly RecordingRule[] = [
  * backend, over the gates window. They depend on what routes match, never on their weights, so a cutover step leaves
  * this file unchanged (the weights have their own file, see weightRules.ts).
  */
-export function renderRecordingRules(ingress: PlatformConfig["ingress"], routes: readonly RouteToObserve[], window: string): string {
+export function renderRecordingRules(
+  ingress: PlatformConfig["ingress"],
+  routes: readonly RouteToObserve[],
+  window: string,
+): string {
   // One group: rules of a group run in order, so the comparisons see this evaluation's figures, not the last one's.
-  return renderRuleFile([{ name: "migration-route-backend", rules: [...routeBackendRules(ingress, routes, window), ...COMPARISON_RULES] }]);
+  return renderRuleFile([
+    { name: "migration-route-backend", rules: [...routeBackendRules(ingress, routes, window), ...COMPARISON_RULES] },
+  ]);
 }

@@ -43,7 +43,12 @@ function traefikQueries(route: RouteToObserve, backend: BackendName, window: str
  * chose. It measures no latency, so latency comes from the apps' own histograms, attributed to routes by URL template
  * (appRouteRate). That is the time inside the app, without the ingress hop, for both backends alike.
  */
-function nginxQueries(routes: readonly RouteToObserve[], index: number, backend: BackendName, window: string): RouteBackendQueries {
+function nginxQueries(
+  routes: readonly RouteToObserve[],
+  index: number,
+  backend: BackendName,
+  window: string,
+): RouteBackendQueries {
   const routeAndBackend: LabelMatcher[] = [
     { label: "route", op: "=", value: routes[index].id },
     { label: "backend", op: "=", value: backend },
@@ -63,5 +68,7 @@ export function routeBackendQueries(
   backend: BackendName,
   window: string,
 ): RouteBackendQueries {
-  return ingress === "traefik" ? traefikQueries(routes[index], backend, window) : nginxQueries(routes, index, backend, window);
+  return ingress === "traefik"
+    ? traefikQueries(routes[index], backend, window)
+    : nginxQueries(routes, index, backend, window);
 }

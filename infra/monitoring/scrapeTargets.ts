@@ -18,7 +18,9 @@ export interface MonitoredEndpoints {
 export function monitoringScrapeTargets({ ingress, servers, postgresExporter }: MonitoredEndpoints): ScrapeTarget[] {
   return [
     { job: "ingress", address: ingress.address, metricsPath: ingress.metricsPath },
-    ...BACKENDS.flatMap((backend) => servers[backend].servers.map((address) => ({ job: backend, address, metricsPath: APP_METRICS_PATH }))),
+    ...BACKENDS.flatMap((backend) =>
+      servers[backend].servers.map((address) => ({ job: backend, address, metricsPath: APP_METRICS_PATH })),
+    ),
     ...(postgresExporter ? [{ job: "postgres", address: postgresExporter, metricsPath: "/metrics" }] : []),
   ];
 }

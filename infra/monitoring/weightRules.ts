@@ -13,7 +13,11 @@ export function renderWeightRules(routes: readonly Pick<PlannedRoute, "id" | "fa
   return renderRuleFile([
     {
       name: "migration-configured-weights",
-      rules: routes.map((route) => ({ record: SERIES.configuredWeight, expr: `vector(${route.fastapiWeight})`, labels: { route: route.id } })),
+      rules: routes.map((route) => ({
+        record: SERIES.configuredWeight,
+        expr: `vector(${route.fastapiWeight})`,
+        labels: { route: route.id },
+      })),
     },
   ]);
 }

@@ -21,12 +21,18 @@ function scrapeConfigs(targets: readonly ScrapeTarget[]) {
   for (const target of targets) {
     const job = jobs.get(target.job) ?? { metricsPath: target.metricsPath, addresses: [] };
     if (job.metricsPath !== target.metricsPath) {
-      throw new Error(`scrape job ${target.job}: every target of a job must share one metrics path (got ${job.metricsPath} and ${target.metricsPath})`);
+      throw new Error(
+        `scrape job ${target.job}: every target of a job must share one metrics path (got ${job.metricsPath} and ${target.metricsPath})`,
+      );
     }
     job.addresses.push(target.address);
     jobs.set(target.job, job);
   }
-  return [...jobs].map(([job, { metricsPath, addresses }]) => ({ job_name: job, metrics_path: metricsPath, static_configs: [{ targets: addresses }] }));
+  return [...jobs].map(([job, { metricsPath, addresses }]) => ({
+    job_name: job,
+    metrics_path: metricsPath,
+    static_configs: [{ targets: addresses }],
+  }));
 }
 
 /**
@@ -39,7 +45,9 @@ export function renderPrometheusConfig(targets: readonly ScrapeTarget[], options
     {
       global: { scrape_interval: interval, evaluation_interval: interval },
       ...(options.ruleFiles?.length ? { rule_files: [...options.ruleFiles] } : {}),
-      ...(options.alertmanagers?.length ? { alerting: { alertmanagers: [{ static_configs: [{ targets: [...options.alertmanagers] }] }] } } : {}),
+      ...(options.alertmanagers?.length
+        ? { alerting: { alertmanagers: [{ static_configs: [{ targets: [...options.alertmanagers] }] }] } }
+        : {}),
       scrape_configs: scrapeConfigs(targets),
     },
     { lineWidth: -1, noRefs: true },

@@ -16,7 +16,13 @@ export function backendServers(config: PlatformConfig): BackendServers {
     config.flask.mode === "managed"
       ? { servers: replicaAddresses("flask", config.flask.replicas, config.flask.port), healthPath: APP_HEALTH_PATH }
       : { servers: [externalAddress(config.flask.url)] };
-  return { fastapi: { servers: replicaAddresses("fastapi", config.fastapi.replicas, config.fastapi.port), healthPath: APP_HEALTH_PATH }, flask };
+  return {
+    fastapi: {
+      servers: replicaAddresses("fastapi", config.fastapi.replicas, config.fastapi.port),
+      healthPath: APP_HEALTH_PATH,
+    },
+    flask,
+  };
 }
 
 function externalAddress(url: string): string {

@@ -57,12 +57,18 @@ export function isSplit(route: Pick<PlannedRoute, "fastapiWeight">): boolean {
 
 export function buildRoutingPlan(config: PlatformConfig, servers: BackendServers): RoutingPlan {
   const ids = assignRouteIds(config.routes);
-  const plan = (id: string, pathPrefix: string, methods: readonly HttpMethod[] | undefined, fastapiWeight: number): PlannedRoute => ({
+  const plan = (
+    id: string,
+    pathPrefix: string,
+    methods: readonly HttpMethod[] | undefined,
+    fastapiWeight: number,
+  ): PlannedRoute => ({
     id,
     pathPrefix,
     methods,
     fastapiWeight,
-    stickyCookie: config.sticky && isSplit({ fastapiWeight }) ? `migration_${id.replace(/-/g, "_")}_w${fastapiWeight}` : undefined,
+    stickyCookie:
+      config.sticky && isSplit({ fastapiWeight }) ? `migration_${id.replace(/-/g, "_")}_w${fastapiWeight}` : undefined,
   });
   const routes = [
     ...config.routes.map((route, index) => plan(ids[index], route.path, route.methods, route.weight)),

@@ -3,7 +3,11 @@ import type { RouteMatcher } from "../config/routeConflicts";
 export const DEFAULT_ROUTE_ID = "default";
 
 function slug(route: RouteMatcher): string {
-  const pathPart = route.path.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-+|-+$/g, "") || "root";
+  const pathPart =
+    route.path
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, "-")
+      .replace(/^-+|-+$/g, "") || "root";
   const methodPart = route.methods ? `-${route.methods.map((method) => method.toLowerCase()).join("-")}` : "";
   return `${pathPart}${methodPart}`;
 }

@@ -33,6 +33,10 @@ export function parseSnapshot(exported: unknown): MigrationMap | undefined {
 
 /** Human-readable list of what still reaches Flask, e.g. `/api/orders (all methods): 100%`. Empty when nothing does. */
 export function flaskTrafficOf(map: MigrationMap): string[] {
-  const routes = map.routes.filter((route) => route.weight < 100).map((route) => `${describeMatcher(route)}: ${100 - route.weight}%`);
-  return map.defaultWeight < 100 ? [...routes, `every other path (defaultWeight): ${100 - map.defaultWeight}%`] : routes;
+  const routes = map.routes
+    .filter((route) => route.weight < 100)
+    .map((route) => `${describeMatcher(route)}: ${100 - route.weight}%`);
+  return map.defaultWeight < 100
+    ? [...routes, `every other path (defaultWeight): ${100 - map.defaultWeight}%`]
+    : routes;
 }

@@ -9,7 +9,12 @@ const ROLLBACK_NOTE = "advance in smaller steps (changes toward Flask, i.e. roll
  * Limits how far one update may move traffic toward FastAPI, compared with what is deployed now. Every path and
  * method that either map names is probed, so adding, removing or reordering routes cannot sneak past the limit.
  */
-export function checkStepSize(deployed: MigrationMap | undefined, next: MigrationMap, maxStep: number, namespace: string): ConfigIssue[] {
+export function checkStepSize(
+  deployed: MigrationMap | undefined,
+  next: MigrationMap,
+  maxStep: number,
+  namespace: string,
+): ConfigIssue[] {
   if (!deployed) return [];
   const issues: ConfigIssue[] = [];
   if (next.defaultWeight - deployed.defaultWeight > maxStep) {
@@ -38,8 +43,15 @@ export function checkStepSize(deployed: MigrationMap | undefined, next: Migratio
 function largestRise(deployed: MigrationMap, next: MigrationMap, probe: RouteMatcher) {
   const methods = probe.methods ?? HTTP_METHODS;
   return methods
-    .map((method) => ({ method, from: effectiveWeight(deployed, probe.path, method), to: effectiveWeight(next, probe.path, method) }))
-    .reduce<{ method: string; from: number; to: number } | undefined>((worst, candidate) => (!worst || candidate.to - candidate.from > worst.to - worst.from ? candidate : worst), undefined);
+    .map((method) => ({
+      method,
+      from: effectiveWeight(deployed, probe.path, method),
+      to: effectiveWeight(next, probe.path, method),
+    }))
+    .reduce<{ method: string; from: number; to: number } | undefined>(
+      (worst, candidate) => (!worst || candidate.to - candidate.from > worst.to - worst.from ? candidate : worst),
+      undefined,
+    );
 }
 
 /** Same path and same methods, in configured order. */

@@ -1,18 +1,29 @@
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
 import { AppService } from "../../components/docker/appService";
-import { errorTrackingSchema, flaskDeploymentSchema, PLATFORM_OUTPUTS, type ErrorTracking } from "../../infra/contract/platformOutputs";
+import {
+  errorTrackingSchema,
+  flaskDeploymentSchema,
+  PLATFORM_OUTPUTS,
+  type ErrorTracking,
+} from "../../infra/contract/platformOutputs";
 import { APP_HEALTH_PATH } from "../../infra/routing/plan";
 import { DecommissionGuard } from "./decommissionGuard";
 
 /** Where the platform's apps report their errors (its secret `errorTracking` output); none while it exports none. */
-async function platformErrorTracking(platform: pulumi.StackReference, platformStack: string): Promise<ErrorTracking | undefined> {
+async function platformErrorTracking(
+  platform: pulumi.StackReference,
+  platformStack: string,
+): Promise<ErrorTracking | undefined> {
   const exported = await platform.getOutputDetails(PLATFORM_OUTPUTS.errorTracking);
   const value = exported.secretValue ?? exported.value;
   if (value === undefined) return undefined;
   const parsed = errorTrackingSchema.safeParse(value);
   // The value itself is never shown: it holds the DSN's key.
-  if (!parsed.success) throw new pulumi.RunError(`platform stack ${platformStack} exports an unreadable "${PLATFORM_OUTPUTS.errorTracking}" output; expected { sentryDsn, environment }`);
+  if (!parsed.success)
+    throw new pulumi.RunError(
+      `platform stack ${platformStack} exports an unreadable "${PLATFORM_OUTPUTS.errorTracking}" output; expected { sentryDsn, environment }`,
+    );
   return parsed.data;
 }
 
@@ -56,7 +67,10 @@ export async function legacyFlaskProgram(): Promise<Record<string, unknown>> {
       healthPath: APP_HEALTH_PATH,
       networkName: platform.requireOutput(PLATFORM_OUTPUTS.networkName) as pulumi.Output<string>,
       // Secret already in the platform's state; wrapped again so it stays secret whatever the reference reports.
-      env: { DATABASE_URL: pulumi.secret(platform.requireOutput(PLATFORM_OUTPUTS.databaseUrl) as pulumi.Output<string>), BACKEND_NAME: "flask" },
+      env: {
+        DATABASE_URL: pulumi.secret(platform.requireOutput(PLATFORM_OUTPUTS.databaseUrl) as pulumi.Output<string>),
+        BACKEND_NAME: "flask",
+      },
       errorTracking,
     },
     { providers: [provider] },

@@ -47,24 +47,44 @@ export interface DockerMonitoring {
  * exporter, Grafana, and the log pipeline (Loki and its agent). Every file but the weight rules depends on the routes' matchers, the gates or the topology, never on
  * a weight, so a cutover step touches the weight rules alone (and Prometheus reloads them in place).
  */
-export function deployDockerMonitoring({ config, plan, networkName, ingress, ingressMetricsPath, databaseUrl, providers }: DockerMonitoringArgs): DockerMonitoring {
+export function deployDockerMonitoring({
+  config,
+  plan,
+  networkName,
+  ingress,
+  ingressMetricsPath,
+  databaseUrl,
+  providers,
+}: DockerMonitoringArgs): DockerMonitoring {
   const { monitoring } = config;
   const alertmanager = monitoring.alertmanagerImage
     ? new AlertmanagerServer(
         "alertmanager",
-        { image: monitoring.alertmanagerImage, networkName, config: renderAlertmanagerConfig(monitoring.alertReceiver) },
+        {
+          image: monitoring.alertmanagerImage,
+          networkName,
+          config: renderAlertmanagerConfig(monitoring.alertReceiver),
+        },
         { providers },
       )
     : undefined;
   const postgresExporter = monitoring.postgresExporterImage
-    ? new PostgresExporter("postgres-exporter", { image: monitoring.postgresExporterImage, networkName, databaseUrl }, { providers })
+    ? new PostgresExporter(
+        "postgres-exporter",
+        { image: monitoring.postgresExporterImage, networkName, databaseUrl },
+        { providers },
+      )
     : undefined;
 
   const prometheusConfig = pulumi
     .all([ingress.metricsAddress, postgresExporter?.address, alertmanager?.address])
     .apply(([ingressAddress, exporterAddress, alertmanagerAddress]) =>
       renderPrometheusConfig(
-        monitoringScrapeTargets({ ingress: { address: ingressAddress, metricsPath: ingressMetricsPath }, servers: backendServers(config), postgresExporter: exporterAddress }),
+        monitoringScrapeTargets({
+          ingress: { address: ingressAddress, metricsPath: ingressMetricsPath },
+          servers: backendServers(config),
+          postgresExporter: exporterAddress,
+        }),
         { ruleFiles: PROMETHEUS_RULE_FILES, alertmanagers: alertmanagerAddress ? [alertmanagerAddress] : [] },
       ),
     );
@@ -75,7 +95,10 @@ export function deployDockerMonitoring({ config, plan, networkName, ingress, ing
       networkName,
       config: prometheusConfig,
       ruleFiles: [
-        { fileName: RECORDING_RULES_FILE, content: renderRecordingRules(config.ingress, plan.routes, config.gates.window) },
+        {
+          fileName: RECORDING_RULES_FILE,
+          content: renderRecordingRules(config.ingress, plan.routes, config.gates.window),
+        },
         { fileName: ALERT_RULES_FILE, content: renderAlertRules(config.gates) },
       ],
       weightRules: { fileName: WEIGHT_RULES_FILE, content: renderWeightRules(plan.routes) },
@@ -83,7 +106,10 @@ export function deployDockerMonitoring({ config, plan, networkName, ingress, ing
       hostPort: monitoring.port,
     },
     // Started once what it scrapes and alerts to exists, so that its first figures are not failures.
-    { providers, dependsOn: [ingress, ...(alertmanager ? [alertmanager] : []), ...(postgresExporter ? [postgresExporter] : [])] },
+    {
+      providers,
+      dependsOn: [ingress, ...(alertmanager ? [alertmanager] : []), ...(postgresExporter ? [postgresExporter] : [])],
+    },
   );
 
   const loki = monitoring.logs ? deployLogPipeline(monitoring.logs, networkName, providers) : undefined;
@@ -94,29 +120,53 @@ export function deployDockerMonitoring({ config, plan, networkName, ingress, ing
         {
           image: monitoring.grafanaImage,
           networkName,
-          datasources: pulumi.all([prometheus.networkUrl, loki?.networkUrl]).apply(([prometheusUrl, lokiUrl]) => renderGrafanaDatasources({ prometheus: prometheusUrl, loki: lokiUrl })),
+          datasources: pulumi
+            .all([prometheus.networkUrl, loki?.networkUrl])
+            .apply(([prometheusUrl, lokiUrl]) =>
+              renderGrafanaDatasources({ prometheus: prometheusUrl, loki: lokiUrl }),
+            ),
           dashboardProvider: renderGrafanaDashboardProvider(GRAFANA_DASHBOARDS_DIRECTORY),
-          dashboards: [{ fileName: "flask-vs-fastapi.json", content: renderMigrationDashboard(plan.routes.map((route) => route.id)) }],
+          dashboards: [
+            {
+              fileName: "flask-vs-fastapi.json",
+              content: renderMigrationDashboard(plan.routes.map((route) => route.id)),
+            },
+          ],
           hostPort: monitoring.grafanaPort,
         },
         { providers, dependsOn: [prometheus, ...(loki ? [loki] : [])] },
       )
     : undefined;
 
-  return { prometheusUrl: prometheus.url, grafanaUrl: grafana?.url, grafanaAdminPassword: grafana?.adminPassword, lokiUrl: loki?.url };
+  return {
+    prometheusUrl: prometheus.url,
+    grafanaUrl: grafana?.url,
+    grafanaAdminPassword: grafana?.adminPassword,
+    lokiUrl: loki?.url,
+  };
 }
 
 type LogsConfig = NonNullable<PlatformConfig["monitoring"]["logs"]>;
 
 /** Loki, and the agent that ships the lines of every container on the platform network to it. */
-function deployLogPipeline(logs: LogsConfig, networkName: pulumi.Input<string>, providers: pulumi.ProviderResource[]): LokiServer {
-  const loki = new LokiServer("loki", { image: logs.lokiImage, networkName, config: renderLokiConfig(logs), hostPort: logs.port }, { providers });
+function deployLogPipeline(
+  logs: LogsConfig,
+  networkName: pulumi.Input<string>,
+  providers: pulumi.ProviderResource[],
+): LokiServer {
+  const loki = new LokiServer(
+    "loki",
+    { image: logs.lokiImage, networkName, config: renderLokiConfig(logs), hostPort: logs.port },
+    { providers },
+  );
   new LogAgent(
     "log-agent",
     {
       image: logs.agentImage,
       networkName,
-      config: pulumi.all([loki.pushUrl, networkName]).apply(([pushUrl, network]) => renderLogAgentConfig({ pushUrl, networkName: network })),
+      config: pulumi
+        .all([loki.pushUrl, networkName])
+        .apply(([pushUrl, network]) => renderLogAgentConfig({ pushUrl, networkName: network })),
     },
     // Started once Loki is ready, so that its first pushes are not refused (it would retry them, logging each failure).
     { providers, dependsOn: [loki] },

@@ -40,7 +40,12 @@ export interface DockerPlatform {
  * The platform on one Docker engine: network, database, schema migration, FastAPI, the weighted ingress, and the
  * monitoring (Prometheus and the companions whose image is configured).
  */
-export function deployDockerPlatform({ config, plan, errorTracking, stablePrefix }: DockerPlatformArgs): DockerPlatform {
+export function deployDockerPlatform({
+  config,
+  plan,
+  errorTracking,
+  stablePrefix,
+}: DockerPlatformArgs): DockerPlatform {
   const providers = [new docker.Provider("docker", {}), new random.Provider("random", {})];
 
   const network = new MigrationNetwork("network", { providers });
@@ -86,11 +91,26 @@ export function deployDockerPlatform({ config, plan, errorTracking, stablePrefix
   const rendered = renderIngress(config.ingress, plan);
   const ingress = new Ingress(
     "ingress",
-    { image: config.ingressImage, networkName: network.name, rendered, hostPort: config.ingressPort, routingVolumeName: routingVolumeName(stablePrefix), startAfter: [fastapi] },
+    {
+      image: config.ingressImage,
+      networkName: network.name,
+      rendered,
+      hostPort: config.ingressPort,
+      routingVolumeName: routingVolumeName(stablePrefix),
+      startAfter: [fastapi],
+    },
     { providers },
   );
   const monitoring = config.monitoring.enabled
-    ? deployDockerMonitoring({ config, plan, networkName: network.name, ingress, ingressMetricsPath: rendered.metricsPath, databaseUrl: database.syncUrl, providers })
+    ? deployDockerMonitoring({
+        config,
+        plan,
+        networkName: network.name,
+        ingress,
+        ingressMetricsPath: rendered.metricsPath,
+        databaseUrl: database.syncUrl,
+        providers,
+      })
     : undefined;
 
   return {

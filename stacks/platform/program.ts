@@ -19,7 +19,9 @@ function refuse(issues: readonly ConfigIssue[]): never {
 
 function flaskDeployment(config: PlatformConfig): FlaskDeployment {
   const { flask } = config;
-  return flask.mode === "managed" ? { mode: "managed", image: flask.image, port: flask.port, replicas: flask.replicas } : { mode: "external", url: flask.url };
+  return flask.mode === "managed"
+    ? { mode: "managed", image: flask.image, port: flask.port, replicas: flask.replicas }
+    : { mode: "external", url: flask.url };
 }
 
 /** Both apps report to the configured Sentry DSN, under the configured environment or else the stack's name. */
@@ -44,14 +46,21 @@ export async function platformProgram(): Promise<Record<string, unknown>> {
 
   const plan = buildRoutingPlan(config, backendServers(config));
   const errorTracking = errorTrackingOf(config, pulumi.getStack());
-  const platform = deployDockerPlatform({ config, plan, errorTracking, stablePrefix: stablePrefix(namespace, pulumi.getStack()) });
+  const platform = deployDockerPlatform({
+    config,
+    plan,
+    errorTracking,
+    stablePrefix: stablePrefix(namespace, pulumi.getStack()),
+  });
 
   return {
     ingress: config.ingress,
     ingressUrl: platform.ingressUrl,
     // Present only when deployed: an undefined output would only draw a warning on every update.
     ...(platform.prometheusUrl ? { prometheusUrl: platform.prometheusUrl } : {}),
-    ...(platform.grafanaUrl ? { grafanaUrl: platform.grafanaUrl, grafanaAdminPassword: platform.grafanaAdminPassword } : {}),
+    ...(platform.grafanaUrl
+      ? { grafanaUrl: platform.grafanaUrl, grafanaAdminPassword: platform.grafanaAdminPassword }
+      : {}),
     ...(platform.lokiUrl ? { lokiUrl: platform.lokiUrl } : {}),
     databaseVolume: platform.databaseVolume,
     fastapiContainers: platform.fastapiContainers,

@@ -35,7 +35,17 @@ interface WrkFigures {
 
 function wrk(url: string, load: { threads: number; connections: number }): WrkFigures {
   const script = join(__dirname, "wrkSummary.lua");
-  const args = ["-c", CLIENT_CPU, "wrk", `-t${load.threads}`, `-c${load.connections}`, `-d${SECONDS_PER_RUN}s`, "-s", script, url];
+  const args = [
+    "-c",
+    CLIENT_CPU,
+    "wrk",
+    `-t${load.threads}`,
+    `-c${load.connections}`,
+    `-d${SECONDS_PER_RUN}s`,
+    "-s",
+    script,
+    url,
+  ];
   const output = execFileSync("taskset", args, { encoding: "utf8" });
   const summary = JSON.parse(output.trim().split("\n").at(-1)!);
   return {
@@ -61,7 +71,9 @@ function pin(containerName: string, cpus: string): void {
 
 /** The stack's container named `prefix-<suffix>` (Pulumi auto-naming), found on the stack's own network. */
 function containerOnNetwork(network: string, prefix: string): string {
-  const names = execFileSync("docker", ["ps", "--filter", `network=${network}`, "--format", "{{.Names}}"], { encoding: "utf8" }).split("\n");
+  const names = execFileSync("docker", ["ps", "--filter", `network=${network}`, "--format", "{{.Names}}"], {
+    encoding: "utf8",
+  }).split("\n");
   const match = names.find((name) => name.startsWith(`${prefix}-`));
   if (!match) throw new Error(`no running container ${prefix}-* on network ${network}`);
   return match;
@@ -69,7 +81,11 @@ function containerOnNetwork(network: string, prefix: string): string {
 
 /** The replica's address on the Docker network, which the host reaches directly. */
 function containerAddress(containerName: string): string {
-  return execFileSync("docker", ["inspect", "-f", "{{range .NetworkSettings.Networks}}{{.IPAddress}}{{end}}", containerName], { encoding: "utf8" }).trim();
+  return execFileSync(
+    "docker",
+    ["inspect", "-f", "{{range .NetworkSettings.Networks}}{{.IPAddress}}{{end}}", containerName],
+    { encoding: "utf8" },
+  ).trim();
 }
 
 function withoutLogs({ logs: _logs, ...monitoring }: Record<string, unknown>): Record<string, unknown> {
@@ -83,7 +99,10 @@ async function benchFlavour(flavour: IngressFlavour) {
     "migration:routes": [{ path: "/api/users", methods: ["GET", "HEAD"], weight: 100 }],
     "migration:fastapi": { image: "migration/fastapi:0.2.0", port: FASTAPI_PORT, replicas: 1 },
     // No log pipeline: shipping every access line would take CPU from the two pinned cores being compared.
-    "migration:monitoring": { ...withoutLogs(JSON.parse(stackFileConfig("Pulumi.dev.yaml")["migration:monitoring"])), port: E2E_PROMETHEUS_PORT },
+    "migration:monitoring": {
+      ...withoutLogs(JSON.parse(stackFileConfig("Pulumi.dev.yaml")["migration:monitoring"])),
+      port: E2E_PROMETHEUS_PORT,
+    },
   };
   const stacks = await E2EStacks.fresh(flavour, `bench-${flavour}`, overrides);
   try {
@@ -99,23 +118,36 @@ async function benchFlavour(flavour: IngressFlavour) {
       headers: { "content-type": "application/json" },
       body: JSON.stringify({ email: `bench-${Date.now()}@bench.test`, name: "Bench" }),
     });
-    if (created.status !== 201) throw new Error(`could not create the benchmark's user: ${created.status} ${await created.text()}`);
+    if (created.status !== 201)
+      throw new Error(`could not create the benchmark's user: ${created.status} ${await created.text()}`);
     const path = `/api/users/${((await created.json()) as { id: number }).id}`;
     const directUrl = `http://${containerAddress(replica)}:${FASTAPI_PORT}${path}`;
     const ingressUrl = `http://127.0.0.1:${E2E_INGRESS_PORT}${path}`;
     wrk(ingressUrl, THROUGHPUT); // warm-up: connection pools, caches
-    const runs = { directThroughput: [] as WrkFigures[], ingressThroughput: [] as WrkFigures[], directLatency: [] as WrkFigures[], ingressLatency: [] as WrkFigures[] };
+    const runs = {
+      directThroughput: [] as WrkFigures[],
+      ingressThroughput: [] as WrkFigures[],
+      directLatency: [] as WrkFigures[],
+      ingressLatency: [] as WrkFigures[],
+    };
     for (let round = 1; round <= ROUNDS; round++) {
       runs.directThroughput.push(wrk(directUrl, THROUGHPUT));
       runs.ingressThroughput.push(wrk(ingressUrl, THROUGHPUT));
       runs.directLatency.push(wrk(directUrl, LATENCY));
       runs.ingressLatency.push(wrk(ingressUrl, LATENCY));
       const [direct, through] = [runs.directThroughput.at(-1)!, runs.ingressThroughput.at(-1)!];
-      console.log(`  ${flavour} round ${round}/${ROUNDS}: direct ${direct.requestsPerSecond.toFixed(0)} req/s, through ${flavour} ${through.requestsPerSecond.toFixed(0)} req/s`);
+      console.log(
+        `  ${flavour} round ${round}/${ROUNDS}: direct ${direct.requestsPerSecond.toFixed(0)} req/s, through ${flavour} ${through.requestsPerSecond.toFixed(0)} req/s`,
+      );
     }
-    const throughput = { direct: medianFigures(runs.directThroughput), throughIngress: medianFigures(runs.ingressThroughput) };
+    const throughput = {
+      direct: medianFigures(runs.directThroughput),
+      throughIngress: medianFigures(runs.ingressThroughput),
+    };
     const latency = { direct: medianFigures(runs.directLatency), throughIngress: medianFigures(runs.ingressLatency) };
-    const failedRequests = Object.values(runs).flat().reduce((sum, run) => sum + run.failed, 0);
+    const failedRequests = Object.values(runs)
+      .flat()
+      .reduce((sum, run) => sum + run.failed, 0);
     return {
       ingress: flavour,
       throughput,
@@ -135,7 +167,16 @@ async function main() {
   for (const flavour of ["traefik", "nginx"] as const) results.push(await benchFlavour(flavour));
   const document = {
     generatedAt: new Date().toISOString(),
-    settings: { tool: "wrk", appCpu: APP_CPU, clientAndIngressCpu: CLIENT_CPU, throughput: THROUGHPUT, latency: LATENCY, secondsPerRun: SECONDS_PER_RUN, rounds: ROUNDS, figures: "median of the rounds" },
+    settings: {
+      tool: "wrk",
+      appCpu: APP_CPU,
+      clientAndIngressCpu: CLIENT_CPU,
+      throughput: THROUGHPUT,
+      latency: LATENCY,
+      secondsPerRun: SECONDS_PER_RUN,
+      rounds: ROUNDS,
+      figures: "median of the rounds",
+    },
     bars: { throughputRatio: BARS.ingressThroughputRatio, addedP99Ms: BARS.ingressAddedP99Ms },
     results,
   };
@@ -143,7 +184,9 @@ async function main() {
   const path = join(REPO_ROOT, "reports", "bench.json");
   writeFileSync(path, `${JSON.stringify(document, null, 2)}\n`);
 
-  console.log("\ningress   direct req/s  ingress req/s  ratio  direct p50/p99 ms (1 conn)  ingress p50/p99 ms (1 conn)  added p99 ms");
+  console.log(
+    "\ningress   direct req/s  ingress req/s  ratio  direct p50/p99 ms (1 conn)  ingress p50/p99 ms (1 conn)  added p99 ms",
+  );
   const missed: string[] = [];
   for (const result of results) {
     const { throughput, latency } = result;
@@ -159,9 +202,14 @@ async function main() {
         result.addedP99Ms.toFixed(2).padStart(12),
       ].join("  "),
     );
-    if (result.throughputRatio < BARS.ingressThroughputRatio) missed.push(`${result.ingress}: throughput ratio ${result.throughputRatio.toFixed(2)} < ${BARS.ingressThroughputRatio}`);
-    if (result.addedP99Ms > BARS.ingressAddedP99Ms) missed.push(`${result.ingress}: added p99 ${result.addedP99Ms.toFixed(2)} ms > ${BARS.ingressAddedP99Ms} ms`);
-    if (result.failedRequests > 0) missed.push(`${result.ingress}: ${result.failedRequests} failed requests (non-2xx or socket errors)`);
+    if (result.throughputRatio < BARS.ingressThroughputRatio)
+      missed.push(
+        `${result.ingress}: throughput ratio ${result.throughputRatio.toFixed(2)} < ${BARS.ingressThroughputRatio}`,
+      );
+    if (result.addedP99Ms > BARS.ingressAddedP99Ms)
+      missed.push(`${result.ingress}: added p99 ${result.addedP99Ms.toFixed(2)} ms > ${BARS.ingressAddedP99Ms} ms`);
+    if (result.failedRequests > 0)
+      missed.push(`${result.ingress}: ${result.failedRequests} failed requests (non-2xx or socket errors)`);
   }
   console.log(`\nfigures written to ${path}`);
   if (missed.length > 0) {

@@ -11,7 +11,16 @@ const mocks = new RecordingMocks();
 async function appEnvs(errorTracking?: { sentryDsn: string; environment: string }): Promise<unknown> {
   mocks.reset();
   const { AppService } = await import("../../components/docker/appService");
-  new AppService("app", { image: "registry:5000/team/app:1.4.2", serviceName: "app", replicas: 1, port: 8000, healthPath: "/healthz", networkName: "net", env: { BACKEND_NAME: "app" }, errorTracking });
+  new AppService("app", {
+    image: "registry:5000/team/app:1.4.2",
+    serviceName: "app",
+    replicas: 1,
+    port: 8000,
+    healthPath: "/healthz",
+    networkName: "net",
+    env: { BACKEND_NAME: "app" },
+    errorTracking,
+  });
   await settle();
   return mocks.named(CONTAINER, "app-0").inputs.envs;
 }

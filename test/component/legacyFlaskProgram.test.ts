@@ -54,9 +54,17 @@ describe("the legacy Flask stack", () => {
     const flask = mocks.named(CONTAINER, "flask-1").inputs;
     expect(flask.image).toBe("migration/legacy-flask:0.2.0");
     expect(flask.networksAdvanced).toEqual([{ name: "migration-network", aliases: ["flask-1", "flask"] }]);
-    expect(secretValue<string[]>(flask.envs)).toEqual([`DATABASE_URL=${DATABASE_URL}`, "BACKEND_NAME=flask", "PORT=5000"]);
+    expect(secretValue<string[]>(flask.envs)).toEqual([
+      `DATABASE_URL=${DATABASE_URL}`,
+      "BACKEND_NAME=flask",
+      "PORT=5000",
+    ]);
     expect(flask.healthcheck.tests.join(" ")).toContain("http://127.0.0.1:5000/healthz");
-    expect(outputs).toEqual({ containers: ["flask-0-generated", "flask-1-generated"], image: "migration/legacy-flask:0.2.0", replicas: 2 });
+    expect(outputs).toEqual({
+      containers: ["flask-0-generated", "flask-1-generated"],
+      image: "migration/legacy-flask:0.2.0",
+      replicas: 2,
+    });
   });
 
   it("guards its own destroy with a check of the platform's current routing", async () => {
@@ -91,18 +99,24 @@ describe("the legacy Flask stack", () => {
   it("refuses an error tracking output it cannot read, without showing it", async () => {
     platformExports(MANAGED_FLASK, { dsn: SENTRY_DSN });
     const refusal = run();
-    await expect(refusal).rejects.toThrow('platform stack organization/migration/dev exports an unreadable "errorTracking" output; expected { sentryDsn, environment }');
+    await expect(refusal).rejects.toThrow(
+      'platform stack organization/migration/dev exports an unreadable "errorTracking" output; expected { sentryDsn, environment }',
+    );
     await expect(refusal).rejects.not.toThrow(SENTRY_KEY);
   });
 
   it("refuses to manage a Flask the platform reaches as an external URL", async () => {
     platformExports({ mode: "external", url: "http://10.0.0.5:5000" });
-    await expect(run()).rejects.toThrow(/routes to an external Flask at http:\/\/10.0.0.5:5000; this stack manages only a Flask it runs itself/);
+    await expect(run()).rejects.toThrow(
+      /routes to an external Flask at http:\/\/10.0.0.5:5000; this stack manages only a Flask it runs itself/,
+    );
     expect(mocks.resources.map((resource) => resource.type)).toEqual(["pulumi:pulumi:StackReference"]);
   });
 
   it("explains what to do when the platform stack has not been deployed", async () => {
     mocks.setStackOutputs(PLATFORM, {});
-    await expect(run()).rejects.toThrow(/legacy-flask:platformStack: platform stack organization\/migration\/dev has no usable "flask" output; deploy the platform first/);
+    await expect(run()).rejects.toThrow(
+      /legacy-flask:platformStack: platform stack organization\/migration\/dev has no usable "flask" output; deploy the platform first/,
+    );
   });
 });

@@ -13,7 +13,14 @@ import { renderTraefikRouting } from "../../infra/render/traefik/dynamicConfig";
 import { backendServers } from "../../infra/routing/backendAddresses";
 import { buildRoutingPlan } from "../../infra/routing/plan";
 import { devPlatformConfig } from "../support/configs";
-import { plainInputs, RecordingMocks, runProgram, secretValue, type ProgramRun, type RecordedResource } from "../support/recordingMocks";
+import {
+  plainInputs,
+  RecordingMocks,
+  runProgram,
+  secretValue,
+  type ProgramRun,
+  type RecordedResource,
+} from "../support/recordingMocks";
 import { stackFileConfig } from "../support/stackConfig";
 
 const CONTAINER = "docker:index/container:Container";
@@ -30,7 +37,8 @@ let platformProgram: () => Promise<Record<string, unknown>>;
 
 function devConfig(changes: Record<string, unknown> = {}): Record<string, string> {
   const config = stackFileConfig("Pulumi.dev.yaml");
-  for (const [key, value] of Object.entries(changes)) config[`migration:${key}`] = typeof value === "string" ? value : JSON.stringify(value);
+  for (const [key, value] of Object.entries(changes))
+    config[`migration:${key}`] = typeof value === "string" ? value : JSON.stringify(value);
   return config;
 }
 
@@ -38,13 +46,19 @@ function deployedMap(map: unknown) {
   mocks.setStackOutputs(SELF, map === undefined ? {} : { migrationMap: map });
 }
 
-const run = (config: Record<string, string>) => runProgram(mocks, platformProgram, { project: "migration", stack: "dev", config });
+const run = (config: Record<string, string>) =>
+  runProgram(mocks, platformProgram, { project: "migration", stack: "dev", config });
 
 const container = (name: string) => mocks.named(CONTAINER, name).inputs;
-const envOf = (resource: Record<string, any>) => Object.fromEntries(secretValue<string[]>(resource.envs).map((entry) => entry.split(/=(.*)/s).slice(0, 2)));
-const uploadsOf = (uploads: Array<{ file: string; content: string }>) => Object.fromEntries(uploads.map((upload) => [upload.file, upload.content]));
+const envOf = (resource: Record<string, any>) =>
+  Object.fromEntries(secretValue<string[]>(resource.envs).map((entry) => entry.split(/=(.*)/s).slice(0, 2)));
+const uploadsOf = (uploads: Array<{ file: string; content: string }>) =>
+  Object.fromEntries(uploads.map((upload) => [upload.file, upload.content]));
 /** The dev stage's monitoring with changes, e.g. a Grafana image. */
-const devMonitoring = (changes: Record<string, unknown>) => ({ ...JSON.parse(stackFileConfig("Pulumi.dev.yaml")["migration:monitoring"]), ...changes });
+const devMonitoring = (changes: Record<string, unknown>) => ({
+  ...JSON.parse(stackFileConfig("Pulumi.dev.yaml")["migration:monitoring"]),
+  ...changes,
+});
 
 beforeAll(async () => {
   // Imported only now, after the test has a mock runtime to give it (ESM imports are hoisted above any setMocks).
@@ -106,13 +120,20 @@ describe("the dev platform on Docker", () => {
   });
 
   it("parents every resource under its component", () => {
-    const parentOf = (name: string, type: string) => deployment.urns.find((urn) => urn.endsWith(`$${type}::${name}`) || urn.endsWith(`::${type}::${name}`))!.split("::")[2];
+    const parentOf = (name: string, type: string) =>
+      deployment.urns
+        .find((urn) => urn.endsWith(`$${type}::${name}`) || urn.endsWith(`::${type}::${name}`))!
+        .split("::")[2];
     expect(parentOf("database", CONTAINER)).toBe(`migration:docker:PostgresDatabase$${CONTAINER}`);
-    expect(parentOf("database-password", "random:index/randomPassword:RandomPassword")).toBe("migration:docker:PostgresDatabase$random:index/randomPassword:RandomPassword");
+    expect(parentOf("database-password", "random:index/randomPassword:RandomPassword")).toBe(
+      "migration:docker:PostgresDatabase$random:index/randomPassword:RandomPassword",
+    );
     expect(parentOf("fastapi-1", CONTAINER)).toBe(`migration:docker:AppService$${CONTAINER}`);
     expect(parentOf("schema-migration", CONTAINER)).toBe(`migration:docker:OneShotContainer$${CONTAINER}`);
     expect(parentOf("ingress", CONTAINER)).toBe(`migration:docker:Ingress$${CONTAINER}`);
-    expect(parentOf("ingress-routing-file", "pulumi-nodejs:dynamic:Resource")).toBe("migration:docker:Ingress$pulumi-nodejs:dynamic:Resource");
+    expect(parentOf("ingress-routing-file", "pulumi-nodejs:dynamic:Resource")).toBe(
+      "migration:docker:Ingress$pulumi-nodejs:dynamic:Resource",
+    );
     expect(parentOf("prometheus", CONTAINER)).toBe(`migration:docker:PrometheusServer$${CONTAINER}`);
     expect(parentOf("prometheus-weights-file", VOLUME_FILE)).toBe(`migration:docker:PrometheusServer$${VOLUME_FILE}`);
     expect(parentOf("alertmanager", CONTAINER)).toBe(`migration:docker:AlertmanagerServer$${CONTAINER}`);
@@ -126,19 +147,39 @@ describe("the dev platform on Docker", () => {
     expect(custom.length).toBe(19);
     for (const resource of custom) {
       const pkg = resource.type.split(":")[0];
-      expect(resource.provider, `${resource.type}::${resource.name}`).toMatch(new RegExp(`^urn:pulumi:dev::migration::pulumi:providers:${pkg}::${pkg}::`));
+      expect(resource.provider, `${resource.type}::${resource.name}`).toMatch(
+        new RegExp(`^urn:pulumi:dev::migration::pulumi:providers:${pkg}::${pkg}::`),
+      );
     }
   });
 
   it("runs PostgreSQL on a named volume with a generated password, health-checked", () => {
     expect(mocks.named(VOLUME, "database-data").inputs).toEqual({ name: "migration-dev-pgdata" });
-    expect(mocks.named("random:index/randomPassword:RandomPassword", "database-password").inputs).toMatchObject({ length: 32, special: false });
+    expect(mocks.named("random:index/randomPassword:RandomPassword", "database-password").inputs).toMatchObject({
+      length: 32,
+      special: false,
+    });
     const database = container("database");
     expect(database.image).toBe("migration/postgres:15-bookworm");
-    expect(envOf(database)).toEqual({ POSTGRES_USER: "migration", POSTGRES_DB: "migration", POSTGRES_PASSWORD: MOCK_PASSWORD });
-    expect(database.volumes).toEqual([{ volumeName: "migration-dev-pgdata", containerPath: "/var/lib/postgresql/data" }]);
+    expect(envOf(database)).toEqual({
+      POSTGRES_USER: "migration",
+      POSTGRES_DB: "migration",
+      POSTGRES_PASSWORD: MOCK_PASSWORD,
+    });
+    expect(database.volumes).toEqual([
+      { volumeName: "migration-dev-pgdata", containerPath: "/var/lib/postgresql/data" },
+    ]);
     expect(database.networksAdvanced).toEqual([{ name: "network-generated", aliases: ["postgres"] }]);
-    expect(database.healthcheck.tests).toEqual(["CMD", "pg_isready", "-h", "127.0.0.1", "-U", "migration", "-d", "migration"]);
+    expect(database.healthcheck.tests).toEqual([
+      "CMD",
+      "pg_isready",
+      "-h",
+      "127.0.0.1",
+      "-U",
+      "migration",
+      "-d",
+      "migration",
+    ]);
     expect(database).toMatchObject({ restart: "unless-stopped", wait: true });
     expect(database.ports).toBeUndefined();
   });
@@ -152,7 +193,9 @@ describe("the dev platform on Docker", () => {
         BACKEND_NAME: "fastapi",
         PORT: "8000",
       });
-      expect(fastapi.networksAdvanced).toEqual([{ name: "network-generated", aliases: [`fastapi-${index}`, "fastapi"] }]);
+      expect(fastapi.networksAdvanced).toEqual([
+        { name: "network-generated", aliases: [`fastapi-${index}`, "fastapi"] },
+      ]);
       expect(fastapi.healthcheck.tests[0]).toBe("CMD");
       expect(fastapi.healthcheck.tests.join(" ")).toContain("http://127.0.0.1:8000/healthz");
       expect(fastapi).toMatchObject({ restart: "unless-stopped", wait: true });
@@ -170,7 +213,9 @@ describe("the dev platform on Docker", () => {
       image: "migration/traefik:v3.6.12",
     });
     const ingress = container("ingress");
-    expect(ingress.volumes).toEqual([{ volumeName: "migration-dev-routing", containerPath: "/etc/traefik/routing", readOnly: true }]);
+    expect(ingress.volumes).toEqual([
+      { volumeName: "migration-dev-routing", containerPath: "/etc/traefik/routing", readOnly: true },
+    ]);
     expect(ingress.uploads.map((upload: { file: string }) => upload.file)).toEqual(["/etc/traefik/traefik.yml"]);
     expect(ingress.entrypoints).toEqual(["traefik", "--configFile=/etc/traefik/traefik.yml"]);
     expect(ingress.ports).toEqual([{ internal: 80, external: 8080 }]);
@@ -185,7 +230,11 @@ describe("the dev platform on Docker", () => {
       alerting: { alertmanagers: [{ static_configs: [{ targets: ["alertmanager:9093"] }] }] },
       scrape_configs: [
         { job_name: "ingress", metrics_path: "/metrics", static_configs: [{ targets: ["ingress:9100"] }] },
-        { job_name: "fastapi", metrics_path: "/metrics", static_configs: [{ targets: ["fastapi-0:8000", "fastapi-1:8000"] }] },
+        {
+          job_name: "fastapi",
+          metrics_path: "/metrics",
+          static_configs: [{ targets: ["fastapi-0:8000", "fastapi-1:8000"] }],
+        },
         // Flask's replicas belong to the legacy stack; they answer on the same network under these aliases.
         { job_name: "flask", metrics_path: "/metrics", static_configs: [{ targets: ["flask-0:5000"] }] },
         { job_name: "postgres", metrics_path: "/metrics", static_configs: [{ targets: ["postgres-exporter:9187"] }] },
@@ -205,8 +254,12 @@ describe("the dev platform on Docker", () => {
       "/etc/prometheus/rules/migration.rules.yml",
       "/etc/prometheus/rules/alerts.rules.yml",
     ]);
-    expect(uploadsOf(prometheus.uploads)["/etc/prometheus/rules/migration.rules.yml"]).toBe(renderRecordingRules("traefik", plan.routes, "5m"));
-    expect(uploadsOf(prometheus.uploads)["/etc/prometheus/rules/alerts.rules.yml"]).toBe(renderAlertRules(config.gates));
+    expect(uploadsOf(prometheus.uploads)["/etc/prometheus/rules/migration.rules.yml"]).toBe(
+      renderRecordingRules("traefik", plan.routes, "5m"),
+    );
+    expect(uploadsOf(prometheus.uploads)["/etc/prometheus/rules/alerts.rules.yml"]).toBe(
+      renderAlertRules(config.gates),
+    );
     expect(prometheus.volumes).toEqual([
       { volumeName: "prometheus-data-generated", containerPath: "/prometheus" },
       { volumeName: "prometheus-weights-generated", containerPath: "/etc/prometheus/weights", readOnly: true },
@@ -229,7 +282,11 @@ describe("the dev platform on Docker", () => {
 
   it("starts Prometheus once what it scrapes and alerts to exists", () => {
     const dependencies = mocks.optionsOf("migration:docker:PrometheusServer", "prometheus").dependencies;
-    for (const [component, name] of [["Ingress", "ingress"], ["AlertmanagerServer", "alertmanager"], ["PostgresExporter", "postgres-exporter"]]) {
+    for (const [component, name] of [
+      ["Ingress", "ingress"],
+      ["AlertmanagerServer", "alertmanager"],
+      ["PostgresExporter", "postgres-exporter"],
+    ]) {
       expect(dependencies).toContain(`urn:pulumi:dev::migration::migration:docker:${component}$${CONTAINER}::${name}`);
     }
   });
@@ -237,23 +294,35 @@ describe("the dev platform on Docker", () => {
   it("runs Alertmanager on the network only, its configuration uploaded as a secret", () => {
     const alertmanager = container("alertmanager");
     expect(alertmanager.image).toBe("migration/alertmanager:0.25-bookworm");
-    expect(uploadsOf(secretValue(alertmanager.uploads))).toEqual({ "/etc/alertmanager/alertmanager.yml": renderAlertmanagerConfig(undefined) });
+    expect(uploadsOf(secretValue(alertmanager.uploads))).toEqual({
+      "/etc/alertmanager/alertmanager.yml": renderAlertmanagerConfig(undefined),
+    });
     expect(alertmanager.command).toEqual([
       "--config.file=/etc/alertmanager/alertmanager.yml",
       "--storage.path=/alertmanager",
       "--web.listen-address=:9093",
       "--cluster.listen-address=",
     ]);
-    expect(alertmanager.volumes).toEqual([{ volumeName: "alertmanager-data-generated", containerPath: "/alertmanager" }]);
+    expect(alertmanager.volumes).toEqual([
+      { volumeName: "alertmanager-data-generated", containerPath: "/alertmanager" },
+    ]);
     expect(alertmanager.networksAdvanced).toEqual([{ name: "network-generated", aliases: ["alertmanager"] }]);
-    expect(alertmanager.healthcheck.tests).toEqual(["CMD", "amtool", "--alertmanager.url=http://127.0.0.1:9093", "cluster", "show"]);
+    expect(alertmanager.healthcheck.tests).toEqual([
+      "CMD",
+      "amtool",
+      "--alertmanager.url=http://127.0.0.1:9093",
+      "cluster",
+      "show",
+    ]);
     expect(alertmanager.ports).toBeUndefined();
   });
 
   it("runs the PostgreSQL exporter on the network only, with the database URL as a secret", () => {
     const exporter = container("postgres-exporter");
     expect(exporter.image).toBe("migration/postgres-exporter:0.11-bookworm");
-    expect(envOf(exporter)).toEqual({ DATA_SOURCE_NAME: `postgresql://migration:${MOCK_PASSWORD}@postgres:5432/migration?sslmode=disable` });
+    expect(envOf(exporter)).toEqual({
+      DATA_SOURCE_NAME: `postgresql://migration:${MOCK_PASSWORD}@postgres:5432/migration?sslmode=disable`,
+    });
     expect(exporter.networksAdvanced).toEqual([{ name: "network-generated", aliases: ["postgres-exporter"] }]);
     expect(exporter.ports).toBeUndefined();
   });
@@ -276,7 +345,10 @@ describe("the dev platform on Docker", () => {
     expect(agent.image).toBe("migration/promtail:v3.6.4");
     expect(agent.command).toEqual(["-config.file=/etc/promtail/promtail.yml"]);
     expect(uploadsOf(agent.uploads)).toEqual({
-      "/etc/promtail/promtail.yml": renderLogAgentConfig({ pushUrl: "http://loki:3100/loki/api/v1/push", networkName: "network-generated" }),
+      "/etc/promtail/promtail.yml": renderLogAgentConfig({
+        pushUrl: "http://loki:3100/loki/api/v1/push",
+        networkName: "network-generated",
+      }),
     });
     expect(agent.volumes).toEqual([
       { hostPath: "/var/run/docker.sock", containerPath: "/var/run/docker.sock", readOnly: true },
@@ -287,7 +359,9 @@ describe("the dev platform on Docker", () => {
   });
 
   it("starts the log agent once Loki is ready", () => {
-    expect(mocks.optionsOf("migration:docker:LogAgent", "log-agent").dependencies).toContain(`urn:pulumi:dev::migration::migration:docker:LokiServer$${CONTAINER}::loki`);
+    expect(mocks.optionsOf("migration:docker:LogAgent", "log-agent").dependencies).toContain(
+      `urn:pulumi:dev::migration::migration:docker:LokiServer$${CONTAINER}::loki`,
+    );
   });
 
   it("deploys no Grafana in the dev stage (no Grafana image can be built here)", () => {
@@ -304,7 +378,12 @@ describe("the dev platform on Docker", () => {
       ],
     });
     expect(deployment.outputs.flaskTraffic).toHaveLength(3);
-    expect(deployment.outputs.flask).toEqual({ mode: "managed", image: "migration/legacy-flask:0.2.0", port: 5000, replicas: 1 });
+    expect(deployment.outputs.flask).toEqual({
+      mode: "managed",
+      image: "migration/legacy-flask:0.2.0",
+      port: 5000,
+      replicas: 1,
+    });
     expect(deployment.outputs.databaseUrl).toBe(`postgresql://migration:${MOCK_PASSWORD}@postgres:5432/migration`);
     expect(deployment.outputs.ingressUrl).toBe("http://localhost:8080");
   });
@@ -316,7 +395,11 @@ describe("data and ordering", () => {
     await run(devConfig());
     expect(mocks.optionsOf(VOLUME, "database-data")).toMatchObject({ retainOnDelete: false, protect: false });
     mocks.setStackOutputs("organization/migration/prod", {});
-    await runProgram(mocks, platformProgram, { project: "migration", stack: "prod", config: stackFileConfig("Pulumi.prod.yaml") });
+    await runProgram(mocks, platformProgram, {
+      project: "migration",
+      stack: "prod",
+      config: stackFileConfig("Pulumi.prod.yaml"),
+    });
     expect(mocks.optionsOf(VOLUME, "database-data")).toMatchObject({ retainOnDelete: true, protect: false });
     expect(mocks.named(VOLUME, "database-data").inputs).toEqual({ name: "migration-prod-pgdata" });
   });
@@ -324,16 +407,27 @@ describe("data and ordering", () => {
   it("starts FastAPI only once the database container exists (its URL is derived from it)", async () => {
     deployedMap(undefined);
     await run(devConfig());
-    expect(mocks.optionsOf(CONTAINER, "fastapi-0").dependencies).toContain(`urn:pulumi:dev::migration::migration:docker:PostgresDatabase$${CONTAINER}::database`);
+    expect(mocks.optionsOf(CONTAINER, "fastapi-0").dependencies).toContain(
+      `urn:pulumi:dev::migration::migration:docker:PostgresDatabase$${CONTAINER}::database`,
+    );
   });
 
   it("runs the Alembic migration with the FastAPI image before FastAPI starts", async () => {
     deployedMap(undefined);
     await run(devConfig());
     const job = container("schema-migration");
-    expect(job).toMatchObject({ image: "migration/fastapi:0.2.0", entrypoints: ["alembic", "upgrade", "head"], attach: true, mustRun: false });
-    expect(secretValue<string[]>(job.envs)).toEqual([`DATABASE_URL=postgresql+asyncpg://migration:${MOCK_PASSWORD}@postgres:5432/migration`]);
-    expect(mocks.optionsOf(CONTAINER, "fastapi-0").dependencies).toContain(`urn:pulumi:dev::migration::migration:docker:OneShotContainer$${CONTAINER}::schema-migration`);
+    expect(job).toMatchObject({
+      image: "migration/fastapi:0.2.0",
+      entrypoints: ["alembic", "upgrade", "head"],
+      attach: true,
+      mustRun: false,
+    });
+    expect(secretValue<string[]>(job.envs)).toEqual([
+      `DATABASE_URL=postgresql+asyncpg://migration:${MOCK_PASSWORD}@postgres:5432/migration`,
+    ]);
+    expect(mocks.optionsOf(CONTAINER, "fastapi-0").dependencies).toContain(
+      `urn:pulumi:dev::migration::migration:docker:OneShotContainer$${CONTAINER}::schema-migration`,
+    );
   });
 
   it("writes the routing without waiting for any other resource (a rollback's write comes first)", async () => {
@@ -355,7 +449,8 @@ describe("secrets", () => {
   it("passes every container environment that holds the password to the provider as a secret", async () => {
     deployedMap(undefined);
     await run(devConfig());
-    for (const name of ["database", "fastapi-0", "fastapi-1", "postgres-exporter"]) expect(() => secretValue(container(name).envs), name).not.toThrow();
+    for (const name of ["database", "fastapi-0", "fastapi-1", "postgres-exporter"])
+      expect(() => secretValue(container(name).envs), name).not.toThrow();
     expect(() => secretValue(container("ingress").entrypoints)).toThrow();
   });
 
@@ -376,9 +471,14 @@ describe("a weight-only change", () => {
     const before = new Map(mocks.resources.map((resource) => [`${resource.type}::${resource.name}`, resource.inputs]));
     deployedMap({ defaultWeight: 10, routes: [] });
     await run(devConfig({ ...changes, defaultWeight: 50 }));
-    expect(mocks.resources.map((resource) => `${resource.type}::${resource.name}`).sort()).toEqual([...before.keys()].sort());
+    expect(mocks.resources.map((resource) => `${resource.type}::${resource.name}`).sort()).toEqual(
+      [...before.keys()].sort(),
+    );
     const changed = mocks.resources
-      .filter((resource) => JSON.stringify(resource.inputs) !== JSON.stringify(before.get(`${resource.type}::${resource.name}`)))
+      .filter(
+        (resource) =>
+          JSON.stringify(resource.inputs) !== JSON.stringify(before.get(`${resource.type}::${resource.name}`)),
+      )
       .map((resource) => `${resource.type}::${resource.name}`);
     // Updates in place, never a replacement: the files' provider diffs without `replaces`.
     expect(changed.sort()).toEqual([`${VOLUME_FILE}::ingress-routing-file`, `${VOLUME_FILE}::prometheus-weights-file`]);
@@ -396,7 +496,9 @@ describe("refusals happen before any resource is registered", () => {
 
   it("refuses a step larger than maxStep compared with the deployed weights, reading only its own last outputs", async () => {
     deployedMap({ defaultWeight: 10, routes: [] });
-    await expect(run(devConfig({ defaultWeight: 70 }))).rejects.toThrow(/migration:defaultWeight: got 70; expected at most 60: maxStep is 50 and 10 is deployed/);
+    await expect(run(devConfig({ defaultWeight: 70 }))).rejects.toThrow(
+      /migration:defaultWeight: got 70; expected at most 60: maxStep is 50 and 10 is deployed/,
+    );
     expect(mocks.resources.map((resource) => resource.type)).toEqual(["pulumi:pulumi:StackReference"]);
     expect(mocks.resources[0].inputs.name).toBe(SELF);
   });
@@ -412,7 +514,10 @@ describe("the nginx flavour", () => {
     deployedMap(undefined);
     await run(devConfig({ ingress: "nginx", ingressImage: "migration/nginx-lua:1.22-bookworm" }));
     const ingress = container("ingress");
-    expect(ingress.uploads.map((upload: { file: string }) => upload.file)).toEqual(["/etc/nginx/migration/nginx.conf", "/etc/nginx/migration/migration_router.lua"]);
+    expect(ingress.uploads.map((upload: { file: string }) => upload.file)).toEqual([
+      "/etc/nginx/migration/nginx.conf",
+      "/etc/nginx/migration/migration_router.lua",
+    ]);
     expect(ingress.entrypoints).toEqual(["nginx", "-c", "/etc/nginx/migration/nginx.conf", "-g", "daemon off;"]);
     const routingFile = mocks.named("pulumi-nodejs:dynamic:Resource", "ingress-routing-file").inputs;
     expect(routingFile.fileName).toBe("routing.json");
@@ -425,7 +530,11 @@ describe("monitoring switched off", () => {
   it("registers no monitoring resource, companions included", async () => {
     deployedMap(undefined);
     const run1 = await run(devConfig({ monitoring: devMonitoring({ enabled: false }) }));
-    expect(mocks.resources.filter((resource) => /^(prometheus|alertmanager|postgres-exporter|grafana|loki|log-agent)/.test(resource.name))).toEqual([]);
+    expect(
+      mocks.resources.filter((resource) =>
+        /^(prometheus|alertmanager|postgres-exporter|grafana|loki|log-agent)/.test(resource.name),
+      ),
+    ).toEqual([]);
     expect(run1.outputs.prometheusUrl).toBeUndefined();
     expect(run1.outputs.lokiUrl).toBeUndefined();
   });
@@ -434,7 +543,11 @@ describe("monitoring switched off", () => {
 describe("monitoring without companions", () => {
   it("registers Prometheus alone, scraping no exporter and sending alerts nowhere", async () => {
     deployedMap(undefined);
-    await run(devConfig({ monitoring: devMonitoring({ alertmanagerImage: undefined, postgresExporterImage: undefined, logs: undefined }) }));
+    await run(
+      devConfig({
+        monitoring: devMonitoring({ alertmanagerImage: undefined, postgresExporterImage: undefined, logs: undefined }),
+      }),
+    );
     const monitoring = mocks.resources
       .filter((resource) => /^(prometheus|alertmanager|postgres-exporter|grafana|loki|log-agent)/.test(resource.name))
       .map((resource) => `${resource.type}::${resource.name}`);
@@ -447,26 +560,42 @@ describe("monitoring without companions", () => {
         `${CONTAINER}::prometheus`,
       ].sort(),
     );
-    const prometheusYml = load(uploadsOf(container("prometheus").uploads)["/etc/prometheus/prometheus.yml"]) as Record<string, any>;
+    const prometheusYml = load(uploadsOf(container("prometheus").uploads)["/etc/prometheus/prometheus.yml"]) as Record<
+      string,
+      any
+    >;
     expect(prometheusYml.alerting).toBeUndefined();
-    expect(prometheusYml.scrape_configs.map((job: { job_name: string }) => job.job_name)).toEqual(["ingress", "fastapi", "flask"]);
+    expect(prometheusYml.scrape_configs.map((job: { job_name: string }) => job.job_name)).toEqual([
+      "ingress",
+      "fastapi",
+      "flask",
+    ]);
   });
 });
 
 describe("the log pipeline switched off", () => {
   it("registers neither Loki nor its agent, and gives Grafana Prometheus alone", async () => {
     deployedMap(undefined);
-    const deployment = await run(devConfig({ monitoring: devMonitoring({ logs: undefined, grafanaImage: "grafana/grafana-oss:11.6.0" }) }));
+    const deployment = await run(
+      devConfig({ monitoring: devMonitoring({ logs: undefined, grafanaImage: "grafana/grafana-oss:11.6.0" }) }),
+    );
     expect(mocks.resources.filter((resource) => /^(loki|log-agent)/.test(resource.name))).toEqual([]);
     expect(deployment.outputs.lokiUrl).toBeUndefined();
-    expect(uploadsOf(container("grafana").uploads)["/etc/grafana/provisioning/datasources/migration.yml"]).toBe(renderGrafanaDatasources({ prometheus: "http://prometheus:9090" }));
+    expect(uploadsOf(container("grafana").uploads)["/etc/grafana/provisioning/datasources/migration.yml"]).toBe(
+      renderGrafanaDatasources({ prometheus: "http://prometheus:9090" }),
+    );
   });
 });
 
 describe("the log pipeline with its own port and retention", () => {
   it("publishes Loki's API on that loopback port and keeps logs that long", async () => {
     deployedMap(undefined);
-    const logs = { lokiImage: "migration/loki:v3.6.4", agentImage: "migration/promtail:v3.6.4", port: 13100, retention: "30d" };
+    const logs = {
+      lokiImage: "migration/loki:v3.6.4",
+      agentImage: "migration/promtail:v3.6.4",
+      port: 13100,
+      retention: "30d",
+    };
     const deployment = await run(devConfig({ monitoring: devMonitoring({ logs }) }));
     const loki = container("loki");
     expect(loki.ports).toEqual([{ internal: 3100, external: 13100, ip: "127.0.0.1" }]);
@@ -480,13 +609,18 @@ describe("an alert receiver", () => {
     deployedMap(undefined);
     const receiver = { webhookUrl: "https://hooks.example.com/services/T0/B0/token" };
     await run(devConfig({ monitoring: devMonitoring({ alertReceiver: receiver }) }));
-    expect(uploadsOf(secretValue(container("alertmanager").uploads))["/etc/alertmanager/alertmanager.yml"]).toBe(renderAlertmanagerConfig(receiver));
+    expect(uploadsOf(secretValue(container("alertmanager").uploads))["/etc/alertmanager/alertmanager.yml"]).toBe(
+      renderAlertmanagerConfig(receiver),
+    );
   });
 });
 
 describe("error tracking", () => {
   /** Resources given any SENTRY_* variable, secret or not. */
-  const reporting = () => mocks.resources.filter((resource) => JSON.stringify(resource.inputs).includes("SENTRY_")).map((resource) => resource.name);
+  const reporting = () =>
+    mocks.resources
+      .filter((resource) => JSON.stringify(resource.inputs).includes("SENTRY_"))
+      .map((resource) => resource.name);
 
   it("when not configured, gives no container a SENTRY_* variable and exports nothing about it", async () => {
     deployedMap(undefined);
@@ -527,14 +661,26 @@ describe("Grafana, when an image is configured", () => {
 
   beforeAll(async () => {
     deployedMap(undefined);
-    deployment = await run(devConfig({ monitoring: devMonitoring({ grafanaImage: "grafana/grafana-oss:11.6.0", grafanaPort: 3300 }) }));
+    deployment = await run(
+      devConfig({ monitoring: devMonitoring({ grafanaImage: "grafana/grafana-oss:11.6.0", grafanaPort: 3300 }) }),
+    );
   });
 
   it("adds exactly Grafana and its generated admin password", () => {
-    const grafana = mocks.resources.filter((resource) => resource.name.startsWith("grafana")).map((resource) => `${resource.type}::${resource.name}`);
-    expect(grafana.sort()).toEqual(["migration:docker:GrafanaServer::grafana", `${RANDOM_PASSWORD}::grafana-admin-password`, `${CONTAINER}::grafana`].sort());
+    const grafana = mocks.resources
+      .filter((resource) => resource.name.startsWith("grafana"))
+      .map((resource) => `${resource.type}::${resource.name}`);
+    expect(grafana.sort()).toEqual(
+      [
+        "migration:docker:GrafanaServer::grafana",
+        `${RANDOM_PASSWORD}::grafana-admin-password`,
+        `${CONTAINER}::grafana`,
+      ].sort(),
+    );
     expect(mocks.named(RANDOM_PASSWORD, "grafana-admin-password").inputs).toMatchObject({ length: 32, special: false });
-    expect(mocks.named(RANDOM_PASSWORD, "grafana-admin-password").provider).toMatch(/^urn:pulumi:dev::migration::pulumi:providers:random::random::/);
+    expect(mocks.named(RANDOM_PASSWORD, "grafana-admin-password").provider).toMatch(
+      /^urn:pulumi:dev::migration::pulumi:providers:random::random::/,
+    );
   });
 
   it("provisions the Prometheus and Loki data sources, the dashboard provider and the Flask vs FastAPI dashboard", () => {
@@ -543,7 +689,10 @@ describe("Grafana, when an image is configured", () => {
     const grafana = container("grafana");
     expect(grafana.image).toBe("grafana/grafana-oss:11.6.0");
     expect(uploadsOf(grafana.uploads)).toEqual({
-      "/etc/grafana/provisioning/datasources/migration.yml": renderGrafanaDatasources({ prometheus: "http://prometheus:9090", loki: "http://loki:3100" }),
+      "/etc/grafana/provisioning/datasources/migration.yml": renderGrafanaDatasources({
+        prometheus: "http://prometheus:9090",
+        loki: "http://loki:3100",
+      }),
       "/etc/grafana/provisioning/dashboards/migration.yml": renderGrafanaDashboardProvider("/etc/grafana/dashboards"),
       "/etc/grafana/dashboards/flask-vs-fastapi.json": renderMigrationDashboard(routeIds),
     });
@@ -564,7 +713,9 @@ describe("Grafana, when an image is configured", () => {
   it("starts after Prometheus and Loki, its data sources", () => {
     // Ordered through the component: its children are registered only once it is, after what it depends on.
     const dependencies = mocks.optionsOf("migration:docker:GrafanaServer", "grafana").dependencies;
-    expect(dependencies).toContain(`urn:pulumi:dev::migration::migration:docker:PrometheusServer$${CONTAINER}::prometheus`);
+    expect(dependencies).toContain(
+      `urn:pulumi:dev::migration::migration:docker:PrometheusServer$${CONTAINER}::prometheus`,
+    );
     expect(dependencies).toContain(`urn:pulumi:dev::migration::migration:docker:LokiServer$${CONTAINER}::loki`);
   });
 

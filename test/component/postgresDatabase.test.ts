@@ -22,12 +22,17 @@ describe("PostgresDatabase", () => {
   });
 
   it("keeps the password and every URL derived from it secret", async () => {
-    for (const output of [database.password, database.syncUrl, database.asyncUrl]) expect(await pulumi.isSecret(output)).toBe(true);
+    for (const output of [database.password, database.syncUrl, database.asyncUrl])
+      expect(await pulumi.isSecret(output)).toBe(true);
   });
 
   it("builds a psycopg2 URL for Flask and an asyncpg URL for FastAPI", async () => {
-    expect(await promiseOf(database.syncUrl)).toBe("postgresql://shop_owner:mock-password-0123456789abcdef@postgres:5432/shop");
-    expect(await promiseOf(database.asyncUrl)).toBe("postgresql+asyncpg://shop_owner:mock-password-0123456789abcdef@postgres:5432/shop");
+    expect(await promiseOf(database.syncUrl)).toBe(
+      "postgresql://shop_owner:mock-password-0123456789abcdef@postgres:5432/shop",
+    );
+    expect(await promiseOf(database.asyncUrl)).toBe(
+      "postgresql+asyncpg://shop_owner:mock-password-0123456789abcdef@postgres:5432/shop",
+    );
   });
 
   it("names child resources after the component", async () => {

@@ -17,16 +17,24 @@ const written = {
   reload: { containerName: "prometheus-1a2b3c", signal: "HUP" },
 };
 
-const diff = (news: Record<string, unknown>) => volumeFileProvider.diff!("weights/weights.rules.yml", written, { ...written, ...news });
+const diff = (news: Record<string, unknown>) =>
+  volumeFileProvider.diff!("weights/weights.rules.yml", written, { ...written, ...news });
 
 describe("VolumeFile's diff", () => {
   it("sees no change when nothing changed, reload included", async () => {
-    expect(await diff({ reload: { ...written.reload } })).toEqual({ changes: false, replaces: [], deleteBeforeReplace: false });
+    expect(await diff({ reload: { ...written.reload } })).toEqual({
+      changes: false,
+      replaces: [],
+      deleteBeforeReplace: false,
+    });
   });
 
   it.each([
     ["the content", { content: "groups: [{ name: x, rules: [] }]\n" }],
-    ["the reader to reload (a replaced container has a new name)", { reload: { containerName: "prometheus-9z8y7x", signal: "HUP" } }],
+    [
+      "the reader to reload (a replaced container has a new name)",
+      { reload: { containerName: "prometheus-9z8y7x", signal: "HUP" } },
+    ],
     ["the signal", { reload: { containerName: "prometheus-1a2b3c", signal: "USR1" } }],
     ["whether to reload at all", { reload: undefined }],
   ])("updates in place, never replaces, when %s changes", async (_what, news) => {
@@ -67,7 +75,9 @@ describe("writing and reloading, against a stand-in Docker CLI", () => {
     rmSync(log, { force: true });
     await volumeFileProvider.update!("weights/weights.rules.yml", written, written);
     expect(readFileSync(log, "utf8").split("\n")).toEqual([
-      expect.stringMatching(/^run --rm -i --network none --user 0 --volume weights:\/etc\/prometheus\/weights --entrypoint sh migration\/prometheus:2.42-bookworm -c .* publish \/etc\/prometheus\/weights weights.rules.yml$/),
+      expect.stringMatching(
+        /^run --rm -i --network none --user 0 --volume weights:\/etc\/prometheus\/weights --entrypoint sh migration\/prometheus:2.42-bookworm -c .* publish \/etc\/prometheus\/weights weights.rules.yml$/,
+      ),
       "groups: []",
       "kill --signal HUP prometheus-1a2b3c",
       "",
@@ -96,7 +106,10 @@ describe("a VolumeFile with a reload signal", () => {
 
   it("hands the reader's container and the signal to its provider", async () => {
     const { VolumeFile } = await import("../../components/docker/volumeFile");
-    new VolumeFile("weights-file", { ...written, reload: { containerName: pulumi.output("prometheus-1a2b3c"), signal: "HUP" } });
+    new VolumeFile("weights-file", {
+      ...written,
+      reload: { containerName: pulumi.output("prometheus-1a2b3c"), signal: "HUP" },
+    });
     await settle();
     const inputs = mocks.named("pulumi-nodejs:dynamic:Resource", "weights-file").inputs;
     expect(inputs).toMatchObject(written);

@@ -16,7 +16,12 @@ export const SPLIT_WINDOW = 40;
  * window's FastAPI share stays nearer the new weight than the old one. Conservative on purpose: the end of a window,
  * not its start.
  */
-export function settledAt(responses: readonly ObservedResponse[], fromWeight: number, toWeight: number, since: number): number | undefined {
+export function settledAt(
+  responses: readonly ObservedResponse[],
+  fromWeight: number,
+  toWeight: number,
+  since: number,
+): number | undefined {
   const served = responses.filter((response) => response.at >= since && response.backend !== undefined);
   if (toWeight === 0 || toWeight === 100) {
     const wrong = toWeight === 100 ? "flask" : "fastapi";

@@ -126,8 +126,33 @@ export class E2EReport {
     const directory = join(REPO_ROOT, "reports");
     mkdirSync(directory, { recursive: true });
     const path = join(directory, "e2e.json");
-    const { split, weightChanges, rollback, gatedAdvance, decommission, sticky, monitoring, recordedSeries, dashboardQueries, logs, lifecycle } = this;
-    const document = { generatedAt: new Date().toISOString(), split, weightChanges, rollback, gatedAdvance, decommission, sticky, monitoring, recordedSeries, dashboardQueries, logs, lifecycle };
+    const {
+      split,
+      weightChanges,
+      rollback,
+      gatedAdvance,
+      decommission,
+      sticky,
+      monitoring,
+      recordedSeries,
+      dashboardQueries,
+      logs,
+      lifecycle,
+    } = this;
+    const document = {
+      generatedAt: new Date().toISOString(),
+      split,
+      weightChanges,
+      rollback,
+      gatedAdvance,
+      decommission,
+      sticky,
+      monitoring,
+      recordedSeries,
+      dashboardQueries,
+      logs,
+      lifecycle,
+    };
     writeFileSync(path, `${JSON.stringify(document, (_key, value) => (value === undefined ? null : value), 2)}\n`);
     return path;
   }
@@ -135,48 +160,114 @@ export class E2EReport {
   /** A readable summary, one table per array. */
   summary(): string {
     const seconds = (value: number | undefined) => (value === undefined ? "never" : value.toFixed(1));
-    const failures = (entry: { failedRequests: number; totalRequests: number }) => `${entry.failedRequests}/${entry.totalRequests}`;
+    const failures = (entry: { failedRequests: number; totalRequests: number }) =>
+      `${entry.failedRequests}/${entry.totalRequests}`;
     const table = (title: string, head: string[], rows: string[][]) => {
       const widths = head.map((cell, column) => Math.max(cell.length, ...rows.map((row) => row[column].length)));
       const line = (cells: string[]) => cells.map((cell, column) => cell.padEnd(widths[column])).join("  ");
       return [title, line(head), ...rows.map(line)].join("\n");
     };
     return [
-      table("split", ["ingress", "route", "configured %", "observed %", "requests"], this.split.map((entry) => [entry.ingress, entry.route, `${entry.configured}`, entry.observed.toFixed(2), `${entry.requests}`])),
-      table("sticky", ["ingress", "clients", "on one backend"], this.sticky.map((entry) => [entry.ingress, `${entry.clients}`, `${entry.clientsOnOneBackend}`])),
+      table(
+        "split",
+        ["ingress", "route", "configured %", "observed %", "requests"],
+        this.split.map((entry) => [
+          entry.ingress,
+          entry.route,
+          `${entry.configured}`,
+          entry.observed.toFixed(2),
+          `${entry.requests}`,
+        ]),
+      ),
+      table(
+        "sticky",
+        ["ingress", "clients", "on one backend"],
+        this.sticky.map((entry) => [entry.ingress, `${entry.clients}`, `${entry.clientsOnOneBackend}`]),
+      ),
       table(
         "weight changes",
         ["ingress", "from", "to", "up s", "converged s", "failed/total", "preview", "unreadable rows"],
-        this.weightChanges.map((entry) => [entry.ingress, `${entry.from}`, `${entry.to}`, entry.upSeconds.toFixed(1), seconds(entry.convergeSeconds), failures(entry), JSON.stringify(entry.preview), `${entry.unreadableRows}`]),
+        this.weightChanges.map((entry) => [
+          entry.ingress,
+          `${entry.from}`,
+          `${entry.to}`,
+          entry.upSeconds.toFixed(1),
+          seconds(entry.convergeSeconds),
+          failures(entry),
+          JSON.stringify(entry.preview),
+          `${entry.unreadableRows}`,
+        ]),
       ),
       table(
         "rollback",
         ["ingress", "traffic on Flask after s", "command s", "failed/total"],
-        this.rollback.map((entry) => [entry.ingress, entry.seconds.toFixed(1), entry.commandSeconds.toFixed(1), failures(entry)]),
+        this.rollback.map((entry) => [
+          entry.ingress,
+          entry.seconds.toFixed(1),
+          entry.commandSeconds.toFixed(1),
+          failures(entry),
+        ]),
       ),
       table(
         "gated advance",
         ["ingress", "route", "when", "exit", "command s", "errorRatio", "latencyP99"],
         this.gatedAdvance.flatMap((entry) =>
-          entry.attempts.map((attempt) => [entry.ingress, entry.route, attempt.when, `${attempt.exitCode}`, attempt.seconds.toFixed(1), attempt.gates.errorRatio ?? "-", attempt.gates.latencyP99 ?? "-"]),
+          entry.attempts.map((attempt) => [
+            entry.ingress,
+            entry.route,
+            attempt.when,
+            `${attempt.exitCode}`,
+            attempt.seconds.toFixed(1),
+            attempt.gates.errorRatio ?? "-",
+            attempt.gates.latencyP99 ?? "-",
+          ]),
         ),
       ),
       table(
         "decommission",
         ["ingress", "refused while routed", "destroy s", "failed/total", "rows before", "rows after"],
-        this.decommission.map((entry) => [entry.ingress, `${entry.refusedWhileRouted}`, entry.destroySeconds.toFixed(1), failures(entry), `${entry.rowsBefore}`, `${entry.rowsAfter}`]),
+        this.decommission.map((entry) => [
+          entry.ingress,
+          `${entry.refusedWhileRouted}`,
+          entry.destroySeconds.toFixed(1),
+          failures(entry),
+          `${entry.rowsBefore}`,
+          `${entry.rowsAfter}`,
+        ]),
       ),
       table(
         "monitoring (FastAPI share, load generator vs Prometheus)",
         ["ingress", "route", "load generator %", "Prometheus %", "seconds", "requests"],
-        this.monitoring.map((entry) => [entry.ingress, entry.route, entry.loadGeneratorShare.toFixed(2), entry.prometheusShare.toFixed(2), `${entry.seconds}`, `${entry.loadGeneratorRequests}`]),
+        this.monitoring.map((entry) => [
+          entry.ingress,
+          entry.route,
+          entry.loadGeneratorShare.toFixed(2),
+          entry.prometheusShare.toFixed(2),
+          `${entry.seconds}`,
+          `${entry.loadGeneratorRequests}`,
+        ]),
       ),
       table(
         "logs (lines in Loki by service)",
         ["ingress", "sent per app", "flask", "fastapi", "ingress lines"],
-        this.logs.map((entry) => [entry.ingress, `${entry.sentPerApp}`, `${entry.flaskLines}`, `${entry.fastapiLines}`, `${entry.ingressLines}`]),
+        this.logs.map((entry) => [
+          entry.ingress,
+          `${entry.sentPerApp}`,
+          `${entry.flaskLines}`,
+          `${entry.fastapiLines}`,
+          `${entry.ingressLines}`,
+        ]),
       ),
-      table("lifecycle", ["ingress", "platform up s", "legacy up s", "volume removed on destroy"], this.lifecycle.map((entry) => [entry.ingress, entry.platformUpSeconds.toFixed(1), entry.legacyUpSeconds.toFixed(1), `${entry.databaseVolumeRemovedOnDestroy ?? "-"}`])),
+      table(
+        "lifecycle",
+        ["ingress", "platform up s", "legacy up s", "volume removed on destroy"],
+        this.lifecycle.map((entry) => [
+          entry.ingress,
+          entry.platformUpSeconds.toFixed(1),
+          entry.legacyUpSeconds.toFixed(1),
+          `${entry.databaseVolumeRemovedOnDestroy ?? "-"}`,
+        ]),
+      ),
     ].join("\n\n");
   }
 }

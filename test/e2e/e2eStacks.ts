@@ -44,7 +44,9 @@ function writeStackFile(directory: string, stackName: string, config: Record<str
 }
 
 function devStageConfig(flavour: IngressFlavour, overrides: Record<string, unknown>): Record<string, unknown> {
-  const dev = Object.fromEntries(Object.entries(stackFileConfig("Pulumi.dev.yaml")).map(([key, value]) => [key, tryJson(value)]));
+  const dev = Object.fromEntries(
+    Object.entries(stackFileConfig("Pulumi.dev.yaml")).map(([key, value]) => [key, tryJson(value)]),
+  );
   const monitoring = dev["migration:monitoring"] as Record<string, unknown>;
   const gates = dev["migration:gates"] as Record<string, unknown>;
   const logs = monitoring.logs as Record<string, unknown> | undefined;
@@ -53,7 +55,11 @@ function devStageConfig(flavour: IngressFlavour, overrides: Record<string, unkno
     "migration:ingress": flavour,
     "migration:ingressImage": INGRESS_IMAGES[flavour],
     "migration:ingressPort": E2E_INGRESS_PORT,
-    "migration:monitoring": { ...monitoring, port: E2E_PROMETHEUS_PORT, ...(logs ? { logs: { ...logs, port: E2E_LOKI_PORT } } : {}) },
+    "migration:monitoring": {
+      ...monitoring,
+      port: E2E_PROMETHEUS_PORT,
+      ...(logs ? { logs: { ...logs, port: E2E_LOKI_PORT } } : {}),
+    },
     "migration:gates": { ...gates, ...E2E_GATES },
     ...overrides,
   };
@@ -91,7 +97,11 @@ export class E2EStacks {
    * Stacks named `stackName` with the dev stage's config for the flavour, plus `overrides` (full `migration:` keys),
    * empty: whatever an interrupted earlier run left behind is destroyed first.
    */
-  static async fresh(flavour: IngressFlavour, stackName = `e2e-${flavour}`, overrides: Record<string, unknown> = {}): Promise<E2EStacks> {
+  static async fresh(
+    flavour: IngressFlavour,
+    stackName = `e2e-${flavour}`,
+    overrides: Record<string, unknown> = {},
+  ): Promise<E2EStacks> {
     const stacks = await E2EStacks.create(flavour, stackName, overrides);
     if (!(await hasResources(stacks.platform)) && !(await hasResources(stacks.legacy))) return stacks;
     console.log(`  ${stackName}: destroying what an earlier run left behind`);
@@ -99,10 +109,16 @@ export class E2EStacks {
     return E2EStacks.create(flavour, stackName, overrides);
   }
 
-  private static async create(flavour: IngressFlavour, stackName: string, overrides: Record<string, unknown>): Promise<E2EStacks> {
+  private static async create(
+    flavour: IngressFlavour,
+    stackName: string,
+    overrides: Record<string, unknown>,
+  ): Promise<E2EStacks> {
     const stackFiles = [
       writeStackFile(REPO_ROOT, stackName, devStageConfig(flavour, overrides)),
-      writeStackFile(LEGACY_DIRECTORY, stackName, { "legacy-flask:platformStack": `organization/migration/${stackName}` }),
+      writeStackFile(LEGACY_DIRECTORY, stackName, {
+        "legacy-flask:platformStack": `organization/migration/${stackName}`,
+      }),
     ];
     const platform = await LocalWorkspace.createOrSelectStack({ stackName, workDir: REPO_ROOT });
     const legacy = await LocalWorkspace.createOrSelectStack({ stackName, workDir: LEGACY_DIRECTORY });
@@ -134,7 +150,10 @@ export class E2EStacks {
     const tsx = join(REPO_ROOT, "node_modules", ".bin", "tsx");
     let run = { code: null as number | null, output: "" };
     const timing = await timed(async () => {
-      run = await runStreaming(tsx, [join(REPO_ROOT, "cli", "main.ts"), ...args, "--stack", this.platform.name], { cwd: REPO_ROOT, onOutput: show });
+      run = await runStreaming(tsx, [join(REPO_ROOT, "cli", "main.ts"), ...args, "--stack", this.platform.name], {
+        cwd: REPO_ROOT,
+        onOutput: show,
+      });
     });
     return { ...timing, exitCode: run.code, output: run.output };
   }

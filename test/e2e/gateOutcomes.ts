@@ -2,5 +2,7 @@ const GATE_ROW = /^(\S+)\s+(traffic|errorRatio|latencyP99|bakeTime|maxStep)\s+(p
 
 /** Each gate `cutover advance` printed in its verdict table, as "outcome: reason", keyed by gate (one route per step). */
 export function gateOutcomes(advanceOutput: string): Record<string, string> {
-  return Object.fromEntries([...advanceOutput.matchAll(GATE_ROW)].map(([, , gate, outcome, reason]) => [gate, `${outcome}: ${reason.trim()}`]));
+  return Object.fromEntries(
+    [...advanceOutput.matchAll(GATE_ROW)].map(([, , gate, outcome, reason]) => [gate, `${outcome}: ${reason.trim()}`]),
+  );
 }

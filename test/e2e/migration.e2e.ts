@@ -6,7 +6,15 @@ import { convergeSeconds, settledAt } from "./convergence";
 import { EXIT } from "../../cli/cliError";
 import { parseDuration } from "../../infra/cutover/duration";
 import { ContainerOutage } from "./containerOutage";
-import { E2E_GATES, E2E_INGRESS_PORT, E2E_LOKI_PORT, E2E_PROMETHEUS_PORT, E2EStacks, type IngressFlavour, type TimedUpdate } from "./e2eStacks";
+import {
+  E2E_GATES,
+  E2E_INGRESS_PORT,
+  E2E_LOKI_PORT,
+  E2E_PROMETHEUS_PORT,
+  E2EStacks,
+  type IngressFlavour,
+  type TimedUpdate,
+} from "./e2eStacks";
 import type { MigrationReport } from "../../infra/cutover/report";
 import { saveCommandOutput } from "./commandOutput";
 import { gateOutcomes } from "./gateOutcomes";
@@ -73,7 +81,10 @@ describe.each<IngressFlavour>(["traefik", "nginx"])("the migration journey throu
 
   /** The steady load the rest of the journey runs under, started once (by whichever test needs it first). */
   function startSteadyLoad() {
-    load ??= new SteadyLoad(BASE_URL, seeded.filter((row) => row.kind === "users").map((row) => row.id));
+    load ??= new SteadyLoad(
+      BASE_URL,
+      seeded.filter((row) => row.kind === "users").map((row) => row.id),
+    );
   }
 
   /** Sets the default weight and the given routes to `to`, previews, applies, and watches the load until the `watched` routes settle. */
@@ -125,8 +136,13 @@ describe.each<IngressFlavour>(["traefik", "nginx"])("the migration journey throu
     await sleep(MONITORING_HOLD_MS);
     const until = Date.now();
     const since = until - MONITORING_WINDOW_SECONDS * 1000;
-    for (const [route, routeId] of [["/api/users", "api-users-get-head"], ["default", "default"]] as const) {
-      const responses = load!.routeResponses(route, since).filter((response) => response.at <= until && response.backend !== undefined);
+    for (const [route, routeId] of [
+      ["/api/users", "api-users-get-head"],
+      ["default", "default"],
+    ] as const) {
+      const responses = load!
+        .routeResponses(route, since)
+        .filter((response) => response.at <= until && response.backend !== undefined);
       const fastapi = responses.filter((response) => response.backend === "fastapi").length;
       report.monitoring.push({
         ingress: flavour,
@@ -139,7 +155,10 @@ describe.each<IngressFlavour>(["traefik", "nginx"])("the migration journey throu
     }
     report.recordedSeries.push({ ingress: flavour, backendsBySeries: await recordedBackends(PROMETHEUS_URL) });
     // The routes the steady load reaches on both backends at this step.
-    report.dashboardQueries.push({ ingress: flavour, seriesByQuery: await dashboardSeriesCounts(PROMETHEUS_URL, ["api-users-get-head", "default"]) });
+    report.dashboardQueries.push({
+      ingress: flavour,
+      seriesByQuery: await dashboardSeriesCounts(PROMETHEUS_URL, ["api-users-get-head", "default"]),
+    });
   }
 
   it("splits each route by its weight, exactly at 0%, over 10,000 requests per route", async () => {
@@ -152,20 +171,50 @@ describe.each<IngressFlavour>(["traefik", "nginx"])("the migration journey throu
     ];
     for (const { route, configured, request } of measured) {
       const count = await sampleSplit(BASE_URL, request, BARS.splitRequests);
-      report.split.push({ ingress: flavour, route, configured, observed: share(count.fastapi, count.requests), requests: count.requests, unattributed: count.unattributed });
+      report.split.push({
+        ingress: flavour,
+        route,
+        configured,
+        observed: share(count.fastapi, count.requests),
+        requests: count.requests,
+        unattributed: count.unattributed,
+      });
     }
     for (const entry of report.split.filter((entry) => entry.ingress === flavour)) {
       expect(entry.unattributed, entry.route).toBe(0);
       if (entry.configured === 0) expect(entry.observed, entry.route).toBe(0);
-      else expect(Math.abs(entry.observed - entry.configured), entry.route).toBeLessThanOrEqual(BARS.splitTolerancePoints);
+      else
+        expect(Math.abs(entry.observed - entry.configured), entry.route).toBeLessThanOrEqual(BARS.splitTolerancePoints);
     }
   });
 
   it("lets the override header pick the backend on every request, whatever the weight", async () => {
-    const toFastapi = await sampleSplit(BASE_URL, { method: "DELETE", path: "/api/orders/0", headers: { [OVERRIDE_HEADER]: "fastapi" } }, 2_000);
-    const toFlask = await sampleSplit(BASE_URL, { method: "GET", path: "/api/users/1", headers: { [OVERRIDE_HEADER]: "flask" } }, 2_000);
-    report.split.push({ ingress: flavour, route: "/api/orders + X-Backend: fastapi", configured: 100, observed: share(toFastapi.fastapi, toFastapi.requests), requests: toFastapi.requests, unattributed: toFastapi.unattributed });
-    report.split.push({ ingress: flavour, route: "/api/users + X-Backend: flask", configured: 0, observed: share(toFlask.fastapi, toFlask.requests), requests: toFlask.requests, unattributed: toFlask.unattributed });
+    const toFastapi = await sampleSplit(
+      BASE_URL,
+      { method: "DELETE", path: "/api/orders/0", headers: { [OVERRIDE_HEADER]: "fastapi" } },
+      2_000,
+    );
+    const toFlask = await sampleSplit(
+      BASE_URL,
+      { method: "GET", path: "/api/users/1", headers: { [OVERRIDE_HEADER]: "flask" } },
+      2_000,
+    );
+    report.split.push({
+      ingress: flavour,
+      route: "/api/orders + X-Backend: fastapi",
+      configured: 100,
+      observed: share(toFastapi.fastapi, toFastapi.requests),
+      requests: toFastapi.requests,
+      unattributed: toFastapi.unattributed,
+    });
+    report.split.push({
+      ingress: flavour,
+      route: "/api/users + X-Backend: flask",
+      configured: 0,
+      observed: share(toFlask.fastapi, toFlask.requests),
+      requests: toFlask.requests,
+      unattributed: toFlask.unattributed,
+    });
     expect(toFastapi).toMatchObject({ fastapi: 2_000, flask: 0 });
     expect(toFlask).toMatchObject({ fastapi: 0, flask: 2_000 });
   });
@@ -222,7 +271,13 @@ describe.each<IngressFlavour>(["traefik", "nginx"])("the migration journey throu
     expect(whileDown.exitCode, "refused").toBe(EXIT.refused);
     expect(whileDown.gates.errorRatio, "the error ratio gate names the outage").toMatch(/^fail: FastAPI 5xx ratio/);
     const passed = expect.stringMatching(/^pass: /);
-    expect(healthy.gates, "every gate passes on healthy traffic").toEqual({ traffic: passed, errorRatio: passed, latencyP99: passed, bakeTime: passed, maxStep: passed });
+    expect(healthy.gates, "every gate passes on healthy traffic").toEqual({
+      traffic: passed,
+      errorRatio: passed,
+      latencyP99: passed,
+      bakeTime: passed,
+      maxStep: passed,
+    });
     expect(healthy.exitCode, "advanced, and the new split verified").toBe(EXIT.ok);
 
     // What the team sees afterwards: the table, and the report whose history has the step with its who and why.
@@ -234,7 +289,12 @@ describe.each<IngressFlavour>(["traefik", "nginx"])("the migration journey throu
     expect([status.exitCode, markdown.exitCode, json.exitCode]).toEqual([EXIT.ok, EXIT.ok, EXIT.ok]);
     // The output is stdout and stderr together: the document starts at its first brace.
     const history = (JSON.parse(json.output.slice(json.output.indexOf("{"))) as MigrationReport).history;
-    expect(history.at(-1)).toMatchObject({ action: "advance", whoSource: "cutover", why: "gates passed; e2e: gated advance", changes: [{ routeId: "api-users-get-head", from: 10, to: 50 }] });
+    expect(history.at(-1)).toMatchObject({
+      action: "advance",
+      whoSource: "cutover",
+      why: "gates passed; e2e: gated advance",
+      changes: [{ routeId: "api-users-get-head", from: 10, to: 50 }],
+    });
 
     // The journey below starts from the dev stage's 10%.
     await stacks.setWeights(10, [USERS_ROUTE]);
@@ -260,16 +320,30 @@ describe.each<IngressFlavour>(["traefik", "nginx"])("the migration journey throu
       expect(change.unreadableRows).toBe(0);
     }
     for (const entry of report.monitoring.filter((candidate) => candidate.ingress === flavour)) {
-      expect(Math.abs(entry.prometheusShare - entry.loadGeneratorShare), `${entry.route}: Prometheus vs load generator`).toBeLessThanOrEqual(BARS.splitTolerancePoints);
+      expect(
+        Math.abs(entry.prometheusShare - entry.loadGeneratorShare),
+        `${entry.route}: Prometheus vs load generator`,
+      ).toBeLessThanOrEqual(BARS.splitTolerancePoints);
     }
-    for (const [series, backends] of Object.entries(report.recordedSeries.find((entry) => entry.ingress === flavour)!.backendsBySeries)) {
+    for (const [series, backends] of Object.entries(
+      report.recordedSeries.find((entry) => entry.ingress === flavour)!.backendsBySeries,
+    )) {
       expect(backends, series).toEqual(["fastapi", "flask"]);
     }
-    for (const [expression, series] of Object.entries(report.dashboardQueries.find((entry) => entry.ingress === flavour)!.seriesByQuery)) {
+    for (const [expression, series] of Object.entries(
+      report.dashboardQueries.find((entry) => entry.ingress === flavour)!.seriesByQuery,
+    )) {
       expect(series, `dashboard query ${expression}`).toBeGreaterThan(0);
     }
     const atFull = await sampleSplit(BASE_URL, { method: "GET", path: "/api/users/1" }, BARS.splitRequests);
-    report.split.push({ ingress: flavour, route: "/api/users", configured: 100, observed: share(atFull.fastapi, atFull.requests), requests: atFull.requests, unattributed: atFull.unattributed });
+    report.split.push({
+      ingress: flavour,
+      route: "/api/users",
+      configured: 100,
+      observed: share(atFull.fastapi, atFull.requests),
+      requests: atFull.requests,
+      unattributed: atFull.unattributed,
+    });
     expect(atFull).toMatchObject({ fastapi: BARS.splitRequests, flask: 0 });
   });
 
@@ -298,7 +372,11 @@ describe.each<IngressFlavour>(["traefik", "nginx"])("the migration journey throu
       (error: Error) => error.message,
     );
     refusal = message.match(/Refusing to decommission Flask[^\n]*/)?.[0] ?? message.slice(-500);
-    const flaskStillServes = await sampleSplit(BASE_URL, { method: "GET", path: "/api/users/1", headers: { [OVERRIDE_HEADER]: "flask" } }, 200);
+    const flaskStillServes = await sampleSplit(
+      BASE_URL,
+      { method: "GET", path: "/api/users/1", headers: { [OVERRIDE_HEADER]: "flask" } },
+      200,
+    );
     refusedWhileRouted = refusal.startsWith("Refusing to decommission Flask") && flaskStillServes.flask === 200;
     expect(refusal).toMatch(/^Refusing to decommission Flask/);
     expect(flaskStillServes.flask).toBe(200);
@@ -327,7 +405,10 @@ describe.each<IngressFlavour>(["traefik", "nginx"])("the migration journey throu
     });
     expect(window.failures).toEqual({});
     expect(unreadable).toEqual([]);
-    for (const change of report.weightChanges.filter((candidate) => candidate.ingress === flavour && candidate.from === 0)) expect(change.failures).toEqual({});
+    for (const change of report.weightChanges.filter(
+      (candidate) => candidate.ingress === flavour && candidate.from === 0,
+    ))
+      expect(change.failures).toEqual({});
   });
 
   it("destroys the platform and removes the database volume, as the dev stage's policy says", async () => {
@@ -343,7 +424,12 @@ describe.each<IngressFlavour>(["traefik", "nginx"])("the migration journey throu
         return true;
       }
     })();
-    report.lifecycle.push({ ingress: flavour, platformUpSeconds: platformUp.seconds, legacyUpSeconds: legacyUp.seconds, databaseVolumeRemovedOnDestroy: volumeGone });
+    report.lifecycle.push({
+      ingress: flavour,
+      platformUpSeconds: platformUp.seconds,
+      legacyUpSeconds: legacyUp.seconds,
+      databaseVolumeRemovedOnDestroy: volumeGone,
+    });
     expect(volumeGone).toBe(true);
   });
 });

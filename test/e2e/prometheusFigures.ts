@@ -12,9 +12,16 @@ const DEV_ROUTES = (() => {
   return buildRoutingPlan(config, backendServers(config)).routes;
 })();
 
-async function query(prometheusUrl: string, expression: string): Promise<{ metric: Record<string, string>; value: [number, string] }[]> {
+async function query(
+  prometheusUrl: string,
+  expression: string,
+): Promise<{ metric: Record<string, string>; value: [number, string] }[]> {
   const response = await fetch(`${prometheusUrl}/api/v1/query?${new URLSearchParams({ query: expression })}`);
-  const body = (await response.json()) as { status: string; error?: string; data: { result: { metric: Record<string, string>; value: [number, string] }[] } };
+  const body = (await response.json()) as {
+    status: string;
+    error?: string;
+    data: { result: { metric: Record<string, string>; value: [number, string] }[] };
+  };
   if (body.status !== "success") throw new Error(`Prometheus refused ${expression}: ${body.error}`);
   return body.data.result;
 }
@@ -24,13 +31,22 @@ async function query(prometheusUrl: string, expression: string): Promise<{ metri
  * recording rules read (Traefik's per-service counters, or the nginx router's), so the e2e can hold it against the
  * load generator's own count.
  */
-export async function prometheusFastapiShare(prometheusUrl: string, flavour: IngressFlavour, routeId: string, seconds: number): Promise<number> {
+export async function prometheusFastapiShare(
+  prometheusUrl: string,
+  flavour: IngressFlavour,
+  routeId: string,
+  seconds: number,
+): Promise<number> {
   const index = DEV_ROUTES.findIndex((route) => route.id === routeId);
-  if (index < 0) throw new Error(`no route ${routeId} in the dev stage (routes: ${DEV_ROUTES.map((route) => route.id).join(", ")})`);
+  if (index < 0)
+    throw new Error(`no route ${routeId} in the dev stage (routes: ${DEV_ROUTES.map((route) => route.id).join(", ")})`);
   const counts = Object.fromEntries(
     await Promise.all(
       BACKENDS.map(async (backend) => {
-        const [sample] = await query(prometheusUrl, routeBackendQueries(flavour, DEV_ROUTES, index, backend, `${seconds}s`).requests("increase", false));
+        const [sample] = await query(
+          prometheusUrl,
+          routeBackendQueries(flavour, DEV_ROUTES, index, backend, `${seconds}s`).requests("increase", false),
+        );
         return [backend, sample === undefined ? 0 : Number(sample.value[1])] as const;
       }),
     ),
@@ -55,8 +71,13 @@ export async function recordedBackends(prometheusUrl: string): Promise<Record<st
  * The "Flask vs FastAPI" dashboard's queries for the routes that carry traffic in the e2e, each with the number of
  * series Prometheus returns for it: Grafana cannot run here, so this is the proof that its panels would show data.
  */
-export async function dashboardSeriesCounts(prometheusUrl: string, routeIds: readonly string[]): Promise<Record<string, number>> {
+export async function dashboardSeriesCounts(
+  prometheusUrl: string,
+  routeIds: readonly string[],
+): Promise<Record<string, number>> {
   const expressions = dashboardExpressions(buildMigrationDashboard(routeIds));
-  const counts = await Promise.all(expressions.map(async (expression) => [expression, (await query(prometheusUrl, expression)).length] as const));
+  const counts = await Promise.all(
+    expressions.map(async (expression) => [expression, (await query(prometheusUrl, expression)).length] as const),
+  );
   return Object.fromEntries(counts);
 }

@@ -19,7 +19,12 @@ export interface SplitCount {
 }
 
 /** Sends `requests` copies of one request through the ingress as fast as `connections` allow, counting who served them. */
-export async function sampleSplit(baseUrl: string, request: SampledRequest, requests: number, connections = 16): Promise<SplitCount> {
+export async function sampleSplit(
+  baseUrl: string,
+  request: SampledRequest,
+  requests: number,
+  connections = 16,
+): Promise<SplitCount> {
   const counts = { fastapi: 0, flask: 0, unattributed: 0 };
   const count = (_status: number, _body: string, _context: object, headers: IncomingHttpHeaders | undefined) => {
     const backend = servedBy(headers);
@@ -27,7 +32,13 @@ export async function sampleSplit(baseUrl: string, request: SampledRequest, requ
     else counts.unattributed++;
   };
   await new Promise((resolve, reject) => {
-    const options = { url: baseUrl, connections, amount: requests, timeout: 10, requests: [{ ...request, onResponse: count }] };
+    const options = {
+      url: baseUrl,
+      connections,
+      amount: requests,
+      timeout: 10,
+      requests: [{ ...request, onResponse: count }],
+    };
     const instance = autocannon(options, (error, result) => (error ? reject(error) : resolve(result)));
     instance.on("reqError", () => counts.unattributed++);
   });
@@ -38,7 +49,12 @@ export async function sampleSplit(baseUrl: string, request: SampledRequest, requ
  * Sticky sessions as a browser sees them: each client keeps the cookies it is given and sends them back. Returns, per
  * client, the set of backends that served it (one each when stickiness holds).
  */
-export async function stickyClients(baseUrl: string, path: string, clients: number, requestsPerClient: number): Promise<string[][]> {
+export async function stickyClients(
+  baseUrl: string,
+  path: string,
+  clients: number,
+  requestsPerClient: number,
+): Promise<string[][]> {
   const servedSets: string[][] = [];
   for (let client = 0; client < clients; client++) {
     const cookies = new Map<string, string>();

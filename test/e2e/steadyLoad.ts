@@ -39,26 +39,42 @@ export class SteadyLoad {
 
   constructor(baseUrl: string, userIds: readonly number[], ratePerSecond = 100, connections = 8) {
     const pick = (ids: readonly number[]) => ids[Math.floor(Math.random() * ids.length)];
-    const record = (route: RouteLabel, kind?: CreatedRow["kind"]) => (status: number, body: string, _context: object, headers: IncomingHttpHeaders | undefined) => {
-      this.responses.push({ at: Date.now(), route, status, backend: servedBy(headers) });
-      if (kind && status === 201) this.created.push({ kind, id: JSON.parse(body).id });
-    };
+    const record =
+      (route: RouteLabel, kind?: CreatedRow["kind"]) =>
+      (status: number, body: string, _context: object, headers: IncomingHttpHeaders | undefined) => {
+        this.responses.push({ at: Date.now(), route, status, backend: servedBy(headers) });
+        if (kind && status === 201) this.created.push({ kind, id: JSON.parse(body).id });
+      };
     const json = { "content-type": "application/json" };
-    const getUser: autocannon.Request = { method: "GET", setupRequest: (request) => ({ ...request, path: `/api/users/${pick(userIds)}` }), onResponse: record("/api/users") };
+    const getUser: autocannon.Request = {
+      method: "GET",
+      setupRequest: (request) => ({ ...request, path: `/api/users/${pick(userIds)}` }),
+      onResponse: record("/api/users"),
+    };
     // GET of orders is not in the /api/orders route's methods: it takes the default route.
-    const listOrders: autocannon.Request = { method: "GET", path: "/api/orders?per_page=5", onResponse: record("default") };
+    const listOrders: autocannon.Request = {
+      method: "GET",
+      path: "/api/orders?per_page=5",
+      onResponse: record("default"),
+    };
     const createUser: autocannon.Request = {
       method: "POST",
       path: "/api/users",
       headers: json,
-      setupRequest: (request) => ({ ...request, body: JSON.stringify({ email: `load-${process.pid}-${Date.now()}-${this.sequence++}@e2e.test`, name: "Load" }) }),
+      setupRequest: (request) => ({
+        ...request,
+        body: JSON.stringify({ email: `load-${process.pid}-${Date.now()}-${this.sequence++}@e2e.test`, name: "Load" }),
+      }),
       onResponse: record("default", "users"),
     };
     const createOrder: autocannon.Request = {
       method: "POST",
       path: "/api/orders",
       headers: json,
-      setupRequest: (request) => ({ ...request, body: JSON.stringify({ user_id: pick(userIds), item: "Load", quantity: 1, total_cents: 100 }) }),
+      setupRequest: (request) => ({
+        ...request,
+        body: JSON.stringify({ user_id: pick(userIds), item: "Load", quantity: 1, total_cents: 100 }),
+      }),
       onResponse: record("/api/orders", "orders"),
     };
     let instance: autocannon.Instance | undefined;
@@ -71,7 +87,18 @@ export class SteadyLoad {
           // Stopped by `stop()`; the duration is only a bound for a run that forgot to.
           duration: 3600,
           timeout: 10,
-          requests: [getUser, getUser, listOrders, getUser, createUser, getUser, listOrders, getUser, createOrder, listOrders],
+          requests: [
+            getUser,
+            getUser,
+            listOrders,
+            getUser,
+            createUser,
+            getUser,
+            listOrders,
+            getUser,
+            createOrder,
+            listOrders,
+          ],
         },
         (error, result) => (error ? reject(error) : resolve(result)),
       );

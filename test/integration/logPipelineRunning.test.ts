@@ -39,7 +39,8 @@ interface LokiStream {
   values: Array<[string, string]>;
 }
 
-const dockerRun = (...args: string[]) => execFileSync("docker", args, { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] }).trim();
+const dockerRun = (...args: string[]) =>
+  execFileSync("docker", args, { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] }).trim();
 
 describe.skipIf(skipReason !== "")(`the log pipeline, running${skipReason ? ` (skipped: ${skipReason})` : ""}`, () => {
   let workDir: string;
@@ -61,28 +62,76 @@ describe.skipIf(skipReason !== "")(`the log pipeline, running${skipReason ? ` (s
     const network = `${RUN}-net`;
     dockerRun("network", "create", "--label", OWNER_LABEL, network);
     writeFileSync(join(workDir, "loki.yml"), renderLokiConfig({ retention: "7d" }), { mode: 0o644 });
-    writeFileSync(join(workDir, "promtail.yml"), renderLogAgentConfig({ pushUrl: `http://loki:${LOKI_HTTP_PORT}/loki/api/v1/push`, networkName: network }), { mode: 0o644 });
+    writeFileSync(
+      join(workDir, "promtail.yml"),
+      renderLogAgentConfig({ pushUrl: `http://loki:${LOKI_HTTP_PORT}/loki/api/v1/push`, networkName: network }),
+      { mode: 0o644 },
+    );
 
     startedNs = BigInt(Date.now()) * 1_000_000n;
     const started = Date.now();
-    dockerRun("run", "-d", "--name", `${RUN}-loki`, "--label", OWNER_LABEL, "--network", network, "--network-alias", "loki", "-p", `127.0.0.1::${LOKI_HTTP_PORT}`,
-      "-v", `${workDir}/loki.yml:/etc/loki/loki.yml:ro`, LOKI_IMAGES.loki);
+    dockerRun(
+      "run",
+      "-d",
+      "--name",
+      `${RUN}-loki`,
+      "--label",
+      OWNER_LABEL,
+      "--network",
+      network,
+      "--network-alias",
+      "loki",
+      "-p",
+      `127.0.0.1::${LOKI_HTTP_PORT}`,
+      "-v",
+      `${workDir}/loki.yml:/etc/loki/loki.yml:ro`,
+      LOKI_IMAGES.loki,
+    );
     lokiUrl = `http://127.0.0.1:${dockerRun("port", `${RUN}-loki`, String(LOKI_HTTP_PORT)).split("\n")[0].split(":").pop()}`;
     await waitFor("Loki's /ready", async () => ((await fetch(`${lokiUrl}/ready`)).ok ? true : undefined), 60_000);
     figures.lokiReadySeconds = (Date.now() - started) / 1000;
 
-    dockerRun("run", "-d", "--name", `${RUN}-agent`, "--label", OWNER_LABEL, "--network", network, "-v", `${DOCKER_SOCKET}:${DOCKER_SOCKET}:ro`,
-      "-v", `${workDir}/promtail.yml:/etc/promtail/promtail.yml:ro`, LOKI_IMAGES.promtail);
+    dockerRun(
+      "run",
+      "-d",
+      "--name",
+      `${RUN}-agent`,
+      "--label",
+      OWNER_LABEL,
+      "--network",
+      network,
+      "-v",
+      `${DOCKER_SOCKET}:${DOCKER_SOCKET}:ro`,
+      "-v",
+      `${workDir}/promtail.yml:/etc/promtail/promtail.yml:ro`,
+      LOKI_IMAGES.promtail,
+    );
     for (const app of APPS) {
       // LINES_PER_STREAM numbered lines on stdout and on stderr, then stay up as a service does.
       const script = `for i in $(seq 1 ${LINES_PER_STREAM}); do echo "${app.service} out line $i"; echo "${app.service} err line $i" >&2; done; exec sleep 600`;
-      dockerRun("run", "-d", "--name", app.name, "--label", OWNER_LABEL, "--network", network, "--entrypoint", "sh", APP_IMAGE, "-c", script);
+      dockerRun(
+        "run",
+        "-d",
+        "--name",
+        app.name,
+        "--label",
+        OWNER_LABEL,
+        "--network",
+        network,
+        "--entrypoint",
+        "sh",
+        APP_IMAGE,
+        "-c",
+        script,
+      );
     }
     figures.linesIn = APPS.length * 2 * LINES_PER_STREAM;
   }, 120_000);
 
   afterAll(() => {
-    const owned = spawnSync("docker", ["ps", "-aq", "--filter", `label=${OWNER_LABEL}`], { encoding: "utf8" }).stdout.split("\n").filter(Boolean);
+    const owned = spawnSync("docker", ["ps", "-aq", "--filter", `label=${OWNER_LABEL}`], { encoding: "utf8" })
+      .stdout.split("\n")
+      .filter(Boolean);
     if (owned.length > 0) spawnSync("docker", ["rm", "-f", "-v", ...owned], { stdio: "ignore" });
     spawnSync("docker", ["network", "rm", `${RUN}-net`], { stdio: "ignore" });
     if (workDir) rmSync(workDir, { recursive: true, force: true });
@@ -114,7 +163,11 @@ describe.skipIf(skipReason !== "")(`the log pipeline, running${skipReason ? ` (s
       const streams = await query(`{service="${app.service}"}`);
       expect(streams.map((stream) => stream.stream.stream).sort()).toEqual(["stderr", "stdout"]);
       for (const stream of streams) {
-        expect(stream.stream).toMatchObject({ service: app.service, container: app.name, ...(app.replica ? { replica: app.replica } : {}) });
+        expect(stream.stream).toMatchObject({
+          service: app.service,
+          container: app.name,
+          ...(app.replica ? { replica: app.replica } : {}),
+        });
         if (!app.replica) expect(stream.stream).not.toHaveProperty("replica");
       }
       const stderr = await query(`{service="${app.service}", stream="stderr"}`);

@@ -15,7 +15,9 @@ import { freePort, startNamedBackend, waitFor } from "../support/processes";
 // Real nginx with Debian's Lua module, real HTTP. scripts/test.sh installs these packages when they are missing.
 const NGINX = "/usr/sbin/nginx";
 const MODULES = "/usr/lib/nginx/modules";
-const missing = [NGINX, `${MODULES}/ngx_http_lua_module.so`, "/usr/lib/x86_64-linux-gnu/lua/5.1/cjson.so"].filter((path) => !existsSync(path));
+const missing = [NGINX, `${MODULES}/ngx_http_lua_module.so`, "/usr/lib/x86_64-linux-gnu/lua/5.1/cjson.so"].filter(
+  (path) => !existsSync(path),
+);
 
 interface Reply {
   readonly backend: string;
@@ -45,7 +47,11 @@ describe("the nginx flavour, running", () => {
     const response = await fetch(`http://127.0.0.1:${layout.httpPort}${path}`, init);
     const body = (await response.json()) as { backend: string };
     expect(response.status).toBe(200);
-    return { backend: body.backend, servedBy: response.headers.get("x-served-by"), cookies: response.headers.getSetCookie() };
+    return {
+      backend: body.backend,
+      servedBy: response.headers.get("x-served-by"),
+      cookies: response.headers.getSetCookie(),
+    };
   };
 
   const countFastapi = async (path: string, requests: number, init: RequestInit = {}) => {
@@ -74,9 +80,20 @@ describe("the nginx flavour, running", () => {
     };
     writeFileSync(join(workDir, LUA_ROUTER_FILE), readLuaRouter(), { mode: 0o644 });
     writeFileSync(join(workDir, "nginx.conf"), renderNginxConfig(layout));
-    publish([{ path: "/api/users", methods: ["GET"], weight: 10 }, { path: "/api/orders", weight: 0 }, { path: "/api/reports", weight: 100 }], 10);
-    nginx = spawn(NGINX, ["-p", workDir, "-e", "stderr", "-c", join(workDir, "nginx.conf"), "-g", "daemon off;"], { stdio: ["ignore", "ignore", "pipe"] });
-    await waitFor("nginx to answer its health check", async () => ((await fetch(`http://127.0.0.1:${layout.metricsPort}/healthz`)).ok ? true : undefined));
+    publish(
+      [
+        { path: "/api/users", methods: ["GET"], weight: 10 },
+        { path: "/api/orders", weight: 0 },
+        { path: "/api/reports", weight: 100 },
+      ],
+      10,
+    );
+    nginx = spawn(NGINX, ["-p", workDir, "-e", "stderr", "-c", join(workDir, "nginx.conf"), "-g", "daemon off;"], {
+      stdio: ["ignore", "ignore", "pipe"],
+    });
+    await waitFor("nginx to answer its health check", async () =>
+      (await fetch(`http://127.0.0.1:${layout.metricsPort}/healthz`)).ok ? true : undefined,
+    );
   });
 
   afterAll(async () => {
@@ -90,7 +107,9 @@ describe("the nginx flavour, running", () => {
   it("accepts the production nginx.conf (nginx -t)", () => {
     const file = join(workDir, "container-nginx.conf");
     writeFileSync(file, renderNginxConfig(CONTAINER_LAYOUT));
-    expect(() => execFileSync(NGINX, ["-t", "-q", "-p", workDir, "-e", "stderr", "-c", file], { stdio: "pipe" })).not.toThrow();
+    expect(() =>
+      execFileSync(NGINX, ["-t", "-q", "-p", workDir, "-e", "stderr", "-c", file], { stdio: "pipe" }),
+    ).not.toThrow();
   });
 
   it("names the backend that served every response", async () => {
@@ -118,28 +137,43 @@ describe("the nginx flavour, running", () => {
   it("matches methods: a GET-only route does not take POSTs", async () => {
     expect(await countFastapi("/api/reports", 50, { method: "POST" })).toBe(50);
     publish([{ path: "/api/users", methods: ["GET"], weight: 100 }], 0);
-    await waitFor("the GET-only route at 100%", async () => ((await request("/api/users")).backend === "fastapi" ? true : undefined));
+    await waitFor("the GET-only route at 100%", async () =>
+      (await request("/api/users")).backend === "fastapi" ? true : undefined,
+    );
     expect(await countFastapi("/api/users", 50)).toBe(50);
     expect(await countFastapi("/api/users", 50, { method: "POST" })).toBe(0);
   });
 
   it("lets the override header win over any weight", async () => {
-    publish([{ path: "/api/orders", weight: 0 }, { path: "/api/reports", weight: 100 }], 10);
-    await waitFor("the override test routing", async () => ((await request("/api/reports")).backend === "fastapi" ? true : undefined));
+    publish(
+      [
+        { path: "/api/orders", weight: 0 },
+        { path: "/api/reports", weight: 100 },
+      ],
+      10,
+    );
+    await waitFor("the override test routing", async () =>
+      (await request("/api/reports")).backend === "fastapi" ? true : undefined,
+    );
     expect(await countFastapi("/api/orders", 30, { headers: { "X-Backend": "fastapi" } })).toBe(30);
     expect(await countFastapi("/api/reports", 30, { headers: { "X-Backend": "flask" } })).toBe(0);
   });
 
   it("keeps a sticky client on one backend and keeps the app's own cookies", async () => {
     publish([{ path: "/api/users", weight: 50 }], 10);
-    await waitFor("the sticky test routing", async () => ((await request("/api/users")).cookies.some((cookie) => cookie.startsWith("migration_api_users_w50=")) ? true : undefined));
+    await waitFor("the sticky test routing", async () =>
+      (await request("/api/users")).cookies.some((cookie) => cookie.startsWith("migration_api_users_w50="))
+        ? true
+        : undefined,
+    );
     for (let client = 0; client < 6; client++) {
       const first = await request("/api/users");
       const sticky = first.cookies.find((cookie) => cookie.startsWith("migration_api_users_w50="));
       expect(sticky).toMatch(/^migration_api_users_w50=(fastapi|flask); Path=\/; HttpOnly; SameSite=Lax$/);
       if (first.backend === "flask") expect(first.cookies).toContain("session=legacy; Path=/");
       const cookie = sticky!.split(";")[0];
-      for (let i = 0; i < 20; i++) expect((await request("/api/users", { headers: { Cookie: cookie } })).backend).toBe(first.backend);
+      for (let i = 0; i < 20; i++)
+        expect((await request("/api/users", { headers: { Cookie: cookie } })).backend).toBe(first.backend);
     }
   });
 
@@ -156,7 +190,9 @@ describe("the nginx flavour, running", () => {
       while (!stop) {
         total++;
         try {
-          const response = await fetch(`http://127.0.0.1:${layout.httpPort}/api/users`, { method: total % 5 === 0 ? "POST" : "GET" });
+          const response = await fetch(`http://127.0.0.1:${layout.httpPort}/api/users`, {
+            method: total % 5 === 0 ? "POST" : "GET",
+          });
           if (!response.ok) failures++;
           await response.arrayBuffer();
         } catch {
@@ -168,7 +204,11 @@ describe("the nginx flavour, running", () => {
     await new Promise((resolve) => setTimeout(resolve, 500));
     const changedAt = Date.now();
     publish([{ path: "/api/users", weight: 100 }], 10);
-    await waitFor("every request on FastAPI", async () => ((await countFastapi("/api/users", 20)) === 20 ? true : undefined), 5000);
+    await waitFor(
+      "every request on FastAPI",
+      async () => ((await countFastapi("/api/users", 20)) === 20 ? true : undefined),
+      5000,
+    );
     const convergedMs = Date.now() - changedAt;
     await new Promise((resolve) => setTimeout(resolve, 500));
     stop = true;
@@ -185,14 +225,20 @@ describe("the nginx flavour, running", () => {
     publish([{ path: "/api/users", weight: 100 }], 100);
     const routing = JSON.parse(readFileSync(layout.routingFile, "utf8"));
     expect(routing.backends).toEqual({ fastapi: [backends.fastapi.address] });
-    await waitFor("the all-FastAPI routing", async () => ((await countFastapi("/other", 10)) === 10 ? true : undefined));
+    await waitFor("the all-FastAPI routing", async () =>
+      (await countFastapi("/other", 10)) === 10 ? true : undefined,
+    );
     expect(await countFastapi("/api/users", 20, { headers: { "X-Backend": "flask" } })).toBe(20);
   });
 
   it("counts requests by route, backend and status for Prometheus", async () => {
     const text = await (await fetch(`http://127.0.0.1:${layout.metricsPort}/metrics`)).text();
     expect(text).toContain("# TYPE migration_ingress_requests_total counter");
-    expect(text).toMatch(/migration_ingress_requests_total\{route="api-orders",backend="flask",code="200"\} [1-9][0-9]*/);
-    expect(text).toMatch(/migration_ingress_requests_total\{route="api-reports",backend="fastapi",code="200"\} [1-9][0-9]*/);
+    expect(text).toMatch(
+      /migration_ingress_requests_total\{route="api-orders",backend="flask",code="200"\} [1-9][0-9]*/,
+    );
+    expect(text).toMatch(
+      /migration_ingress_requests_total\{route="api-reports",backend="fastapi",code="200"\} [1-9][0-9]*/,
+    );
   });
 });

@@ -58,7 +58,10 @@ interface InputSeries {
 const MINUTES = 15;
 const EVAL_TIME = "10m";
 const counter = (perMinute: number) => `0+${perMinute}x${MINUTES}`;
-const labels = (pairs: Record<string, string>) => `{${Object.entries(pairs).map(([name, value]) => `${name}=${JSON.stringify(value)}`).join(",")}}`;
+const labels = (pairs: Record<string, string>) =>
+  `{${Object.entries(pairs)
+    .map(([name, value]) => `${name}=${JSON.stringify(value)}`)
+    .join(",")}}`;
 
 /** Cumulative histogram buckets of `perMinute` requests per minute that each take `latency` seconds. */
 function histogram(metric: string, base: Record<string, string>, perMinute: number, latency: number): InputSeries[] {
@@ -76,15 +79,39 @@ function inputSeries(flavour: Flavour, traffic: readonly Traffic[]): InputSeries
       const service = { service: `${routeBackendService(route, backend)}@file`, method: "GET", protocol: "http" };
       return [
         { series: `traefik_service_requests_total${labels({ ...service, code: "200" })}`, values: counter(ok) },
-        ...(errorsPerMinute > 0 ? [{ series: `traefik_service_requests_total${labels({ ...service, code: "500" })}`, values: counter(errorsPerMinute) }] : []),
-        ...histogram("traefik_service_request_duration_seconds_bucket", { ...service, code: "200" }, perMinute, latencySeconds),
+        ...(errorsPerMinute > 0
+          ? [
+              {
+                series: `traefik_service_requests_total${labels({ ...service, code: "500" })}`,
+                values: counter(errorsPerMinute),
+              },
+            ]
+          : []),
+        ...histogram(
+          "traefik_service_request_duration_seconds_bucket",
+          { ...service, code: "200" },
+          perMinute,
+          latencySeconds,
+        ),
       ];
     }
     const { template, method } = APP_REQUEST_OF[route];
     return [
       { series: `migration_ingress_requests_total${labels({ route, backend, code: "200" })}`, values: counter(ok) },
-      ...(errorsPerMinute > 0 ? [{ series: `migration_ingress_requests_total${labels({ route, backend, code: "500" })}`, values: counter(errorsPerMinute) }] : []),
-      ...histogram("app_http_request_duration_seconds_bucket", { backend, method, route: template }, perMinute, latencySeconds),
+      ...(errorsPerMinute > 0
+        ? [
+            {
+              series: `migration_ingress_requests_total${labels({ route, backend, code: "500" })}`,
+              values: counter(errorsPerMinute),
+            },
+          ]
+        : []),
+      ...histogram(
+        "app_http_request_duration_seconds_bucket",
+        { backend, method, route: template },
+        perMinute,
+        latencySeconds,
+      ),
     ];
   });
 }
@@ -94,7 +121,11 @@ interface ExpectedAlert {
   readonly exp_annotations: Record<string, string>;
 }
 
-const ALERT_NAMES = ["MigrationFastapiErrorRatioAboveFlask", "MigrationFastapiLatencyP99AboveFlask", "MigrationBackendWithoutTraffic"];
+const ALERT_NAMES = [
+  "MigrationFastapiErrorRatioAboveFlask",
+  "MigrationFastapiLatencyP99AboveFlask",
+  "MigrationBackendWithoutTraffic",
+];
 
 let workDir: string;
 
@@ -106,15 +137,31 @@ function run(tool: string, args: string[], cwd = workDir): { ok: boolean; output
 /** Runs `promtool test rules` on one generated test file; the output says what differed when it fails. */
 function promtoolTest(flavour: Flavour, name: string, test: Record<string, unknown>): { ok: boolean; output: string } {
   const file = join(workDir, flavour, `${name}.test.yml`);
-  writeFileSync(file, dump({ rule_files: [RECORDING_RULES_FILE, WEIGHT_RULES_FILE, ALERT_RULES_FILE], evaluation_interval: "1m", tests: [{ interval: "1m", ...test }] }));
+  writeFileSync(
+    file,
+    dump({
+      rule_files: [RECORDING_RULES_FILE, WEIGHT_RULES_FILE, ALERT_RULES_FILE],
+      evaluation_interval: "1m",
+      tests: [{ interval: "1m", ...test }],
+    }),
+  );
   return run(PROMTOOL, ["test", "rules", file], join(workDir, flavour));
 }
 
 /** Feeds `traffic` and expects exactly `firing` among the migration alerts at EVAL_TIME (the others stay silent). */
-function expectAlerts(flavour: Flavour, name: string, traffic: readonly Traffic[], firing: Partial<Record<string, ExpectedAlert[]>>) {
+function expectAlerts(
+  flavour: Flavour,
+  name: string,
+  traffic: readonly Traffic[],
+  firing: Partial<Record<string, ExpectedAlert[]>>,
+) {
   const result = promtoolTest(flavour, name, {
     input_series: inputSeries(flavour, traffic),
-    alert_rule_test: ALERT_NAMES.map((alertname) => ({ eval_time: EVAL_TIME, alertname, exp_alerts: firing[alertname] ?? [] })),
+    alert_rule_test: ALERT_NAMES.map((alertname) => ({
+      eval_time: EVAL_TIME,
+      alertname,
+      exp_alerts: firing[alertname] ?? [],
+    })),
   });
   expect(result.ok, result.output).toBe(true);
 }
@@ -124,7 +171,10 @@ beforeAll(() => {
   workDir = mkdtempSync(join(tmpdir(), "promtool-"));
   for (const flavour of FLAVOURS) {
     mkdirSync(join(workDir, flavour));
-    writeFileSync(join(workDir, flavour, RECORDING_RULES_FILE), renderRecordingRules(flavour, plan.routes, config.gates.window));
+    writeFileSync(
+      join(workDir, flavour, RECORDING_RULES_FILE),
+      renderRecordingRules(flavour, plan.routes, config.gates.window),
+    );
     writeFileSync(join(workDir, flavour, WEIGHT_RULES_FILE), renderWeightRules(plan.routes));
     writeFileSync(join(workDir, flavour, ALERT_RULES_FILE), renderAlertRules(config.gates));
   }
@@ -144,8 +194,18 @@ describe.each(FLAVOURS)("the generated Prometheus files (%s), checked by promtoo
 
   it("make a valid prometheus.yml with the rule files, the Alertmanager and every scrape target", () => {
     const prometheusYml = join(workDir, flavour, "prometheus.yml");
-    const targets = monitoringScrapeTargets({ ingress: { address: "ingress:9100", metricsPath: "/metrics" }, servers: backendServers(config), postgresExporter: "postgres-exporter:9187" });
-    writeFileSync(prometheusYml, renderPrometheusConfig(targets, { ruleFiles: [join(workDir, flavour, "*.rules.yml")], alertmanagers: ["alertmanager:9093"] }));
+    const targets = monitoringScrapeTargets({
+      ingress: { address: "ingress:9100", metricsPath: "/metrics" },
+      servers: backendServers(config),
+      postgresExporter: "postgres-exporter:9187",
+    });
+    writeFileSync(
+      prometheusYml,
+      renderPrometheusConfig(targets, {
+        ruleFiles: [join(workDir, flavour, "*.rules.yml")],
+        alertmanagers: ["alertmanager:9093"],
+      }),
+    );
     const result = run(PROMTOOL, ["check", "config", prometheusYml]);
     expect(result.ok, result.output).toBe(true);
     expect(result.output).toContain("SUCCESS: 3 rule files found");
@@ -156,7 +216,10 @@ describe.each(FLAVOURS)("the generated Prometheus files (%s), checked by promtoo
       { route: USERS, backend: "fastapi", perMinute: 20, errorsPerMinute: 2, latencySeconds: 0.2 },
       { route: USERS, backend: "flask", perMinute: 180, latencySeconds: 0.03 },
     ];
-    const sample = (value: number, labelSet: Record<string, string> = { route: USERS }) => ({ labels: labels(labelSet), value });
+    const sample = (value: number, labelSet: Record<string, string> = { route: USERS }) => ({
+      labels: labels(labelSet),
+      value,
+    });
     const series = (name: string, value: number, backend: BackendName) => ({
       expr: `${name}{route="${USERS}", backend="${backend}"}`,
       eval_time: EVAL_TIME,
@@ -180,11 +243,19 @@ describe.each(FLAVOURS)("the generated Prometheus files (%s), checked by promtoo
           eval_time: EVAL_TIME,
           exp_samples: [sample(29_900, { route: USERS, backend: "flask" })],
         },
-        { expr: "migration:route:error_ratio_delta", eval_time: EVAL_TIME, exp_samples: [sample(0.1, { __name__: "migration:route:error_ratio_delta", route: USERS })] },
+        {
+          expr: "migration:route:error_ratio_delta",
+          eval_time: EVAL_TIME,
+          exp_samples: [sample(0.1, { __name__: "migration:route:error_ratio_delta", route: USERS })],
+        },
         { expr: "round(migration:route:latency_p99_ratio, 0.001)", eval_time: EVAL_TIME, exp_samples: [sample(6.672)] },
         // Nothing was ever served on the default route: no figures at all rather than zeros.
         { expr: 'migration:route_backend:error_ratio{route="default"}', eval_time: EVAL_TIME, exp_samples: [] },
-        { expr: 'migration:route:configured_weight{route="default"}', eval_time: EVAL_TIME, exp_samples: [sample(10, { __name__: "migration:route:configured_weight", route: "default" })] },
+        {
+          expr: 'migration:route:configured_weight{route="default"}',
+          eval_time: EVAL_TIME,
+          exp_samples: [sample(10, { __name__: "migration:route:configured_weight", route: "default" })],
+        },
       ],
     });
     expect(result.ok, result.output).toBe(true);
@@ -196,7 +267,13 @@ describe.each(FLAVOURS)("the generated Prometheus files (%s), checked by promtoo
       // The series exist (the backend served requests once) but do not move within the window.
       input_series: inputSeries(flavour, [{ route: USERS, backend: "fastapi", perMinute: 0 }]),
       // NaN is the only value that differs from itself; promtool cannot compare NaN samples directly.
-      promql_expr_test: [{ expr: `${ratio} != bool ${ratio}`, eval_time: EVAL_TIME, exp_samples: [{ labels: labels({ route: USERS, backend: "fastapi" }), value: 1 }] }],
+      promql_expr_test: [
+        {
+          expr: `${ratio} != bool ${ratio}`,
+          eval_time: EVAL_TIME,
+          exp_samples: [{ labels: labels({ route: USERS, backend: "fastapi" }), value: 1 }],
+        },
+      ],
     });
     expect(result.ok, result.output).toBe(true);
   });
@@ -213,7 +290,9 @@ describe.each(FLAVOURS)("the generated Prometheus files (%s), checked by promtoo
         MigrationFastapiErrorRatioAboveFlask: [
           {
             exp_labels: { route: USERS, severity: "critical" },
-            exp_annotations: { summary: `FastAPI's 5xx ratio on route ${USERS} is 4% above Flask's over the last 5m (allowed: 1%)` },
+            exp_annotations: {
+              summary: `FastAPI's 5xx ratio on route ${USERS} is 4% above Flask's over the last 5m (allowed: 1%)`,
+            },
           },
         ],
       },
@@ -256,7 +335,9 @@ describe.each(FLAVOURS)("the generated Prometheus files (%s), checked by promtoo
         MigrationFastapiLatencyP99AboveFlask: [
           {
             exp_labels: { route: USERS, severity: "warning" },
-            exp_annotations: { summary: `FastAPI's p99 latency on route ${USERS} is 6.672 times Flask's over the last 5m (allowed: 1.5)` },
+            exp_annotations: {
+              summary: `FastAPI's p99 latency on route ${USERS} is 6.672 times Flask's over the last 5m (allowed: 1.5)`,
+            },
           },
         ],
       },
@@ -279,11 +360,16 @@ describe.each(FLAVOURS)("the generated Prometheus files (%s), checked by promtoo
         MigrationBackendWithoutTraffic: [
           {
             exp_labels: { route: "default", backend: "fastapi", severity: "critical" },
-            exp_annotations: { summary: "FastAPI served no request of route default in the last 5m, although its configured weight should have sent it about 150" },
+            exp_annotations: {
+              summary:
+                "FastAPI served no request of route default in the last 5m, although its configured weight should have sent it about 150",
+            },
           },
           {
             exp_labels: { route: USERS, backend: "flask", severity: "critical" },
-            exp_annotations: { summary: `Flask served no request of route ${USERS} in the last 5m, although its configured weight should have sent it about 450` },
+            exp_annotations: {
+              summary: `Flask served no request of route ${USERS} in the last 5m, although its configured weight should have sent it about 450`,
+            },
           },
         ],
       },
@@ -298,7 +384,15 @@ describe.each(FLAVOURS)("the generated Prometheus files (%s), checked by promtoo
 
 describe("attribution of the apps' URL templates to routes, run by promtool", () => {
   it("follows the ingress's first match on prefix and methods, and leaves scrapes, probes and unknown paths out", () => {
-    const routes = buildRoutingPlan(devPlatformConfig({ routes: [{ path: "/api/users", methods: ["GET", "HEAD"], weight: 10 }, { path: "/api/orders", weight: 0 }] }), backendServers(config)).routes;
+    const routes = buildRoutingPlan(
+      devPlatformConfig({
+        routes: [
+          { path: "/api/users", methods: ["GET", "HEAD"], weight: 10 },
+          { path: "/api/orders", weight: 0 },
+        ],
+      }),
+      backendServers(config),
+    ).routes;
     const requests = [
       ["/api/users", "GET"],
       ["/api/users/{user_id}", "HEAD"],
@@ -322,7 +416,10 @@ describe("attribution of the apps' URL templates to routes, run by promtool", ()
       promql_expr_test: routes.map((route, index) => ({
         expr: `sum by (route, method) (${appRouteRate("app_http_request_duration_seconds_bucket", routes, index, "fastapi", "5m")})`,
         eval_time: EVAL_TIME,
-        exp_samples: attributed[route.id].map(([template, method]) => ({ labels: labels({ method, route: template }), value: 1 })),
+        exp_samples: attributed[route.id].map(([template, method]) => ({
+          labels: labels({ method, route: template }),
+          value: 1,
+        })),
       })),
     });
     expect(result.ok, result.output).toBe(true);
@@ -334,7 +431,17 @@ describe("the dashboard's queries", () => {
     const expressions = dashboardExpressions(buildMigrationDashboard(plan.routes.map((route) => route.id)));
     expect(expressions.length).toBeGreaterThan(0);
     const file = join(workDir, "dashboard.rules.yml");
-    writeFileSync(file, dump({ groups: [{ name: "dashboard", rules: expressions.map((expr, index) => ({ record: `dashboard:query_${index}`, expr })) }] }));
+    writeFileSync(
+      file,
+      dump({
+        groups: [
+          {
+            name: "dashboard",
+            rules: expressions.map((expr, index) => ({ record: `dashboard:query_${index}`, expr })),
+          },
+        ],
+      }),
+    );
     const result = run(PROMTOOL, ["check", "rules", file]);
     expect(result.ok, result.output).toBe(true);
     expect(result.output).toContain(`SUCCESS: ${expressions.length} rules found`);

@@ -5,14 +5,25 @@ import { REPO_ROOT } from "./stackConfig";
 
 /** The Loki module version the build script pins (or LOKI_VERSION, as the build scripts honour it). */
 export const LOKI_VERSION =
-  process.env.LOKI_VERSION ?? /^readonly DEFAULT_LOKI_VERSION=(\S+)$/m.exec(readFileSync(join(REPO_ROOT, "scripts/docker/build-loki-binaries.sh"), "utf8"))![1];
+  process.env.LOKI_VERSION ??
+  /^readonly DEFAULT_LOKI_VERSION=(\S+)$/m.exec(
+    readFileSync(join(REPO_ROOT, "scripts/docker/build-loki-binaries.sh"), "utf8"),
+  )![1];
 
-export const LOKI_IMAGES = { loki: `migration/loki:${LOKI_VERSION}`, promtail: `migration/promtail:${LOKI_VERSION}` } as const;
+export const LOKI_IMAGES = {
+  loki: `migration/loki:${LOKI_VERSION}`,
+  promtail: `migration/promtail:${LOKI_VERSION}`,
+} as const;
 
 export type LokiBinary = keyof typeof LOKI_IMAGES;
 
 /** Where scripts/docker/build-loki-binaries.sh caches the binaries. */
-const CACHED_BINARIES = join(process.env.MIGRATION_CACHE_DIR ?? "/var/cache/migration-images", "loki", "bin", LOKI_VERSION);
+const CACHED_BINARIES = join(
+  process.env.MIGRATION_CACHE_DIR ?? "/var/cache/migration-images",
+  "loki",
+  "bin",
+  LOKI_VERSION,
+);
 
 export interface CommandResult {
   readonly ok: boolean;
@@ -27,7 +38,10 @@ export interface LokiTools {
   run(binary: LokiBinary, directory: string, args: readonly string[]): CommandResult;
 }
 
-const outputOf = (result: ReturnType<typeof spawnSync>): CommandResult => ({ ok: result.status === 0, output: `${result.stdout}${result.stderr}` });
+const outputOf = (result: ReturnType<typeof spawnSync>): CommandResult => ({
+  ok: result.status === 0,
+  output: `${result.stdout}${result.stderr}`,
+});
 
 export function dockerAnswers(): boolean {
   return spawnSync("docker", ["info"], { stdio: "ignore", timeout: 10_000 }).status === 0;
@@ -43,7 +57,13 @@ export function findLokiTools(): LokiTools | { readonly missing: string } {
     return {
       source: CACHED_BINARIES,
       run: (binary, directory, args) =>
-        outputOf(spawnSync(join(CACHED_BINARIES, binary), args.map((arg) => arg.replaceAll("{dir}", directory)), { encoding: "utf8", timeout: 60_000 })),
+        outputOf(
+          spawnSync(
+            join(CACHED_BINARIES, binary),
+            args.map((arg) => arg.replaceAll("{dir}", directory)),
+            { encoding: "utf8", timeout: 60_000 },
+          ),
+        ),
     };
   }
   if (dockerAnswers() && Object.values(LOKI_IMAGES).every(imageExists)) {
@@ -51,12 +71,27 @@ export function findLokiTools(): LokiTools | { readonly missing: string } {
       source: `${LOKI_IMAGES.loki} and ${LOKI_IMAGES.promtail}`,
       run: (binary, directory, args) =>
         outputOf(
-          spawnSync("docker", ["run", "--rm", "--network", "none", "-v", `${directory}:/work:ro`, LOKI_IMAGES[binary], ...args.map((arg) => arg.replaceAll("{dir}", "/work"))], {
-            encoding: "utf8",
-            timeout: 60_000,
-          }),
+          spawnSync(
+            "docker",
+            [
+              "run",
+              "--rm",
+              "--network",
+              "none",
+              "-v",
+              `${directory}:/work:ro`,
+              LOKI_IMAGES[binary],
+              ...args.map((arg) => arg.replaceAll("{dir}", "/work")),
+            ],
+            {
+              encoding: "utf8",
+              timeout: 60_000,
+            },
+          ),
         ),
     };
   }
-  return { missing: `neither ${CACHED_BINARIES}/{loki,promtail} nor the images ${LOKI_IMAGES.loki} and ${LOKI_IMAGES.promtail} exist: run scripts/docker/build-loki-binaries.sh (scripts/test.sh does when Go is installed)` };
+  return {
+    missing: `neither ${CACHED_BINARIES}/{loki,promtail} nor the images ${LOKI_IMAGES.loki} and ${LOKI_IMAGES.promtail} exist: run scripts/docker/build-loki-binaries.sh (scripts/test.sh does when Go is installed)`,
+  };
 }

@@ -15,7 +15,10 @@ export function freePort(): Promise<number> {
 }
 
 /** A stand-in backend that answers every request with its own name, like the apps' X-App-Backend header. */
-export async function startNamedBackend(name: string, extraHeaders: Record<string, string> = {}): Promise<{ server: Server; address: string }> {
+export async function startNamedBackend(
+  name: string,
+  extraHeaders: Record<string, string> = {},
+): Promise<{ server: Server; address: string }> {
   const server = createHttpServer((request, response) => {
     response.writeHead(200, { "Content-Type": "application/json", ...extraHeaders });
     response.end(JSON.stringify({ backend: name, method: request.method, path: request.url }));
@@ -26,7 +29,12 @@ export async function startNamedBackend(name: string, extraHeaders: Record<strin
 }
 
 /** Asks `probe` until it gives a value; an error it throws counts as "not yet" and is reported if time runs out. */
-export async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 10_000, intervalMs = 100): Promise<T> {
+export async function waitFor<T>(
+  what: string,
+  probe: () => Promise<T | undefined>,
+  timeoutMs = 10_000,
+  intervalMs = 100,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let lastError: unknown;
   while (Date.now() < deadline) {

@@ -64,10 +64,19 @@ export class RecordingMocks implements pulumi.runtime.Mocks {
   }
 
   newResource(args: pulumi.runtime.MockResourceArgs): { id: string; state: Record<string, any> } {
-    this.resources.push({ type: args.type, name: args.name, inputs: args.inputs, provider: args.provider, custom: args.custom ?? false });
+    this.resources.push({
+      type: args.type,
+      name: args.name,
+      inputs: args.inputs,
+      provider: args.provider,
+      custom: args.custom ?? false,
+    });
     if (args.type === "pulumi:pulumi:StackReference") {
       const stackName = args.inputs.name as string;
-      return { id: stackName, state: { name: stackName, ...(this.stackOutputs[stackName] ?? { outputs: {}, secretOutputNames: [] }) } };
+      return {
+        id: stackName,
+        state: { name: stackName, ...(this.stackOutputs[stackName] ?? { outputs: {}, secretOutputNames: [] }) },
+      };
     }
     const state: Record<string, any> = { ...args.inputs };
     if (args.type === "docker:index/container:Container") state.exitCode = 0;
@@ -92,7 +101,9 @@ export class RecordingMocks implements pulumi.runtime.Mocks {
 }
 
 const isSecretInput = (input: unknown) =>
-  input !== null && typeof input === "object" && (input as Record<string, unknown>)[pulumi.runtime.specialSigKey] === pulumi.runtime.specialSecretSig;
+  input !== null &&
+  typeof input === "object" &&
+  (input as Record<string, unknown>)[pulumi.runtime.specialSigKey] === pulumi.runtime.specialSecretSig;
 
 /** The value of an input the mock monitor received as a secret; throws when it arrived in plain text. */
 export function secretValue<T>(input: unknown): T {
@@ -143,10 +154,16 @@ export async function runProgram(
   try {
     const exported = await program();
     const entries = Object.entries(exported);
-    const outputs = Object.fromEntries(await Promise.all(entries.map(async ([key, value]) => [key, await promiseOf(value)] as const)));
+    const outputs = Object.fromEntries(
+      await Promise.all(entries.map(async ([key, value]) => [key, await promiseOf(value)] as const)),
+    );
     const secrecy = await Promise.all(entries.map(([, value]) => pulumi.isSecret(pulumi.output(value))));
     await settle();
-    return { outputs, secretOutputNames: entries.filter((_, index) => secrecy[index]).map(([key]) => key), urns: [...monitor.getRegisteredResources().keys()] };
+    return {
+      outputs,
+      secretOutputNames: entries.filter((_, index) => secrecy[index]).map(([key]) => key),
+      urns: [...monitor.getRegisteredResources().keys()],
+    };
   } catch (error) {
     await settle();
     throw error;

@@ -8,7 +8,12 @@ export const REPO_ROOT = join(__dirname, "..", "..");
 /** The `config:` map of a Pulumi stack file, with values as Pulumi hands them to a program (JSON for non-strings). */
 export function stackFileConfig(relativePath: string): Record<string, string> {
   const document = load(readFileSync(join(REPO_ROOT, relativePath), "utf8")) as { config: Record<string, unknown> };
-  return Object.fromEntries(Object.entries(document.config).map(([key, value]) => [key, typeof value === "string" ? value : JSON.stringify(value)]));
+  return Object.fromEntries(
+    Object.entries(document.config).map(([key, value]) => [
+      key,
+      typeof value === "string" ? value : JSON.stringify(value),
+    ]),
+  );
 }
 
 /**

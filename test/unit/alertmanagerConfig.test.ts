@@ -11,7 +11,9 @@ describe("alertmanager.yml", () => {
 
   it("sends alerts, and their resolution, to the configured webhook", () => {
     const config = load(renderAlertmanagerConfig({ webhookUrl: "https://hooks.example.com/T0/B0/x" })) as any;
-    expect(config.receivers).toEqual([{ name: "webhook", webhook_configs: [{ url: "https://hooks.example.com/T0/B0/x", send_resolved: true }] }]);
+    expect(config.receivers).toEqual([
+      { name: "webhook", webhook_configs: [{ url: "https://hooks.example.com/T0/B0/x", send_resolved: true }] },
+    ]);
     expect(config.route.receiver).toBe("webhook");
   });
 });

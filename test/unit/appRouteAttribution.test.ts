@@ -14,7 +14,9 @@ describe("attributing the apps' URL templates to routes", () => {
   });
 
   it("escapes regex characters of a path prefix", () => {
-    expect(rate([{ pathPrefix: "/v1.2/items" }], 0)).toBe('rate(app_http_request_duration_seconds_bucket{backend="fastapi", route=~"/v1\\\\.2/items.*"}[5m])');
+    expect(rate([{ pathPrefix: "/v1.2/items" }], 0)).toBe(
+      'rate(app_http_request_duration_seconds_bucket{backend="fastapi", route=~"/v1\\\\.2/items.*"}[5m])',
+    );
   });
 
   it("leaves out earlier routes that take every method of this one with a negative path matcher", () => {
@@ -32,11 +34,19 @@ describe("attributing the apps' URL templates to routes", () => {
   });
 
   it("ignores earlier routes that cannot match the same requests", () => {
-    const routes: RouteMatch[] = [{ pathPrefix: "/api/orders" }, { pathPrefix: "/api/users", methods: ["POST"] }, { pathPrefix: "/api/users", methods: ["GET"] }];
-    expect(rate(routes, 2)).toBe('rate(app_http_request_duration_seconds_bucket{backend="fastapi", route=~"/api/users.*", method=~"GET"}[5m])');
+    const routes: RouteMatch[] = [
+      { pathPrefix: "/api/orders" },
+      { pathPrefix: "/api/users", methods: ["POST"] },
+      { pathPrefix: "/api/users", methods: ["GET"] },
+    ];
+    expect(rate(routes, 2)).toBe(
+      'rate(app_http_request_duration_seconds_bucket{backend="fastapi", route=~"/api/users.*", method=~"GET"}[5m])',
+    );
   });
 
   it("keeps scrapes and health probes out of the routes whose prefix would take them", () => {
-    expect(rate([{ pathPrefix: "/" }], 0)).toBe('rate(app_http_request_duration_seconds_bucket{backend="fastapi", route=~"/.*", route!~"/metrics|/healthz"}[5m])');
+    expect(rate([{ pathPrefix: "/" }], 0)).toBe(
+      'rate(app_http_request_duration_seconds_bucket{backend="fastapi", route=~"/.*", route!~"/metrics|/healthz"}[5m])',
+    );
   });
 });

@@ -40,8 +40,13 @@ describe("the shipped stack files", () => {
   });
 
   it("Pulumi.yaml declares defaults equal to the schema's, for keys the schema knows", () => {
-    const project = load(readFileSync(join(REPO_ROOT, "Pulumi.yaml"), "utf8")) as { config: Record<string, { default?: unknown }> };
-    const shape = platformConfigSchema.shape as Record<string, { safeParse(value: unknown): { success: boolean; data?: unknown } }>;
+    const project = load(readFileSync(join(REPO_ROOT, "Pulumi.yaml"), "utf8")) as {
+      config: Record<string, { default?: unknown }>;
+    };
+    const shape = platformConfigSchema.shape as Record<
+      string,
+      { safeParse(value: unknown): { success: boolean; data?: unknown } }
+    >;
     for (const [key, declaration] of Object.entries(project.config)) {
       expect(shape, `Pulumi.yaml declares unknown key ${key}`).toHaveProperty(key);
       if ("default" in declaration) expect(shape[key].safeParse(undefined).data, key).toEqual(declaration.default);
@@ -64,17 +69,23 @@ describe("weights", () => {
   it("refuses a route weight outside 0..100 and names the route's index", () => {
     const config = devConfig();
     config.routes[1].weight = 101;
-    expect(onlyMessage(config)).toBe("migration:routes[1].weight: got 101; expected an integer from 0 to 100 (percent of traffic sent to FastAPI)");
+    expect(onlyMessage(config)).toBe(
+      "migration:routes[1].weight: got 101; expected an integer from 0 to 100 (percent of traffic sent to FastAPI)",
+    );
   });
 });
 
 describe("target and ingress", () => {
   it("refuses an unknown ingress", () => {
-    expect(onlyMessage({ ...devConfig(), ingress: "haproxy" })).toBe('migration:ingress: got "haproxy"; expected "traefik" or "nginx"');
+    expect(onlyMessage({ ...devConfig(), ingress: "haproxy" })).toBe(
+      'migration:ingress: got "haproxy"; expected "traefik" or "nginx"',
+    );
   });
 
   it("refuses an unknown target", () => {
-    expect(onlyMessage({ ...devConfig(), target: "nomad" })).toBe('migration:target: got "nomad"; expected "docker" or "kubernetes"');
+    expect(onlyMessage({ ...devConfig(), target: "nomad" })).toBe(
+      'migration:target: got "nomad"; expected "docker" or "kubernetes"',
+    );
   });
 
   it("says plainly that the kubernetes target is not implemented yet", () => {
@@ -88,13 +99,17 @@ describe("routes", () => {
   it("refuses a path that does not start with /", () => {
     const config = devConfig();
     config.routes[0].path = "api/users";
-    expect(onlyMessage(config)).toBe('migration:routes[0].path: got "api/users"; expected a path prefix starting with "/" made of letters, digits and . _ ~ % / -');
+    expect(onlyMessage(config)).toBe(
+      'migration:routes[0].path: got "api/users"; expected a path prefix starting with "/" made of letters, digits and . _ ~ % / -',
+    );
   });
 
   it("refuses characters that could break out of a Traefik rule", () => {
     const config = devConfig();
     config.routes[0].path = "/api`) || PathPrefix(`/";
-    expect(onlyMessage(config)).toMatch(/^migration:routes\[0\]\.path: got .*; expected a path prefix starting with "\/"/);
+    expect(onlyMessage(config)).toMatch(
+      /^migration:routes\[0\]\.path: got .*; expected a path prefix starting with "\/"/,
+    );
   });
 
   it("refuses a duplicated route", () => {
@@ -128,13 +143,17 @@ describe("routes", () => {
   it("refuses methods that are not HTTP methods", () => {
     const config = devConfig();
     config.routes[0].methods = ["GET", "FETCH"];
-    expect(onlyMessage(config)).toBe('migration:routes[0].methods[1]: got "FETCH"; expected an HTTP method: GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS');
+    expect(onlyMessage(config)).toBe(
+      'migration:routes[0].methods[1]: got "FETCH"; expected an HTTP method: GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS',
+    );
   });
 
   it("refuses an empty methods list", () => {
     const config = devConfig();
     config.routes[0].methods = [];
-    expect(onlyMessage(config)).toBe("migration:routes[0].methods: got []; expected a non-empty list of HTTP methods, or no `methods` key for all methods");
+    expect(onlyMessage(config)).toBe(
+      "migration:routes[0].methods: got []; expected a non-empty list of HTTP methods, or no `methods` key for all methods",
+    );
   });
 });
 
@@ -158,7 +177,9 @@ describe("schedule and maxStep", () => {
   });
 
   it("refuses a maxStep of 0", () => {
-    expect(onlyMessage({ ...devConfig(), maxStep: 0 })).toBe("migration:maxStep: got 0; expected an integer from 1 to 100");
+    expect(onlyMessage({ ...devConfig(), maxStep: 0 })).toBe(
+      "migration:maxStep: got 0; expected an integer from 1 to 100",
+    );
   });
 });
 
@@ -180,7 +201,9 @@ describe("images", () => {
   it("refuses :latest in production", () => {
     const config: Record<string, any> = { ...devConfig(), environment: "production" };
     config.flask.image = "migration/legacy-flask:latest";
-    expect(onlyMessage(config)).toBe('migration:flask.image: got "migration/legacy-flask:latest"; expected a pinned tag or digest: ":latest" is not allowed when environment is "production"');
+    expect(onlyMessage(config)).toBe(
+      'migration:flask.image: got "migration/legacy-flask:latest"; expected a pinned tag or digest: ":latest" is not allowed when environment is "production"',
+    );
   });
 
   it("accepts :latest in development", () => {
@@ -208,7 +231,9 @@ describe("monitoring", () => {
     const config = devConfig();
     config.monitoring.alertReceiver = { webhookUrl: "https://hooks.example.com/services/T0/B0" };
     const result = validatePlatformConfig(config, NAMESPACE);
-    expect(result.ok && result.value.monitoring.alertReceiver).toEqual({ webhookUrl: "https://hooks.example.com/services/T0/B0" });
+    expect(result.ok && result.value.monitoring.alertReceiver).toEqual({
+      webhookUrl: "https://hooks.example.com/services/T0/B0",
+    });
   });
 
   it("refuses a webhook that is not an http(s) URL", () => {
@@ -243,26 +268,34 @@ describe("monitoring", () => {
   it.each(["alertmanagerImage", "postgresExporterImage", "grafanaImage"])("refuses a %s without a tag", (key) => {
     const config = devConfig();
     config.monitoring[key] = "grafana/grafana";
-    expect(onlyMessage(config)).toBe(`migration:monitoring.${key}: got "grafana/grafana"; expected an image reference with an explicit tag or digest, e.g. "registry/app:1.4.2"`);
+    expect(onlyMessage(config)).toBe(
+      `migration:monitoring.${key}: got "grafana/grafana"; expected an image reference with an explicit tag or digest, e.g. "registry/app:1.4.2"`,
+    );
   });
 
   it("refuses a floating companion image in production", () => {
     const config = structuredClone(stackFileValues("Pulumi.prod.yaml", NAMESPACE)) as Record<string, any>;
     config.monitoring.grafanaImage = "grafana/grafana-oss:latest";
-    expect(onlyMessage(config)).toBe('migration:monitoring.grafanaImage: got "grafana/grafana-oss:latest"; expected a pinned tag or digest: ":latest" is not allowed when environment is "production"');
+    expect(onlyMessage(config)).toBe(
+      'migration:monitoring.grafanaImage: got "grafana/grafana-oss:latest"; expected a pinned tag or digest: ":latest" is not allowed when environment is "production"',
+    );
   });
 
   it("refuses a Grafana port another container already binds on the host", () => {
     const config = devConfig();
     config.monitoring.grafanaImage = "grafana/grafana-oss:11.6.0";
     config.monitoring.grafanaPort = 9090;
-    expect(onlyMessage(config)).toBe("migration:monitoring.grafanaPort: got 9090; expected a host port that monitoring.port does not already bind (one host port serves one container)");
+    expect(onlyMessage(config)).toBe(
+      "migration:monitoring.grafanaPort: got 9090; expected a host port that monitoring.port does not already bind (one host port serves one container)",
+    );
   });
 
   it("refuses a Prometheus port equal to the ingress port", () => {
     const config = devConfig();
     config.monitoring.port = 8080;
-    expect(onlyMessage(config)).toBe("migration:monitoring.port: got 8080; expected a host port that ingressPort does not already bind (one host port serves one container)");
+    expect(onlyMessage(config)).toBe(
+      "migration:monitoring.port: got 8080; expected a host port that ingressPort does not already bind (one host port serves one container)",
+    );
   });
 
   it("ignores the Grafana port while no Grafana is deployed", () => {
@@ -274,7 +307,8 @@ describe("monitoring", () => {
 
 describe("error tracking", () => {
   const KEY = "0123456789abcdef0123456789abcdef";
-  const EXPECTED_DSN = 'expected a Sentry DSN, http(s)://<public key>@<host>[:port]/<project id>, e.g. "https://<public key>@o0.ingest.sentry.io/42"';
+  const EXPECTED_DSN =
+    'expected a Sentry DSN, http(s)://<public key>@<host>[:port]/<project id>, e.g. "https://<public key>@o0.ingest.sentry.io/42"';
   const withDsn = (sentryDsn: unknown) => ({ ...devConfig(), errorTracking: { sentryDsn } });
 
   it("is off in the shipped stages", () => {
@@ -295,23 +329,61 @@ describe("error tracking", () => {
   });
 
   it("accepts an environment name", () => {
-    const result = validatePlatformConfig({ ...devConfig(), errorTracking: { sentryDsn: `https://${KEY}@o0.ingest.sentry.io/42`, environment: "eu-prod.2" } }, NAMESPACE);
+    const result = validatePlatformConfig(
+      {
+        ...devConfig(),
+        errorTracking: { sentryDsn: `https://${KEY}@o0.ingest.sentry.io/42`, environment: "eu-prod.2" },
+      },
+      NAMESPACE,
+    );
     expect(result.ok && result.value.errorTracking?.environment).toBe("eu-prod.2");
   });
 
   it.each([
-    [`ftp://${KEY}@o0.ingest.sentry.io/42`, '"ftp://<redacted>@o0.ingest.sentry.io/42"', "it must start with http:// or https://"],
+    [
+      `ftp://${KEY}@o0.ingest.sentry.io/42`,
+      '"ftp://<redacted>@o0.ingest.sentry.io/42"',
+      "it must start with http:// or https://",
+    ],
     [`${KEY}@o0.ingest.sentry.io/42`, '"<redacted>@o0.ingest.sentry.io/42"', "it must start with http:// or https://"],
     [KEY, '"<redacted>"', "it must start with http:// or https://"],
     ["https://o0.ingest.sentry.io/42", '"https://o0.ingest.sentry.io/42"', "the public key must come before an @"],
-    [`https://${KEY}@o0.ingest.sentry.io/project`, '"https://<redacted>@o0.ingest.sentry.io/project"', "the path must end with the numeric project id, e.g. /42"],
-    [`https://${KEY}@o0.ingest.sentry.io/42/`, '"https://<redacted>@o0.ingest.sentry.io/42/"', "the path must end with the numeric project id, e.g. /42"],
-    [`https://${KEY}@o0.ingest.sentry.io`, '"https://<redacted>@o0.ingest.sentry.io"', "the path must end with the numeric project id, e.g. /42"],
+    [
+      `https://${KEY}@o0.ingest.sentry.io/project`,
+      '"https://<redacted>@o0.ingest.sentry.io/project"',
+      "the path must end with the numeric project id, e.g. /42",
+    ],
+    [
+      `https://${KEY}@o0.ingest.sentry.io/42/`,
+      '"https://<redacted>@o0.ingest.sentry.io/42/"',
+      "the path must end with the numeric project id, e.g. /42",
+    ],
+    [
+      `https://${KEY}@o0.ingest.sentry.io`,
+      '"https://<redacted>@o0.ingest.sentry.io"',
+      "the path must end with the numeric project id, e.g. /42",
+    ],
     [`https://${KEY}@/42`, '"https://<redacted>@/42"', "the host (and optional port) after the @ is not valid"],
-    [`https://${KEY}@o0.ingest.sentry.io:99999/42`, '"https://<redacted>@o0.ingest.sentry.io:99999/42"', "the host (and optional port) after the @ is not valid"],
-    [`https://${KEY}@o0.ingest.sentry.io/42?debug=1`, '"https://<redacted>@o0.ingest.sentry.io/42?debug=1"', "it may not have a query or a fragment"],
-    [`https://${KEY} @o0.ingest.sentry.io/42`, '"https://<redacted>@o0.ingest.sentry.io/42"', "it may not contain white space"],
-    [`https://${KEY}:secret@host@o0.ingest.sentry.io/x`, '"https://<redacted>@o0.ingest.sentry.io/x"', "the path must end with the numeric project id, e.g. /42"],
+    [
+      `https://${KEY}@o0.ingest.sentry.io:99999/42`,
+      '"https://<redacted>@o0.ingest.sentry.io:99999/42"',
+      "the host (and optional port) after the @ is not valid",
+    ],
+    [
+      `https://${KEY}@o0.ingest.sentry.io/42?debug=1`,
+      '"https://<redacted>@o0.ingest.sentry.io/42?debug=1"',
+      "it may not have a query or a fragment",
+    ],
+    [
+      `https://${KEY} @o0.ingest.sentry.io/42`,
+      '"https://<redacted>@o0.ingest.sentry.io/42"',
+      "it may not contain white space",
+    ],
+    [
+      `https://${KEY}:secret@host@o0.ingest.sentry.io/x`,
+      '"https://<redacted>@o0.ingest.sentry.io/x"',
+      "the path must end with the numeric project id, e.g. /42",
+    ],
   ])("refuses %s, naming the key and the value without its key", (dsn, shown, problem) => {
     const message = onlyMessage(withDsn(dsn));
     expect(message).toBe(`migration:errorTracking.sentryDsn: got ${shown}; ${EXPECTED_DSN}: ${problem}`);
@@ -324,14 +396,22 @@ describe("error tracking", () => {
   });
 
   it("refuses an environment name Sentry would refuse", () => {
-    const config = { ...devConfig(), errorTracking: { sentryDsn: `https://${KEY}@o0.ingest.sentry.io/42`, environment: "eu prod/1" } };
-    expect(onlyMessage(config)).toBe('migration:errorTracking.environment: got "eu prod/1"; expected a Sentry environment name: 1 to 64 letters, digits, _ . or -');
+    const config = {
+      ...devConfig(),
+      errorTracking: { sentryDsn: `https://${KEY}@o0.ingest.sentry.io/42`, environment: "eu prod/1" },
+    };
+    expect(onlyMessage(config)).toBe(
+      'migration:errorTracking.environment: got "eu prod/1"; expected a Sentry environment name: 1 to 64 letters, digits, _ . or -',
+    );
   });
 
   it("never shows the key of a DSN under a misspelt key", () => {
     const messages = [
       ...issuesOf({ ...devConfig(), errorTracking: { sentryDns: `https://${KEY}@o0.ingest.sentry.io/42` } }),
-      ...issuesOf({ ...devConfig(), errorTraking: { sentryDsn: `https://${KEY}:legacysecret@o0.ingest.sentry.io/42` } }),
+      ...issuesOf({
+        ...devConfig(),
+        errorTraking: { sentryDsn: `https://${KEY}:legacysecret@o0.ingest.sentry.io/42` },
+      }),
       ...issuesOf({ ...devConfig(), errorTracking: `https://${KEY}@o0.ingest.sentry.io/42` }),
     ].map(formatIssue);
     expect(messages).toContain(
@@ -420,7 +500,9 @@ describe("ports and replicas", () => {
   });
 
   it("refuses an ingress port outside 1..65535", () => {
-    expect(onlyMessage({ ...devConfig(), ingressPort: 70000 })).toBe("migration:ingressPort: got 70000; expected an integer port from 1 to 65535");
+    expect(onlyMessage({ ...devConfig(), ingressPort: 70000 })).toBe(
+      "migration:ingressPort: got 70000; expected an integer port from 1 to 65535",
+    );
   });
 
   it("refuses fewer than one replica", () => {
@@ -434,17 +516,23 @@ describe("keys", () => {
   it("names a misspelt key and lists the known ones", () => {
     const config = devConfig();
     config.fastapi.replica = 3;
-    expect(onlyMessage(config)).toBe("migration:fastapi.replica: got 3; expected no such key: known keys here are image, port, replicas");
+    expect(onlyMessage(config)).toBe(
+      "migration:fastapi.replica: got 3; expected no such key: known keys here are image, port, replicas",
+    );
   });
 
   it("names a misspelt top-level key", () => {
-    expect(onlyMessage({ ...devConfig(), defaultWieght: 20 })).toMatch(/^migration:defaultWieght: got 20; expected no such key: known keys here are target, environment, ingress, /);
+    expect(onlyMessage({ ...devConfig(), defaultWieght: 20 })).toMatch(
+      /^migration:defaultWieght: got 20; expected no such key: known keys here are target, environment, ingress, /,
+    );
   });
 
   it("names a missing required key", () => {
     const config = devConfig();
     delete config.maxStep;
-    expect(onlyMessage(config)).toBe("migration:maxStep: got nothing (the key is not set); expected an integer from 1 to 100");
+    expect(onlyMessage(config)).toBe(
+      "migration:maxStep: got nothing (the key is not set); expected an integer from 1 to 100",
+    );
   });
 
   it("refuses an unknown Flask mode and an external Flask without an http URL", () => {
@@ -460,7 +548,11 @@ describe("keys", () => {
     const config: Record<string, any> = { ...devConfig(), defaultWeight: 200, ingress: "envoy" };
     config.fastapi.replicas = 0;
     const issues = issuesOf(config);
-    expect(issues.map((issue) => issue.key).sort()).toEqual(["migration:defaultWeight", "migration:fastapi.replicas", "migration:ingress"]);
+    expect(issues.map((issue) => issue.key).sort()).toEqual([
+      "migration:defaultWeight",
+      "migration:fastapi.replicas",
+      "migration:ingress",
+    ]);
     expect(formatIssues(issues).split("\n")).toHaveLength(4);
     expect(formatIssues(issues)).toMatch(/^Invalid stack configuration \(3 problems\); nothing was changed:/);
   });

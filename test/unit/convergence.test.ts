@@ -17,24 +17,42 @@ describe("when a route settled on its new weight", () => {
   });
 
   it("counts a move that never saw the wrong backend as settled when the step began", () => {
-    expect(settledAt(stream(10, 500, () => "fastapi"), 50, 100, 500)).toBe(500);
+    expect(
+      settledAt(
+        stream(10, 500, () => "fastapi"),
+        50,
+        100,
+        500,
+      ),
+    ).toBe(500);
   });
 
   it("settles a split at the end of the first window near the new weight that stays near it", () => {
     // 10% (every tenth) for 200 responses, then 50% (every other one).
-    const responses = stream(400, 0, (index) => (index < 200 ? (index % 10 === 0 ? "fastapi" : "flask") : index % 2 === 0 ? "fastapi" : "flask"));
+    const responses = stream(400, 0, (index) =>
+      index < 200 ? (index % 10 === 0 ? "fastapi" : "flask") : index % 2 === 0 ? "fastapi" : "flask",
+    );
     const settled = settledAt(responses, 10, 50, 0)!;
     expect(settled).toBeGreaterThan(2000);
     expect(settled).toBeLessThanOrEqual((200 + SPLIT_WINDOW) * 10);
   });
 
   it("does not settle a split that falls back to the old weight before the end", () => {
-    const responses = stream(400, 0, (index) => (index >= 100 && index < 300 ? (index % 2 === 0 ? "fastapi" : "flask") : index % 10 === 0 ? "fastapi" : "flask"));
+    const responses = stream(400, 0, (index) =>
+      index >= 100 && index < 300 ? (index % 2 === 0 ? "fastapi" : "flask") : index % 10 === 0 ? "fastapi" : "flask",
+    );
     expect(settledAt(responses, 10, 50, 0)).toBeUndefined();
   });
 
   it("cannot judge a split from fewer responses than one window", () => {
-    expect(settledAt(stream(SPLIT_WINDOW - 1, 0, (index) => (index % 2 ? "fastapi" : "flask")), 10, 50, 0)).toBeUndefined();
+    expect(
+      settledAt(
+        stream(SPLIT_WINDOW - 1, 0, (index) => (index % 2 ? "fastapi" : "flask")),
+        10,
+        50,
+        0,
+      ),
+    ).toBeUndefined();
   });
 
   it("measures convergence from the moment pulumi up returned, never below zero", () => {

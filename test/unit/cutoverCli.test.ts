@@ -18,9 +18,21 @@ import { stackFileConfig } from "../support/stackConfig";
 
 const NOW = new Date("2030-01-01T12:00:00Z");
 const ROUTE_IDS = ["api-users-get-head", "api-orders-post-put-patch-delete", "default"];
-const healthy: BackendFigures = { requestRate: 10, requestsInWindow: 3000, errorRatio: 0.001, latencyP99Seconds: 0.1, observedShare: 0.5 };
-const healthyMetrics: MetricsReading = { available: true, routes: Object.fromEntries(ROUTE_IDS.map((id) => [id, { flask: healthy, fastapi: healthy }])) };
-const unreachable: MetricsReading = { available: false, reason: "Prometheus at http://127.0.0.1:9090 is unreachable (ECONNREFUSED)" };
+const healthy: BackendFigures = {
+  requestRate: 10,
+  requestsInWindow: 3000,
+  errorRatio: 0.001,
+  latencyP99Seconds: 0.1,
+  observedShare: 0.5,
+};
+const healthyMetrics: MetricsReading = {
+  available: true,
+  routes: Object.fromEntries(ROUTE_IDS.map((id) => [id, { flask: healthy, fastapi: healthy }])),
+};
+const unreachable: MetricsReading = {
+  available: false,
+  reason: "Prometheus at http://127.0.0.1:9090 is unreachable (ECONNREFUSED)",
+};
 
 /** The dev stack as deployed 30 minutes ago, recording every call the commands make. */
 function fakeStack(overrides: { config?: Record<string, string>; deployedUsersWeight?: number; upError?: Error } = {}) {
@@ -44,7 +56,13 @@ function fakeStack(overrides: { config?: Record<string, string>; deployedUsersWe
     outputs: async () => ({
       ingressUrl: "http://localhost:8080",
       prometheusUrl: "http://127.0.0.1:9090",
-      migrationMap: overrides.deployedUsersWeight === undefined ? deployed : { ...deployed, routes: [{ ...deployed.routes[0], weight: overrides.deployedUsersWeight }, deployed.routes[1]] },
+      migrationMap:
+        overrides.deployedUsersWeight === undefined
+          ? deployed
+          : {
+              ...deployed,
+              routes: [{ ...deployed.routes[0], weight: overrides.deployedUsersWeight }, deployed.routes[1]],
+            },
     }),
     history: async () => [deployment],
     setWeights: async (...args) => void calls.push({ call: "setWeights", args }),
@@ -52,7 +70,8 @@ function fakeStack(overrides: { config?: Record<string, string>; deployedUsersWe
       calls.push({ call: "up", args: [args[0]] });
       if (overrides.upError) throw overrides.upError;
     },
-    preview: async (...args) => void calls.push({ call: "preview", args: [args[0].map((change) => `${change.target.id} ${change.to}`)] }),
+    preview: async (...args) =>
+      void calls.push({ call: "preview", args: [args[0].map((change) => `${change.target.id} ${change.to}`)] }),
   };
   return { stack, calls };
 }
@@ -69,7 +88,14 @@ function fakeDeps(stack: MigrationStack, metrics: MetricsReading = healthyMetric
     readMetrics: async () => metrics,
     verifySplit: async (_url, expectations) => {
       verified.push(expectations);
-      return { converged: true, seconds: 1.2, routes: expectations.map((expectation) => ({ routeId: expectation.routeId, expectedWeight: expectation.weight })) };
+      return {
+        converged: true,
+        seconds: 1.2,
+        routes: expectations.map((expectation) => ({
+          routeId: expectation.routeId,
+          expectedWeight: expectation.weight,
+        })),
+      };
     },
     writeRoutingNow: (_view, map) => void writtenNow.push(map),
     currentUser: () => "alice",
@@ -90,7 +116,10 @@ async function cli(argv: string[], stack: MigrationStack = fakeStack().stack, me
     rollback: (request) => rollback(deps, request),
     report: (options) => report(deps, options),
   };
-  const code = await runCli(argv, commands, { out: (text) => void (written.out += text), err: (text) => void (written.err += text) });
+  const code = await runCli(argv, commands, {
+    out: (text) => void (written.out += text),
+    err: (text) => void (written.err += text),
+  });
   return { code, out: written.out + printed.join("\n"), err: written.err };
 }
 
@@ -104,18 +133,26 @@ describe("input validation", () => {
 
   it("refuses --force without --reason before touching the stack", async () => {
     const { stack, calls } = fakeStack();
-    expect(await cli(["advance", "--stack", "dev", "--force"], stack)).toMatchObject({ code: 2, err: expect.stringContaining('error: --force needs --reason "..."') });
+    expect(await cli(["advance", "--stack", "dev", "--force"], stack)).toMatchObject({
+      code: 2,
+      err: expect.stringContaining('error: --force needs --reason "..."'),
+    });
     expect(calls).toEqual([]);
   });
 
   it("refuses an unknown route, naming the ones there are", async () => {
     const result = await cli(["rollback", "--stack", "dev", "--route", "/api/nope"]);
     expect(result.code).toBe(2);
-    expect(result.err).toMatch(/^error: unknown route "\/api\/nope" on stack dev; name a route by its path as in config or by its id: api-users-get-head = /);
+    expect(result.err).toMatch(
+      /^error: unknown route "\/api\/nope" on stack dev; name a route by its path as in config or by its id: api-users-get-head = /,
+    );
   });
 
   it("reports an unknown stack", async () => {
-    expect(await cli(["status", "--stack", "prod2"])).toMatchObject({ code: 1, err: 'error: unknown stack "prod2" in backend file:///state; stacks there: dev\n' });
+    expect(await cli(["status", "--stack", "prod2"])).toMatchObject({
+      code: 1,
+      err: 'error: unknown stack "prod2" in backend file:///state; stacks there: dev\n',
+    });
   });
 
   it("requires --stack", async () => {
@@ -140,7 +177,10 @@ describe("advance", () => {
           ],
         ],
       },
-      { call: "up", args: ["cutover advance by alice: api-users-get-head 10→50%, default 10→50%; reason: canary healthy"] },
+      {
+        call: "up",
+        args: ["cutover advance by alice: api-users-get-head 10→50%, default 10→50%; reason: canary healthy"],
+      },
     ]);
     expect(verified).toEqual([
       [
@@ -154,29 +194,65 @@ describe("advance", () => {
     const { stack, calls } = fakeStack();
     const { deps, verified } = fakeDeps(stack);
     expect(await advance(deps, parseAdvanceRequest({ stack: "dev", route: "/api/orders" }))).toBe(0);
-    expect(calls[1]).toEqual({ call: "up", args: ["cutover advance by alice: api-orders-post-put-patch-delete 0→10%"] });
-    expect(verified).toEqual([[{ routeId: "api-orders-post-put-patch-delete", weight: 10, probe: { path: "/api/orders/cutover-probe", method: "POST" } }]]);
+    expect(calls[1]).toEqual({
+      call: "up",
+      args: ["cutover advance by alice: api-orders-post-put-patch-delete 0→10%"],
+    });
+    expect(verified).toEqual([
+      [
+        {
+          routeId: "api-orders-post-put-patch-delete",
+          weight: 10,
+          probe: { path: "/api/orders/cutover-probe", method: "POST" },
+        },
+      ],
+    ]);
   });
 
   it("refuses with exit code 3 and changes nothing when Prometheus is unreachable, saying so", async () => {
     const { stack, calls } = fakeStack();
     const result = await cli(["advance", "--stack", "dev", "--route", "/api/users"], stack, unreachable);
     expect(result.code).toBe(3);
-    expect(result.out).toContain("Warning: Prometheus at http://127.0.0.1:9090 is unreachable (ECONNREFUSED); the metric gates cannot pass.");
-    expect(result.out).toContain('Refused: 3 gates did not pass; wait and try again, or override with --force --reason "...".');
+    expect(result.out).toContain(
+      "Warning: Prometheus at http://127.0.0.1:9090 is unreachable (ECONNREFUSED); the metric gates cannot pass.",
+    );
+    expect(result.out).toContain(
+      'Refused: 3 gates did not pass; wait and try again, or override with --force --reason "...".',
+    );
     expect(calls).toEqual([]);
   });
 
   it("records the overridden gates and the reason when forced", async () => {
     const { stack, calls } = fakeStack();
-    const result = await cli(["advance", "--stack", "dev", "--route", "api-users-get-head", "--force", "--reason", "Prometheus is down, load test passed"], stack, unreachable);
+    const result = await cli(
+      [
+        "advance",
+        "--stack",
+        "dev",
+        "--route",
+        "api-users-get-head",
+        "--force",
+        "--reason",
+        "Prometheus is down, load test passed",
+      ],
+      stack,
+      unreachable,
+    );
     expect(result.code).toBe(0);
-    expect(calls[1]).toEqual({ call: "up", args: ["cutover advance by alice: api-users-get-head 10→50%; forced past traffic, errorRatio, latencyP99; reason: Prometheus is down, load test passed"] });
+    expect(calls[1]).toEqual({
+      call: "up",
+      args: [
+        "cutover advance by alice: api-users-get-head 10→50%; forced past traffic, errorRatio, latencyP99; reason: Prometheus is down, load test passed",
+      ],
+    });
   });
 
   it("refuses a step above maxStep even when forced", async () => {
     const { stack, calls } = fakeStack();
-    const result = await cli(["advance", "--stack", "dev", "--route", "default", "--to", "100", "--force", "--reason", "hurry"], stack);
+    const result = await cli(
+      ["advance", "--stack", "dev", "--route", "default", "--to", "100", "--force", "--reason", "hurry"],
+      stack,
+    );
     expect(result.code).toBe(3);
     expect(result.out).toContain("10% → 100% is a step of 90 points; maxStep is 50 (at most 60%)");
     expect(calls).toEqual([]);
@@ -191,17 +267,27 @@ describe("advance", () => {
   });
 
   it("sets the weights back when the update fails, and says why it failed", async () => {
-    const { stack, calls } = fakeStack({ upError: new CliError("an update is already running on stack dev; wait for it to finish") });
+    const { stack, calls } = fakeStack({
+      upError: new CliError("an update is already running on stack dev; wait for it to finish"),
+    });
     const result = await cli(["advance", "--stack", "dev", "--route", "/api/users"], stack);
     expect(result.code).toBe(1);
-    expect(result.err).toBe("error: an update is already running on stack dev; wait for it to finish\nThe update did not complete; the stack's config was set back to the weights before.\n");
-    expect(calls.map((entry) => entry.args[0])).toEqual([[{ configPath: ["routes", 0, "weight"], weight: 50 }], expect.any(String), [{ configPath: ["routes", 0, "weight"], weight: 10 }]]);
+    expect(result.err).toBe(
+      "error: an update is already running on stack dev; wait for it to finish\nThe update did not complete; the stack's config was set back to the weights before.\n",
+    );
+    expect(calls.map((entry) => entry.args[0])).toEqual([
+      [{ configPath: ["routes", 0, "weight"], weight: 50 }],
+      expect.any(String),
+      [{ configPath: ["routes", 0, "weight"], weight: 10 }],
+    ]);
   });
 
   it("refuses while configured weights are not deployed", async () => {
     const result = await cli(["advance", "--stack", "dev"], fakeStack({ deployedUsersWeight: 50 }).stack);
     expect(result.code).toBe(1);
-    expect(result.err).toContain("  - api-users-get-head (/api/users (GET, HEAD)) is configured at 10% but 50% is deployed");
+    expect(result.err).toContain(
+      "  - api-users-get-head (/api/users (GET, HEAD)) is configured at 10% but 50% is deployed",
+    );
   });
 });
 
@@ -214,15 +300,32 @@ describe("rollback", () => {
     expect(writtenNow).toHaveLength(1);
     expect([writtenNow[0].defaultWeight, ...writtenNow[0].routes.map((route) => route.weight)]).toEqual([0, 0, 0]);
     expect(calls).toEqual([
-      { call: "setWeights", args: [[{ configPath: ["routes", 0, "weight"], weight: 0 }, { configPath: ["defaultWeight"], weight: 0 }]] },
+      {
+        call: "setWeights",
+        args: [
+          [
+            { configPath: ["routes", 0, "weight"], weight: 0 },
+            { configPath: ["defaultWeight"], weight: 0 },
+          ],
+        ],
+      },
       { call: "up", args: ["cutover rollback by alice: api-users-get-head 10→0%, default 10→0%; reason: 5xx spike"] },
     ]);
-    expect(verified[0].map((expectation) => [expectation.routeId, expectation.weight])).toEqual(ROUTE_IDS.map((id) => [id, 0]));
+    expect(verified[0].map((expectation) => [expectation.routeId, expectation.weight])).toEqual(
+      ROUTE_IDS.map((id) => [id, 0]),
+    );
     expect(printed).toContain("Traffic matches the new weights (observed after 1.2 s).");
   });
 
   it("still deploys when 0% is configured but a higher weight is live", async () => {
-    const config = { ...stackFileConfig("Pulumi.dev.yaml"), "migration:defaultWeight": "0", "migration:routes": JSON.stringify([{ path: "/api/users", methods: ["GET", "HEAD"], weight: 0 }, { path: "/api/orders", methods: ["POST", "PUT", "PATCH", "DELETE"], weight: 0 }]) };
+    const config = {
+      ...stackFileConfig("Pulumi.dev.yaml"),
+      "migration:defaultWeight": "0",
+      "migration:routes": JSON.stringify([
+        { path: "/api/users", methods: ["GET", "HEAD"], weight: 0 },
+        { path: "/api/orders", methods: ["POST", "PUT", "PATCH", "DELETE"], weight: 0 },
+      ]),
+    };
     const { stack, calls } = fakeStack({ config });
     const { deps } = fakeDeps(stack);
     expect(await rollback(deps, { stack: "dev", route: "/api/users" })).toBe(0);
@@ -235,7 +338,13 @@ describe("status", () => {
     const result = await cli(["status", "--stack", "dev", "--json"]);
     expect(result.code).toBe(0);
     const json = JSON.parse(result.out);
-    expect(json.routes.map((route: { id: string; configuredWeight: number; secondsSinceLastStep: number }) => [route.id, route.configuredWeight, route.secondsSinceLastStep])).toEqual([
+    expect(
+      json.routes.map((route: { id: string; configuredWeight: number; secondsSinceLastStep: number }) => [
+        route.id,
+        route.configuredWeight,
+        route.secondsSinceLastStep,
+      ]),
+    ).toEqual([
       ["api-users-get-head", 10, 1740],
       ["api-orders-post-put-patch-delete", 0, 1740],
       ["default", 10, 1740],
@@ -249,7 +358,9 @@ describe("report", () => {
     expect(result.code).toBe(0);
     expect(result.out).toContain("# Migration report: stack dev\n");
     expect(result.out).toContain("No figures: Prometheus at http://127.0.0.1:9090 is unreachable (ECONNREFUSED)\n");
-    expect(result.out).toContain("Next step: api-users-get-head 10→50%, default 10→50%; `advance` would refuse (without --force).\n");
+    expect(result.out).toContain(
+      "Next step: api-users-get-head 10→50%, default 10→50%; `advance` would refuse (without --force).\n",
+    );
   });
 
   it("is JSON with --json", async () => {
@@ -261,19 +372,30 @@ describe("report", () => {
 
 describe("Automation API errors", () => {
   it("name a concurrent update", () => {
-    expect(describeAutomationError(new ConcurrentUpdateError("the stack is currently locked by 1 lock(s)"), "dev", "up").message).toBe(
+    expect(
+      describeAutomationError(new ConcurrentUpdateError("the stack is currently locked by 1 lock(s)"), "dev", "up")
+        .message,
+    ).toBe(
       "an update is already running on stack dev; wait for it to finish (if it was interrupted, `pulumi cancel --stack dev` releases the lock), then run the command again",
     );
   });
 
   it("show Pulumi's error lines for a failed command", () => {
-    const failure = new CommandError("code: 255\n stdout: Updating (dev)\n stderr: warning: x\nerror: Invalid stack configuration (1 problem)\n err?: \n");
-    expect(describeAutomationError(failure, "dev", "up").message).toBe("pulumi up failed on stack dev:\nerror: Invalid stack configuration (1 problem)");
+    const failure = new CommandError(
+      "code: 255\n stdout: Updating (dev)\n stderr: warning: x\nerror: Invalid stack configuration (1 problem)\n err?: \n",
+    );
+    expect(describeAutomationError(failure, "dev", "up").message).toBe(
+      "pulumi up failed on stack dev:\nerror: Invalid stack configuration (1 problem)",
+    );
   });
 
   it("say when the pulumi CLI is missing", () => {
-    expect(describeAutomationError(new CommandError("code: -2\n stdout: \n stderr: spawn pulumi ENOENT\n err?: Error: spawn pulumi ENOENT\n"), "dev", "version").message).toMatch(
-      /^the pulumi CLI is not on PATH/,
-    );
+    expect(
+      describeAutomationError(
+        new CommandError("code: -2\n stdout: \n stderr: spawn pulumi ENOENT\n err?: Error: spawn pulumi ENOENT\n"),
+        "dev",
+        "version",
+      ).message,
+    ).toMatch(/^the pulumi CLI is not on PATH/);
   });
 });

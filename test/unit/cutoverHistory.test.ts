@@ -2,9 +2,18 @@ import { describe, expect, it } from "vitest";
 import { lastStepAt, stepEvents, type UpdateRecord } from "../../infra/cutover/stepHistory";
 import { formatUpdateMessage, parseUpdateMessage } from "../../infra/cutover/updateMessage";
 
-const routes = (users: number, orders: number) => JSON.stringify([{ path: "/api/users", methods: ["GET"], weight: users }, { path: "/api/orders", weight: orders }]);
+const routes = (users: number, orders: number) =>
+  JSON.stringify([
+    { path: "/api/users", methods: ["GET"], weight: users },
+    { path: "/api/orders", weight: orders },
+  ]);
 
-function update(version: number, minute: number, weights: { users: number; orders: number; default: number }, extra: Partial<UpdateRecord> = {}): UpdateRecord {
+function update(
+  version: number,
+  minute: number,
+  weights: { users: number; orders: number; default: number },
+  extra: Partial<UpdateRecord> = {},
+): UpdateRecord {
   return {
     version,
     kind: "update",
@@ -13,34 +22,64 @@ function update(version: number, minute: number, weights: { users: number; order
     endTime: new Date(Date.UTC(2030, 0, 1, 12, minute, 20)),
     message: "",
     environment: { "git.author": "Dana Dev" },
-    config: { "migration:defaultWeight": String(weights.default), "migration:routes": routes(weights.users, weights.orders), "migration:maxStep": "50" },
+    config: {
+      "migration:defaultWeight": String(weights.default),
+      "migration:routes": routes(weights.users, weights.orders),
+      "migration:maxStep": "50",
+    },
     ...extra,
   };
 }
 
 describe("the update message", () => {
   it("records who, what and why, and reads back", () => {
-    const record = { action: "advance" as const, by: "alice", changes: "api-users-get 10→50%", forced: ["bakeTime", "traffic"], reason: "staging soak;\nall green" };
+    const record = {
+      action: "advance" as const,
+      by: "alice",
+      changes: "api-users-get 10→50%",
+      forced: ["bakeTime", "traffic"],
+      reason: "staging soak;\nall green",
+    };
     const message = formatUpdateMessage(record);
-    expect(message).toBe("cutover advance by alice: api-users-get 10→50%; forced past bakeTime, traffic; reason: staging soak; all green");
+    expect(message).toBe(
+      "cutover advance by alice: api-users-get 10→50%; forced past bakeTime, traffic; reason: staging soak; all green",
+    );
     expect(parseUpdateMessage(message)).toEqual({ ...record, reason: "staging soak; all green" });
   });
 
   it("reads a plain advance and a rollback, and nothing else", () => {
-    expect(parseUpdateMessage("cutover advance by bob: default 10→50%")).toEqual({ action: "advance", by: "bob", changes: "default 10→50%", forced: [], reason: undefined });
-    expect(parseUpdateMessage("cutover rollback by bob: default 50→0%; reason: 5xx spike")).toMatchObject({ action: "rollback", reason: "5xx spike" });
+    expect(parseUpdateMessage("cutover advance by bob: default 10→50%")).toEqual({
+      action: "advance",
+      by: "bob",
+      changes: "default 10→50%",
+      forced: [],
+      reason: undefined,
+    });
+    expect(parseUpdateMessage("cutover rollback by bob: default 50→0%; reason: 5xx spike")).toMatchObject({
+      action: "rollback",
+      reason: "5xx spike",
+    });
     expect(parseUpdateMessage("bump images")).toBeUndefined();
   });
 
   it("keeps the user name from ending the 'by' part early", () => {
-    expect(parseUpdateMessage(formatUpdateMessage({ action: "rollback", by: "CORP:alice", changes: "default 10→0%", forced: [] }))?.by).toBe("CORPalice");
+    expect(
+      parseUpdateMessage(
+        formatUpdateMessage({ action: "rollback", by: "CORP:alice", changes: "default 10→0%", forced: [] }),
+      )?.by,
+    ).toBe("CORPalice");
   });
 });
 
 describe("steps from the update history", () => {
   // Newest first, as `pulumi stack history` lists them.
   const history: UpdateRecord[] = [
-    update(7, 30, { users: 0, orders: 0, default: 0 }, { message: "cutover rollback by bob: api-users-get 50→0%, default 50→0%; reason: 5xx spike" }),
+    update(
+      7,
+      30,
+      { users: 0, orders: 0, default: 0 },
+      { message: "cutover rollback by bob: api-users-get 50→0%, default 50→0%; reason: 5xx spike" },
+    ),
     update(6, 25, { users: 50, orders: 0, default: 50 }, { message: "manual step of the default" }),
     update(5, 20, { users: 50, orders: 0, default: 10 }, { kind: "refresh" }),
     update(4, 15, { users: 100, orders: 0, default: 10 }, { result: "failed" }),
@@ -77,7 +116,10 @@ describe("steps from the update history", () => {
       [undefined, "manual step of the default"],
       [undefined, "rollback: 5xx spike"],
     ]);
-    const sameSecond = [update(0, 0, { users: 50, orders: 0, default: 10 }, { message: "second" }), update(0, 0, { users: 10, orders: 0, default: 10 }, { message: "first" })];
+    const sameSecond = [
+      update(0, 0, { users: 50, orders: 0, default: 10 }, { message: "second" }),
+      update(0, 0, { users: 10, orders: 0, default: 10 }, { message: "first" }),
+    ];
     expect(stepEvents(sameSecond, "migration").map((event) => event.why)).toEqual(["first", "second"]);
   });
 
@@ -94,7 +136,20 @@ describe("steps from the update history", () => {
   });
 
   it("record added and removed routes", () => {
-    const added = update(8, 40, { users: 0, orders: 0, default: 0 }, { config: { "migration:defaultWeight": "0", "migration:routes": JSON.stringify([{ path: "/api/orders", weight: 0 }, { path: "/api/audit", weight: 10 }]) } });
+    const added = update(
+      8,
+      40,
+      { users: 0, orders: 0, default: 0 },
+      {
+        config: {
+          "migration:defaultWeight": "0",
+          "migration:routes": JSON.stringify([
+            { path: "/api/orders", weight: 0 },
+            { path: "/api/audit", weight: 10 },
+          ]),
+        },
+      },
+    );
     expect(stepEvents([added, ...history], "migration").at(-1)?.changes).toEqual([
       { routeId: "api-audit", matches: "/api/audit (all methods)", to: 10, from: undefined },
       { routeId: "api-users-get", matches: "/api/users (GET)", from: 0 },

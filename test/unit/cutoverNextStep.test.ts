@@ -1,7 +1,14 @@
 import { describe, expect, it } from "vitest";
 import { parseAdvanceRequest } from "../../infra/cutover/advanceRequest";
 import { undeployedWeights } from "../../infra/cutover/drift";
-import { applyChanges, describeChanges, nextScheduledWeight, parseTargetWeight, planAdvance, planRollback } from "../../infra/cutover/nextStep";
+import {
+  applyChanges,
+  describeChanges,
+  nextScheduledWeight,
+  parseTargetWeight,
+  planAdvance,
+  planRollback,
+} from "../../infra/cutover/nextStep";
 import { resolveRoute, routeTargets } from "../../infra/cutover/routeTargets";
 import { withWeights } from "../../infra/cutover/stackFileWeights";
 import type { MigrationMap } from "../../infra/routing/matching";
@@ -20,7 +27,8 @@ const map: MigrationMap = {
   ],
 };
 const targets = routeTargets(map);
-const steps = (changes: ReturnType<typeof planAdvance>) => changes.map((change) => `${change.target.id}: ${change.from} → ${change.to}`);
+const steps = (changes: ReturnType<typeof planAdvance>) =>
+  changes.map((change) => `${change.target.id}: ${change.from} → ${change.to}`);
 
 describe("route targets", () => {
   it("list every route in match order with its config key, the default route last", () => {
@@ -56,18 +64,31 @@ describe("--to N", () => {
   });
 
   it.each(["101", "-1", "12.5", "50%", "", "fifty"])("refuses %j", (text) => {
-    expect(() => parseTargetWeight(text)).toThrow(`--to must be an integer from 0 to 100 (percent of traffic sent to FastAPI); got "${text}"`);
+    expect(() => parseTargetWeight(text)).toThrow(
+      `--to must be an integer from 0 to 100 (percent of traffic sent to FastAPI); got "${text}"`,
+    );
   });
 });
 
 describe("the next step", () => {
   it("is the schedule's next step above the current weight, at most maxStep above it", () => {
-    expect([0, 10, 20, 50, 99, 100].map((weight) => nextScheduledWeight(stage, weight))).toEqual([10, 50, 50, 100, 100, undefined]);
+    expect([0, 10, 20, 50, 99, 100].map((weight) => nextScheduledWeight(stage, weight))).toEqual([
+      10,
+      50,
+      50,
+      100,
+      100,
+      undefined,
+    ]);
     expect(nextScheduledWeight({ schedule: [60, 100], maxStep: 50 }, 0)).toBe(50);
   });
 
   it("moves every split route from where it is when no route is named, leaving routes at 0% and 100%", () => {
-    expect(steps(planAdvance(targets, stage, {}))).toEqual(["api-users-get-head: 10 → 50", "api-orders-get: 50 → 100", "default: 10 → 50"]);
+    expect(steps(planAdvance(targets, stage, {}))).toEqual([
+      "api-users-get-head: 10 → 50",
+      "api-orders-get: 50 → 100",
+      "default: 10 → 50",
+    ]);
   });
 
   it("opens a route at 0% only when it is named", () => {
@@ -75,7 +96,9 @@ describe("the next step", () => {
   });
 
   it("moves one route, named by path or id", () => {
-    expect(steps(planAdvance(targets, stage, { route: resolveRoute(targets, "/api/users", "dev") }))).toEqual(["api-users-get-head: 10 → 50"]);
+    expect(steps(planAdvance(targets, stage, { route: resolveRoute(targets, "/api/users", "dev") }))).toEqual([
+      "api-users-get-head: 10 → 50",
+    ]);
   });
 
   it("moves to --to N without capping it at maxStep (the maxStep gate judges it)", () => {
@@ -87,10 +110,14 @@ describe("the next step", () => {
   });
 
   it("refuses to advance a route already at 100, or every route when all are", () => {
-    expect(() => planAdvance(targets, stage, { route: targets[3] })).toThrow("route api-reports is already at 100% FastAPI; nothing to advance");
+    expect(() => planAdvance(targets, stage, { route: targets[3] })).toThrow(
+      "route api-reports is already at 100% FastAPI; nothing to advance",
+    );
     const done = routeTargets({ defaultWeight: 100, routes: [{ path: "/api", weight: 100 }] });
     expect(() => planAdvance(done, stage, {})).toThrow("every route is already at 100% FastAPI; nothing to advance");
-    expect(() => planAdvance(routeTargets({ defaultWeight: 100, routes: [{ path: "/api", weight: 0 }] }), stage, {})).toThrow(
+    expect(() =>
+      planAdvance(routeTargets({ defaultWeight: 100, routes: [{ path: "/api", weight: 0 }] }), stage, {}),
+    ).toThrow(
       "nothing to advance without --route: every route is at 100% FastAPI or still at 0% (api); open a route at 0% with --route",
     );
     expect(() => planAdvance(targets, stage, { to: 10 })).toThrow(
@@ -105,7 +132,10 @@ describe("the next step", () => {
   });
 
   it("is described as in the update message, and applied to the map", () => {
-    const changes = [...planAdvance(targets, stage, { to: 50 }), ...planAdvance(targets, stage, { route: targets[2], to: 50 })];
+    const changes = [
+      ...planAdvance(targets, stage, { to: 50 }),
+      ...planAdvance(targets, stage, { route: targets[2], to: 50 }),
+    ];
     expect(describeChanges(changes)).toBe("api-users-get-head 10→50%, default 10→50%, api-orders-post 0→50%");
     expect(applyChanges(map, changes)).toEqual({
       defaultWeight: 50,
@@ -121,21 +151,37 @@ describe("the next step", () => {
 
 describe("rollback", () => {
   it("sends every weight above 0 to 0", () => {
-    expect(steps(planRollback(targets))).toEqual(["api-users-get-head: 10 → 0", "api-orders-get: 50 → 0", "api-reports: 100 → 0", "default: 10 → 0"]);
+    expect(steps(planRollback(targets))).toEqual([
+      "api-users-get-head: 10 → 0",
+      "api-orders-get: 50 → 0",
+      "api-reports: 100 → 0",
+      "default: 10 → 0",
+    ]);
   });
 });
 
 describe("advance options", () => {
   it("need a reason with --force", () => {
     expect(() => parseAdvanceRequest({ stack: "dev", force: true })).toThrow(
-      "--force needs --reason \"...\": overriding a gate is recorded with its reason in the stack's update history",
+      '--force needs --reason "...": overriding a gate is recorded with its reason in the stack\'s update history',
     );
     expect(() => parseAdvanceRequest({ stack: "dev", force: true, reason: "   " })).toThrow("--force needs --reason");
   });
 
   it("validate --to and keep the rest", () => {
-    expect(() => parseAdvanceRequest({ stack: "dev", to: "150" })).toThrow('--to must be an integer from 0 to 100 (percent of traffic sent to FastAPI); got "150"');
-    expect(parseAdvanceRequest({ stack: "dev", route: "/api/users", to: "50", force: true, reason: " canary looks fine ", dryRun: true })).toEqual({
+    expect(() => parseAdvanceRequest({ stack: "dev", to: "150" })).toThrow(
+      '--to must be an integer from 0 to 100 (percent of traffic sent to FastAPI); got "150"',
+    );
+    expect(
+      parseAdvanceRequest({
+        stack: "dev",
+        route: "/api/users",
+        to: "50",
+        force: true,
+        reason: " canary looks fine ",
+        dryRun: true,
+      }),
+    ).toEqual({
       stack: "dev",
       route: "/api/users",
       to: 50,
@@ -148,7 +194,11 @@ describe("advance options", () => {
 
 describe("weights configured but not deployed", () => {
   it("are listed by route", () => {
-    const configured: MigrationMap = { ...map, defaultWeight: 50, routes: [...map.routes.slice(0, 3), { path: "/api/audit", weight: 0 }] };
+    const configured: MigrationMap = {
+      ...map,
+      defaultWeight: 50,
+      routes: [...map.routes.slice(0, 3), { path: "/api/audit", weight: 0 }],
+    };
     expect(undeployedWeights(configured, map)).toEqual([
       "api-audit (/api/audit (all methods)) is configured at 0% but not deployed",
       "default (every other path (defaultWeight)) is configured at 50% but 10% is deployed",
@@ -162,13 +212,33 @@ describe("the preview's stack file", () => {
   it("gets the new weights where pulumi config set --path would put them, and nothing else changes", () => {
     const document = {
       encryptionsalt: "v1:abc",
-      config: { "migration:defaultWeight": 10, "migration:routes": [{ path: "/api/users", methods: ["GET"], weight: 10 }, { path: "/api/orders", weight: 0 }], "migration:sticky": true },
+      config: {
+        "migration:defaultWeight": 10,
+        "migration:routes": [
+          { path: "/api/users", methods: ["GET"], weight: 10 },
+          { path: "/api/orders", weight: 0 },
+        ],
+        "migration:sticky": true,
+      },
     };
-    const previewed = routeTargets({ defaultWeight: 10, routes: document.config["migration:routes"] as MigrationMap["routes"] });
-    const changes = [...planAdvance(previewed, stage, { to: 50 }), ...planAdvance(previewed, stage, { route: previewed[1], to: 50 })];
+    const previewed = routeTargets({
+      defaultWeight: 10,
+      routes: document.config["migration:routes"] as MigrationMap["routes"],
+    });
+    const changes = [
+      ...planAdvance(previewed, stage, { to: 50 }),
+      ...planAdvance(previewed, stage, { route: previewed[1], to: 50 }),
+    ];
     expect(withWeights(document, "migration", changes)).toEqual({
       encryptionsalt: "v1:abc",
-      config: { "migration:defaultWeight": 50, "migration:routes": [{ path: "/api/users", methods: ["GET"], weight: 50 }, { path: "/api/orders", weight: 50 }], "migration:sticky": true },
+      config: {
+        "migration:defaultWeight": 50,
+        "migration:routes": [
+          { path: "/api/users", methods: ["GET"], weight: 50 },
+          { path: "/api/orders", weight: 50 },
+        ],
+        "migration:sticky": true,
+      },
     });
     expect(document.config["migration:defaultWeight"]).toBe(10);
   });

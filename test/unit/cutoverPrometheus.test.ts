@@ -3,7 +3,10 @@ import { parseQueryResponse, parseSampleValue, readMetrics, RECORDING_RULES } fr
 
 const URL_BASE = "http://127.0.0.1:9090";
 const vector = (result: unknown[]) => ({ status: "success", data: { resultType: "vector", result } });
-const sample = (route: string, backend: string, value: string) => ({ metric: { __name__: "x", route, backend }, value: [1893499200, value] });
+const sample = (route: string, backend: string, value: string) => ({
+  metric: { __name__: "x", route, backend },
+  value: [1893499200, value],
+});
 
 /** A Prometheus that answers each recording rule with the given series, and records the queries it was asked. */
 function fakePrometheus(series: Record<string, unknown[]>, asked: string[] = []): typeof fetch {
@@ -12,23 +15,47 @@ function fakePrometheus(series: Record<string, unknown[]>, asked: string[] = [])
     expect(url.pathname).toBe("/api/v1/query");
     const query = url.searchParams.get("query")!;
     asked.push(query);
-    return new Response(JSON.stringify(vector(series[query] ?? [])), { status: 200, headers: { "content-type": "application/json" } });
+    return new Response(JSON.stringify(vector(series[query] ?? [])), {
+      status: 200,
+      headers: { "content-type": "application/json" },
+    });
   }) as typeof fetch;
 }
 
 describe("Prometheus sample values", () => {
   it("read NaN and the infinities as Prometheus writes them", () => {
-    expect([parseSampleValue("0.25"), parseSampleValue("NaN"), parseSampleValue("+Inf"), parseSampleValue("-Inf"), parseSampleValue(undefined), parseSampleValue("")]).toEqual([0.25, NaN, Infinity, -Infinity, NaN, NaN]);
+    expect([
+      parseSampleValue("0.25"),
+      parseSampleValue("NaN"),
+      parseSampleValue("+Inf"),
+      parseSampleValue("-Inf"),
+      parseSampleValue(undefined),
+      parseSampleValue(""),
+    ]).toEqual([0.25, NaN, Infinity, -Infinity, NaN, NaN]);
   });
 
   it("keep only series labelled with a route and a known backend", () => {
-    expect(parseQueryResponse(vector([sample("default", "flask", "1"), sample("default", "nginx", "2"), { metric: { backend: "fastapi" }, value: [0, "3"] }]), "r", URL_BASE)).toEqual([
-      { route: "default", backend: "flask", value: 1 },
-    ]);
+    expect(
+      parseQueryResponse(
+        vector([
+          sample("default", "flask", "1"),
+          sample("default", "nginx", "2"),
+          { metric: { backend: "fastapi" }, value: [0, "3"] },
+        ]),
+        "r",
+        URL_BASE,
+      ),
+    ).toEqual([{ route: "default", backend: "flask", value: 1 }]);
   });
 
   it("name the URL and the query when Prometheus refuses it", () => {
-    expect(() => parseQueryResponse({ status: "error", errorType: "bad_data", error: "parse error" }, "migration:route_backend:error_ratio", URL_BASE)).toThrow(
+    expect(() =>
+      parseQueryResponse(
+        { status: "error", errorType: "bad_data", error: "parse error" },
+        "migration:route_backend:error_ratio",
+        URL_BASE,
+      ),
+    ).toThrow(
       "Prometheus at http://127.0.0.1:9090 refused the query migration:route_backend:error_ratio: bad_data: parse error",
     );
   });
@@ -41,9 +68,18 @@ describe("reading the recording rules", () => {
       URL_BASE,
       fakePrometheus(
         {
-          [RECORDING_RULES.requestRate]: [sample("api-users-get-head", "flask", "9"), sample("api-users-get-head", "fastapi", "1")],
-          [RECORDING_RULES.requestsInWindow]: [sample("api-users-get-head", "flask", "2700"), sample("api-users-get-head", "fastapi", "300")],
-          [RECORDING_RULES.errorRatio]: [sample("api-users-get-head", "flask", "0.001"), sample("api-users-get-head", "fastapi", "NaN")],
+          [RECORDING_RULES.requestRate]: [
+            sample("api-users-get-head", "flask", "9"),
+            sample("api-users-get-head", "fastapi", "1"),
+          ],
+          [RECORDING_RULES.requestsInWindow]: [
+            sample("api-users-get-head", "flask", "2700"),
+            sample("api-users-get-head", "fastapi", "300"),
+          ],
+          [RECORDING_RULES.errorRatio]: [
+            sample("api-users-get-head", "flask", "0.001"),
+            sample("api-users-get-head", "fastapi", "NaN"),
+          ],
           [RECORDING_RULES.latencyP99Seconds]: [sample("api-users-get-head", "flask", "0.12")],
           [RECORDING_RULES.observedShare]: [sample("default", "fastapi", "0.1")],
         },
@@ -73,11 +109,19 @@ describe("reading the recording rules", () => {
     const refused = (async () => {
       throw Object.assign(new TypeError("fetch failed"), { cause: { code: "ECONNREFUSED" } });
     }) as typeof fetch;
-    expect(await readMetrics(URL_BASE, refused)).toEqual({ available: false, reason: "Prometheus at http://127.0.0.1:9090 is unreachable (ECONNREFUSED)" });
+    expect(await readMetrics(URL_BASE, refused)).toEqual({
+      available: false,
+      reason: "Prometheus at http://127.0.0.1:9090 is unreachable (ECONNREFUSED)",
+    });
   });
 
   it("says when something that is not Prometheus answers", async () => {
     const proxy = (async () => new Response("<html>bad gateway</html>", { status: 502 })) as typeof fetch;
-    expect(await readMetrics(`${URL_BASE}/`, proxy)).toMatchObject({ available: false, reason: expect.stringMatching(/^Prometheus at http:\/\/127\.0\.0\.1:9090\/ answered HTTP 502 to the query migration:route_backend:/) });
+    expect(await readMetrics(`${URL_BASE}/`, proxy)).toMatchObject({
+      available: false,
+      reason: expect.stringMatching(
+        /^Prometheus at http:\/\/127\.0\.0\.1:9090\/ answered HTTP 502 to the query migration:route_backend:/,
+      ),
+    });
   });
 });

@@ -17,10 +17,21 @@ const deploy = (version: number, minute: number, usersWeight: number, message: s
   endTime: new Date(Date.UTC(2030, 0, 1, 12, minute, 20)),
   message,
   environment: { "git.author": "Dana Dev" },
-  config: { "migration:defaultWeight": "10", "migration:routes": JSON.stringify([{ ...config.routes[0], weight: usersWeight }, config.routes[1]]) },
+  config: {
+    "migration:defaultWeight": "10",
+    "migration:routes": JSON.stringify([{ ...config.routes[0], weight: usersWeight }, config.routes[1]]),
+  },
 });
 const events = stepEvents(
-  [deploy(2, 20, 50, "cutover advance by alice: api-users-get-head 10→50%; forced past bakeTime; reason: soak | done in staging"), deploy(1, 0, 10, "first deploy")],
+  [
+    deploy(
+      2,
+      20,
+      50,
+      "cutover advance by alice: api-users-get-head 10→50%; forced past bakeTime; reason: soak | done in staging",
+    ),
+    deploy(1, 0, 10, "first deploy"),
+  ],
   "migration",
 );
 const metrics: MetricsReading = {
@@ -30,20 +41,40 @@ const metrics: MetricsReading = {
       flask: { requestRate: 9, requestsInWindow: 2700, errorRatio: 0.001, latencyP99Seconds: 0.12, observedShare: 0.5 },
       fastapi: { requestRate: 9, requestsInWindow: 2700, errorRatio: 0, latencyP99Seconds: 0.08, observedShare: 0.5 },
     },
-    default: { flask: { requestRate: 1.8, observedShare: 0.9 }, fastapi: { requestRate: 0.2, observedShare: 0.1, latencyP99Seconds: NaN } },
+    default: {
+      flask: { requestRate: 1.8, observedShare: 0.9 },
+      fastapi: { requestRate: 0.2, observedShare: 0.1, latencyP99Seconds: NaN },
+    },
   },
 };
 const deployed = { defaultWeight: 10, routes: [{ ...config.routes[0], weight: 50 }, config.routes[1]] };
-const status = buildStatus({ stack: "dev", config: devPlatformConfig({ routes: deployed.routes }), deployed, metrics, events, now });
+const status = buildStatus({
+  stack: "dev",
+  config: devPlatformConfig({ routes: deployed.routes }),
+  deployed,
+  metrics,
+  events,
+  now,
+});
 
 describe("progress", () => {
   it("counts endpoint groups at 100 and FastAPI's share of all requests", () => {
-    expect(progressOf([100, 0, 50], metrics)).toEqual({ endpoints: 3, endpointsOnFastapi: 1, endpointShare: 1 / 3, trafficShare: 9.2 / 20 });
+    expect(progressOf([100, 0, 50], metrics)).toEqual({
+      endpoints: 3,
+      endpointsOnFastapi: 1,
+      endpointShare: 1 / 3,
+      trafficShare: 9.2 / 20,
+    });
   });
 
   it("has no traffic share without figures or without traffic", () => {
     expect(progressOf([10], { available: false, reason: "down" }).trafficShare).toBeUndefined();
-    expect(progressOf([10], { available: true, routes: { default: { flask: { requestRate: 0 }, fastapi: { requestRate: NaN } } } }).trafficShare).toBeUndefined();
+    expect(
+      progressOf([10], {
+        available: true,
+        routes: { default: { flask: { requestRate: 0 }, fastapi: { requestRate: NaN } } },
+      }).trafficShare,
+    ).toBeUndefined();
   });
 
   it("names each state", () => {
@@ -68,16 +99,29 @@ describe("status", () => {
   });
 
   it("shows a configured weight that is not deployed, and why there are no figures", () => {
-    const drifted = buildStatus({ stack: "dev", config, deployed, metrics: { available: false, reason: "Prometheus at http://127.0.0.1:9090 is unreachable (ECONNREFUSED)" }, events, now });
+    const drifted = buildStatus({
+      stack: "dev",
+      config,
+      deployed,
+      metrics: { available: false, reason: "Prometheus at http://127.0.0.1:9090 is unreachable (ECONNREFUSED)" },
+      events,
+      now,
+    });
     const text = renderStatus(drifted);
-    expect(text.split("\n")[0]).toBe("Stack dev: FastAPI weight and observed FastAPI share per route; no figures: Prometheus at http://127.0.0.1:9090 is unreachable (ECONNREFUSED)");
+    expect(text.split("\n")[0]).toBe(
+      "Stack dev: FastAPI weight and observed FastAPI share per route; no figures: Prometheus at http://127.0.0.1:9090 is unreachable (ECONNREFUSED)",
+    );
     expect(text).toContain("10% (deployed 50%)");
     expect(drifted.routes[0]).toMatchObject({ configuredWeight: 10, deployedWeight: 50, state: "canary 50%" });
   });
 
   it("is plain data for --json: ISO times, seconds since the last step, no data as null", () => {
     const json = JSON.parse(JSON.stringify(status));
-    expect(json.routes[0]).toMatchObject({ id: "api-users-get-head", lastStepAt: "2030-01-01T12:20:20.000Z", secondsSinceLastStep: 580 });
+    expect(json.routes[0]).toMatchObject({
+      id: "api-users-get-head",
+      lastStepAt: "2030-01-01T12:20:20.000Z",
+      secondsSinceLastStep: 580,
+    });
     expect(json.routes[2].fastapi.latencyP99Seconds).toBeNull();
   });
 });
@@ -86,7 +130,14 @@ describe("the report", () => {
   const nextStep = {
     changes: [{ routeId: "api-users-get-head", matches: "/api/users (GET, HEAD)", from: 50, to: 100 }],
     decision: "refused" as const,
-    gates: [{ gate: "bakeTime" as const, routeId: "api-users-get-head", outcome: "fail" as const, reason: "last step 9m 40s ago; bake time is 2m" }],
+    gates: [
+      {
+        gate: "bakeTime" as const,
+        routeId: "api-users-get-head",
+        outcome: "fail" as const,
+        reason: "last step 9m 40s ago; bake time is 2m",
+      },
+    ],
   };
   const report = buildReport(status, nextStep, events);
 
@@ -137,7 +188,13 @@ describe("the report", () => {
   });
 
   it("says why there is no next step and when there is no figure", () => {
-    const done = renderReportMarkdown(buildReport({ ...status, metrics: { available: false, reason: "stack dev exports no prometheusUrl" } }, { none: "every route is already at 100% FastAPI; nothing to advance" }, []));
+    const done = renderReportMarkdown(
+      buildReport(
+        { ...status, metrics: { available: false, reason: "stack dev exports no prometheusUrl" } },
+        { none: "every route is already at 100% FastAPI; nothing to advance" },
+        [],
+      ),
+    );
     expect(done).toContain("No figures: stack dev exports no prometheusUrl\n");
     expect(done).toContain("No next step: every route is already at 100% FastAPI; nothing to advance.\n");
     expect(done).toContain("No successful update in the stack's history.\n");

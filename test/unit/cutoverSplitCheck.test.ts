@@ -19,12 +19,26 @@ describe("the probe for a route", () => {
   });
 
   it("sends a write method only to a made-up resource below the path, never to the collection", () => {
-    expect(probeFor(map, "api-orders-post-put-patch-delete")).toEqual({ path: "/api/orders/cutover-probe", method: "POST" });
+    expect(probeFor(map, "api-orders-post-put-patch-delete")).toEqual({
+      path: "/api/orders/cutover-probe",
+      method: "POST",
+    });
   });
 
   it("is a request no earlier route takes", () => {
     expect(probeFor(map, "api-reports-get")).toEqual({ path: "/api/reports", method: "GET" });
-    expect(probeFor({ defaultWeight: 0, routes: [{ path: "/api/reports/x", weight: 0 }, { path: "/api/reports", methods: ["GET"], weight: 100 }] }, "api-reports-get")).toEqual({
+    expect(
+      probeFor(
+        {
+          defaultWeight: 0,
+          routes: [
+            { path: "/api/reports/x", weight: 0 },
+            { path: "/api/reports", methods: ["GET"], weight: 100 },
+          ],
+        },
+        "api-reports-get",
+      ),
+    ).toEqual({
       path: "/api/reports",
       method: "GET",
     });
@@ -32,7 +46,10 @@ describe("the probe for a route", () => {
 
   it("for the default route is a path no route matches, the health path first", () => {
     expect(probeFor(map, "default")).toEqual({ path: "/healthz", method: "GET" });
-    expect(probeFor({ defaultWeight: 0, routes: [{ path: "/healthz", weight: 0 }] }, "default")).toEqual({ path: "/", method: "GET" });
+    expect(probeFor({ defaultWeight: 0, routes: [{ path: "/healthz", weight: 0 }] }, "default")).toEqual({
+      path: "/",
+      method: "GET",
+    });
   });
 
   it("is absent when earlier routes take every request, or for an unknown route", () => {
@@ -54,13 +71,19 @@ describe("judging an observed split", () => {
   });
 
   it("accepts a split within three standard errors and tells neighbouring steps apart", () => {
-    expect(judgeSplit(50, { fastapi: 215, flask: 185, unlabelled: 0 })).toMatchObject({ matches: true, tolerance: 7.5 });
+    expect(judgeSplit(50, { fastapi: 215, flask: 185, unlabelled: 0 })).toMatchObject({
+      matches: true,
+      tolerance: 7.5,
+    });
     expect(judgeSplit(10, { fastapi: 20, flask: 380, unlabelled: 0 }).matches).toBe(false);
     expect(judgeSplit(10, { fastapi: 38, flask: 362, unlabelled: 0 }).matches).toBe(true);
   });
 
   it("fails without any labelled response", () => {
-    expect(judgeSplit(50, { fastapi: 0, flask: 0, unlabelled: 400 })).toMatchObject({ matches: false, observedWeight: undefined });
+    expect(judgeSplit(50, { fastapi: 0, flask: 0, unlabelled: 400 })).toMatchObject({
+      matches: false,
+      observedWeight: undefined,
+    });
   });
 
   it("samples more requests for a split than for 0 or 100", () => {
@@ -85,7 +108,10 @@ function fakeIngress(weightBefore: number, weightAfter: number, switchAfter: num
 describe("probing through the ingress", () => {
   it("counts responses by the served-by header, sending no cookie and no override header", async () => {
     const ingress = fakeIngress(10, 10, 0);
-    const sample = await sampleRoute("http://localhost:8080", { path: "/api/users", method: "GET" }, 100, { concurrency: 4, fetchImpl: ingress.fetchImpl });
+    const sample = await sampleRoute("http://localhost:8080", { path: "/api/users", method: "GET" }, 100, {
+      concurrency: 4,
+      fetchImpl: ingress.fetchImpl,
+    });
     expect(sample).toEqual({ fastapi: 10, flask: 90, unlabelled: 0 });
     expect(ingress.seen[0]).toMatchObject({ method: "GET", url: "http://localhost:8080/api/users" });
     expect([...ingress.seen[0].headers.keys()]).toEqual([]);
@@ -95,18 +121,29 @@ describe("probing through the ingress", () => {
     const failing = (async () => {
       throw new TypeError("fetch failed");
     }) as typeof fetch;
-    expect(await sampleRoute("http://localhost:8080", { path: "/", method: "GET" }, 5, { concurrency: 2, fetchImpl: failing })).toEqual({ fastapi: 0, flask: 0, unlabelled: 5 });
+    expect(
+      await sampleRoute("http://localhost:8080", { path: "/", method: "GET" }, 5, {
+        concurrency: 2,
+        fetchImpl: failing,
+      }),
+    ).toEqual({ fastapi: 0, flask: 0, unlabelled: 5 });
   });
 
   it("polls until the new split shows, and reports how long it took", async () => {
     const ingress = fakeIngress(10, 0, 120);
-    const verification = await verifySplit("http://localhost:8080", [{ routeId: "api-users-get-head", weight: 0, probe: { path: "/api/users", method: "GET" } }], {
-      fetchImpl: ingress.fetchImpl,
-      pauseMs: 1,
-      timeoutMs: 5_000,
-    });
+    const verification = await verifySplit(
+      "http://localhost:8080",
+      [{ routeId: "api-users-get-head", weight: 0, probe: { path: "/api/users", method: "GET" } }],
+      {
+        fetchImpl: ingress.fetchImpl,
+        pauseMs: 1,
+        timeoutMs: 5_000,
+      },
+    );
     expect(verification.converged).toBe(true);
-    expect(verification.routes[0].judgement?.summary).toBe("0.0% FastAPI (0 FastAPI, 50 Flask, 0 failed or unlabelled); expected 0% exactly");
+    expect(verification.routes[0].judgement?.summary).toBe(
+      "0.0% FastAPI (0 FastAPI, 50 Flask, 0 failed or unlabelled); expected 0% exactly",
+    );
     // Rounds of 50: the first three still see some FastAPI (the switch happens inside the third), the fourth does not.
     expect(ingress.seen.length).toBe(200);
   });

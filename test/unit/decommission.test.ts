@@ -19,7 +19,9 @@ describe("decommissioning Flask", () => {
   it("is refused when the platform's routing cannot be read", () => {
     const verdict = decommissionVerdict("organization/migration/dev", undefined, false);
     expect(verdict.allowed).toBe(false);
-    expect(verdict.allowed ? "" : verdict.reason).toMatch(/^cannot read output "flaskTraffic" of platform stack organization\/migration\/dev/);
+    expect(verdict.allowed ? "" : verdict.reason).toMatch(
+      /^cannot read output "flaskTraffic" of platform stack organization\/migration\/dev/,
+    );
   });
 
   it("is allowed when forced, whatever the platform says", () => {

@@ -1,6 +1,11 @@
 import { load } from "js-yaml";
 import { describe, expect, it } from "vitest";
-import { DASHBOARD_UID, buildMigrationDashboard, dashboardExpressions, renderMigrationDashboard } from "../../infra/monitoring/grafanaDashboard";
+import {
+  DASHBOARD_UID,
+  buildMigrationDashboard,
+  dashboardExpressions,
+  renderMigrationDashboard,
+} from "../../infra/monitoring/grafanaDashboard";
 import { renderGrafanaDashboardProvider, renderGrafanaDatasources } from "../../infra/monitoring/grafanaProvisioning";
 
 const ROUTES = ["api-users-get-head", "default"];
@@ -18,18 +23,26 @@ interface PanelJson {
 }
 
 const dashboard = JSON.parse(renderMigrationDashboard(ROUTES)) as { uid: string; title: string; panels: PanelJson[] };
-const datasources = load(renderGrafanaDatasources({ prometheus: "http://prometheus:9090" })) as { apiVersion: number; datasources: Array<Record<string, any>> };
+const datasources = load(renderGrafanaDatasources({ prometheus: "http://prometheus:9090" })) as {
+  apiVersion: number;
+  datasources: Array<Record<string, any>>;
+};
 
 describe("the Flask vs FastAPI dashboard", () => {
   it("opens with the alert list of the Prometheus data source", () => {
     const [alerts] = dashboard.panels;
     expect(dashboard).toMatchObject({ uid: DASHBOARD_UID, title: "Flask vs FastAPI" });
     expect(alerts).toMatchObject({ type: "alertlist", title: "Migration alerts", gridPos: { x: 0, y: 0, w: 24 } });
-    expect(alerts.options).toMatchObject({ datasource: datasources.datasources[0].name, stateFilter: { firing: true, pending: true } });
+    expect(alerts.options).toMatchObject({
+      datasource: datasources.datasources[0].name,
+      stateFilter: { firing: true, pending: true },
+    });
   });
 
   it("has one row per route, each with rate, 5xx ratio, p99 and configured-vs-observed weight side by side", () => {
-    const layout = dashboard.panels.slice(1).map((panel) => (panel.type === "row" ? `row:${panel.title}` : panel.title));
+    const layout = dashboard.panels
+      .slice(1)
+      .map((panel) => (panel.type === "row" ? `row:${panel.title}` : panel.title));
     const graphs = ["Requests/s", "5xx ratio", "p99 latency", "FastAPI share: configured vs observed"];
     expect(layout).toEqual(ROUTES.flatMap((route) => [`row:Route ${route}`, ...graphs]));
     for (const row of dashboard.panels.filter((panel) => panel.type === "row")) expect(row.panels).toEqual([]);
@@ -42,12 +55,26 @@ describe("the Flask vs FastAPI dashboard", () => {
 
   it("draws both backends of a route on one graph, from the recorded series only", () => {
     const [rate, errors, p99, weight] = dashboard.panels.slice(2, 6);
-    expect(rate.targets).toMatchObject([{ expr: 'migration:route_backend:request_rate{route="api-users-get-head"}', legendFormat: "{{backend}}" }]);
-    expect(errors.targets).toMatchObject([{ expr: 'migration:route_backend:error_ratio{route="api-users-get-head"}', legendFormat: "{{backend}}" }]);
-    expect(p99.targets).toMatchObject([{ expr: 'migration:route_backend:latency_p99_seconds{route="api-users-get-head"}', legendFormat: "{{backend}}" }]);
+    expect(rate.targets).toMatchObject([
+      { expr: 'migration:route_backend:request_rate{route="api-users-get-head"}', legendFormat: "{{backend}}" },
+    ]);
+    expect(errors.targets).toMatchObject([
+      { expr: 'migration:route_backend:error_ratio{route="api-users-get-head"}', legendFormat: "{{backend}}" },
+    ]);
+    expect(p99.targets).toMatchObject([
+      { expr: 'migration:route_backend:latency_p99_seconds{route="api-users-get-head"}', legendFormat: "{{backend}}" },
+    ]);
     expect(weight.targets).toMatchObject([
-      { expr: 'migration:route:configured_weight{route="api-users-get-head"}', legendFormat: "configured weight", refId: "A" },
-      { expr: '100 * migration:route_backend:observed_share{route="api-users-get-head", backend="fastapi"}', legendFormat: "observed share", refId: "B" },
+      {
+        expr: 'migration:route:configured_weight{route="api-users-get-head"}',
+        legendFormat: "configured weight",
+        refId: "A",
+      },
+      {
+        expr: '100 * migration:route_backend:observed_share{route="api-users-get-head", backend="fastapi"}',
+        legendFormat: "observed share",
+        refId: "B",
+      },
     ]);
   });
 
@@ -91,16 +118,35 @@ describe("Grafana provisioning", () => {
   });
 
   it("adds Loki as a second, read-only data source when the log pipeline is deployed", () => {
-    const withLogs = load(renderGrafanaDatasources({ prometheus: "http://prometheus:9090", loki: "http://loki:3100" })) as typeof datasources;
+    const withLogs = load(
+      renderGrafanaDatasources({ prometheus: "http://prometheus:9090", loki: "http://loki:3100" }),
+    ) as typeof datasources;
     expect(withLogs.datasources.map((source) => source.name)).toEqual(["Prometheus", "Loki"]);
     expect(withLogs.datasources[0]).toEqual(datasources.datasources[0]);
-    expect(withLogs.datasources[1]).toEqual({ name: "Loki", type: "loki", uid: "migration-loki", access: "proxy", url: "http://loki:3100", isDefault: false, editable: false });
+    expect(withLogs.datasources[1]).toEqual({
+      name: "Loki",
+      type: "loki",
+      uid: "migration-loki",
+      access: "proxy",
+      url: "http://loki:3100",
+      isDefault: false,
+      editable: false,
+    });
   });
 
   it("loads the dashboards of a directory and keeps them as generated", () => {
     expect(load(renderGrafanaDashboardProvider("/var/lib/grafana/dashboards"))).toEqual({
       apiVersion: 1,
-      providers: [{ name: "migration", folder: "Migration", type: "file", disableDeletion: true, allowUiUpdates: false, options: { path: "/var/lib/grafana/dashboards" } }],
+      providers: [
+        {
+          name: "migration",
+          folder: "Migration",
+          type: "file",
+          disableDeletion: true,
+          allowUiUpdates: false,
+          options: { path: "/var/lib/grafana/dashboards" },
+        },
+      ],
     });
   });
 });

@@ -17,15 +17,27 @@ interface RelabelRule {
 function relabel(rules: RelabelRule[], labels: Record<string, string>): Record<string, string> {
   const result = { ...labels };
   for (const rule of rules) {
-    const match = new RegExp(`^(?:${rule.regex ?? "(.*)"})$`).exec(rule.source_labels.map((name) => result[name] ?? "").join(";"));
-    if (match) result[rule.target_label] = (rule.replacement ?? "$1").replace(/\$(\d)/g, (_, group: string) => match[Number(group)] ?? "");
+    const match = new RegExp(`^(?:${rule.regex ?? "(.*)"})$`).exec(
+      rule.source_labels.map((name) => result[name] ?? "").join(";"),
+    );
+    if (match)
+      result[rule.target_label] = (rule.replacement ?? "$1").replace(
+        /\$(\d)/g,
+        (_, group: string) => match[Number(group)] ?? "",
+      );
   }
   return Object.fromEntries(Object.entries(result).filter(([name]) => !name.startsWith("__")));
 }
 
-const agent = load(renderLogAgentConfig({ pushUrl: "http://loki:3100/loki/api/v1/push", networkName: "network-5d1c2e9" })) as Record<string, any>;
+const agent = load(
+  renderLogAgentConfig({ pushUrl: "http://loki:3100/loki/api/v1/push", networkName: "network-5d1c2e9" }),
+) as Record<string, any>;
 const [job] = agent.scrape_configs;
-const labelsOf = (containerName: string, stream = "stdout") => relabel(job.relabel_configs, { __meta_docker_container_name: `/${containerName}`, __meta_docker_container_log_stream: stream });
+const labelsOf = (containerName: string, stream = "stdout") =>
+  relabel(job.relabel_configs, {
+    __meta_docker_container_name: `/${containerName}`,
+    __meta_docker_container_log_stream: stream,
+  });
 
 describe("the log agent's configuration (Promtail)", () => {
   it("pushes to Loki and keeps its positions on its volume", () => {
@@ -37,7 +49,11 @@ describe("the log agent's configuration (Promtail)", () => {
   it("discovers the containers of the platform network through the Docker socket, not from a fixed list", () => {
     expect(agent.scrape_configs).toHaveLength(1);
     expect(job.docker_sd_configs).toEqual([
-      { host: "unix:///var/run/docker.sock", refresh_interval: "5s", filters: [{ name: "network", values: ["network-5d1c2e9"] }] },
+      {
+        host: "unix:///var/run/docker.sock",
+        refresh_interval: "5s",
+        filters: [{ name: "network", values: ["network-5d1c2e9"] }],
+      },
     ]);
     expect(job.static_configs).toBeUndefined();
   });
@@ -55,7 +71,11 @@ describe("the log agent's configuration (Promtail)", () => {
   });
 
   it("keeps the whole name as the service of a container the platform did not name", () => {
-    expect(labelsOf("debug-shell", "stderr")).toEqual({ service: "debug-shell", container: "debug-shell", stream: "stderr" });
+    expect(labelsOf("debug-shell", "stderr")).toEqual({
+      service: "debug-shell",
+      container: "debug-shell",
+      stream: "stderr",
+    });
   });
 });
 
@@ -70,10 +90,25 @@ describe("Loki's configuration", () => {
   it("is one process with everything under /loki (its volume), no authentication, API on :3100", () => {
     expect(loki.auth_enabled).toBe(false);
     expect(loki.server.http_listen_port).toBe(3100);
-    expect(loki.common).toMatchObject({ path_prefix: "/loki", replication_factor: 1, ring: { kvstore: { store: "inmemory" } } });
-    expect(loki.common.storage.filesystem).toEqual({ chunks_directory: "/loki/chunks", rules_directory: "/loki/rules" });
+    expect(loki.common).toMatchObject({
+      path_prefix: "/loki",
+      replication_factor: 1,
+      ring: { kvstore: { store: "inmemory" } },
+    });
+    expect(loki.common.storage.filesystem).toEqual({
+      chunks_directory: "/loki/chunks",
+      rules_directory: "/loki/rules",
+    });
     expect(loki.compactor.working_directory).toBe("/loki/compactor");
-    expect(loki.schema_config.configs).toEqual([{ from: "2024-01-01", store: "tsdb", object_store: "filesystem", schema: "v13", index: { prefix: "index_", period: "24h" } }]);
+    expect(loki.schema_config.configs).toEqual([
+      {
+        from: "2024-01-01",
+        store: "tsdb",
+        object_store: "filesystem",
+        schema: "v13",
+        index: { prefix: "index_", period: "24h" },
+      },
+    ]);
   });
 
   it("sends no usage reports", () => {

@@ -43,21 +43,35 @@ function recordingRules(ingress: "traefik" | "nginx", window = "5m") {
 
 /** The one rule recording `series` for a route and backend. */
 function ruleFor(rules: Rule[], series: string, route: string, backend: string): Rule {
-  const matching = rules.filter((rule) => rule.record === series && rule.labels?.route === route && rule.labels?.backend === backend);
+  const matching = rules.filter(
+    (rule) => rule.record === series && rule.labels?.route === route && rule.labels?.backend === backend,
+  );
   expect(matching, `${series} ${route} ${backend}`).toHaveLength(1);
   return matching[0];
 }
 
 describe("recording rules", () => {
-  const perRouteBackend = [SERIES.requestsInWindow, SERIES.requestRate, SERIES.errorRatio, SERIES.latencyP50, SERIES.latencyP95, SERIES.latencyP99];
+  const perRouteBackend = [
+    SERIES.requestsInWindow,
+    SERIES.requestRate,
+    SERIES.errorRatio,
+    SERIES.latencyP50,
+    SERIES.latencyP95,
+    SERIES.latencyP99,
+  ];
 
-  it.each(["traefik", "nginx"] as const)("(%s) record every figure once per route of the plan and per backend, labelled route and backend", (ingress) => {
-    const rules = recordingRules(ingress);
-    const labelled = rules.filter((rule) => rule.labels);
-    expect(labelled).toHaveLength(perRouteBackend.length * ROUTE_IDS.length * 2);
-    for (const series of perRouteBackend) for (const route of ROUTE_IDS) for (const backend of ["fastapi", "flask"]) ruleFor(rules, series, route, backend);
-    for (const rule of labelled) expect(Object.keys(rule.labels!).sort()).toEqual(["backend", "route"]);
-  });
+  it.each(["traefik", "nginx"] as const)(
+    "(%s) record every figure once per route of the plan and per backend, labelled route and backend",
+    (ingress) => {
+      const rules = recordingRules(ingress);
+      const labelled = rules.filter((rule) => rule.labels);
+      expect(labelled).toHaveLength(perRouteBackend.length * ROUTE_IDS.length * 2);
+      for (const series of perRouteBackend)
+        for (const route of ROUTE_IDS)
+          for (const backend of ["fastapi", "flask"]) ruleFor(rules, series, route, backend);
+      for (const rule of labelled) expect(Object.keys(rule.labels!).sort()).toEqual(["backend", "route"]);
+    },
+  );
 
   it("compare the backends per route after the per-backend figures, in the same group, carrying the labels of their inputs", () => {
     const file = parse(renderRecordingRules("traefik", planOf().plan.routes, "5m"));
@@ -78,15 +92,21 @@ describe("recording rules", () => {
     expect(ruleFor(rules, SERIES.requestsInWindow, "default", "fastapi").expr).toBe(
       'sum(increase(traefik_service_requests_total{service="route-default-via-fastapi@file"}[5m]))',
     );
-    expect(ruleFor(rules, SERIES.requestRate, "default", "flask").expr).toBe('sum(rate(traefik_service_requests_total{service="route-default-via-flask@file"}[5m]))');
+    expect(ruleFor(rules, SERIES.requestRate, "default", "flask").expr).toBe(
+      'sum(rate(traefik_service_requests_total{service="route-default-via-flask@file"}[5m]))',
+    );
     expect(ruleFor(rules, SERIES.latencyP95, "api-users-get-head", "flask").expr).toBe(
       'histogram_quantile(0.95, sum by (le) (rate(traefik_service_request_duration_seconds_bucket{service="route-api-users-get-head-via-flask@file"}[5m])))',
     );
     // Every service a split route's rules read is one the Traefik routing defines.
     const { plan } = planOf();
-    const services = Object.keys((load(renderTraefikRouting(plan)) as { http: { services: Record<string, unknown> } }).http.services);
+    const services = Object.keys(
+      (load(renderTraefikRouting(plan)) as { http: { services: Record<string, unknown> } }).http.services,
+    );
     for (const backend of ["fastapi", "flask"]) {
-      const service = /service="([^"]+)@file"/.exec(ruleFor(rules, SERIES.requestRate, "api-users-get-head", backend).expr)![1];
+      const service = /service="([^"]+)@file"/.exec(
+        ruleFor(rules, SERIES.requestRate, "api-users-get-head", backend).expr,
+      )![1];
       expect(services).toContain(service);
     }
   });
@@ -101,19 +121,25 @@ describe("recording rules", () => {
     );
   });
 
-  it.each(["traefik", "nginx"] as const)("(%s) count a route without 5xx series as 0 errors, but leave a route without requests without a ratio", (ingress) => {
-    const expr = ruleFor(recordingRules(ingress), SERIES.errorRatio, "default", "fastapi").expr;
-    const [numerator, denominator] = expr.split(" / ");
-    expect(numerator).toMatch(/^\(sum\(increase\(.*code=~"5\.\."\}\[5m\]\)\) or vector\(0\)\)$/);
-    expect(denominator).not.toMatch(/vector|code/);
-  });
+  it.each(["traefik", "nginx"] as const)(
+    "(%s) count a route without 5xx series as 0 errors, but leave a route without requests without a ratio",
+    (ingress) => {
+      const expr = ruleFor(recordingRules(ingress), SERIES.errorRatio, "default", "fastapi").expr;
+      const [numerator, denominator] = expr.split(" / ");
+      expect(numerator).toMatch(/^\(sum\(increase\(.*code=~"5\.\."\}\[5m\]\)\) or vector\(0\)\)$/);
+      expect(denominator).not.toMatch(/vector|code/);
+    },
+  );
 
   it("compute over the gates window", () => {
     for (const rule of recordingRules("nginx", "2m").filter((rule) => rule.labels)) expect(rule.expr).toMatch(/\[2m\]/);
   });
 
   it("do not change when only weights change, so a cutover step never rewrites them", () => {
-    const routes = (weight: number): RouteConfig[] => [{ path: "/api/users", methods: ["GET"], weight }, { path: "/api/orders", weight: 0 }];
+    const routes = (weight: number): RouteConfig[] => [
+      { path: "/api/users", methods: ["GET"], weight },
+      { path: "/api/orders", weight: 0 },
+    ];
     for (const ingress of ["traefik", "nginx"] as const) {
       const before = renderRecordingRules(ingress, planOf({ routes: routes(10), defaultWeight: 10 }).plan.routes, "5m");
       const after = renderRecordingRules(ingress, planOf({ routes: routes(50), defaultWeight: 100 }).plan.routes, "5m");
@@ -134,7 +160,9 @@ describe("weight rules", () => {
   });
 
   it("follow a weight change", () => {
-    expect(renderWeightRules(planOf({ defaultWeight: 50 }).plan.routes)).not.toBe(renderWeightRules(planOf().plan.routes));
+    expect(renderWeightRules(planOf({ defaultWeight: 50 }).plan.routes)).not.toBe(
+      renderWeightRules(planOf().plan.routes),
+    );
   });
 });
 
@@ -186,7 +214,10 @@ describe("latency buckets", () => {
       const tuple = /^LATENCY_BUCKETS = \(([^)]*)\)/m.exec(readFileSync(join(REPO_ROOT, file), "utf8"));
       expect(tuple, file).not.toBeNull();
       // A multi-line tuple ends with a comma, as Python formatters write it.
-      const bounds = tuple![1].split(",").map((bound) => bound.trim()).filter((bound) => bound !== "");
+      const bounds = tuple![1]
+        .split(",")
+        .map((bound) => bound.trim())
+        .filter((bound) => bound !== "");
       expect(bounds.map(Number), file).toEqual(LATENCY_BUCKETS_SECONDS);
     }
   });

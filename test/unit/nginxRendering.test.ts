@@ -10,10 +10,18 @@ import { devPlatformConfig } from "../support/configs";
 describe("nginx directive serialisation", () => {
   it("quotes arguments with spaces, quotes or semicolons and nests blocks", () => {
     const text = serializeNginx([
-      { name: "http", children: [{ name: "add_header", args: ["X-Note", 'say "hi"; bye'] }, { name: "set", args: ["$empty", ""] }] },
+      {
+        name: "http",
+        children: [
+          { name: "add_header", args: ["X-Note", 'say "hi"; bye'] },
+          { name: "set", args: ["$empty", ""] },
+        ],
+      },
       { name: "init_by_lua_block", lua: 'require("x")' },
     ]);
-    expect(text).toBe('http {\n    add_header X-Note "say \\"hi\\"; bye";\n    set $empty "";\n}\ninit_by_lua_block {\n    require("x")\n}');
+    expect(text).toBe(
+      'http {\n    add_header X-Note "say \\"hi\\"; bye";\n    set $empty "";\n}\ninit_by_lua_block {\n    require("x")\n}',
+    );
   });
 });
 
@@ -24,8 +32,19 @@ describe("nginx routing document", () => {
 
   it("carries the ordered routes with their weights, methods and sticky cookies", () => {
     expect(routing.routes).toEqual([
-      { id: "api-users-get-head", pathPrefix: "/api/users", methods: ["GET", "HEAD"], fastapiWeight: 10, stickyCookie: "migration_api_users_get_head_w10" },
-      { id: "api-orders-post-put-patch-delete", pathPrefix: "/api/orders", methods: ["POST", "PUT", "PATCH", "DELETE"], fastapiWeight: 0 },
+      {
+        id: "api-users-get-head",
+        pathPrefix: "/api/users",
+        methods: ["GET", "HEAD"],
+        fastapiWeight: 10,
+        stickyCookie: "migration_api_users_get_head_w10",
+      },
+      {
+        id: "api-orders-post-put-patch-delete",
+        pathPrefix: "/api/orders",
+        methods: ["POST", "PUT", "PATCH", "DELETE"],
+        fastapiWeight: 0,
+      },
       { id: "default", pathPrefix: "/", fastapiWeight: 10, stickyCookie: "migration_default_w10" },
     ]);
   });
@@ -40,7 +59,9 @@ describe("nginx routing document", () => {
     const again = JSON.parse(renderNginxRouting(plan));
     expect(again.version).toBe(routing.version);
     const moved = devPlatformConfig({ defaultWeight: 50 });
-    expect(JSON.parse(renderNginxRouting(buildRoutingPlan(moved, backendServers(moved)))).version).not.toBe(routing.version);
+    expect(JSON.parse(renderNginxRouting(buildRoutingPlan(moved, backendServers(moved)))).version).not.toBe(
+      routing.version,
+    );
   });
 
   it("maps header names to nginx variables", () => {
@@ -52,7 +73,9 @@ describe("nginx configuration", () => {
   it("holds neither weights nor backends, so advancing never touches it", () => {
     const low = devPlatformConfig({ defaultWeight: 10 });
     const high = devPlatformConfig({ defaultWeight: 50, routes: [] });
-    const [lowIngress, highIngress] = [low, high].map((config) => renderNginxIngress(buildRoutingPlan(config, backendServers(config))));
+    const [lowIngress, highIngress] = [low, high].map((config) =>
+      renderNginxIngress(buildRoutingPlan(config, backendServers(config))),
+    );
     expect(highIngress.staticFiles).toEqual(lowIngress.staticFiles);
     expect(highIngress.routingContent).not.toEqual(lowIngress.routingContent);
   });

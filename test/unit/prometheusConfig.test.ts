@@ -9,10 +9,18 @@ const servers = backendServers(devPlatformConfig());
 
 describe("prometheus.yml", () => {
   it("scrapes the ingress, every replica of both apps and the PostgreSQL exporter, one job each", () => {
-    const targets = monitoringScrapeTargets({ ingress: { address: "ingress:9100", metricsPath: "/metrics" }, servers, postgresExporter: "postgres-exporter:9187" });
+    const targets = monitoringScrapeTargets({
+      ingress: { address: "ingress:9100", metricsPath: "/metrics" },
+      servers,
+      postgresExporter: "postgres-exporter:9187",
+    });
     expect((load(renderPrometheusConfig(targets)) as any).scrape_configs).toEqual([
       { job_name: "ingress", metrics_path: "/metrics", static_configs: [{ targets: ["ingress:9100"] }] },
-      { job_name: "fastapi", metrics_path: "/metrics", static_configs: [{ targets: ["fastapi-0:8000", "fastapi-1:8000"] }] },
+      {
+        job_name: "fastapi",
+        metrics_path: "/metrics",
+        static_configs: [{ targets: ["fastapi-0:8000", "fastapi-1:8000"] }],
+      },
       { job_name: "flask", metrics_path: "/metrics", static_configs: [{ targets: ["flask-0:5000"] }] },
       { job_name: "postgres", metrics_path: "/metrics", static_configs: [{ targets: ["postgres-exporter:9187"] }] },
     ]);
@@ -20,13 +28,24 @@ describe("prometheus.yml", () => {
 
   it("keeps scraping Flask's replicas after the cutover, so that no weight change rewrites prometheus.yml", () => {
     const allOnFastapi = devPlatformConfig({ routes: [], defaultWeight: 100 });
-    const targets = monitoringScrapeTargets({ ingress: { address: "ingress:9100", metricsPath: "/metrics" }, servers: backendServers(allOnFastapi) });
-    expect(targets.filter((target) => target.job === "flask").map((target) => target.address)).toEqual(["flask-0:5000"]);
+    const targets = monitoringScrapeTargets({
+      ingress: { address: "ingress:9100", metricsPath: "/metrics" },
+      servers: backendServers(allOnFastapi),
+    });
+    expect(targets.filter((target) => target.job === "flask").map((target) => target.address)).toEqual([
+      "flask-0:5000",
+    ]);
     expect(targets.map((target) => target.job)).not.toContain("postgres");
   });
 
   it("loads the rule files and sends alerts to the Alertmanagers when given", () => {
-    const config = load(renderPrometheusConfig([], { ruleFiles: ["/etc/prometheus/rules/*.rules.yml"], alertmanagers: ["alertmanager:9093"], scrapeIntervalSeconds: 15 })) as any;
+    const config = load(
+      renderPrometheusConfig([], {
+        ruleFiles: ["/etc/prometheus/rules/*.rules.yml"],
+        alertmanagers: ["alertmanager:9093"],
+        scrapeIntervalSeconds: 15,
+      }),
+    ) as any;
     expect(config).toEqual({
       global: { scrape_interval: "15s", evaluation_interval: "15s" },
       rule_files: ["/etc/prometheus/rules/*.rules.yml"],
@@ -36,7 +55,11 @@ describe("prometheus.yml", () => {
   });
 
   it("has neither rule files nor alerting when given none", () => {
-    expect(Object.keys(load(renderPrometheusConfig([{ job: "ingress", address: "ingress:9100", metricsPath: "/metrics" }])) as object)).toEqual(["global", "scrape_configs"]);
+    expect(
+      Object.keys(
+        load(renderPrometheusConfig([{ job: "ingress", address: "ingress:9100", metricsPath: "/metrics" }])) as object,
+      ),
+    ).toEqual(["global", "scrape_configs"]);
   });
 
   it("refuses two metrics paths in one job", () => {

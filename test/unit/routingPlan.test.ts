@@ -23,22 +23,37 @@ describe("route ids", () => {
 describe("the routing plan", () => {
   it("lists the configured routes in order, then the default route", () => {
     const plan = buildRoutingPlan(devPlatformConfig(), backendServers(devPlatformConfig()));
-    expect(plan.routes.map(({ id, pathPrefix, methods, fastapiWeight }) => ({ id, pathPrefix, methods, fastapiWeight }))).toEqual([
+    expect(
+      plan.routes.map(({ id, pathPrefix, methods, fastapiWeight }) => ({ id, pathPrefix, methods, fastapiWeight })),
+    ).toEqual([
       { id: "api-users-get-head", pathPrefix: "/api/users", methods: ["GET", "HEAD"], fastapiWeight: 10 },
-      { id: "api-orders-post-put-patch-delete", pathPrefix: "/api/orders", methods: ["POST", "PUT", "PATCH", "DELETE"], fastapiWeight: 0 },
+      {
+        id: "api-orders-post-put-patch-delete",
+        pathPrefix: "/api/orders",
+        methods: ["POST", "PUT", "PATCH", "DELETE"],
+        fastapiWeight: 0,
+      },
       { id: "default", pathPrefix: "/", methods: undefined, fastapiWeight: 10 },
     ]);
   });
 
   it("addresses every replica by its network alias", () => {
     const plan = buildRoutingPlan(devPlatformConfig(), backendServers(devPlatformConfig()));
-    expect(plan.fastapi).toEqual({ name: "fastapi", servers: ["fastapi-0:8000", "fastapi-1:8000"], healthPath: "/healthz" });
+    expect(plan.fastapi).toEqual({
+      name: "fastapi",
+      servers: ["fastapi-0:8000", "fastapi-1:8000"],
+      healthPath: "/healthz",
+    });
     expect(plan.flask).toEqual({ name: "flask", servers: ["flask-0:5000"], healthPath: "/healthz" });
   });
 
   it("names a sticky cookie per route and weight only for split routes", () => {
     const plan = buildRoutingPlan(devPlatformConfig(), backendServers(devPlatformConfig()));
-    expect(plan.routes.map((route) => route.stickyCookie)).toEqual(["migration_api_users_get_head_w10", undefined, "migration_default_w10"]);
+    expect(plan.routes.map((route) => route.stickyCookie)).toEqual([
+      "migration_api_users_get_head_w10",
+      undefined,
+      "migration_default_w10",
+    ]);
     const notSticky = buildRoutingPlan(devPlatformConfig({ sticky: false }), backendServers(devPlatformConfig()));
     expect(notSticky.routes.map((route) => route.stickyCookie)).toEqual([undefined, undefined, undefined]);
   });

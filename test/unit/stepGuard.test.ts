@@ -11,7 +11,8 @@ const deployed: MigrationMap = {
   ],
 };
 
-const messages = (next: MigrationMap, maxStep = 50) => checkStepSize(deployed, next, maxStep, "migration").map(formatIssue);
+const messages = (next: MigrationMap, maxStep = 50) =>
+  checkStepSize(deployed, next, maxStep, "migration").map(formatIssue);
 
 describe("maxStep against the deployed weights", () => {
   it("allows any first deploy", () => {
@@ -36,13 +37,26 @@ describe("maxStep against the deployed weights", () => {
   });
 
   it("never limits a rollback toward Flask", () => {
-    expect(messages({ defaultWeight: 0, routes: [{ path: "/api/users", methods: ["GET"], weight: 0 }, { path: "/api/orders", weight: 0 }] }, 5)).toEqual([]);
+    expect(
+      messages(
+        {
+          defaultWeight: 0,
+          routes: [
+            { path: "/api/users", methods: ["GET"], weight: 0 },
+            { path: "/api/orders", weight: 0 },
+          ],
+        },
+        5,
+      ),
+    ).toEqual([]);
   });
 
   it("compares a new route with the weight its traffic had before", () => {
     const next: MigrationMap = { ...deployed, routes: [{ path: "/api/reports", weight: 90 }, ...deployed.routes] };
     expect(messages(next)).toHaveLength(1);
-    expect(messages(next)[0]).toMatch(/^migration:routes\[0\]\.weight: got 90; expected at most 60% FastAPI for \/api\/reports/);
+    expect(messages(next)[0]).toMatch(
+      /^migration:routes\[0\]\.weight: got 90; expected at most 60% FastAPI for \/api\/reports/,
+    );
   });
 
   it("catches removing a route whose traffic would jump to a much higher default", () => {

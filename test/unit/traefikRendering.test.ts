@@ -10,7 +10,10 @@ import { devPlatformConfig } from "../support/configs";
 
 interface TraefikRouting {
   http: {
-    routers: Record<string, { entryPoints: string[]; rule: string; priority: number; service: string; middlewares?: string[] }>;
+    routers: Record<
+      string,
+      { entryPoints: string[]; rule: string; priority: number; service: string; middlewares?: string[] }
+    >;
     services: Record<string, any>;
     middlewares: Record<string, any>;
   };
@@ -25,7 +28,9 @@ function render(overrides: { routes?: RouteConfig[]; defaultWeight?: number; sti
 function reachableServices(routing: TraefikRouting, routerName: string): string[] {
   const visit = (service: string): string[] => {
     const definition = routing.http.services[service];
-    return definition.weighted ? [service, ...definition.weighted.services.flatMap((child: { name: string }) => visit(child.name))] : [service];
+    return definition.weighted
+      ? [service, ...definition.weighted.services.flatMap((child: { name: string }) => visit(child.name))]
+      : [service];
   };
   return visit(routing.http.routers[routerName].service);
 }
@@ -47,8 +52,14 @@ describe("Traefik routing", () => {
 
   it("sends everything else through the default route at the default weight, below every configured route", () => {
     const routing = render({ defaultWeight: 30, routes: [{ path: "/api/users", weight: 10 }] });
-    expect(routing.http.routers["route-default"]).toMatchObject({ rule: "PathPrefix(`/`)", priority: 10, service: "split-default" });
-    expect(routing.http.routers["route-api-users"].priority).toBeGreaterThan(routing.http.routers["route-default"].priority);
+    expect(routing.http.routers["route-default"]).toMatchObject({
+      rule: "PathPrefix(`/`)",
+      priority: 10,
+      service: "split-default",
+    });
+    expect(routing.http.routers["route-api-users"].priority).toBeGreaterThan(
+      routing.http.routers["route-default"].priority,
+    );
     expect(routing.http.services["split-default"].weighted.services).toEqual([
       { name: "route-default-via-fastapi", weight: 30 },
       { name: "route-default-via-flask", weight: 70 },
@@ -56,30 +67,62 @@ describe("Traefik routing", () => {
   });
 
   it("gives earlier routes higher priority, so the first match wins as in the migration map", () => {
-    const routing = render({ routes: [{ path: "/api", methods: ["GET"], weight: 10 }, { path: "/api/users", weight: 50 }] });
-    expect(routing.http.routers["route-api-get"].priority).toBeGreaterThan(routing.http.routers["route-api-users"].priority);
+    const routing = render({
+      routes: [
+        { path: "/api", methods: ["GET"], weight: 10 },
+        { path: "/api/users", weight: 50 },
+      ],
+    });
+    expect(routing.http.routers["route-api-get"].priority).toBeGreaterThan(
+      routing.http.routers["route-api-users"].priority,
+    );
   });
 
   it("routes a 0% route to Flask only and a 100% route to FastAPI only", () => {
-    const routing = render({ routes: [{ path: "/api/orders", weight: 0 }, { path: "/api/users", weight: 100 }] });
+    const routing = render({
+      routes: [
+        { path: "/api/orders", weight: 0 },
+        { path: "/api/users", weight: 100 },
+      ],
+    });
     expect(reachableServices(routing, "route-api-orders")).toEqual(["route-api-orders-via-flask"]);
     expect(reachableServices(routing, "route-api-users")).toEqual(["route-api-users-via-fastapi"]);
   });
 
   it("gives every route its own service per backend it uses, all on the backend's hop, so Traefik's metrics tell routes apart", () => {
-    const routing = render({ routes: [{ path: "/api/orders", weight: 0 }, { path: "/api/users", weight: 50 }], defaultWeight: 100 });
+    const routing = render({
+      routes: [
+        { path: "/api/orders", weight: 0 },
+        { path: "/api/users", weight: 50 },
+      ],
+      defaultWeight: 100,
+    });
     const perRoute = Object.keys(routing.http.services).filter((name) => /^route-.*-via-/.test(name));
-    expect(perRoute.sort()).toEqual(["route-api-orders-via-flask", "route-api-users-via-fastapi", "route-api-users-via-flask", "route-default-via-fastapi"]);
-    expect(routing.http.services["route-api-users-via-fastapi"]).toEqual({ loadBalancer: { servers: [{ url: "http://127.0.0.1:8101" }], passHostHeader: true } });
-    expect(routing.http.services["route-api-users-via-flask"]).toEqual({ loadBalancer: { servers: [{ url: "http://127.0.0.1:8102" }], passHostHeader: true } });
+    expect(perRoute.sort()).toEqual([
+      "route-api-orders-via-flask",
+      "route-api-users-via-fastapi",
+      "route-api-users-via-flask",
+      "route-default-via-fastapi",
+    ]);
+    expect(routing.http.services["route-api-users-via-fastapi"]).toEqual({
+      loadBalancer: { servers: [{ url: "http://127.0.0.1:8101" }], passHostHeader: true },
+    });
+    expect(routing.http.services["route-api-users-via-flask"]).toEqual({
+      loadBalancer: { servers: [{ url: "http://127.0.0.1:8102" }], passHostHeader: true },
+    });
   });
 
   it("lets the override header win over every weight", () => {
     const routing = render();
     const overrides = ["override-fastapi", "override-flask"].map((name) => routing.http.routers[name]);
-    expect(overrides.map((router) => router.rule)).toEqual(["PathPrefix(`/`) && Header(`X-Backend`, `fastapi`)", "PathPrefix(`/`) && Header(`X-Backend`, `flask`)"]);
+    expect(overrides.map((router) => router.rule)).toEqual([
+      "PathPrefix(`/`) && Header(`X-Backend`, `fastapi`)",
+      "PathPrefix(`/`) && Header(`X-Backend`, `flask`)",
+    ]);
     expect(overrides.map((router) => router.service)).toEqual(["via-fastapi", "via-flask"]);
-    const routePriorities = Object.entries(routing.http.routers).filter(([name]) => name.startsWith("route-")).map(([, router]) => router.priority);
+    const routePriorities = Object.entries(routing.http.routers)
+      .filter(([name]) => name.startsWith("route-"))
+      .map(([, router]) => router.priority);
     for (const override of overrides) expect(override.priority).toBeGreaterThan(Math.max(...routePriorities));
   });
 
@@ -93,9 +136,18 @@ describe("Traefik routing", () => {
 
   it("names the backend that served each response through a hop router per backend", () => {
     const routing = render();
-    expect(routing.http.routers["hop-flask"]).toEqual({ entryPoints: ["hop-flask"], rule: "PathPrefix(`/`)", middlewares: ["served-by-flask"], service: "flask" });
-    expect(routing.http.middlewares["served-by-fastapi"]).toEqual({ headers: { customResponseHeaders: { "X-Served-By": "fastapi" } } });
-    expect(routing.http.services["via-fastapi"]).toEqual({ loadBalancer: { servers: [{ url: "http://127.0.0.1:8101" }], passHostHeader: true } });
+    expect(routing.http.routers["hop-flask"]).toEqual({
+      entryPoints: ["hop-flask"],
+      rule: "PathPrefix(`/`)",
+      middlewares: ["served-by-flask"],
+      service: "flask",
+    });
+    expect(routing.http.middlewares["served-by-fastapi"]).toEqual({
+      headers: { customResponseHeaders: { "X-Served-By": "fastapi" } },
+    });
+    expect(routing.http.services["via-fastapi"]).toEqual({
+      loadBalancer: { servers: [{ url: "http://127.0.0.1:8101" }], passHostHeader: true },
+    });
   });
 
   it("balances over every replica and skips unhealthy ones", () => {
@@ -123,12 +175,21 @@ describe("Traefik static configuration", () => {
   const staticConfig = load(renderTraefikStaticConfig("/etc/traefik/routing")) as any;
 
   it("watches the routing directory so weight changes need no restart", () => {
-    expect(staticConfig.providers).toEqual({ providersThrottleDuration: "200ms", file: { directory: "/etc/traefik/routing", watch: true } });
+    expect(staticConfig.providers).toEqual({
+      providersThrottleDuration: "200ms",
+      file: { directory: "/etc/traefik/routing", watch: true },
+    });
   });
 
   it("keeps the backend hops on loopback and trusts only loopback's forwarded headers there", () => {
-    expect(staticConfig.entryPoints["hop-fastapi"]).toEqual({ address: "127.0.0.1:8101", forwardedHeaders: { trustedIPs: ["127.0.0.1/32"] } });
-    expect(staticConfig.entryPoints["hop-flask"]).toEqual({ address: "127.0.0.1:8102", forwardedHeaders: { trustedIPs: ["127.0.0.1/32"] } });
+    expect(staticConfig.entryPoints["hop-fastapi"]).toEqual({
+      address: "127.0.0.1:8101",
+      forwardedHeaders: { trustedIPs: ["127.0.0.1/32"] },
+    });
+    expect(staticConfig.entryPoints["hop-flask"]).toEqual({
+      address: "127.0.0.1:8102",
+      forwardedHeaders: { trustedIPs: ["127.0.0.1/32"] },
+    });
   });
 
   it("exposes per-router and per-service Prometheus metrics, with the apps' latency buckets, and a ping on the metrics entry point", () => {

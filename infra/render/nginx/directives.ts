@@ -21,7 +21,10 @@ export function serializeNginx(directives: readonly NginxDirective[], depth = 0)
     .map((directive) => {
       const head = [directive.name, ...(directive.args ?? []).map(quote)].join(" ");
       if (directive.lua !== undefined) {
-        const body = directive.lua.split("\n").map((line) => `${indent}    ${line}`).join("\n");
+        const body = directive.lua
+          .split("\n")
+          .map((line) => `${indent}    ${line}`)
+          .join("\n");
         return `${indent}${head} {\n${body}\n${indent}}`;
       }
       if (directive.children) return `${indent}${head} {\n${serializeNginx(directive.children, depth + 1)}\n${indent}}`;

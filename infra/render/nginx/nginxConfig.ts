@@ -43,7 +43,11 @@ function metricsServer(port: number): NginxDirective {
     children: [
       { name: "listen", args: [port] },
       { name: "location", args: ["=", "/healthz"], children: [{ name: "return", args: [200, "ok\n"] }] },
-      { name: "location", args: ["=", "/metrics"], children: [{ name: "content_by_lua_block", lua: lua("metrics()") }] },
+      {
+        name: "location",
+        args: ["=", "/metrics"],
+        children: [{ name: "content_by_lua_block", lua: lua("metrics()") }],
+      },
     ],
   };
 }
@@ -69,7 +73,10 @@ export function renderNginxConfig(layout: NginxLayout): string {
         { name: "lua_package_path", args: [`${layout.luaDirectory}/?.lua;;`] },
         { name: "lua_shared_dict", args: ["migration_metrics", "4m"] },
         ...(layout.resolver ? [{ name: "resolver", args: [layout.resolver, "valid=10s", "ipv6=off"] }] : []),
-        { name: "init_worker_by_lua_block", lua: lua(`start(${JSON.stringify(layout.routingFile)}, ${layout.routingPollSeconds})`) },
+        {
+          name: "init_worker_by_lua_block",
+          lua: lua(`start(${JSON.stringify(layout.routingFile)}, ${layout.routingPollSeconds})`),
+        },
         { name: "server", children: [{ name: "listen", args: [layout.httpPort] }, proxyLocation()] },
         metricsServer(layout.metricsPort),
       ],

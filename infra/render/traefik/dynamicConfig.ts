@@ -1,5 +1,13 @@
 import { dump } from "js-yaml";
-import { BACKENDS, isSplit, routeUses, type Backend, type BackendName, type PlannedRoute, type RoutingPlan } from "../../routing/plan";
+import {
+  BACKENDS,
+  isSplit,
+  routeUses,
+  type Backend,
+  type BackendName,
+  type PlannedRoute,
+  type RoutingPlan,
+} from "../../routing/plan";
 import { TRAEFIK_HOP_PORTS } from "./ports";
 
 const OVERRIDE_PRIORITY = 1_000_000;
@@ -36,13 +44,17 @@ function weightedService(route: PlannedRoute) {
         { name: routeBackendService(route.id, "fastapi"), weight: route.fastapiWeight },
         { name: routeBackendService(route.id, "flask"), weight: 100 - route.fastapiWeight },
       ],
-      ...(route.stickyCookie ? { sticky: { cookie: { name: route.stickyCookie, httpOnly: true, sameSite: "lax" } } } : {}),
+      ...(route.stickyCookie
+        ? { sticky: { cookie: { name: route.stickyCookie, httpOnly: true, sameSite: "lax" } } }
+        : {}),
     },
   };
 }
 
 function hopLoadBalancer(backend: BackendName) {
-  return { loadBalancer: { servers: [{ url: `http://127.0.0.1:${TRAEFIK_HOP_PORTS[backend]}` }], passHostHeader: true } };
+  return {
+    loadBalancer: { servers: [{ url: `http://127.0.0.1:${TRAEFIK_HOP_PORTS[backend]}` }], passHostHeader: true },
+  };
 }
 
 function backendService(backend: Backend) {
@@ -68,9 +80,15 @@ export function renderTraefikRouting(plan: RoutingPlan): string {
   const middlewares: Record<string, unknown> = {};
 
   plan.routes.forEach((route, index) => {
-    routers[`route-${route.id}`] = { entryPoints: ["web"], rule: matchRule(route), priority: (routeCount - index) * 10, service: serviceFor(route) };
+    routers[`route-${route.id}`] = {
+      entryPoints: ["web"],
+      rule: matchRule(route),
+      priority: (routeCount - index) * 10,
+      service: serviceFor(route),
+    };
     if (isSplit(route)) services[`split-${route.id}`] = weightedService(route);
-    for (const backend of BACKENDS.filter((name) => routeUses(route, name))) services[routeBackendService(route.id, backend)] = hopLoadBalancer(backend);
+    for (const backend of BACKENDS.filter((name) => routeUses(route, name)))
+      services[routeBackendService(route.id, backend)] = hopLoadBalancer(backend);
   });
 
   for (const backend of backends) {
@@ -86,7 +104,9 @@ export function renderTraefikRouting(plan: RoutingPlan): string {
       middlewares: [`served-by-${backend.name}`],
       service: backend.name,
     };
-    middlewares[`served-by-${backend.name}`] = { headers: { customResponseHeaders: { [plan.servedByHeader]: backend.name } } };
+    middlewares[`served-by-${backend.name}`] = {
+      headers: { customResponseHeaders: { [plan.servedByHeader]: backend.name } },
+    };
     services[backend.name] = backendService(backend);
     services[hopService(backend.name)] = hopLoadBalancer(backend.name);
   }
