@@ -19,7 +19,7 @@ export const stackLocked = (stackName: string) =>
   );
 
 export const PULUMI_NOT_ON_PATH =
-  "the pulumi CLI is not on PATH: install Pulumi, or `source scripts/toolchain/env.sh` for the project's offline toolchain";
+  "the pulumi CLI is not on PATH: `source scripts/env.sh` (after `npm run up` built the project's toolchain), or install Pulumi";
 
 /** The part of Pulumi's output worth showing: its `error:` lines, else its last lines. */
 export function pulumiSaid(output: string): string {

@@ -3,7 +3,7 @@
 # uses a local file backend and a default passphrase when none is configured, deploys the platform stack and then the
 # legacy Flask stack, and prints where the service is.
 #
-# Environment:
+# Environment (defaults from scripts/env.sh, which a new shell sources to run the README's cutover commands):
 #   MIGRATION_STACK            stage to deploy (default dev)
 #   PULUMI_BACKEND_URL         backend to use (default file://$HOME/.pulumi-migration-state)
 #   PULUMI_CONFIG_PASSPHRASE   passphrase of the stacks' secrets (default "migration-dev", for demos only)
@@ -15,14 +15,9 @@ stack="${MIGRATION_STACK:-dev}"
 
 log "step 1/2: what a real deploy needs"
 prepare_real_engine "$root"
-if [ -z "${PULUMI_BACKEND_URL:-}" ]; then
-  mkdir -p "$HOME/.pulumi-migration-state"
-  export PULUMI_BACKEND_URL="file://$HOME/.pulumi-migration-state"
-fi
-if [ -z "${PULUMI_CONFIG_PASSPHRASE:-}" ] && [ -z "${PULUMI_CONFIG_PASSPHRASE_FILE:-}" ]; then
-  log "PULUMI_CONFIG_PASSPHRASE is not set: using the demo passphrase \"migration-dev\""
-  export PULUMI_CONFIG_PASSPHRASE="migration-dev"
-fi
+# The backend and passphrase a new shell gets from `source scripts/env.sh`, so the README's commands find this stack.
+# shellcheck source=scripts/env.sh
+source "$root/scripts/env.sh"
 
 log "step 2/2: pulumi up (platform, then legacy Flask) on stack $stack, backend $PULUMI_BACKEND_URL"
 deploy() {
@@ -46,3 +41,4 @@ log "try:   curl -si $ingress_url/api/users | grep -i x-served-by"
 if [ -n "$loki_url" ]; then
   log "logs:  curl -sG $loki_url/loki/api/v1/query_range --data-urlencode 'query={service=\"flask\"}' --data-urlencode limit=20"
 fi
+log "next:  in a new shell, \`source scripts/env.sh\` gives it this backend and passphrase and the project's pulumi (README: quick start)"
