@@ -2,7 +2,9 @@ import { spawn } from "node:child_process";
 
 export interface StreamingRun {
   readonly cwd: string;
-  /** Added to this process's environment. */
+  /** The environment to start from: this process's by default. */
+  readonly baseEnv?: NodeJS.ProcessEnv;
+  /** Added to the base environment. */
   readonly envVars?: Record<string, string>;
   /** Everything the process writes (stdout and stderr), as it comes. */
   readonly onOutput: (text: string) => void;
@@ -17,7 +19,7 @@ export function runStreaming(
   return new Promise((resolve, reject) => {
     const child = spawn(command, args, {
       cwd: run.cwd,
-      env: { ...process.env, ...run.envVars },
+      env: { ...(run.baseEnv ?? process.env), ...run.envVars },
       stdio: ["ignore", "pipe", "pipe"],
     });
     let output = "";
