@@ -37,7 +37,11 @@ function portInUse(port: number): Promise<boolean> {
   });
 }
 
-/** The files git would hand a new user (tracked, plus new ones not ignored), copied; node_modules shared by a link. */
+/**
+ * The files git would hand a new user (tracked, plus new ones not ignored), copied; node_modules shared by a link.
+ * Timestamps are kept: a lockfile newer than node_modules would make `npm run up` reinstall, through the link, into
+ * the work tree's own node_modules.
+ */
 function copyWorkTree(destination: string): void {
   const listed = spawnSync("git", ["ls-files", "-z", "--cached", "--others", "--exclude-standard"], {
     cwd: REPO_ROOT,
@@ -46,7 +50,7 @@ function copyWorkTree(destination: string): void {
   if (listed.status !== 0) throw new Error(`git ls-files failed: ${listed.stderr}`);
   for (const file of listed.stdout.split("\0").filter(Boolean)) {
     mkdirSync(dirname(join(destination, file)), { recursive: true });
-    cpSync(join(REPO_ROOT, file), join(destination, file), { force: true, errorOnExist: false });
+    cpSync(join(REPO_ROOT, file), join(destination, file), { preserveTimestamps: true });
   }
   symlinkSync(join(REPO_ROOT, "node_modules"), join(destination, "node_modules"));
 }
