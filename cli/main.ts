@@ -3,6 +3,7 @@ import { readMetrics } from "./prometheus";
 import { advance } from "./commands/advance";
 import { report } from "./commands/report";
 import { rollback } from "./commands/rollback";
+import { smoke } from "./commands/smoke";
 import { status } from "./commands/status";
 import { openAutomationStack } from "./automationStack";
 import { currentUser } from "./identity";
@@ -42,6 +43,7 @@ runCli(
     advance: (request) => advance(deps, request),
     rollback: (request) => rollback(deps, request),
     report: (options) => report(deps, options),
+    smoke: (options) => smoke(deps, options),
   },
   terminal,
 ).then(

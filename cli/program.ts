@@ -3,12 +3,13 @@ import { parseAdvanceRequest, type AdvanceRequest } from "../infra/cutover/advan
 import { CutoverInputError } from "../infra/cutover/inputError";
 import { CliError, EXIT } from "./cliError";
 
-/** The four commands, each resolving to an exit code; main.ts binds them to the real stack, Prometheus and ingress. */
+/** The commands, each resolving to an exit code; main.ts binds them to the real stack, Prometheus and ingress. */
 export interface Commands {
   status(options: { readonly stack: string; readonly json: boolean }): Promise<number>;
   advance(request: AdvanceRequest): Promise<number>;
   rollback(request: { readonly stack: string; readonly route?: string; readonly reason?: string }): Promise<number>;
   report(options: { readonly stack: string; readonly json: boolean }): Promise<number>;
+  smoke(options: { readonly stack: string; readonly url?: string }): Promise<number>;
 }
 
 export interface Terminal {
@@ -20,14 +21,17 @@ const ROUTE_HELP =
   "a route's path as in config (e.g. /api/users) or its id (e.g. api-users-get-head, default for every other path)";
 
 const EPILOGUE = `
-Exit codes: 0 done, 1 failed (including a split not observed in time), 2 invalid input, 3 refused by the gates.
+Exit codes: 0 done, 1 failed (including a split not observed in time, or a failed smoke check), 2 invalid input,
+3 refused by the gates.
 Works on the Pulumi project at the repository root; needs the pulumi CLI on PATH. The backend and passphrase
 default as for npm run up (file://~/.pulumi-migration-state, "migration-dev") unless PULUMI_BACKEND_URL and
 PULUMI_CONFIG_PASSPHRASE are set.`;
 
 function buildProgram(commands: Commands, terminal: Terminal, setExitCode: (code: number) => void): Command {
   const program = new Command("cutover")
-    .description("Guided Flask → FastAPI cutover of a platform stack: status, gated advance, rollback, report.")
+    .description(
+      "Guided Flask → FastAPI cutover of a platform stack: status, gated advance, rollback, report, smoke tests.",
+    )
     .exitOverride()
     .configureOutput({ writeOut: terminal.out, writeErr: terminal.err })
     .showHelpAfterError()
@@ -92,6 +96,17 @@ function buildProgram(commands: Commands, terminal: Terminal, setExitCode: (code
     .option("--json", "the same report as JSON")
     .action(async (options: { stack: string; json?: boolean }) =>
       setExitCode(await commands.report({ stack: options.stack, json: Boolean(options.json) })),
+    );
+
+  program
+    .command("smoke")
+    .description(
+      "smoke tests through the ingress, each backend forced by the override header: both healthy, a user written through one app read back and deleted through the other, both ways; Flask's checks are skipped once it is no longer routed",
+    )
+    .requiredOption(...stackOption)
+    .option("--url <url>", "the ingress to test, e.g. through a port-forward, instead of the stack's ingressUrl output")
+    .action(async (options: { stack: string; url?: string }) =>
+      setExitCode(await commands.smoke({ stack: options.stack, url: options.url })),
     );
 
   return program;
