@@ -17,6 +17,12 @@ if [ -x "${GO_BIN:-/usr/local/go/bin/go}" ]; then
   log "Loki and Promtail for the log pipeline checks (scripts/docker/build-loki-binaries.sh)"
   "$root/scripts/docker/build-loki-binaries.sh" >/dev/null || log "warning: Loki and Promtail could not be built; their checks will be skipped"
 fi
+# The GitHub Actions workflows are checked by actionlint (built from the Go module proxy, about 30 s cold), which runs
+# Debian's shellcheck on their run: scripts, and by zizmor (a wheel from PyPI, seconds); both are cached after the
+# first run. Unlike Loki these checks are never skipped: a tool that cannot be had fails the run here.
+log "actionlint and zizmor for the workflow checks (scripts/toolchain/ensure-actionlint.sh, ensure-zizmor.sh)"
+"$root/scripts/toolchain/ensure-actionlint.sh" >/dev/null || die "actionlint could not be built (see above)"
+"$root/scripts/toolchain/ensure-zizmor.sh" >/dev/null || die "zizmor could not be installed (see above)"
 
 cd "$root"
 mkdir -p reports

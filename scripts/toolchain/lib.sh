@@ -55,3 +55,19 @@ toolchain_load_versions() {
 toolchain_plugin_dir() {
   printf '%s/resource-%s-v%s\n' "$TOOLCHAIN_PLUGIN_CACHE" "$1" "$2"
 }
+
+# toolchain_parse_cached_only SCRIPT [ARG...]: the `[--cached-only]` argument of the ensure scripts of single tools
+# (ensure-actionlint.sh, ensure-zizmor.sh). Prints 1 when it is given, 0 when there is no argument; anything else
+# prints SCRIPT's "# Usage:" paragraph on stderr and returns 2.
+toolchain_parse_cached_only() {
+  local script="$1"
+  shift
+  case "$*" in
+    "") echo 0 ;;
+    --cached-only) echo 1 ;;
+    *)
+      sed -n '/^# Usage:/,/^#$/p' "$script" | sed 's/^# \{0,1\}//' >&2
+      return 2
+      ;;
+  esac
+}
