@@ -161,6 +161,13 @@ describe.each<IngressFlavour>(["traefik", "nginx"])("the migration journey throu
     });
   }
 
+  it("passes the delivery pipeline's smoke tests through the ingress, each backend forced", async () => {
+    const smoke = await stacks.cutover(["smoke"]);
+    saveCommandOutput(`${flavour}-smoke.txt`, smoke.output);
+    expect(smoke.exitCode, smoke.output).toBe(0);
+    expect(smoke.output).toMatch(/Smoke test passed: 8 of 8 checks passed\./);
+  });
+
   it("splits each route by its weight, exactly at 0%, over 10,000 requests per route", async () => {
     const measured = [
       { route: "/api/users", configured: 10, request: { method: "GET" as const, path: "/api/users/1" } },
@@ -409,6 +416,13 @@ describe.each<IngressFlavour>(["traefik", "nginx"])("the migration journey throu
       (candidate) => candidate.ingress === flavour && candidate.from === 0,
     ))
       expect(change.failures).toEqual({});
+  });
+
+  it("passes the smoke tests after Flask is gone, its checks skipped with the reason", async () => {
+    const smoke = await stacks.cutover(["smoke"]);
+    saveCommandOutput(`${flavour}-smoke-after-decommission.txt`, smoke.output);
+    expect(smoke.exitCode, smoke.output).toBe(0);
+    expect(smoke.output).toMatch(/Smoke test passed: 4 of 8 checks passed, 4 skipped\./);
   });
 
   it("destroys the platform and removes the database volume, as the dev stage's policy says", async () => {
