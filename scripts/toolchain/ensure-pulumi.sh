@@ -17,7 +17,7 @@
 # Environment:
 #   MIGRATION_TOOLCHAIN_CACHE         cache root (default /var/cache/migration-toolchain)
 #   MIGRATION_TOOLCHAIN_EXACT=1       fail rather than build an older CLI when the module proxy does not serve
-#                                     the exact @pulumi/pulumi version (see "CLI version" in README.md)
+#                                     the exact @pulumi/pulumi version (see the table in README.md beside this file)
 #   MIGRATION_TOOLCHAIN_SEARCH_DEPTH  how many older CLI versions to try (default 20)
 #   MIGRATION_TOOLCHAIN_KEEP_WORK=1   keep the temporary build folders (for debugging)
 #   PULUMI_HOME                       where plugins are installed (default: $MIGRATION_TOOLCHAIN_CACHE/pulumi-home)
