@@ -126,33 +126,8 @@ export class E2EReport {
     const directory = join(REPO_ROOT, "reports");
     mkdirSync(directory, { recursive: true });
     const path = join(directory, "e2e.json");
-    const {
-      split,
-      weightChanges,
-      rollback,
-      gatedAdvance,
-      decommission,
-      sticky,
-      monitoring,
-      recordedSeries,
-      dashboardQueries,
-      logs,
-      lifecycle,
-    } = this;
-    const document = {
-      generatedAt: new Date().toISOString(),
-      split,
-      weightChanges,
-      rollback,
-      gatedAdvance,
-      decommission,
-      sticky,
-      monitoring,
-      recordedSeries,
-      dashboardQueries,
-      logs,
-      lifecycle,
-    };
+    // The report's own fields are its arrays, in the order they are declared; the methods live on the prototype.
+    const document = { generatedAt: new Date().toISOString(), ...this };
     writeFileSync(path, `${JSON.stringify(document, (_key, value) => (value === undefined ? null : value), 2)}\n`);
     return path;
   }
