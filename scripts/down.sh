@@ -12,7 +12,6 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 source "$root/scripts/lib.sh"
 # shellcheck source=scripts/env.sh
 source "$root/scripts/env.sh" || die "nothing to tear down without a Pulumi CLI"
-export PATH="$root/node_modules/.bin:$PATH"
 stack="${MIGRATION_STACK:-dev}"
 
 stack_exists() { pulumi stack select "$stack" >/dev/null 2>&1; }
