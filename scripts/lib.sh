@@ -39,10 +39,11 @@ mask_servers_of_new_packages() {
 
 # The Debian tools `npm test` runs against: the nginx flavour's Lua router is tested against Debian's nginx, as it runs
 # in the ingress image; the generated Prometheus and Alertmanager files against the real promtool and amtool; the
-# workflows' run: scripts against shellcheck (through actionlint).
+# workflows' run: scripts against shellcheck (through actionlint); the Flask vs FastAPI console page in headless
+# Chromium, which puppeteer-core drives (it downloads no browser of its own).
 install_test_tools() {
   mask_servers_of_new_packages prometheus prometheus-alertmanager
-  apt_install nginx-light libnginx-mod-http-lua lua-cjson prometheus prometheus-alertmanager shellcheck
+  apt_install nginx-light libnginx-mod-http-lua lua-cjson prometheus prometheus-alertmanager shellcheck chromium
 }
 
 # Installs the locked npm dependencies when node_modules is missing or older than the lockfile.

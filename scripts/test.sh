@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # `npm test`: installs what the tests need, type-checks, runs the vitest suite (unit, component under Pulumi mocks,
-# the nginx flavour against a real nginx, the monitoring files against promtool and amtool, the log pipeline's files
-# against Loki and Promtail, and the log pipeline running when Docker and its images are there) and the apps' contract
+# the nginx flavour against a real nginx, the monitoring files against promtool and amtool, the log pipeline's flags
+# and configuration against VictoriaLogs and the OpenTelemetry Collector, and the log pipeline running when Docker and
+# its images are there) and the apps' contract
 # suite (both apps against a real PostgreSQL), and closes with one line "N passed, N failed" over both.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -10,16 +11,15 @@ source "$root/scripts/lib.sh"
 
 ensure_node_modules "$root"
 install_test_tools
-# The log pipeline's files are checked by the real Loki and Promtail, which only build from the Go module proxy: the
-# first build takes about 20 minutes on 2 cores, later runs find them cached (the same cache `npm run up` fills).
-# Without Go, or if the build fails, those checks are skipped and say why.
-if [ -x "${GO_BIN:-/usr/local/go/bin/go}" ]; then
-  log "Loki and Promtail for the log pipeline checks (scripts/docker/build-loki-binaries.sh)"
-  "$root/scripts/docker/build-loki-binaries.sh" >/dev/null || log "warning: Loki and Promtail could not be built; their checks will be skipped"
-fi
+# The log pipeline's flags and configuration are checked by the real VictoriaLogs and OpenTelemetry Collector, built
+# from the Go module proxy (about 30 s and 2 min cold on 2 cores, cached after; the same cache `npm run up` fills).
+# Never skipped: a program that cannot be had fails the run here.
+log "VictoriaLogs and the log collector for the log pipeline checks (scripts/docker/build-*-binary.sh)"
+"$root/scripts/docker/build-victorialogs-binary.sh" >/dev/null || die "VictoriaLogs could not be built (see above)"
+"$root/scripts/docker/build-log-collector-binary.sh" >/dev/null || die "the log collector could not be built (see above)"
 # The GitHub Actions workflows are checked by actionlint (built from the Go module proxy, about 30 s cold), which runs
 # Debian's shellcheck on their run: scripts, and by zizmor (a wheel from PyPI, seconds); both are cached after the
-# first run. Unlike Loki these checks are never skipped: a tool that cannot be had fails the run here.
+# first run. These checks are never skipped either.
 log "actionlint and zizmor for the workflow checks (scripts/toolchain/ensure-actionlint.sh, ensure-zizmor.sh)"
 "$root/scripts/toolchain/ensure-actionlint.sh" >/dev/null || die "actionlint could not be built (see above)"
 "$root/scripts/toolchain/ensure-zizmor.sh" >/dev/null || die "zizmor could not be installed (see above)"
@@ -32,7 +32,7 @@ log "type-checking"
 npx tsc --noEmit -p .
 
 status=0
-log "vitest: unit, component (Pulumi mocks), integration (real nginx, promtool, amtool, Loki, Promtail)"
+log "vitest: unit, component (Pulumi mocks), integration (real nginx, promtool, amtool, VictoriaLogs, the collector)"
 npx vitest run --reporter=default --reporter=json --outputFile.json=reports/vitest.json || status=$?
 
 log "contract suite: legacy Flask and FastAPI against a real PostgreSQL"

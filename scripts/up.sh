@@ -32,13 +32,16 @@ deploy "$root"
 deploy "$root/stacks/legacy-flask"
 
 ingress_url="$(cd "$root" && pulumi stack output ingressUrl --stack "$stack")"
-# Empty when monitoring is disabled, or Grafana has no image, or no log pipeline is configured (no such output then).
+# Empty when monitoring is disabled, or Grafana has no image, or no log store is deployed (no such output then).
 prometheus_url="$(cd "$root" && { pulumi stack output prometheusUrl --stack "$stack" 2>/dev/null || true; })"
+page_url="$(cd "$root" && { pulumi stack output migrationPageUrl --stack "$stack" 2>/dev/null || true; })"
 grafana_url="$(cd "$root" && { pulumi stack output grafanaUrl --stack "$stack" 2>/dev/null || true; })"
-loki_url="$(cd "$root" && { pulumi stack output lokiUrl --stack "$stack" 2>/dev/null || true; })"
-log "ready: service at $ingress_url${prometheus_url:+, Prometheus at $prometheus_url}${grafana_url:+, Grafana at $grafana_url (admin; pulumi stack output grafanaAdminPassword --show-secrets)}${loki_url:+, Loki at $loki_url}"
+# VictoriaLogs' web UI; empty too when the logs go to the user's own backend (monitoring.logs.otlpEndpoint).
+logs_url="$(cd "$root" && { pulumi stack output logsUrl --stack "$stack" 2>/dev/null || true; })"
+log "ready: service at $ingress_url${prometheus_url:+, Prometheus at $prometheus_url}${page_url:+, the Flask vs FastAPI page at $page_url}${grafana_url:+, Grafana at $grafana_url (admin; pulumi stack output grafanaAdminPassword --show-secrets)}${logs_url:+, the logs (VictoriaLogs) at $logs_url}"
 log "try:   curl -si $ingress_url/api/users | grep -i x-served-by"
-if [ -n "$loki_url" ]; then
-  log "logs:  curl -sG $loki_url/loki/api/v1/query_range --data-urlencode 'query={service=\"flask\"}' --data-urlencode limit=20"
+if [ -n "$logs_url" ]; then
+  # The UI is at <store>/select/vmui/; the query API beside it, LogsQL in `query`.
+  log "logs:  curl -s ${logs_url%/select/vmui/}/select/logsql/query --data-urlencode 'query={service=\"flask\"} | limit 20'"
 fi
 log "next:  in a new shell, \`source scripts/env.sh\` gives it this backend and passphrase and the project's pulumi (README: quick start)"

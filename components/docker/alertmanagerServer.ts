@@ -1,5 +1,6 @@
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
+import { supportingServiceHealthcheck } from "./supportingServiceHealthcheck";
 
 const ALERTMANAGER_HOST = "alertmanager";
 const ALERTMANAGER_PORT = 9093;
@@ -38,13 +39,13 @@ export class AlertmanagerServer extends pulumi.ComponentResource {
         networksAdvanced: [{ name: args.networkName, aliases: [ALERTMANAGER_HOST] }],
         // `cluster show` reads the status API and prints nothing of the configuration (`config show` would put the
         // webhook URL into the container's health log).
-        healthcheck: {
-          tests: ["CMD", "amtool", `--alertmanager.url=http://127.0.0.1:${ALERTMANAGER_PORT}`, "cluster", "show"],
-          interval: "5s",
-          timeout: "3s",
-          retries: 5,
-          startPeriod: "5s",
-        },
+        healthcheck: supportingServiceHealthcheck([
+          "CMD",
+          "amtool",
+          `--alertmanager.url=http://127.0.0.1:${ALERTMANAGER_PORT}`,
+          "cluster",
+          "show",
+        ]),
         restart: "unless-stopped",
         wait: true,
         waitTimeout: 120,

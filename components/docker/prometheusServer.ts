@@ -1,12 +1,25 @@
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
 import { VolumeFile } from "./volumeFile";
+import { supportingServiceHealthcheck } from "./supportingServiceHealthcheck";
 
 const PROMETHEUS_HOST = "prometheus";
 const PROMETHEUS_PORT = 9090;
 const CONFIG_PATH = "/etc/prometheus/prometheus.yml";
 const RULES_DIRECTORY = "/etc/prometheus/rules";
 const WEIGHTS_DIRECTORY = "/etc/prometheus/weights";
+
+/** Where consoles are uploaded. */
+export const PROMETHEUS_CONSOLES_DIRECTORY = "/etc/prometheus/consoles";
+
+/** Serve the consoles, with the console libraries (prom.lib, menu.lib) where the image installs them. */
+export const PROMETHEUS_CONSOLE_FLAGS: readonly string[] = [
+  `--web.console.templates=${PROMETHEUS_CONSOLES_DIRECTORY}`,
+  "--web.console.libraries=/etc/prometheus/console_libraries",
+];
+
+/** Where Prometheus serves an uploaded console, under its UI and API address. */
+export const consoleUrlPath = (fileName: string) => `/consoles/${fileName}`;
 
 /** The rule files prometheus.yml must load: the uploaded ones and the weights on their volume. */
 export const PROMETHEUS_RULE_FILES: readonly string[] = [
@@ -20,6 +33,13 @@ export interface RuleFile {
   readonly content: pulumi.Input<string>;
 }
 
+export interface ConsoleFile {
+  /** Served at consoleUrlPath(fileName). */
+  readonly fileName: string;
+  /** A console template (Go html/template, with the image's console libraries). */
+  readonly content: pulumi.Input<string>;
+}
+
 export interface PrometheusServerArgs {
   /** An image whose entrypoint is the Prometheus server, with promtool on PATH and `sh`, `cat` and `mv`. */
   readonly image: pulumi.Input<string>;
@@ -28,6 +48,8 @@ export interface PrometheusServerArgs {
   readonly config: pulumi.Input<string>;
   /** Rule files that change only when the routes or the gates do (recording and alert rules): uploaded. */
   readonly ruleFiles: readonly RuleFile[];
+  /** Console pages, uploaded like the rule files: they change only when the routes do. */
+  readonly consoles: readonly ConsoleFile[];
   /** The weight rules, the one rule file a cutover step rewrites. */
   readonly weightRules: RuleFile;
   /** How long samples are kept, e.g. "15d". */
@@ -60,10 +82,15 @@ export class PrometheusServer extends pulumi.ComponentResource {
           "--storage.tsdb.path=/prometheus",
           `--storage.tsdb.retention.time=${args.retention}`,
           `--web.listen-address=:${PROMETHEUS_PORT}`,
+          ...PROMETHEUS_CONSOLE_FLAGS,
         ],
         uploads: [
           { file: CONFIG_PATH, content: args.config },
           ...args.ruleFiles.map((rules) => ({ file: `${RULES_DIRECTORY}/${rules.fileName}`, content: rules.content })),
+          ...args.consoles.map((page) => ({
+            file: `${PROMETHEUS_CONSOLES_DIRECTORY}/${page.fileName}`,
+            content: page.content,
+          })),
         ],
         volumes: [
           { volumeName: data.name, containerPath: "/prometheus" },
@@ -72,13 +99,14 @@ export class PrometheusServer extends pulumi.ComponentResource {
         networksAdvanced: [{ name: args.networkName, aliases: [PROMETHEUS_HOST] }],
         ports: [{ internal: PROMETHEUS_PORT, external: args.hostPort, ip: "127.0.0.1" }],
         // Answering a query is what "healthy" means here; promtool 2.42 has no `check healthy` yet.
-        healthcheck: {
-          tests: ["CMD", "promtool", "query", "instant", `http://127.0.0.1:${PROMETHEUS_PORT}`, "vector(1)"],
-          interval: "5s",
-          timeout: "3s",
-          retries: 5,
-          startPeriod: "5s",
-        },
+        healthcheck: supportingServiceHealthcheck([
+          "CMD",
+          "promtool",
+          "query",
+          "instant",
+          `http://127.0.0.1:${PROMETHEUS_PORT}`,
+          "vector(1)",
+        ]),
         restart: "unless-stopped",
         wait: true,
         waitTimeout: 120,

@@ -93,8 +93,8 @@ function imageKeys(config: PlatformConfig): Array<{ path: ConfigPath; image: str
     { path: ["monitoring", "alertmanagerImage"], image: config.monitoring.alertmanagerImage },
     { path: ["monitoring", "postgresExporterImage"], image: config.monitoring.postgresExporterImage },
     { path: ["monitoring", "grafanaImage"], image: config.monitoring.grafanaImage },
-    { path: ["monitoring", "logs", "lokiImage"], image: config.monitoring.logs?.lokiImage },
-    { path: ["monitoring", "logs", "agentImage"], image: config.monitoring.logs?.agentImage },
+    { path: ["monitoring", "logs", "collectorImage"], image: config.monitoring.logs?.collectorImage },
+    { path: ["monitoring", "logs", "storeImage"], image: config.monitoring.logs?.storeImage },
     { path: ["flask", "image"], image: config.flask.mode === "managed" ? config.flask.image : undefined },
   ];
   return images.filter((entry): entry is { path: ConfigPath; image: string } => entry.image !== undefined);
@@ -113,6 +113,7 @@ function checkMonitoring(config: PlatformConfig, issue: IssueFactory): ConfigIss
   const { monitoring } = config;
   if (!monitoring.enabled) return [];
   return [
+    ...checkLogDestination(monitoring.logs, issue),
     ...(monitoring.image
       ? []
       : [
@@ -135,6 +136,28 @@ function checkMonitoring(config: PlatformConfig, issue: IssueFactory): ConfigIss
   ];
 }
 
+/** The logs go to exactly one place: the bundled store, or the user's own backend over OTLP. */
+function checkLogDestination(logs: PlatformConfig["monitoring"]["logs"], issue: IssueFactory): ConfigIssue[] {
+  if (!logs) return [];
+  if (logs.storeImage && logs.otlpEndpoint)
+    return [
+      issue(
+        ["monitoring", "logs", "otlpEndpoint"],
+        logs.otlpEndpoint,
+        "either monitoring.logs.storeImage (the bundled VictoriaLogs) or monitoring.logs.otlpEndpoint (your own backend), not both: remove one",
+      ),
+    ];
+  if (!logs.storeImage && !logs.otlpEndpoint)
+    return [
+      issue(
+        ["monitoring", "logs", "storeImage"],
+        undefined,
+        'a VictoriaLogs image reference with an explicit tag, e.g. "migration/victorialogs:v1.52.1" (required unless monitoring.logs.otlpEndpoint sends the logs to your own backend)',
+      ),
+    ];
+  return [];
+}
+
 /** Every port the platform binds on the host, in the order a clash is reported (the later key is the one to change). */
 function hostPorts(config: PlatformConfig): Array<{ path: ConfigPath; port: number }> {
   const { monitoring } = config;
@@ -144,7 +167,7 @@ function hostPorts(config: PlatformConfig): Array<{ path: ConfigPath; port: numb
     ...(monitoring.enabled && monitoring.grafanaImage
       ? [{ path: ["monitoring", "grafanaPort"], port: monitoring.grafanaPort }]
       : []),
-    ...(monitoring.enabled && monitoring.logs
+    ...(monitoring.enabled && monitoring.logs?.storeImage
       ? [{ path: ["monitoring", "logs", "port"], port: monitoring.logs.port }]
       : []),
   ];

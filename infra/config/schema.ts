@@ -21,12 +21,19 @@ const DURATION = /^[1-9][0-9]*(h|d|w|y)$/;
 const SHORT_DURATION = /^[1-9][0-9]*(s|m|h)$/;
 const SHORT_DURATION_TEXT = 'a duration in s, m or h, such as "10m"';
 
-const LOG_RETENTION = 'a duration of at least 24h in h, d, w or y, such as "7d" (Loki deletes logs by whole days)';
+const LOG_RETENTION =
+  'a duration of at least 24h in h, d, w or y, such as "7d" (VictoriaLogs deletes logs by whole days)';
 const HOURS_PER_UNIT = { h: 1, d: 24, w: 168, y: 8760 } as const;
-// Loki refuses a retention period below 24h: it deletes logs by whole daily index periods.
+// VictoriaLogs refuses a retention period below one day: it stores and deletes logs by daily partitions.
 const isLogRetention = (text: string) =>
   DURATION.test(text) &&
   Number(text.slice(0, -1)) * HOURS_PER_UNIT[text.slice(-1) as keyof typeof HOURS_PER_UNIT] >= 24;
+
+const DISK_SIZE = /^[1-9][0-9]*(MiB|GiB|TiB)$/;
+const DISK_SIZE_TEXT = 'a size in MiB, GiB or TiB, such as "10GiB"';
+const OTLP_ENDPOINT =
+  'an http:// or https:// OTLP/HTTP base URL without credentials (the collector appends /v1/logs), e.g. "https://loki.internal:3100/otlp"';
+const ABSOLUTE_PATH = 'an absolute path, such as "/var/lib/docker"';
 
 const WEBHOOK_URL =
   'an http:// or https:// URL that receives Alertmanager webhooks, e.g. "http://alerts.internal:9000/hook"';
@@ -131,17 +138,35 @@ export const platformConfigSchema = z.strictObject({
       grafanaImage: imageSchema.optional(),
       /** Host port of the Grafana UI, on 127.0.0.1. */
       grafanaPort: portSchema.default(3000),
-      /** The log pipeline (Loki and its collecting agent), deployed only when set (and monitoring is enabled). */
+      /**
+       * The log pipeline (the collector, and VictoriaLogs unless the logs go to the user's own backend), deployed only
+       * when set (and monitoring is enabled).
+       */
       logs: z
         .strictObject({
-          /** An image whose entrypoint is Loki (`migration/loki:<version>`, built from the Go module proxy). */
-          lokiImage: imageSchema,
-          /** An image whose entrypoint is Promtail, which reads the containers' logs through the Docker socket. */
-          agentImage: imageSchema,
-          /** Host port of Loki's HTTP API (queries), on 127.0.0.1. */
-          port: portSchema.default(3100),
-          /** How long Loki keeps log lines. */
+          /** The log collector's image (`migration/log-collector:<version>`, an OpenTelemetry Collector build). */
+          collectorImage: imageSchema,
+          /** VictoriaLogs' image (`migration/victorialogs:<version>`): the bundled store. Not with otlpEndpoint. */
+          storeImage: imageSchema.optional(),
+          /** The user's own log backend, over OTLP/HTTP, instead of the bundled store (which is then not deployed). */
+          otlpEndpoint: z
+            .string({ error: OTLP_ENDPOINT })
+            .regex(/^https?:\/\/[^\s/?#@]+(\/[^\s?#]*)?$/, { error: OTLP_ENDPOINT })
+            .optional(),
+          /** Host port of VictoriaLogs' web UI and query API, on 127.0.0.1. */
+          port: portSchema.default(9428),
+          /** How long VictoriaLogs keeps log lines. */
           retention: z.string({ error: LOG_RETENTION }).refine(isLogRetention, { error: LOG_RETENTION }).default("7d"),
+          /** The most disk VictoriaLogs' data may take; beyond it the oldest days go first. */
+          maxDiskUsage: z
+            .string({ error: DISK_SIZE_TEXT })
+            .regex(DISK_SIZE, { error: DISK_SIZE_TEXT })
+            .default("10GiB"),
+          /** The Docker engine's data root on its host (`docker info` → Docker Root Dir): the containers' log files. */
+          dockerDataRoot: z
+            .string({ error: ABSOLUTE_PATH })
+            .regex(/^\/[^\s]*$/, { error: ABSOLUTE_PATH })
+            .default("/var/lib/docker"),
         })
         .optional(),
       /** Where Alertmanager sends the migration alerts; without it they are only shown (Prometheus, Grafana), not sent. */

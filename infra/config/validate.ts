@@ -1,5 +1,6 @@
 import type { z } from "zod";
 import { configKey, type ConfigIssue, type ConfigPath, type Validated } from "./issues";
+import { RETIRED_KEYS } from "./retiredKeys";
 import { checkCrossFieldRules } from "./rules";
 import { platformConfigSchema, type PlatformConfig } from "./schema";
 import { shownValue } from "./shownValue";
@@ -32,7 +33,8 @@ function toConfigIssues(zodIssue: z.core.$ZodIssue, raw: Record<string, unknown>
     return zodIssue.keys.map((unknownKey) => ({
       key: configKey(namespace, [...path, unknownKey]),
       value: shownValue([...path, unknownKey], valueAt(raw, [...path, unknownKey])),
-      expected: `no such key: known keys here are ${allowed.join(", ")}`,
+      expected:
+        RETIRED_KEYS[[...path, unknownKey].join(".")] ?? `no such key: known keys here are ${allowed.join(", ")}`,
     }));
   }
   return [{ key: configKey(namespace, path), value: shownValue(path, valueAt(raw, path)), expected: zodIssue.message }];

@@ -9,7 +9,15 @@ import {
 import { DataqueryBuilder } from "@grafana/grafana-foundation-sdk/prometheus";
 import { PanelBuilder as TimeseriesPanelBuilder } from "@grafana/grafana-foundation-sdk/timeseries";
 import { PROMETHEUS_DATASOURCE, PROMETHEUS_DATASOURCE_REF } from "./grafanaDatasource";
-import { SERIES } from "./seriesNames";
+import {
+  MIGRATION_ALERTS,
+  MIGRATION_VIEW_TITLE,
+  routeGraphs,
+  routeSectionTitle,
+  type LegendName,
+  type PanelUnit,
+  type RouteGraph,
+} from "./migrationPanels";
 
 export const DASHBOARD_UID = "migration-flask-vs-fastapi";
 
@@ -17,23 +25,29 @@ export const DASHBOARD_UID = "migration-flask-vs-fastapi";
 const GRAPH_WIDTH = 6;
 const GRAPH_HEIGHT = 8;
 
-interface GraphQuery {
-  readonly expr: string;
-  readonly legend: string;
-}
+const GRAFANA_UNITS: Record<PanelUnit, string> = {
+  requestsPerSecond: "reqps",
+  ratio: "percentunit",
+  seconds: "s",
+  percent: "percent",
+};
 
-function graph(title: string, unit: string, queries: readonly GraphQuery[]): TimeseriesPanelBuilder {
+const legendFormat = (legend: LegendName) => ("label" in legend ? `{{${legend.label}}}` : legend.text);
+
+function graph({ title, unit, queries, min, max }: RouteGraph): TimeseriesPanelBuilder {
   const panel = new TimeseriesPanelBuilder()
     .title(title)
-    .unit(unit)
+    .unit(GRAFANA_UNITS[unit])
     .datasource(PROMETHEUS_DATASOURCE_REF)
     .span(GRAPH_WIDTH)
     .height(GRAPH_HEIGHT);
+  if (min !== undefined) panel.min(min);
+  if (max !== undefined) panel.max(max);
   queries.forEach(({ expr, legend }, index) =>
     panel.withTarget(
       new DataqueryBuilder()
         .expr(expr)
-        .legendFormat(legend)
+        .legendFormat(legendFormat(legend))
         .refId(String.fromCharCode(65 + index))
         .datasource(PROMETHEUS_DATASOURCE_REF),
     ),
@@ -41,33 +55,14 @@ function graph(title: string, unit: string, queries: readonly GraphQuery[]): Tim
   return panel;
 }
 
-/** Both backends of one route on one graph: the series carries `backend`, so one query draws a line per backend. */
-const perBackend = (series: string, route: string): GraphQuery[] => [
-  { expr: `${series}{route="${route}"}`, legend: "{{backend}}" },
-];
-
-function routeGraphs(route: string): TimeseriesPanelBuilder[] {
-  return [
-    graph("Requests/s", "reqps", perBackend(SERIES.requestRate, route)),
-    graph("5xx ratio", "percentunit", perBackend(SERIES.errorRatio, route)),
-    graph("p99 latency", "s", perBackend(SERIES.latencyP99, route)),
-    graph("FastAPI share: configured vs observed", "percent", [
-      { expr: `${SERIES.configuredWeight}{route="${route}"}`, legend: "configured weight" },
-      { expr: `100 * ${SERIES.observedShare}{route="${route}", backend="fastapi"}`, legend: "observed share" },
-    ])
-      .min(0)
-      .max(100),
-  ];
-}
-
 /**
- * Grafana's alert list (the SDK has no builder for it): the firing and pending alerts of the Prometheus data source,
- * i.e. the migration's alert rules, which Grafana reads from Prometheus's rules API.
+ * Grafana's alert list (the SDK has no builder for it): the firing and pending alerts of the Prometheus data source
+ * that are the migration's, which Grafana reads from Prometheus's rules API.
  */
 function alertList(): PanelBuilder {
   return new PanelBuilder()
     .type("alertlist")
-    .title("Migration alerts")
+    .title(MIGRATION_ALERTS.title)
     .span(24)
     .height(6)
     .options({
@@ -78,7 +73,7 @@ function alertList(): PanelBuilder {
       sortOrder: 3, // by importance
       dashboardAlerts: false,
       alertName: "",
-      alertInstanceLabelFilter: "",
+      alertInstanceLabelFilter: MIGRATION_ALERTS.labelMatcher,
       datasource: PROMETHEUS_DATASOURCE.name,
       showInstances: true,
       stateFilter: { firing: true, pending: true, noData: false, normal: false, error: true },
@@ -86,22 +81,22 @@ function alertList(): PanelBuilder {
 }
 
 /**
- * "Flask vs FastAPI": the alert list, then one row per route of the plan (the default route included) with rate,
- * 5xx ratio and p99 of both backends, and the configured weight beside the observed share. It reads only the recorded
- * series (seriesNames.ts), so it works the same for both ingress flavours, and it depends on route ids, not weights.
+ * "Flask vs FastAPI": the alert list, then one row per route of the plan (the default route included) with the
+ * panels of migrationPanels.ts: rate, 5xx ratio and p99 of both backends, and the configured weight beside the
+ * observed share.
  */
 export function buildMigrationDashboard(routeIds: readonly string[]): Dashboard {
   // Explicit panel ids: Grafana would number panels itself on load, but links to a panel need ids that stay put.
   let nextId = 1;
-  const builder = new DashboardBuilder("Flask vs FastAPI")
+  const builder = new DashboardBuilder(MIGRATION_VIEW_TITLE)
     .uid(DASHBOARD_UID)
     .tags(["migration"])
     .refresh("10s")
     .time({ from: "now-1h", to: "now" })
     .withPanel(alertList().id(nextId++));
   for (const route of routeIds) {
-    builder.withRow(new RowBuilder(`Route ${route}`).id(nextId++));
-    for (const panel of routeGraphs(route)) builder.withPanel(panel.id(nextId++));
+    builder.withRow(new RowBuilder(routeSectionTitle(route)).id(nextId++));
+    for (const panel of routeGraphs(route)) builder.withPanel(graph(panel).id(nextId++));
   }
   return builder.build();
 }

@@ -8,5 +8,12 @@ export const PROMETHEUS_DATASOURCE_REF: DataSourceRef = {
   uid: PROMETHEUS_DATASOURCE.uid,
 };
 
-/** The Loki data source, provisioned when the log pipeline is deployed (`monitoring.logs`). */
-export const LOKI_DATASOURCE = { name: "Loki", type: "loki", uid: "migration-loki" } as const;
+/**
+ * VictoriaLogs, provisioned when the bundled log store is deployed (`monitoring.logs.storeImage`). Its plugin
+ * (`victoriametrics-logs-datasource`, Apache-2.0) must be installed in the user-supplied Grafana image.
+ */
+export const LOGS_DATASOURCE = {
+  name: "VictoriaLogs",
+  type: "victoriametrics-logs-datasource",
+  uid: "migration-logs",
+} as const;

@@ -1,16 +1,16 @@
 import { dump } from "js-yaml";
-import { LOKI_DATASOURCE, PROMETHEUS_DATASOURCE } from "./grafanaDatasource";
+import { LOGS_DATASOURCE, PROMETHEUS_DATASOURCE } from "./grafanaDatasource";
 
 export interface GrafanaDatasourceUrls {
   /** The migration's Prometheus as Grafana reaches it. */
   readonly prometheus: string;
-  /** Loki, when the log pipeline is deployed. */
-  readonly loki?: string;
+  /** VictoriaLogs, when the bundled log store is deployed. */
+  readonly logs?: string;
 }
 
 /**
- * Grafana's data source provisioning file: the migration's Prometheus, the default data source, and Loki when the
- * log pipeline is deployed.
+ * Grafana's data source provisioning file: the migration's Prometheus, the default data source, and VictoriaLogs when
+ * the bundled log store is deployed.
  */
 export function renderGrafanaDatasources(urls: GrafanaDatasourceUrls, scrapeIntervalSeconds = 5): string {
   return dump(
@@ -27,8 +27,8 @@ export function renderGrafanaDatasources(urls: GrafanaDatasourceUrls, scrapeInte
           // panel shows Prometheus's own alert rules.
           jsonData: { timeInterval: `${scrapeIntervalSeconds}s`, manageAlerts: true },
         },
-        ...(urls.loki
-          ? [{ ...LOKI_DATASOURCE, access: "proxy", url: urls.loki, isDefault: false, editable: false }]
+        ...(urls.logs
+          ? [{ ...LOGS_DATASOURCE, access: "proxy", url: urls.logs, isDefault: false, editable: false }]
           : []),
       ],
     },

@@ -6,7 +6,7 @@ set -euo pipefail
 # shellcheck source=scripts/ci/lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 require_env IMAGE_REGISTRY
-platform_images=(postgres nginx-lua prometheus alertmanager postgres-exporter traefik loki promtail)
+platform_images=(postgres nginx-lua prometheus alertmanager postgres-exporter traefik victorialogs log-collector)
 
 "$CI_REPO_ROOT/scripts/docker/build-images.sh" debian-base "${platform_images[@]}"
 registry_login

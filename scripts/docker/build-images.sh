@@ -11,10 +11,10 @@
 #   migration/alertmanager:0.25-bookworm       images/alertmanager
 #   migration/postgres-exporter:0.11-bookworm  images/postgres-exporter
 #   migration/traefik:<version>                images/traefik + binary from scripts/docker/build-traefik-binary.sh
-#   migration/loki:<version>                   images/loki + binary from scripts/docker/build-loki-binaries.sh
-#   migration/promtail:<version>               images/promtail + binary from the same build
+#   migration/victorialogs:<version>           images/victorialogs + binary from scripts/docker/build-victorialogs-binary.sh
+#   migration/log-collector:<version>          images/log-collector + binary from scripts/docker/build-log-collector-binary.sh
 #
-# Usage: build-images.sh [--force] [--force-base] [--no-cache] [--traefik-version vX.Y.Z] [--loki-version vX.Y.Z] [IMAGE ...]
+# Usage: build-images.sh [--force] [--force-base] [--no-cache] [--traefik-version vX.Y.Z] [IMAGE ...]
 #   IMAGE         short names above (python-base, legacy-flask, ...); default: all, in the order above
 #   --force       rebuild images from Dockerfiles even when up to date (the layer cache still applies)
 #   --no-cache    with --force semantics, and `docker build --no-cache` (fresh apt packages)
@@ -32,19 +32,18 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 readonly SCRIPT_DIR="${MIGRATION_REPO_ROOT}/scripts/docker"
 readonly PYTHON_BASE="migration/python-base:${DEBIAN_SUITE}"
 readonly DEBIAN_BASE="migration/debian-base:${DEBIAN_SUITE}"
-readonly ALL_IMAGES=(python-base legacy-flask fastapi debian-base postgres nginx-lua prometheus alertmanager postgres-exporter traefik loki promtail)
+readonly ALL_IMAGES=(python-base legacy-flask fastapi debian-base postgres nginx-lua prometheus alertmanager postgres-exporter traefik victorialogs log-collector)
 # Generous bounds for a cold compile on a busy 2-core machine; a hung build must not block CI forever.
 : "${TRAEFIK_BUILD_TIMEOUT:=3600}"
-: "${LOKI_BUILD_TIMEOUT:=3600}"
+: "${LOG_PIPELINE_BUILD_TIMEOUT:=1800}"
 
 FORCE=0
 FORCE_BASE=0
 NO_CACHE=0
 TRAEFIK_VERSION=${TRAEFIK_VERSION:-}
-LOKI_VERSION=${LOKI_VERSION:-}
 SELECTED=()
 SUMMARY=()
-# Background compiles by name (traefik, loki): their pids, and their logs in MIGRATION_LOG_DIR/<name>-binary.log.
+# Background compiles by name (traefik): their pids, and their logs in MIGRATION_LOG_DIR/<name>-binary.log.
 declare -A COMPILE_PIDS=()
 
 usage() {
@@ -61,11 +60,6 @@ parse_args() {
       --traefik-version)
         [[ $# -ge 2 ]] || usage
         TRAEFIK_VERSION=$2
-        shift
-        ;;
-      --loki-version)
-        [[ $# -ge 2 ]] || usage
-        LOKI_VERSION=$2
         shift
         ;;
       -h | --help) usage ;;
@@ -94,19 +88,21 @@ resolve_binary_versions() {
     TRAEFIK_VERSION=$(sed -n 's/^readonly DEFAULT_TRAEFIK_VERSION=//p' "${SCRIPT_DIR}/build-traefik-binary.sh")
   fi
   [[ ${TRAEFIK_VERSION} =~ ^v3\.[0-9]+\.[0-9]+$ ]] || die "bad Traefik version '${TRAEFIK_VERSION}' (expected v3.X.Y)"
-  if [[ -z ${LOKI_VERSION} ]]; then
-    LOKI_VERSION=$(sed -n 's/^readonly DEFAULT_LOKI_VERSION=//p' "${SCRIPT_DIR}/build-loki-binaries.sh")
-  fi
-  [[ ${LOKI_VERSION} =~ ^v3\.[0-9]+\.[0-9]+$ ]] || die "bad Loki version '${LOKI_VERSION}' (expected v3.X.Y)"
+}
+
+# The log pipeline's versions, where each is pinned: the build script and the collector's manifest.
+victorialogs_version() {
+  echo "${VICTORIALOGS_VERSION:-$(sed -n 's/^readonly DEFAULT_VICTORIALOGS_VERSION=//p' "${SCRIPT_DIR}/build-victorialogs-binary.sh")}"
+}
+
+log_collector_version() {
+  echo "v$(sed -n 's/^  version: //p' "${MIGRATION_REPO_ROOT}/images/log-collector/otelcol-builder.yaml")"
 }
 
 traefik_binary_path() {
   echo "${MIGRATION_CACHE_DIR}/traefik/bin/${TRAEFIK_VERSION}/traefik"
 }
 
-loki_binary_dir() {
-  echo "${MIGRATION_CACHE_DIR}/loki/bin/${LOKI_VERSION}"
-}
 
 # A cold compile is CPU-bound and takes 10+ minutes, while debootstrap and apt-get are mostly network and disk:
 # starting the compiles first overlaps them with the other builds, so a cold run is not the sum of everything.
@@ -122,9 +118,6 @@ start_compile_in_background() {
 start_compiles_in_background() {
   if is_selected traefik && [[ ! -x $(traefik_binary_path) ]]; then
     start_compile_in_background traefik "${TRAEFIK_BUILD_TIMEOUT}" build-traefik-binary.sh "${TRAEFIK_VERSION}"
-  fi
-  if { is_selected loki || is_selected promtail; } && ! go_binaries_cached "$(loki_binary_dir)" loki promtail; then
-    start_compile_in_background loki "${LOKI_BUILD_TIMEOUT}" build-loki-binaries.sh "${LOKI_VERSION}"
   fi
 }
 
@@ -216,14 +209,15 @@ build_app() {
 
 # The binaries live in the cache (outside the work tree), and a build context must contain what it COPYs: assemble a
 # small context next to them instead of copying 150 MB into the repository.
-# binary_image NAME TAG VERSION_ARG BINARY...: images/NAME/Dockerfile with the binaries, built with VERSION_ARG.
+# binary_image NAME TAG VERSION_ARG BINARY...: images/NAME (its Dockerfile and files) with the binaries, built with
+# VERSION_ARG.
 binary_image() {
   local name=$1 tag=$2 version_arg=$3 binary context
   shift 3
   context="${MIGRATION_CACHE_DIR}/contexts/${name}"
   rm -rf "${context}"
   mkdir -p "${context}"
-  cp "${MIGRATION_REPO_ROOT}/images/${name}/Dockerfile" "${context}/Dockerfile"
+  cp -r "${MIGRATION_REPO_ROOT}/images/${name}/." "${context}/"
   for binary in "$@"; do
     ln "${binary}" "${context}/$(basename "${binary}")" 2>/dev/null || cp "${binary}" "${context}/$(basename "${binary}")"
   done
@@ -237,12 +231,20 @@ build_traefik() {
   binary_image traefik "migration/traefik:${TRAEFIK_VERSION}" "TRAEFIK_VERSION=${TRAEFIK_VERSION}" "${binary}"
 }
 
-# build_loki_image NAME: migration/loki or migration/promtail, both from the one compile of the Loki module.
-build_loki_image() {
-  local name=$1 bin_dir
-  wait_for_compile loki "${LOKI_BUILD_TIMEOUT}"
-  bin_dir=$(bash "${SCRIPT_DIR}/build-loki-binaries.sh" "${LOKI_VERSION}")
-  binary_image "${name}" "migration/${name}:${LOKI_VERSION}" "LOKI_VERSION=${LOKI_VERSION}" "${bin_dir}/${name}"
+# The log pipeline's two compiles take about 3 minutes cold together and seconds when cached: run in the foreground,
+# after Traefik's background compile has had the cores to itself for a while.
+build_victorialogs() {
+  local binary version
+  binary=$(timeout "${LOG_PIPELINE_BUILD_TIMEOUT}" bash "${SCRIPT_DIR}/build-victorialogs-binary.sh")
+  version=$(basename "$(dirname "${binary}")")
+  binary_image victorialogs "migration/victorialogs:${version}" "VICTORIALOGS_VERSION=${version}" "${binary}"
+}
+
+build_log_collector() {
+  local binary version
+  binary=$(timeout "${LOG_PIPELINE_BUILD_TIMEOUT}" bash "${SCRIPT_DIR}/build-log-collector-binary.sh")
+  version=$(log_collector_version)
+  binary_image log-collector "migration/log-collector:${version}" "COLLECTOR_VERSION=${version}" "${binary}"
 }
 
 # If another step fails first, do not leave a 10-minute compile running unattended. timeout(1) leads its own process
@@ -267,8 +269,8 @@ print_summary() {
   echo "total: $(seconds_since "${MIGRATION_RUN_STARTED_AT}")s" >&2
   # The stack config takes these tags verbatim (stdout, so callers can capture them).
   if is_selected traefik; then echo "traefik image: migration/traefik:${TRAEFIK_VERSION}"; fi
-  if is_selected loki; then echo "loki image: migration/loki:${LOKI_VERSION}"; fi
-  if is_selected promtail; then echo "promtail image: migration/promtail:${LOKI_VERSION}"; fi
+  if is_selected victorialogs; then echo "victorialogs image: migration/victorialogs:$(victorialogs_version)"; fi
+  if is_selected log-collector; then echo "log-collector image: migration/log-collector:$(log_collector_version)"; fi
 }
 
 main() {
@@ -290,8 +292,8 @@ main() {
   is_selected alertmanager && docker_build alertmanager migration/alertmanager:0.25-bookworm "${MIGRATION_REPO_ROOT}/images/alertmanager" "${DEBIAN_BASE}"
   is_selected postgres-exporter && docker_build postgres-exporter migration/postgres-exporter:0.11-bookworm "${MIGRATION_REPO_ROOT}/images/postgres-exporter" "${DEBIAN_BASE}"
   is_selected traefik && build_traefik
-  is_selected loki && build_loki_image loki
-  is_selected promtail && build_loki_image promtail
+  is_selected victorialogs && build_victorialogs
+  is_selected log-collector && build_log_collector
   print_summary
 }
 

@@ -44,7 +44,7 @@ seconds_since() {
   echo $(($(date +%s) - $1))
 }
 
-# --- Go binaries built from the module proxy (Traefik, Loki, Promtail) ----------------------------------------------
+# --- Go binaries built from the module proxy (Traefik, VictoriaLogs) ------------------------------------------------
 # Docker Hub and GitHub releases are unreachable here, so these programs are compiled from their Go modules. The same
 # obstacles come up each time, hence one implementation:
 #  - a module with `replace` lines cannot be built with `go install pkg@version`, so the module is copied out of the

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Smoke-tests the images built by build-images.sh against the contracts the Pulumi program relies on.
 #
-# Usage: verify-images.sh [postgres|nginx-lua|traefik|prometheus|alertmanager|postgres-exporter|loki|promtail ...]
+# Usage: verify-images.sh [postgres|nginx-lua|traefik|prometheus|alertmanager|postgres-exporter|victorialogs|log-collector ...]
 #        (default: all)
 #
 #   postgres    starts on a fresh volume, accepts a scram-sha-256 password login from the host (psql), rejects a wrong
@@ -15,10 +15,13 @@
 #   alertmanager       `--version`, `amtool --version`; starts with the platform's flags on a fresh /alertmanager
 #                      volume, reports ready, and answers the platform's health check; runs as a non-root user;
 #   postgres-exporter  `--version`; reads DATA_SOURCE_NAME and serves /metrics on :9187 (pg_up 0 without a database);
-#                      runs as a non-root user.
-#   loki        `loki -version`; runs as a non-root user; starts with a single-process config on a fresh /loki volume,
-#               answers the platform's health check (wget /ready), takes a pushed line and returns it to a query;
-#   promtail    `promtail -version`; wget present; `-check-syntax` accepts a Docker-discovery config.
+#                      runs as a non-root user;
+#   victorialogs   `-version`; runs as a non-root user; starts with the platform's flags on a fresh
+#                  /victoria-logs-data volume, answers the platform's health check (wget /health), serves its web UI
+#                  (/select/vmui/), and returns a line pushed to /insert/jsonline from /select/logsql/query;
+#   log-collector  `otelcol-migration --version`; index-containers present, curl and jq on PATH; `validate` accepts a
+#                  minimal config with every component the platform uses and refuses an unknown one; starts with it and
+#                  answers the platform's health check (curl :13133).
 #
 # Every container, volume and temp dir it creates is named migration-verify-<pid>-* and removed on exit.
 set -euo pipefail
@@ -27,15 +30,18 @@ set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 : "${TRAEFIK_VERSION:=$(sed -n 's/^readonly DEFAULT_TRAEFIK_VERSION=//p' "$(dirname "${BASH_SOURCE[0]}")/build-traefik-binary.sh")}"
-: "${LOKI_VERSION:=$(sed -n 's/^readonly DEFAULT_LOKI_VERSION=//p' "$(dirname "${BASH_SOURCE[0]}")/build-loki-binaries.sh")}"
+: "${VICTORIALOGS_VERSION:=$(sed -n 's/^readonly DEFAULT_VICTORIALOGS_VERSION=//p' "$(dirname "${BASH_SOURCE[0]}")/build-victorialogs-binary.sh")}"
+# The collector's release is its manifest's dist.version, as build-log-collector-binary.sh reads it.
+LOG_COLLECTOR_VERSION=v$(sed -n 's/^  version: //p' "${MIGRATION_REPO_ROOT}/images/log-collector/otelcol-builder.yaml")
+readonly LOG_COLLECTOR_VERSION
 readonly POSTGRES_IMAGE=migration/postgres:15-bookworm
 readonly NGINX_IMAGE=migration/nginx-lua:1.22-bookworm
 readonly TRAEFIK_IMAGE="migration/traefik:${TRAEFIK_VERSION}"
 readonly PROMETHEUS_IMAGE=migration/prometheus:2.42-bookworm
 readonly ALERTMANAGER_IMAGE=migration/alertmanager:0.25-bookworm
 readonly POSTGRES_EXPORTER_IMAGE=migration/postgres-exporter:0.11-bookworm
-readonly LOKI_IMAGE="migration/loki:${LOKI_VERSION}"
-readonly PROMTAIL_IMAGE="migration/promtail:${LOKI_VERSION}"
+readonly VICTORIALOGS_IMAGE="migration/victorialogs:${VICTORIALOGS_VERSION}"
+readonly LOG_COLLECTOR_IMAGE="migration/log-collector:${LOG_COLLECTOR_VERSION}"
 readonly PREFIX="migration-verify-$$"
 : "${READY_TIMEOUT:=60}"
 
@@ -349,75 +355,102 @@ verify_postgres_exporter() {
   fi
 }
 
-verify_loki() {
-  local conf_dir="${WORK_DIR}/loki" c="${PREFIX}-loki" port out now
-  image_exists "${LOKI_IMAGE}" || { fail "loki: image ${LOKI_IMAGE} missing"; return; }
-  if out=$(docker run --rm "${LOKI_IMAGE}" -version 2>&1) && [[ ${out} == *"version ${LOKI_VERSION#v}"* ]]; then
-    pass "loki: -version: $(head -n1 <<<"${out}")"
+verify_victorialogs() {
+  local c="${PREFIX}-victorialogs" port out marker
+  image_exists "${VICTORIALOGS_IMAGE}" || { fail "victorialogs: image ${VICTORIALOGS_IMAGE} missing"; return; }
+  if out=$(docker run --rm "${VICTORIALOGS_IMAGE}" -version 2>/dev/null) && [[ ${out} == *"${VICTORIALOGS_VERSION}"* ]]; then
+    pass "victorialogs: -version: $(head -n1 <<<"${out}")"
   else
-    fail "loki: -version failed: ${out}"
+    fail "victorialogs: -version failed: ${out}"
   fi
-  runs_unprivileged loki "${LOKI_IMAGE}"
+  runs_unprivileged victorialogs "${VICTORIALOGS_IMAGE}"
 
-  mkdir -p "${conf_dir}"
-  printf '%s\n' 'auth_enabled: false' 'server: {http_listen_port: 3100, log_level: warn}' \
-    'common: {path_prefix: /loki, replication_factor: 1, instance_addr: 127.0.0.1, ring: {kvstore: {store: inmemory}}, storage: {filesystem: {chunks_directory: /loki/chunks, rules_directory: /loki/rules}}}' \
-    'schema_config: {configs: [{from: "2024-01-01", store: tsdb, object_store: filesystem, schema: v13, index: {prefix: index_, period: 24h}}]}' \
-    'ingester: {lifecycler: {min_ready_duration: 0s}}' 'analytics: {reporting_enabled: false}' >"${conf_dir}/loki.yml"
-  chmod -R a+rX "${conf_dir}"
-  docker run -d --name "${c}" -v "${conf_dir}/loki.yml:/etc/loki/loki.yml:ro" -v "${PREFIX}-lokidata:/loki" \
-    -p 127.0.0.1::3100 "${LOKI_IMAGE}" >/dev/null
-  port=$(host_port "${c}" 3100)
-  if wait_until "loki /ready" docker exec "${c}" wget -q -O /dev/null http://127.0.0.1:3100/ready; then
-    pass "loki: starts on a fresh /loki volume and answers the platform's health check (wget /ready)"
+  # The platform's flags (infra/monitoring/logStoreFlags.ts), on a fresh named volume owned by root until the image's
+  # ownership is copied into it.
+  docker run -d --name "${c}" -v "${PREFIX}-vlogsdata:/victoria-logs-data" -p 127.0.0.1::9428 "${VICTORIALOGS_IMAGE}" \
+    -storageDataPath=/victoria-logs-data -httpListenAddr=:9428 -retentionPeriod=7d \
+    -retention.maxDiskSpaceUsageBytes=10GiB -loggerLevel=WARN >/dev/null
+  port=$(host_port "${c}" 9428)
+  if wait_until "victorialogs /health" docker exec "${c}" wget -q -O /dev/null http://127.0.0.1:9428/health; then
+    pass "victorialogs: starts with the platform's flags on a fresh /victoria-logs-data volume and answers the platform's health check (wget /health)"
   else
     container_logs_tail "${c}"
-    fail "loki: not ready"
+    fail "victorialogs: not healthy"
     return
   fi
-  now=$(date +%s%N)
-  if curl -fsS -H 'Content-Type: application/json' "http://127.0.0.1:${port}/loki/api/v1/push" \
-    --data "{\"streams\":[{\"stream\":{\"service\":\"verify\"},\"values\":[[\"${now}\",\"verify line ${now}\"]]}]}" \
-    && wait_until "the pushed line in a query" sh -c "curl -fsS -G 'http://127.0.0.1:${port}/loki/api/v1/query_range' \
-      --data-urlencode 'query={service=\"verify\"}' | grep -q 'verify line ${now}'"; then
-    pass "loki: a pushed line comes back from /loki/api/v1/query_range"
+  if curl -fsS -o /dev/null "http://127.0.0.1:${port}/select/vmui/"; then
+    pass "victorialogs: serves its web UI at /select/vmui/"
+  else
+    fail "victorialogs: no web UI at /select/vmui/"
+  fi
+  marker="verify-$(date +%s%N)"
+  if curl -fsS -H 'Content-Type: application/stream+json' \
+    "http://127.0.0.1:${port}/insert/jsonline?_stream_fields=service" \
+    --data-binary "{\"_msg\":\"verify line ${marker}\",\"service\":\"verify\"}" \
+    && wait_until "the pushed line in a query" sh -c "curl -fsS 'http://127.0.0.1:${port}/select/logsql/query' \
+      --data-urlencode 'query={service=\"verify\"} \"${marker}\"' | grep -q 'verify line ${marker}'"; then
+    pass "victorialogs: a line pushed to /insert/jsonline comes back from /select/logsql/query by its stream field"
   else
     container_logs_tail "${c}"
-    fail "loki: pushed line not returned by a query"
+    fail "victorialogs: pushed line not returned by a query"
   fi
 }
 
-verify_promtail() {
-  local conf_dir="${WORK_DIR}/promtail" out
-  image_exists "${PROMTAIL_IMAGE}" || { fail "promtail: image ${PROMTAIL_IMAGE} missing"; return; }
-  if out=$(docker run --rm "${PROMTAIL_IMAGE}" -version 2>&1) && [[ ${out} == *"version ${LOKI_VERSION#v}"* ]]; then
-    pass "promtail: -version: $(head -n1 <<<"${out}")"
+verify_log_collector() {
+  local conf_dir="${WORK_DIR}/log-collector" c="${PREFIX}-log-collector" out
+  image_exists "${LOG_COLLECTOR_IMAGE}" || { fail "log-collector: image ${LOG_COLLECTOR_IMAGE} missing"; return; }
+  if out=$(docker run --rm "${LOG_COLLECTOR_IMAGE}" --version 2>&1) && [[ ${out} == *"version ${LOG_COLLECTOR_VERSION#v}"* ]]; then
+    pass "log-collector: otelcol-migration --version: $(head -n1 <<<"${out}")"
   else
-    fail "promtail: -version failed: ${out}"
+    fail "log-collector: --version failed: ${out}"
   fi
-  if docker run --rm --entrypoint sh "${PROMTAIL_IMAGE}" -c 'command -v wget' >/dev/null; then
-    pass "promtail: wget present (the platform's health check)"
+  if docker run --rm --entrypoint sh "${LOG_COLLECTOR_IMAGE}" -c \
+    'test -x /usr/local/bin/index-containers && command -v curl && command -v jq' >/dev/null; then
+    pass "log-collector: index-containers present, curl and jq on PATH (the container index, the health checks)"
   else
-    fail "promtail: wget missing"
+    fail "log-collector: index-containers, curl or jq missing"
   fi
+
+  # Every component the platform's config uses (infra/monitoring/logCollectorConfig.ts), in a minimal pipeline.
   mkdir -p "${conf_dir}"
-  printf '%s\n' 'server: {http_listen_port: 9080, grpc_listen_port: 0}' 'positions: {filename: /promtail/positions.yaml}' \
-    'clients: [{url: "http://loki:3100/loki/api/v1/push"}]' \
-    'scrape_configs: [{job_name: containers, docker_sd_configs: [{host: "unix:///var/run/docker.sock", refresh_interval: 5s}]}]' \
-    >"${conf_dir}/promtail.yml"
+  printf '%s\n' 'extensions:' '  health_check: {endpoint: "0.0.0.0:13133"}' \
+    '  file_storage: {directory: /var/lib/otelcol/checkpoints, create_directory: true}' \
+    'receivers:' '  file_log: {include: [/var/log/platform-containers/*.log], start_at: beginning, storage: file_storage, operators: [{type: container, format: docker, add_metadata_from_filepath: false}]}' \
+    'processors:' '  batch: {timeout: 1s}' \
+    'exporters:' '  otlp_http: {endpoint: "http://victorialogs:9428/insert/opentelemetry"}' \
+    'service:' '  extensions: [health_check, file_storage]' \
+    '  pipelines: {logs: {receivers: [file_log], processors: [batch], exporters: [otlp_http]}}' >"${conf_dir}/config.yaml"
+  sed 's/otlp_http/no_such_exporter/g' "${conf_dir}/config.yaml" >"${conf_dir}/broken.yaml"
   chmod -R a+rX "${conf_dir}"
-  if out=$(docker run --rm -v "${conf_dir}/promtail.yml:/etc/promtail/promtail.yml:ro" "${PROMTAIL_IMAGE}" \
-    -config.file=/etc/promtail/promtail.yml -check-syntax 2>&1); then
-    pass "promtail: -check-syntax accepts a Docker-discovery config"
+  if out=$(docker run --rm -v "${conf_dir}:/etc/otelcol:ro" "${LOG_COLLECTOR_IMAGE}" validate \
+    --config=/etc/otelcol/config.yaml 2>&1); then
+    pass "log-collector: validate accepts file_log, batch, otlp_http, file_storage and health_check"
   else
-    fail "promtail: -check-syntax failed: ${out}"
+    printf '%s\n' "${out}" | sed 's/^/    | /' >&2
+    fail "log-collector: validate refused the minimal config"
+  fi
+  if docker run --rm -v "${conf_dir}:/etc/otelcol:ro" "${LOG_COLLECTOR_IMAGE}" validate \
+    --config=/etc/otelcol/broken.yaml >/dev/null 2>&1; then
+    fail "log-collector: validate accepted a config with an unknown exporter"
+  else
+    pass "log-collector: validate refuses a config with an unknown exporter"
+  fi
+
+  # Nothing answers at victorialogs:9428: the collector must still start and report healthy.
+  docker run -d --name "${c}" -v "${conf_dir}/config.yaml:/etc/otelcol/config.yaml:ro" \
+    -v "${PREFIX}-checkpoints:/var/lib/otelcol" "${LOG_COLLECTOR_IMAGE}" >/dev/null
+  if wait_until "the collector's health endpoint" docker exec "${c}" curl -fsS -o /dev/null http://127.0.0.1:13133/; then
+    pass "log-collector: starts with the default command and answers the platform's health check (curl :13133)"
+  else
+    container_logs_tail "${c}"
+    fail "log-collector: health endpoint not answered"
   fi
 }
 
 main() {
   local name
   local -a names=("$@")
-  [[ ${#names[@]} -gt 0 ]] || names=(postgres nginx-lua traefik prometheus alertmanager postgres-exporter loki promtail)
+  [[ ${#names[@]} -gt 0 ]] || names=(postgres nginx-lua traefik prometheus alertmanager postgres-exporter victorialogs log-collector)
   command -v psql >/dev/null || apt_install postgresql-client
   command -v curl >/dev/null || apt_install curl
   docker info >/dev/null 2>&1 || die "docker engine not answering: run scripts/docker/ensure-engine.sh first"
@@ -429,9 +462,9 @@ main() {
       prometheus) verify_prometheus ;;
       alertmanager) verify_alertmanager ;;
       postgres-exporter) verify_postgres_exporter ;;
-      loki) verify_loki ;;
-      promtail) verify_promtail ;;
-      *) die "unknown image '${name}' (known: postgres nginx-lua traefik prometheus alertmanager postgres-exporter loki promtail)" ;;
+      victorialogs) verify_victorialogs ;;
+      log-collector) verify_log_collector ;;
+      *) die "unknown image '${name}' (known: postgres nginx-lua traefik prometheus alertmanager postgres-exporter victorialogs log-collector)" ;;
     esac
   done
   echo >&2

@@ -2,17 +2,17 @@ import * as pulumi from "@pulumi/pulumi";
 import { AlertmanagerServer } from "../../components/docker/alertmanagerServer";
 import { GRAFANA_DASHBOARDS_DIRECTORY, GrafanaServer } from "../../components/docker/grafanaServer";
 import type { Ingress } from "../../components/docker/ingress";
-import { LogAgent } from "../../components/docker/logAgent";
-import { LokiServer } from "../../components/docker/lokiServer";
+import { LogCollector } from "../../components/docker/logCollector";
+import { LogStore } from "../../components/docker/logStore";
 import { PostgresExporter } from "../../components/docker/postgresExporter";
-import { PROMETHEUS_RULE_FILES, PrometheusServer } from "../../components/docker/prometheusServer";
+import { consoleUrlPath, PROMETHEUS_RULE_FILES, PrometheusServer } from "../../components/docker/prometheusServer";
 import type { PlatformConfig } from "../../infra/config/schema";
 import { ALERT_RULES_FILE, renderAlertRules } from "../../infra/monitoring/alertRules";
 import { renderAlertmanagerConfig } from "../../infra/monitoring/alertmanagerConfig";
 import { renderMigrationDashboard } from "../../infra/monitoring/grafanaDashboard";
 import { renderGrafanaDashboardProvider, renderGrafanaDatasources } from "../../infra/monitoring/grafanaProvisioning";
-import { renderLogAgentConfig } from "../../infra/monitoring/logAgentConfig";
-import { renderLokiConfig } from "../../infra/monitoring/lokiConfig";
+import { renderLogCollectorConfig } from "../../infra/monitoring/logCollectorConfig";
+import { MIGRATION_CONSOLE_FILE, renderMigrationConsole } from "../../infra/monitoring/migrationConsole";
 import { RECORDING_RULES_FILE, renderRecordingRules } from "../../infra/monitoring/recordingRules";
 import { monitoringScrapeTargets } from "../../infra/monitoring/scrapeTargets";
 import { WEIGHT_RULES_FILE, renderWeightRules } from "../../infra/monitoring/weightRules";
@@ -35,17 +35,20 @@ export interface DockerMonitoringArgs {
 
 export interface DockerMonitoring {
   readonly prometheusUrl: pulumi.Output<string>;
+  /** The live Flask vs FastAPI page, served by Prometheus. */
+  readonly migrationPageUrl: pulumi.Output<string>;
   readonly grafanaUrl?: pulumi.Output<string>;
   /** Secret. */
   readonly grafanaAdminPassword?: pulumi.Output<string>;
-  /** Loki's API from the host, when the log pipeline is deployed. */
-  readonly lokiUrl?: pulumi.Output<string>;
+  /** VictoriaLogs' web UI from the host, when the bundled log store is deployed. */
+  readonly logsUrl?: pulumi.Output<string>;
 }
 
 /**
  * Prometheus with the migration's rules, and the companions whose image is configured: Alertmanager, the PostgreSQL
- * exporter, Grafana, and the log pipeline (Loki and its agent). Every file but the weight rules depends on the routes' matchers, the gates or the topology, never on
- * a weight, so a cutover step touches the weight rules alone (and Prometheus reloads them in place).
+ * exporter, Grafana, and the log pipeline (the collector, and VictoriaLogs unless the logs go elsewhere). Every file but
+ * the weight rules depends on the routes' matchers, the gates or the topology, never on a weight, so a cutover step
+ * touches the weight rules alone (and Prometheus reloads them in place).
  */
 export function deployDockerMonitoring({
   config,
@@ -102,6 +105,9 @@ export function deployDockerMonitoring({
         { fileName: ALERT_RULES_FILE, content: renderAlertRules(config.gates) },
       ],
       weightRules: { fileName: WEIGHT_RULES_FILE, content: renderWeightRules(plan.routes) },
+      consoles: [
+        { fileName: MIGRATION_CONSOLE_FILE, content: renderMigrationConsole(plan.routes.map((route) => route.id)) },
+      ],
       retention: monitoring.retention,
       hostPort: monitoring.port,
     },
@@ -112,7 +118,7 @@ export function deployDockerMonitoring({
     },
   );
 
-  const loki = monitoring.logs ? deployLogPipeline(monitoring.logs, networkName, providers) : undefined;
+  const logStore = monitoring.logs ? deployLogPipeline(monitoring.logs, networkName, providers) : undefined;
 
   const grafana = monitoring.grafanaImage
     ? new GrafanaServer(
@@ -121,9 +127,9 @@ export function deployDockerMonitoring({
           image: monitoring.grafanaImage,
           networkName,
           datasources: pulumi
-            .all([prometheus.networkUrl, loki?.networkUrl])
-            .apply(([prometheusUrl, lokiUrl]) =>
-              renderGrafanaDatasources({ prometheus: prometheusUrl, loki: lokiUrl }),
+            .all([prometheus.networkUrl, logStore?.networkUrl])
+            .apply(([prometheusUrl, logsUrl]) =>
+              renderGrafanaDatasources({ prometheus: prometheusUrl, logs: logsUrl }),
             ),
           dashboardProvider: renderGrafanaDashboardProvider(GRAFANA_DASHBOARDS_DIRECTORY),
           dashboards: [
@@ -134,42 +140,55 @@ export function deployDockerMonitoring({
           ],
           hostPort: monitoring.grafanaPort,
         },
-        { providers, dependsOn: [prometheus, ...(loki ? [loki] : [])] },
+        { providers, dependsOn: [prometheus, ...(logStore ? [logStore] : [])] },
       )
     : undefined;
 
   return {
     prometheusUrl: prometheus.url,
+    migrationPageUrl: prometheus.url.apply((url) => `${url}${consoleUrlPath(MIGRATION_CONSOLE_FILE)}`),
     grafanaUrl: grafana?.url,
     grafanaAdminPassword: grafana?.adminPassword,
-    lokiUrl: loki?.url,
+    logsUrl: logStore?.uiUrl,
   };
 }
 
 type LogsConfig = NonNullable<PlatformConfig["monitoring"]["logs"]>;
 
-/** Loki, and the agent that ships the lines of every container on the platform network to it. */
+/**
+ * The collector, which ships the lines of every container on the platform network, and the store it sends them to:
+ * VictoriaLogs, or the user's own backend (`otlpEndpoint`), in which case no store is deployed here.
+ */
 function deployLogPipeline(
   logs: LogsConfig,
   networkName: pulumi.Input<string>,
   providers: pulumi.ProviderResource[],
-): LokiServer {
-  const loki = new LokiServer(
-    "loki",
-    { image: logs.lokiImage, networkName, config: renderLokiConfig(logs), hostPort: logs.port },
-    { providers },
-  );
-  new LogAgent(
-    "log-agent",
+): LogStore | undefined {
+  const store = logs.storeImage
+    ? new LogStore(
+        "victorialogs",
+        {
+          image: logs.storeImage,
+          networkName,
+          hostPort: logs.port,
+          retention: logs.retention,
+          maxDiskUsage: logs.maxDiskUsage,
+        },
+        { providers },
+      )
+    : undefined;
+  new LogCollector(
+    "log-collector",
     {
-      image: logs.agentImage,
+      image: logs.collectorImage,
       networkName,
+      dockerDataRoot: logs.dockerDataRoot,
       config: pulumi
-        .all([loki.pushUrl, networkName])
-        .apply(([pushUrl, network]) => renderLogAgentConfig({ pushUrl, networkName: network })),
+        .output(store?.otlpEndpoint ?? logs.otlpEndpoint!)
+        .apply((otlpEndpoint) => renderLogCollectorConfig({ otlpEndpoint })),
     },
-    // Started once Loki is ready, so that its first pushes are not refused (it would retry them, logging each failure).
-    { providers, dependsOn: [loki] },
+    // Started once the store is ready, so that its first sends are not refused (it would retry them, logging each).
+    { providers, dependsOn: store ? [store] : [] },
   );
-  return loki;
+  return store;
 }

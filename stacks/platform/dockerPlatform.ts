@@ -30,10 +30,11 @@ export interface DockerPlatform {
   readonly fastapiContainers: pulumi.Output<string[]>;
   readonly ingressUrl: pulumi.Output<string>;
   readonly prometheusUrl?: pulumi.Output<string>;
+  readonly migrationPageUrl?: pulumi.Output<string>;
   readonly grafanaUrl?: pulumi.Output<string>;
   /** Secret. */
   readonly grafanaAdminPassword?: pulumi.Output<string>;
-  readonly lokiUrl?: pulumi.Output<string>;
+  readonly logsUrl?: pulumi.Output<string>;
 }
 
 /**
@@ -120,8 +121,9 @@ export function deployDockerPlatform({
     fastapiContainers: fastapi.containerNames,
     ingressUrl: ingress.publishedRouting.apply(() => `http://localhost:${config.ingressPort}`),
     prometheusUrl: monitoring?.prometheusUrl,
+    migrationPageUrl: monitoring?.migrationPageUrl,
     grafanaUrl: monitoring?.grafanaUrl,
     grafanaAdminPassword: monitoring?.grafanaAdminPassword,
-    lokiUrl: monitoring?.lokiUrl,
+    logsUrl: monitoring?.logsUrl,
   };
 }

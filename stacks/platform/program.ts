@@ -57,11 +57,13 @@ export async function platformProgram(): Promise<Record<string, unknown>> {
     ingress: config.ingress,
     ingressUrl: platform.ingressUrl,
     // Present only when deployed: an undefined output would only draw a warning on every update.
-    ...(platform.prometheusUrl ? { prometheusUrl: platform.prometheusUrl } : {}),
+    ...(platform.prometheusUrl
+      ? { prometheusUrl: platform.prometheusUrl, migrationPageUrl: platform.migrationPageUrl }
+      : {}),
     ...(platform.grafanaUrl
       ? { grafanaUrl: platform.grafanaUrl, grafanaAdminPassword: platform.grafanaAdminPassword }
       : {}),
-    ...(platform.lokiUrl ? { lokiUrl: platform.lokiUrl } : {}),
+    ...(platform.logsUrl ? { logsUrl: platform.logsUrl } : {}),
     databaseVolume: platform.databaseVolume,
     fastapiContainers: platform.fastapiContainers,
     [PLATFORM_OUTPUTS.networkName]: platform.networkName,

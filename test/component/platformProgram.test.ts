@@ -5,8 +5,9 @@ import { renderAlertRules } from "../../infra/monitoring/alertRules";
 import { renderAlertmanagerConfig } from "../../infra/monitoring/alertmanagerConfig";
 import { renderMigrationDashboard } from "../../infra/monitoring/grafanaDashboard";
 import { renderGrafanaDashboardProvider, renderGrafanaDatasources } from "../../infra/monitoring/grafanaProvisioning";
-import { renderLogAgentConfig } from "../../infra/monitoring/logAgentConfig";
-import { renderLokiConfig } from "../../infra/monitoring/lokiConfig";
+import { renderLogCollectorConfig } from "../../infra/monitoring/logCollectorConfig";
+import { logStoreFlags } from "../../infra/monitoring/logStoreFlags";
+import { renderMigrationConsole } from "../../infra/monitoring/migrationConsole";
 import { renderRecordingRules } from "../../infra/monitoring/recordingRules";
 import { renderWeightRules } from "../../infra/monitoring/weightRules";
 import { renderTraefikRouting } from "../../infra/render/traefik/dynamicConfig";
@@ -109,12 +110,14 @@ describe("the dev platform on Docker", () => {
         `${CONTAINER}::alertmanager`,
         "migration:docker:PostgresExporter::postgres-exporter",
         `${CONTAINER}::postgres-exporter`,
-        "migration:docker:LokiServer::loki",
-        `${VOLUME}::loki-data`,
-        `${CONTAINER}::loki`,
-        "migration:docker:LogAgent::log-agent",
-        `${VOLUME}::log-agent-positions`,
-        `${CONTAINER}::log-agent`,
+        "migration:docker:LogStore::victorialogs",
+        `${VOLUME}::victorialogs-data`,
+        `${CONTAINER}::victorialogs`,
+        "migration:docker:LogCollector::log-collector",
+        `${VOLUME}::log-collector-index`,
+        `${VOLUME}::log-collector-checkpoints`,
+        `${CONTAINER}::log-collector-index`,
+        `${CONTAINER}::log-collector`,
       ].sort(),
     );
   });
@@ -138,13 +141,14 @@ describe("the dev platform on Docker", () => {
     expect(parentOf("prometheus-weights-file", VOLUME_FILE)).toBe(`migration:docker:PrometheusServer$${VOLUME_FILE}`);
     expect(parentOf("alertmanager", CONTAINER)).toBe(`migration:docker:AlertmanagerServer$${CONTAINER}`);
     expect(parentOf("postgres-exporter", CONTAINER)).toBe(`migration:docker:PostgresExporter$${CONTAINER}`);
-    expect(parentOf("loki", CONTAINER)).toBe(`migration:docker:LokiServer$${CONTAINER}`);
-    expect(parentOf("log-agent", CONTAINER)).toBe(`migration:docker:LogAgent$${CONTAINER}`);
+    expect(parentOf("victorialogs", CONTAINER)).toBe(`migration:docker:LogStore$${CONTAINER}`);
+    expect(parentOf("log-collector-index", CONTAINER)).toBe(`migration:docker:LogCollector$${CONTAINER}`);
+    expect(parentOf("log-collector", CONTAINER)).toBe(`migration:docker:LogCollector$${CONTAINER}`);
   });
 
   it("uses the explicitly created providers for every Docker and random resource", () => {
     const custom = recorded.filter((resource) => resource.custom && /^(docker|random):index/.test(resource.type));
-    expect(custom.length).toBe(19);
+    expect(custom.length).toBe(21);
     for (const resource of custom) {
       const pkg = resource.type.split(":")[0];
       expect(resource.provider, `${resource.type}::${resource.name}`).toMatch(
@@ -245,7 +249,7 @@ describe("the dev platform on Docker", () => {
     expect(prometheus.networksAdvanced).toEqual([{ name: "network-generated", aliases: ["prometheus"] }]);
   });
 
-  it("uploads the recording and alert rules into Prometheus, and keeps the weight rules on a volume it mounts read-only", () => {
+  it("uploads the recording and alert rules and the Flask vs FastAPI page into Prometheus, and keeps the weight rules on a volume it mounts read-only", () => {
     const config = devPlatformConfig();
     const plan = buildRoutingPlan(config, backendServers(config));
     const prometheus = container("prometheus");
@@ -253,7 +257,12 @@ describe("the dev platform on Docker", () => {
       "/etc/prometheus/prometheus.yml",
       "/etc/prometheus/rules/migration.rules.yml",
       "/etc/prometheus/rules/alerts.rules.yml",
+      "/etc/prometheus/consoles/flask-vs-fastapi.html",
     ]);
+    expect(uploadsOf(prometheus.uploads)["/etc/prometheus/consoles/flask-vs-fastapi.html"]).toBe(
+      renderMigrationConsole(plan.routes.map((route) => route.id)),
+    );
+    expect(deployment.outputs.migrationPageUrl).toBe("http://127.0.0.1:9090/consoles/flask-vs-fastapi.html");
     expect(uploadsOf(prometheus.uploads)["/etc/prometheus/rules/migration.rules.yml"]).toBe(
       renderRecordingRules("traefik", plan.routes, "5m"),
     );
@@ -327,40 +336,52 @@ describe("the dev platform on Docker", () => {
     expect(exporter.ports).toBeUndefined();
   });
 
-  it("runs Loki with the stage's retention on its own volume, its API on the network and on loopback only", () => {
-    const loki = container("loki");
-    expect(loki.image).toBe("migration/loki:v3.6.4");
-    expect(loki.command).toEqual(["-config.file=/etc/loki/loki.yml"]);
-    expect(uploadsOf(loki.uploads)).toEqual({ "/etc/loki/loki.yml": renderLokiConfig({ retention: "2d" }) });
-    expect(loki.volumes).toEqual([{ volumeName: "loki-data-generated", containerPath: "/loki" }]);
-    expect(loki.networksAdvanced).toEqual([{ name: "network-generated", aliases: ["loki"] }]);
-    expect(loki.ports).toEqual([{ internal: 3100, external: 3100, ip: "127.0.0.1" }]);
-    expect(loki.healthcheck.tests).toEqual(["CMD", "wget", "-q", "-O", "/dev/null", "http://127.0.0.1:3100/ready"]);
-    expect(loki).toMatchObject({ restart: "unless-stopped", wait: true });
-    expect(deployment.outputs.lokiUrl).toBe("http://127.0.0.1:3100");
+  it("runs VictoriaLogs with the stage's retention and disk cap on its own volume, its UI on loopback only", () => {
+    const store = container("victorialogs");
+    expect(store.image).toBe("migration/victorialogs:v1.52.1");
+    expect(store.command).toEqual(logStoreFlags({ retention: "2d", maxDiskUsage: "2GiB" }));
+    expect(store.volumes).toEqual([
+      { volumeName: "victorialogs-data-generated", containerPath: "/victoria-logs-data" },
+    ]);
+    expect(store.networksAdvanced).toEqual([{ name: "network-generated", aliases: ["victorialogs"] }]);
+    expect(store.ports).toEqual([{ internal: 9428, external: 9428, ip: "127.0.0.1" }]);
+    expect(store.healthcheck.tests).toEqual(["CMD", "wget", "-q", "-O", "/dev/null", "http://127.0.0.1:9428/health"]);
+    expect(store).toMatchObject({ restart: "unless-stopped", wait: true });
+    expect(deployment.outputs.logsUrl).toBe("http://127.0.0.1:9428/select/vmui/");
   });
 
-  it("runs the log agent on the Docker socket, collecting the platform network's containers into Loki", () => {
-    const agent = container("log-agent");
-    expect(agent.image).toBe("migration/promtail:v3.6.4");
-    expect(agent.command).toEqual(["-config.file=/etc/promtail/promtail.yml"]);
-    expect(uploadsOf(agent.uploads)).toEqual({
-      "/etc/promtail/promtail.yml": renderLogAgentConfig({
-        pushUrl: "http://loki:3100/loki/api/v1/push",
-        networkName: "network-generated",
+  it("gives the engine's socket to the container index alone, which links the network's logs by container name", () => {
+    const index = container("log-collector-index");
+    expect(index.image).toBe("migration/log-collector:v0.165.0");
+    expect(index.entrypoints).toEqual(["/usr/local/bin/index-containers"]);
+    expect(index.envs).toEqual(["NETWORK=network-generated", "INDEX_DIRECTORY=/var/log/platform-containers"]);
+    expect(index.volumes).toEqual([
+      { hostPath: "/var/run/docker.sock", containerPath: "/var/run/docker.sock", readOnly: true },
+      { hostPath: "/var/lib/docker/containers", containerPath: "/var/lib/docker/containers", readOnly: true },
+      { volumeName: "log-collector-index-generated", containerPath: "/var/log/platform-containers" },
+    ]);
+    expect(index.ports).toBeUndefined();
+  });
+
+  it("runs the collector on the index's links, sending to VictoriaLogs over OTLP, its checkpoints on a volume", () => {
+    const collector = container("log-collector");
+    expect(collector.image).toBe("migration/log-collector:v0.165.0");
+    expect(uploadsOf(collector.uploads)).toEqual({
+      "/etc/otelcol/config.yaml": renderLogCollectorConfig({
+        otlpEndpoint: "http://victorialogs:9428/insert/opentelemetry",
       }),
     });
-    expect(agent.volumes).toEqual([
-      { hostPath: "/var/run/docker.sock", containerPath: "/var/run/docker.sock", readOnly: true },
-      { volumeName: "log-agent-positions-generated", containerPath: "/promtail" },
+    expect(collector.volumes).toEqual([
+      { hostPath: "/var/lib/docker/containers", containerPath: "/var/lib/docker/containers", readOnly: true },
+      { volumeName: "log-collector-index-generated", containerPath: "/var/log/platform-containers", readOnly: true },
+      { volumeName: "log-collector-checkpoints-generated", containerPath: "/var/lib/otelcol/checkpoints" },
     ]);
-    expect(agent.networksAdvanced).toEqual([{ name: "network-generated" }]);
-    expect(agent.ports).toBeUndefined();
+    expect(collector.ports).toBeUndefined();
   });
 
-  it("starts the log agent once Loki is ready", () => {
-    expect(mocks.optionsOf("migration:docker:LogAgent", "log-agent").dependencies).toContain(
-      `urn:pulumi:dev::migration::migration:docker:LokiServer$${CONTAINER}::loki`,
+  it("starts the collector once VictoriaLogs is ready", () => {
+    expect(mocks.optionsOf("migration:docker:LogCollector", "log-collector").dependencies).toContain(
+      `urn:pulumi:dev::migration::migration:docker:LogStore$${CONTAINER}::victorialogs`,
     );
   });
 
@@ -532,11 +553,12 @@ describe("monitoring switched off", () => {
     const run1 = await run(devConfig({ monitoring: devMonitoring({ enabled: false }) }));
     expect(
       mocks.resources.filter((resource) =>
-        /^(prometheus|alertmanager|postgres-exporter|grafana|loki|log-agent)/.test(resource.name),
+        /^(prometheus|alertmanager|postgres-exporter|grafana|victorialogs|log-collector)/.test(resource.name),
       ),
     ).toEqual([]);
     expect(run1.outputs.prometheusUrl).toBeUndefined();
-    expect(run1.outputs.lokiUrl).toBeUndefined();
+    expect(run1.outputs.migrationPageUrl).toBeUndefined();
+    expect(run1.outputs.logsUrl).toBeUndefined();
   });
 });
 
@@ -549,7 +571,9 @@ describe("monitoring without companions", () => {
       }),
     );
     const monitoring = mocks.resources
-      .filter((resource) => /^(prometheus|alertmanager|postgres-exporter|grafana|loki|log-agent)/.test(resource.name))
+      .filter((resource) =>
+        /^(prometheus|alertmanager|postgres-exporter|grafana|victorialogs|log-collector)/.test(resource.name),
+      )
       .map((resource) => `${resource.type}::${resource.name}`);
     expect(monitoring.sort()).toEqual(
       [
@@ -574,33 +598,53 @@ describe("monitoring without companions", () => {
 });
 
 describe("the log pipeline switched off", () => {
-  it("registers neither Loki nor its agent, and gives Grafana Prometheus alone", async () => {
+  it("registers neither VictoriaLogs nor the collector, and gives Grafana Prometheus alone", async () => {
     deployedMap(undefined);
     const deployment = await run(
       devConfig({ monitoring: devMonitoring({ logs: undefined, grafanaImage: "grafana/grafana-oss:11.6.0" }) }),
     );
-    expect(mocks.resources.filter((resource) => /^(loki|log-agent)/.test(resource.name))).toEqual([]);
-    expect(deployment.outputs.lokiUrl).toBeUndefined();
+    expect(mocks.resources.filter((resource) => /^(victorialogs|log-collector)/.test(resource.name))).toEqual([]);
+    expect(deployment.outputs.logsUrl).toBeUndefined();
     expect(uploadsOf(container("grafana").uploads)["/etc/grafana/provisioning/datasources/migration.yml"]).toBe(
       renderGrafanaDatasources({ prometheus: "http://prometheus:9090" }),
     );
   });
 });
 
-describe("the log pipeline with its own port and retention", () => {
-  it("publishes Loki's API on that loopback port and keeps logs that long", async () => {
+describe("the log pipeline with its own port, retention, disk cap and data root", () => {
+  it("publishes VictoriaLogs on that loopback port, keeps logs that long and that small, reads that data root", async () => {
     deployedMap(undefined);
     const logs = {
-      lokiImage: "migration/loki:v3.6.4",
-      agentImage: "migration/promtail:v3.6.4",
-      port: 13100,
+      storeImage: "migration/victorialogs:v1.52.1",
+      collectorImage: "migration/log-collector:v0.165.0",
+      port: 19428,
       retention: "30d",
+      maxDiskUsage: "50GiB",
+      dockerDataRoot: "/srv/docker/",
     };
     const deployment = await run(devConfig({ monitoring: devMonitoring({ logs }) }));
-    const loki = container("loki");
-    expect(loki.ports).toEqual([{ internal: 3100, external: 13100, ip: "127.0.0.1" }]);
-    expect(uploadsOf(loki.uploads)["/etc/loki/loki.yml"]).toBe(renderLokiConfig({ retention: "30d" }));
-    expect(deployment.outputs.lokiUrl).toBe("http://127.0.0.1:13100");
+    const store = container("victorialogs");
+    expect(store.ports).toEqual([{ internal: 9428, external: 19428, ip: "127.0.0.1" }]);
+    expect(store.command).toEqual(logStoreFlags({ retention: "30d", maxDiskUsage: "50GiB" }));
+    expect(deployment.outputs.logsUrl).toBe("http://127.0.0.1:19428/select/vmui/");
+    expect(container("log-collector").volumes[0]).toEqual({
+      hostPath: "/srv/docker/containers",
+      containerPath: "/srv/docker/containers",
+      readOnly: true,
+    });
+  });
+});
+
+describe("the logs sent to the user's own backend", () => {
+  it("deploys the collector alone, sending to that OTLP endpoint, and no store", async () => {
+    deployedMap(undefined);
+    const logs = { collectorImage: "migration/log-collector:v0.165.0", otlpEndpoint: "https://logs.example.com/otlp" };
+    const deployment = await run(devConfig({ monitoring: devMonitoring({ logs }) }));
+    expect(mocks.resources.filter((resource) => resource.name.startsWith("victorialogs"))).toEqual([]);
+    expect(uploadsOf(container("log-collector").uploads)).toEqual({
+      "/etc/otelcol/config.yaml": renderLogCollectorConfig({ otlpEndpoint: "https://logs.example.com/otlp" }),
+    });
+    expect(deployment.outputs.logsUrl).toBeUndefined();
   });
 });
 
@@ -683,7 +727,7 @@ describe("Grafana, when an image is configured", () => {
     );
   });
 
-  it("provisions the Prometheus and Loki data sources, the dashboard provider and the Flask vs FastAPI dashboard", () => {
+  it("provisions the Prometheus and VictoriaLogs data sources, the dashboard provider and the Flask vs FastAPI dashboard", () => {
     const config = devPlatformConfig();
     const routeIds = buildRoutingPlan(config, backendServers(config)).routes.map((route) => route.id);
     const grafana = container("grafana");
@@ -691,7 +735,7 @@ describe("Grafana, when an image is configured", () => {
     expect(uploadsOf(grafana.uploads)).toEqual({
       "/etc/grafana/provisioning/datasources/migration.yml": renderGrafanaDatasources({
         prometheus: "http://prometheus:9090",
-        loki: "http://loki:3100",
+        logs: "http://victorialogs:9428",
       }),
       "/etc/grafana/provisioning/dashboards/migration.yml": renderGrafanaDashboardProvider("/etc/grafana/dashboards"),
       "/etc/grafana/dashboards/flask-vs-fastapi.json": renderMigrationDashboard(routeIds),
@@ -710,13 +754,13 @@ describe("Grafana, when an image is configured", () => {
     expect(grafana.ports).toEqual([{ internal: 3000, external: 3300, ip: "127.0.0.1" }]);
   });
 
-  it("starts after Prometheus and Loki, its data sources", () => {
+  it("starts after Prometheus and VictoriaLogs, its data sources", () => {
     // Ordered through the component: its children are registered only once it is, after what it depends on.
     const dependencies = mocks.optionsOf("migration:docker:GrafanaServer", "grafana").dependencies;
     expect(dependencies).toContain(
       `urn:pulumi:dev::migration::migration:docker:PrometheusServer$${CONTAINER}::prometheus`,
     );
-    expect(dependencies).toContain(`urn:pulumi:dev::migration::migration:docker:LokiServer$${CONTAINER}::loki`);
+    expect(dependencies).toContain(`urn:pulumi:dev::migration::migration:docker:LogStore$${CONTAINER}::victorialogs`);
   });
 
   it("exports the Grafana URL in plain text and its admin password only as a secret", () => {

@@ -92,11 +92,22 @@ export interface LogsEntry {
   readonly ingress: IngressFlavour;
   /** Requests sent to each app with one marker in their URL... */
   readonly sentPerApp: number;
-  /** ...and the lines carrying it that Loki returned by service. */
+  /** ...and the lines carrying it that VictoriaLogs returned by service. */
   readonly flaskLines: number;
   readonly fastapiLines: number;
   /** The ingress's own lines since the platform was deployed. */
   readonly ingressLines: number;
+}
+
+/** What headless Chromium saw on the Flask vs FastAPI page while the steady load ran. */
+export interface MigrationPageEntry {
+  readonly ingress: IngressFlavour;
+  readonly url: string;
+  /** The alerts panel's text. */
+  readonly alertsPanel: string;
+  /** Per route, per graph: the lines drawn, each with its number of points. */
+  readonly graphs: Record<string, Record<string, string[]>>;
+  readonly screenshot: string;
 }
 
 export interface LifecycleEntry {
@@ -120,6 +131,7 @@ export class E2EReport {
   /** Per flavour: each query of the Grafana dashboard (routes with traffic) and how many series Prometheus returned. */
   readonly dashboardQueries: { ingress: IngressFlavour; seriesByQuery: Record<string, number> }[] = [];
   readonly logs: LogsEntry[] = [];
+  readonly migrationPage: MigrationPageEntry[] = [];
   readonly lifecycle: LifecycleEntry[] = [];
 
   write(): string {
@@ -223,7 +235,7 @@ export class E2EReport {
         ]),
       ),
       table(
-        "logs (lines in Loki by service)",
+        "logs (lines in VictoriaLogs by service)",
         ["ingress", "sent per app", "flask", "fastapi", "ingress lines"],
         this.logs.map((entry) => [
           entry.ingress,
@@ -232,6 +244,21 @@ export class E2EReport {
           `${entry.fastapiLines}`,
           `${entry.ingressLines}`,
         ]),
+      ),
+      table(
+        "the Flask vs FastAPI page (headless Chromium)",
+        ["ingress", "route", "lines drawn per graph", "alerts panel", "screenshot"],
+        this.migrationPage.flatMap((entry) =>
+          Object.entries(entry.graphs).map(([route, graphs]) => [
+            entry.ingress,
+            route,
+            Object.entries(graphs)
+              .map(([graph, lines]) => `${graph}: ${lines.join(", ")}`)
+              .join("; "),
+            entry.alertsPanel.replace(/\s+/g, " ").slice(0, 60),
+            entry.screenshot,
+          ]),
+        ),
       ),
       table(
         "lifecycle",

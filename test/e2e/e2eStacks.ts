@@ -12,10 +12,10 @@ const INGRESS_IMAGES: Record<IngressFlavour, string> = {
   traefik: "migration/traefik:v3.6.12",
   nginx: "migration/nginx-lua:1.22-bookworm",
 };
-/** Away from the dev stage's 8080/9090/3100, so a developer's own dev stack can keep running beside the e2e. */
+/** Away from the dev stage's 8080/9090/9428, so a developer's own dev stack can keep running beside the e2e. */
 export const E2E_INGRESS_PORT = 18080;
 export const E2E_PROMETHEUS_PORT = 19090;
-export const E2E_LOKI_PORT = 13100;
+export const E2E_LOGS_PORT = 19428;
 const LEGACY_DIRECTORY = join(REPO_ROOT, "stacks", "legacy-flask");
 /**
  * The dev stage's gates, with a window and bake time an e2e can wait out (the stage's 5 minutes of data and 2 minutes
@@ -58,7 +58,7 @@ function devStageConfig(flavour: IngressFlavour, overrides: Record<string, unkno
     "migration:monitoring": {
       ...monitoring,
       port: E2E_PROMETHEUS_PORT,
-      ...(logs ? { logs: { ...logs, port: E2E_LOKI_PORT } } : {}),
+      ...(logs ? { logs: { ...logs, port: E2E_LOGS_PORT } } : {}),
     },
     "migration:gates": { ...gates, ...E2E_GATES },
     ...overrides,

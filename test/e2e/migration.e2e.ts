@@ -1,4 +1,5 @@
 import { execFileSync } from "node:child_process";
+import { join, relative } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { BARS } from "./bars";
@@ -9,7 +10,7 @@ import { ContainerOutage } from "./containerOutage";
 import {
   E2E_GATES,
   E2E_INGRESS_PORT,
-  E2E_LOKI_PORT,
+  E2E_LOGS_PORT,
   E2E_PROMETHEUS_PORT,
   E2EStacks,
   type IngressFlavour,
@@ -18,17 +19,19 @@ import {
 import type { MigrationReport } from "../../infra/cutover/report";
 import { saveCommandOutput } from "./commandOutput";
 import { gateOutcomes } from "./gateOutcomes";
-import { awaitLogLines, logLines } from "./lokiLines";
+import { awaitLogLines, logLines } from "./logLines";
+import { checkMigrationPage } from "./migrationPage";
 import { dashboardSeriesCounts, prometheusFastapiShare, recordedBackends } from "./prometheusFigures";
 import { E2EReport } from "./e2eReport";
 import { unreadableRows, writeRowsThroughBothApps, type WrittenRow } from "./rows";
 import { sampleSplit, stickyClients } from "./splitSample";
 import { type RouteLabel, SteadyLoad } from "./steadyLoad";
+import { REPO_ROOT } from "../support/stackConfig";
 
 const BASE_URL = `http://127.0.0.1:${E2E_INGRESS_PORT}`;
 const PROMETHEUS_URL = `http://127.0.0.1:${E2E_PROMETHEUS_PORT}`;
-const LOKI_URL = `http://127.0.0.1:${E2E_LOKI_PORT}`;
-/** Requests sent to each app with a marker, then looked for in Loki. */
+const LOGS_URL = `http://127.0.0.1:${E2E_LOGS_PORT}`;
+/** Requests sent to each app with a marker, then looked for in VictoriaLogs. */
 const LOG_REQUESTS_PER_APP = 20;
 /** Steady traffic at one split before Prometheus's count is held against the load generator's. */
 const MONITORING_HOLD_MS = 30_000;
@@ -159,6 +162,27 @@ describe.each<IngressFlavour>(["traefik", "nginx"])("the migration journey throu
       ingress: flavour,
       seriesByQuery: await dashboardSeriesCounts(PROMETHEUS_URL, ["api-users-get-head", "default"]),
     });
+    // The page as a user opens it, in a real browser; it throws, naming the route and graph, if any line is missing.
+    const page = await checkMigrationPage({
+      prometheusUrl: PROMETHEUS_URL,
+      routeIds: ["api-users-get-head", "api-orders-post-put-patch-delete", "default"],
+      splitRouteIds: ["api-users-get-head", "default"],
+      screenshotPath: join(REPO_ROOT, "reports", `e2e-${flavour}-migration-page.png`),
+    });
+    report.migrationPage.push({
+      ingress: flavour,
+      url: page.url,
+      alertsPanel: page.alertsPanel,
+      graphs: Object.fromEntries(
+        page.routes.map((route) => [
+          route.routeId,
+          Object.fromEntries(
+            route.graphs.map((graph) => [graph.title, graph.series.map((line) => `${line.name} (${line.points})`)]),
+          ),
+        ]),
+      ),
+      screenshot: relative(REPO_ROOT, page.screenshotPath),
+    });
   }
 
   it("passes the delivery pipeline's smoke tests through the ingress, each backend forced", async () => {
@@ -233,7 +257,7 @@ describe.each<IngressFlavour>(["traefik", "nginx"])("the migration journey throu
     expect(onOne).toBe(clients.length);
   });
 
-  it("ships both apps' access lines and the ingress's own lines to Loki, queryable by service", async () => {
+  it("ships both apps' access lines and the ingress's own lines to VictoriaLogs, queryable by service", async () => {
     const marker = `e2e-${flavour}-${Date.now()}`;
     const sentAt = Date.now() - 1_000;
     for (const backend of ["flask", "fastapi"]) {
@@ -244,9 +268,9 @@ describe.each<IngressFlavour>(["traefik", "nginx"])("the migration journey throu
     const entry = {
       ingress: flavour,
       sentPerApp: LOG_REQUESTS_PER_APP,
-      flaskLines: await awaitLogLines(LOKI_URL, `{service="flask"} |= "${marker}"`, sentAt, LOG_REQUESTS_PER_APP),
-      fastapiLines: await awaitLogLines(LOKI_URL, `{service="fastapi"} |= "${marker}"`, sentAt, LOG_REQUESTS_PER_APP),
-      ingressLines: await logLines(LOKI_URL, '{service="ingress"}', deployedFrom),
+      flaskLines: await awaitLogLines(LOGS_URL, `{service="flask"} "${marker}"`, sentAt, LOG_REQUESTS_PER_APP),
+      fastapiLines: await awaitLogLines(LOGS_URL, `{service="fastapi"} "${marker}"`, sentAt, LOG_REQUESTS_PER_APP),
+      ingressLines: await logLines(LOGS_URL, '{service="ingress"}', deployedFrom),
     };
     report.logs.push(entry);
     expect(entry).toMatchObject({ flaskLines: LOG_REQUESTS_PER_APP, fastapiLines: LOG_REQUESTS_PER_APP });

@@ -12,10 +12,10 @@ import { readmeCommand, readmeNewShellBlock } from "./readmeBlocks";
  * The README as a newcomer follows it, on the dev stage: the quick start's `npm run up`, then the cutover block in a
  * new shell with a clean environment (no PATH entry, backend or passphrase from this process), verbatim, then
  * `npm run down`. It runs on a copy of the work tree with a HOME of its own, so neither the work tree's stack files
- * nor a developer's own backend are touched; the dev stage's ports (ingress 8080, Prometheus 9090, Loki 3100) must be
+ * nor a developer's own backend are touched; the dev stage's ports (ingress 8080, Prometheus 9090, VictoriaLogs 9428) must be
  * free, as they are on a fresh machine.
  */
-const DEV_PORTS = [8080, 9090, 3100];
+const DEV_PORTS = [8080, 9090, 9428];
 /** A new login shell's environment: nothing the test runner or npm put there. */
 const cleanEnvironment = (home: string): NodeJS.ProcessEnv => ({
   HOME: home,

@@ -4,24 +4,34 @@ import { chmodSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { DOCKER_SOCKET, renderLogAgentConfig } from "../../infra/monitoring/logAgentConfig";
-import { LOKI_HTTP_PORT, renderLokiConfig } from "../../infra/monitoring/lokiConfig";
-import { dockerAnswers, imageExists, LOKI_IMAGES } from "../support/lokiBuild";
+import {
+  CONTAINER_INDEX_DIRECTORY,
+  LOG_COLLECTOR_CHECKPOINT_DIRECTORY,
+  renderLogCollectorConfig,
+} from "../../infra/monitoring/logCollectorConfig";
+import { LOG_STORE_HTTP_PORT, LOG_STORE_OTLP_PATH, logStoreFlags } from "../../infra/monitoring/logStoreFlags";
+import { ENGINE_TESTS_REQUIRED } from "../support/engineTests";
+import { dockerAnswers, imageExists, LOG_PIPELINE_IMAGES, queryLogStore } from "../support/logPipeline";
 import { waitFor } from "../support/processes";
 
-// The log pipeline for real, without Pulumi: Loki and the agent as the platform runs them (same images, same rendered
-// files, same mounts), and containers named the way Pulumi names the platform's (`flask-0-<7 hex>`, ...), each
-// printing known lines. Everything it creates is named or labelled logs-try-<pid> and removed at the end.
+// The log pipeline for real, without Pulumi: VictoriaLogs, the container index and the collector as the platform runs
+// them (same images, same rendered flags and file, same mounts), and containers named the way Pulumi names the
+// platform's (`flask-0-<7 hex>`, ...), each printing known lines. Everything it creates is named or labelled
+// logs-try-<pid> and removed at the end. Skipped, saying why, where Docker or the images are missing, except under
+// .ci/run, where it fails instead (see engineTests.ts).
 const APP_IMAGE = "migration/debian-base:bookworm";
-const required = [LOKI_IMAGES.loki, LOKI_IMAGES.promtail, APP_IMAGE];
+const required = [LOG_PIPELINE_IMAGES.store, LOG_PIPELINE_IMAGES.collector, APP_IMAGE];
 const docker = dockerAnswers();
 const missing = docker ? required.filter((image) => !imageExists(image)) : [];
 const skipReason = !docker
   ? "no Docker engine answers (scripts/docker/ensure-engine.sh starts one)"
   : missing.length > 0
-    ? `missing images ${missing.join(", ")} (scripts/docker/build-images.sh debian-base loki promtail builds them)`
+    ? `missing images ${missing.join(", ")} (scripts/docker/build-images.sh debian-base victorialogs log-collector builds them)`
     : "";
+if (skipReason && ENGINE_TESTS_REQUIRED) throw new Error(`the running log pipeline cannot be tested: ${skipReason}`);
 if (skipReason) console.warn(`running log pipeline skipped: ${skipReason}`);
+const ENGINE_LOGS = "/var/lib/docker/containers";
+const DOCKER_SOCKET = "/var/run/docker.sock";
 
 const RUN = `logs-try-${process.pid}`;
 const OWNER_LABEL = `org.migration.test=${RUN}`;
@@ -34,77 +44,92 @@ const APPS = [
   { service: "ingress", name: `ingress-${randomBytes(4).toString("hex").slice(0, 7)}` },
 ];
 
-interface LokiStream {
-  stream: Record<string, string>;
-  values: Array<[string, string]>;
-}
-
 const dockerRun = (...args: string[]) =>
   execFileSync("docker", args, { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] }).trim();
 
 describe.skipIf(skipReason !== "")(`the log pipeline, running${skipReason ? ` (skipped: ${skipReason})` : ""}`, () => {
   let workDir: string;
-  let lokiUrl: string;
-  let startedNs: bigint;
+  let storeUrl: string;
   const figures: Record<string, unknown> = {};
 
-  const query = async (logql: string): Promise<LokiStream[]> => {
-    const params = new URLSearchParams({ query: logql, start: String(startedNs), limit: "5000", direction: "forward" });
-    const response = await fetch(`${lokiUrl}/loki/api/v1/query_range?${params}`);
-    if (!response.ok) throw new Error(`${response.status} ${await response.text()}`);
-    return ((await response.json()) as { data: { result: LokiStream[] } }).data.result;
-  };
-  const lineCount = (streams: LokiStream[]) => streams.reduce((sum, stream) => sum + stream.values.length, 0);
+  const query = (logsql: string) => queryLogStore(storeUrl, logsql);
 
   beforeAll(async () => {
     workDir = mkdtempSync(join(tmpdir(), `${RUN}-`));
     chmodSync(workDir, 0o755);
     const network = `${RUN}-net`;
     dockerRun("network", "create", "--label", OWNER_LABEL, network);
-    writeFileSync(join(workDir, "loki.yml"), renderLokiConfig({ retention: "7d" }), { mode: 0o644 });
     writeFileSync(
-      join(workDir, "promtail.yml"),
-      renderLogAgentConfig({ pushUrl: `http://loki:${LOKI_HTTP_PORT}/loki/api/v1/push`, networkName: network }),
+      join(workDir, "collector.yaml"),
+      renderLogCollectorConfig({ otlpEndpoint: `http://victorialogs:${LOG_STORE_HTTP_PORT}${LOG_STORE_OTLP_PATH}` }),
       { mode: 0o644 },
     );
 
-    startedNs = BigInt(Date.now()) * 1_000_000n;
     const started = Date.now();
     dockerRun(
       "run",
       "-d",
       "--name",
-      `${RUN}-loki`,
+      `${RUN}-store`,
       "--label",
       OWNER_LABEL,
       "--network",
       network,
       "--network-alias",
-      "loki",
+      "victorialogs",
       "-p",
-      `127.0.0.1::${LOKI_HTTP_PORT}`,
-      "-v",
-      `${workDir}/loki.yml:/etc/loki/loki.yml:ro`,
-      LOKI_IMAGES.loki,
+      `127.0.0.1::${LOG_STORE_HTTP_PORT}`,
+      LOG_PIPELINE_IMAGES.store,
+      ...logStoreFlags({ retention: "7d", maxDiskUsage: "1GiB" }),
     );
-    lokiUrl = `http://127.0.0.1:${dockerRun("port", `${RUN}-loki`, String(LOKI_HTTP_PORT)).split("\n")[0].split(":").pop()}`;
-    await waitFor("Loki's /ready", async () => ((await fetch(`${lokiUrl}/ready`)).ok ? true : undefined), 60_000);
-    figures.lokiReadySeconds = (Date.now() - started) / 1000;
+    storeUrl = `http://127.0.0.1:${dockerRun("port", `${RUN}-store`, String(LOG_STORE_HTTP_PORT)).split("\n")[0].split(":").pop()}`;
+    await waitFor(
+      "VictoriaLogs' /health",
+      async () => ((await fetch(`${storeUrl}/health`)).ok ? true : undefined),
+      60_000,
+    );
+    figures.storeReadySeconds = (Date.now() - started) / 1000;
 
+    const engineLogs = `${ENGINE_LOGS}:${ENGINE_LOGS}:ro`;
     dockerRun(
       "run",
       "-d",
       "--name",
-      `${RUN}-agent`,
+      `${RUN}-index`,
+      "--label",
+      OWNER_LABEL,
+      "--network",
+      network,
+      "--entrypoint",
+      "/usr/local/bin/index-containers",
+      "-e",
+      `NETWORK=${network}`,
+      "-v",
+      `${DOCKER_SOCKET}:${DOCKER_SOCKET}:ro`,
+      "-v",
+      engineLogs,
+      "-v",
+      `${RUN}-index:${CONTAINER_INDEX_DIRECTORY}`,
+      LOG_PIPELINE_IMAGES.collector,
+    );
+    dockerRun(
+      "run",
+      "-d",
+      "--name",
+      `${RUN}-collector`,
       "--label",
       OWNER_LABEL,
       "--network",
       network,
       "-v",
-      `${DOCKER_SOCKET}:${DOCKER_SOCKET}:ro`,
+      engineLogs,
       "-v",
-      `${workDir}/promtail.yml:/etc/promtail/promtail.yml:ro`,
-      LOKI_IMAGES.promtail,
+      `${RUN}-index:${CONTAINER_INDEX_DIRECTORY}:ro`,
+      "-v",
+      `${RUN}-checkpoints:${LOG_COLLECTOR_CHECKPOINT_DIRECTORY}`,
+      "-v",
+      `${workDir}/collector.yaml:/etc/otelcol/config.yaml:ro`,
+      LOG_PIPELINE_IMAGES.collector,
     );
     for (const app of APPS) {
       // LINES_PER_STREAM numbered lines on stdout and on stderr, then stay up as a service does.
@@ -134,6 +159,7 @@ describe.skipIf(skipReason !== "")(`the log pipeline, running${skipReason ? ` (s
       .filter(Boolean);
     if (owned.length > 0) spawnSync("docker", ["rm", "-f", "-v", ...owned], { stdio: "ignore" });
     spawnSync("docker", ["network", "rm", `${RUN}-net`], { stdio: "ignore" });
+    spawnSync("docker", ["volume", "rm", `${RUN}-index`, `${RUN}-checkpoints`], { stdio: "ignore" });
     if (workDir) rmSync(workDir, { recursive: true, force: true });
     if (Object.keys(figures).length > 0) console.log(`log pipeline figures: ${JSON.stringify(figures)}`);
   });
@@ -142,16 +168,17 @@ describe.skipIf(skipReason !== "")(`the log pipeline, running${skipReason ? ` (s
     const arrivalStarted = Date.now();
     let linesQueried = 0;
     for (const app of APPS) {
-      const streams = await waitFor(
-        `all of ${app.service}'s lines in Loki`,
+      const rows = await waitFor(
+        `all of ${app.service}'s lines in VictoriaLogs`,
         async () => {
           const result = await query(`{service="${app.service}"}`);
-          return lineCount(result) >= 2 * LINES_PER_STREAM ? result : undefined;
+          return result.length >= 2 * LINES_PER_STREAM ? result : undefined;
         },
         60_000,
+        500,
       );
-      expect(lineCount(streams)).toBe(2 * LINES_PER_STREAM);
-      linesQueried += lineCount(streams);
+      expect(rows).toHaveLength(2 * LINES_PER_STREAM);
+      linesQueried += rows.length;
     }
     figures.linesQueried = linesQueried;
     figures.secondsUntilAllQueryable = (Date.now() - arrivalStarted) / 1000;
@@ -160,18 +187,18 @@ describe.skipIf(skipReason !== "")(`the log pipeline, running${skipReason ? ` (s
 
   it("labels each line with its service, replica, container and stream", async () => {
     for (const app of APPS) {
-      const streams = await query(`{service="${app.service}"}`);
-      expect(streams.map((stream) => stream.stream.stream).sort()).toEqual(["stderr", "stdout"]);
-      for (const stream of streams) {
-        expect(stream.stream).toMatchObject({
+      const rows = await query(`{service="${app.service}"}`);
+      expect([...new Set(rows.map((row) => row.stream))].sort()).toEqual(["stderr", "stdout"]);
+      for (const row of rows) {
+        expect(row).toMatchObject({
           service: app.service,
           container: app.name,
           ...(app.replica ? { replica: app.replica } : {}),
         });
-        if (!app.replica) expect(stream.stream).not.toHaveProperty("replica");
+        if (!app.replica) expect(row).not.toHaveProperty("replica");
       }
-      const stderr = await query(`{service="${app.service}", stream="stderr"}`);
-      expect(stderr.flatMap((stream) => stream.values.map(([, line]) => line))).toEqual(
+      const stderr = await query(`{service="${app.service}", stream="stderr"} | sort by (_time)`);
+      expect(stderr.map((row) => row._msg)).toEqual(
         Array.from({ length: LINES_PER_STREAM }, (_, index) => `${app.service} err line ${index + 1}`),
       );
     }

@@ -161,11 +161,14 @@ describe("the nginx flavour, running", () => {
 
   it("keeps a sticky client on one backend and keeps the app's own cookies", async () => {
     publish([{ path: "/api/users", weight: 50 }], 10);
-    await waitFor("the sticky test routing", async () =>
-      (await request("/api/users")).cookies.some((cookie) => cookie.startsWith("migration_api_users_w50="))
-        ? true
-        : undefined,
-    );
+    // Every worker reads the routing on its own: wait until 10 requests in a row (over the workers) see the new one.
+    await waitFor("the sticky test routing in every worker", async () => {
+      for (let i = 0; i < 10; i++) {
+        const { cookies } = await request("/api/users");
+        if (!cookies.some((cookie) => cookie.startsWith("migration_api_users_w50="))) return undefined;
+      }
+      return true;
+    });
     for (let client = 0; client < 6; client++) {
       const first = await request("/api/users");
       const sticky = first.cookies.find((cookie) => cookie.startsWith("migration_api_users_w50="));

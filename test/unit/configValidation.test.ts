@@ -422,17 +422,17 @@ describe("error tracking", () => {
 });
 
 describe("monitoring.logs", () => {
-  const LOGS = { lokiImage: "migration/loki:v3.6.4", agentImage: "migration/promtail:v3.6.4" };
+  const LOGS = { storeImage: "migration/victorialogs:v1.52.1", collectorImage: "migration/log-collector:v0.165.0" };
   const withLogs = (logs: Record<string, unknown>, changes: Record<string, unknown> = {}) => {
     const config = devConfig();
     config.monitoring = { ...config.monitoring, ...changes, logs };
     return config;
   };
 
-  it("runs the log pipeline in both stages, Loki's API on port 3100", () => {
+  it("runs the log pipeline in both stages, VictoriaLogs' UI on port 9428", () => {
     for (const file of ["Pulumi.dev.yaml", "Pulumi.prod.yaml"]) {
       const result = validatePlatformConfig(stackFileValues(file, NAMESPACE), NAMESPACE);
-      expect(result.ok && result.value.monitoring.logs, file).toMatchObject({ ...LOGS, port: 3100 });
+      expect(result.ok && result.value.monitoring.logs, file).toMatchObject({ ...LOGS, port: 9428 });
     }
   });
 
@@ -443,22 +443,54 @@ describe("monitoring.logs", () => {
     expect(result.ok && result.value.monitoring).not.toHaveProperty("logs");
   });
 
-  it("keeps logs 7 days on port 3100 unless told otherwise", () => {
+  it("keeps logs 7 days and at most 10 GiB on port 9428, reading /var/lib/docker, unless told otherwise", () => {
     const result = validatePlatformConfig(withLogs(LOGS), NAMESPACE);
-    expect(result.ok && result.value.monitoring.logs).toEqual({ ...LOGS, port: 3100, retention: "7d" });
+    expect(result.ok && result.value.monitoring.logs).toEqual({
+      ...LOGS,
+      port: 9428,
+      retention: "7d",
+      maxDiskUsage: "10GiB",
+      dockerDataRoot: "/var/lib/docker",
+    });
   });
 
-  it.each(["lokiImage", "agentImage"])("requires %s", (key) => {
-    const logs: Record<string, unknown> = { ...LOGS };
-    delete logs[key];
-    expect(onlyMessage(withLogs(logs))).toBe(
-      `migration:monitoring.logs.${key}: got nothing (the key is not set); expected an image reference with an explicit tag or digest, e.g. "registry/app:1.4.2"`,
+  it("requires the collector's image", () => {
+    expect(onlyMessage(withLogs({ storeImage: LOGS.storeImage }))).toBe(
+      'migration:monitoring.logs.collectorImage: got nothing (the key is not set); expected an image reference with an explicit tag or digest, e.g. "registry/app:1.4.2"',
+    );
+  });
+
+  it("requires a destination: the bundled store or the user's own backend", () => {
+    expect(onlyMessage(withLogs({ collectorImage: LOGS.collectorImage }))).toBe(
+      'migration:monitoring.logs.storeImage: got nothing (the key is not set); expected a VictoriaLogs image reference with an explicit tag, e.g. "migration/victorialogs:v1.52.1" (required unless monitoring.logs.otlpEndpoint sends the logs to your own backend)',
+    );
+  });
+
+  it("accepts the user's own OTLP backend instead of the store, and ignores the store's port then", () => {
+    const logs = { collectorImage: LOGS.collectorImage, otlpEndpoint: "https://loki.internal:3100/otlp", port: 9090 };
+    expect(validatePlatformConfig(withLogs(logs), NAMESPACE).ok).toBe(true);
+  });
+
+  it("refuses both destinations at once, naming both keys", () => {
+    expect(onlyMessage(withLogs({ ...LOGS, otlpEndpoint: "https://loki.internal:3100/otlp" }))).toBe(
+      'migration:monitoring.logs.otlpEndpoint: got "https://loki.internal:3100/otlp"; expected either monitoring.logs.storeImage (the bundled VictoriaLogs) or monitoring.logs.otlpEndpoint (your own backend), not both: remove one',
+    );
+  });
+
+  it.each([
+    ["loki.internal:3100", "loki.internal:3100"],
+    ["ftp://loki.internal/otlp", "ftp://loki.internal/otlp"],
+    ["https://user:pass@loki.internal/otlp", "https://<redacted>@loki.internal/otlp"],
+    ["https://", "https://"],
+  ])("refuses an OTLP endpoint of %s (shown as %s)", (otlpEndpoint, shown) => {
+    expect(onlyMessage(withLogs({ collectorImage: LOGS.collectorImage, otlpEndpoint }))).toBe(
+      `migration:monitoring.logs.otlpEndpoint: got "${shown}"; expected an http:// or https:// OTLP/HTTP base URL without credentials (the collector appends /v1/logs), e.g. "https://loki.internal:3100/otlp"`,
     );
   });
 
   it.each(["12h", "7 days", "0d", "1m"])("refuses a retention of %s", (retention) => {
     expect(onlyMessage(withLogs({ ...LOGS, retention }))).toBe(
-      `migration:monitoring.logs.retention: got "${retention}"; expected a duration of at least 24h in h, d, w or y, such as "7d" (Loki deletes logs by whole days)`,
+      `migration:monitoring.logs.retention: got "${retention}"; expected a duration of at least 24h in h, d, w or y, such as "7d" (VictoriaLogs deletes logs by whole days)`,
     );
   });
 
@@ -466,28 +498,59 @@ describe("monitoring.logs", () => {
     expect(validatePlatformConfig(withLogs({ ...LOGS, retention }), NAMESPACE).ok).toBe(true);
   });
 
-  it("names a misspelt key and lists the known ones", () => {
-    expect(onlyMessage(withLogs({ ...LOGS, lokiPort: 3200 }))).toBe(
-      "migration:monitoring.logs.lokiPort: got 3200; expected no such key: known keys here are lokiImage, agentImage, port, retention",
+  it.each(["10GB", "0GiB", "10", "1.5GiB", "ten GiB"])("refuses a disk cap of %s", (maxDiskUsage) => {
+    expect(onlyMessage(withLogs({ ...LOGS, maxDiskUsage }))).toBe(
+      `migration:monitoring.logs.maxDiskUsage: got "${maxDiskUsage}"; expected a size in MiB, GiB or TiB, such as "10GiB"`,
     );
   });
 
-  it("refuses a Loki port another container already binds on the host", () => {
+  it.each(["500MiB", "10GiB", "2TiB"])("accepts a disk cap of %s", (maxDiskUsage) => {
+    expect(validatePlatformConfig(withLogs({ ...LOGS, maxDiskUsage }), NAMESPACE).ok).toBe(true);
+  });
+
+  it("refuses a relative Docker data root", () => {
+    expect(onlyMessage(withLogs({ ...LOGS, dockerDataRoot: "docker" }))).toBe(
+      'migration:monitoring.logs.dockerDataRoot: got "docker"; expected an absolute path, such as "/var/lib/docker"',
+    );
+  });
+
+  it.each([
+    ["lokiImage", "migration/loki:v3.6.4", "storeImage", "VictoriaLogs"],
+    ["agentImage", "migration/log-agent:v3.6.4", "collectorImage", "OpenTelemetry Collector"],
+  ])("refuses the retired key %s, naming what replaced it", (key, value, replacement, program) => {
+    const message = onlyMessage(withLogs({ ...LOGS, [key]: value }));
+    expect(message).toMatch(
+      new RegExp(`^migration:monitoring\\.logs\\.${key}: got "${value}"; expected no such key any more`),
+    );
+    expect(message).toContain(`set monitoring.logs.${replacement} instead`);
+    expect(message).toContain(program);
+  });
+
+  it("names a misspelt key and lists the known ones", () => {
+    expect(onlyMessage(withLogs({ ...LOGS, storePort: 3200 }))).toBe(
+      "migration:monitoring.logs.storePort: got 3200; expected no such key: known keys here are collectorImage, storeImage, otlpEndpoint, port, retention, maxDiskUsage, dockerDataRoot",
+    );
+  });
+
+  it("refuses a store port another container already binds on the host", () => {
     expect(onlyMessage(withLogs({ ...LOGS, port: 9090 }))).toBe(
       "migration:monitoring.logs.port: got 9090; expected a host port that monitoring.port does not already bind (one host port serves one container)",
     );
   });
 
-  it("ignores the Loki port while monitoring is disabled (nothing is deployed)", () => {
+  it("ignores the store port while monitoring is disabled (nothing is deployed)", () => {
     expect(validatePlatformConfig(withLogs({ ...LOGS, port: 9090 }, { enabled: false }), NAMESPACE).ok).toBe(true);
   });
 
   it("refuses floating log images in production", () => {
     const config = structuredClone(stackFileValues("Pulumi.prod.yaml", NAMESPACE)) as Record<string, any>;
-    config.monitoring.logs = { lokiImage: "migration/loki:latest", agentImage: "migration/promtail:latest" };
+    config.monitoring.logs = {
+      storeImage: "migration/victorialogs:latest",
+      collectorImage: "migration/log-collector:latest",
+    };
     expect(issuesOf(config).map(formatIssue)).toEqual([
-      'migration:monitoring.logs.lokiImage: got "migration/loki:latest"; expected a pinned tag or digest: ":latest" is not allowed when environment is "production"',
-      'migration:monitoring.logs.agentImage: got "migration/promtail:latest"; expected a pinned tag or digest: ":latest" is not allowed when environment is "production"',
+      'migration:monitoring.logs.collectorImage: got "migration/log-collector:latest"; expected a pinned tag or digest: ":latest" is not allowed when environment is "production"',
+      'migration:monitoring.logs.storeImage: got "migration/victorialogs:latest"; expected a pinned tag or digest: ":latest" is not allowed when environment is "production"',
     ]);
   });
 });

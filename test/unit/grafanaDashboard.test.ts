@@ -29,12 +29,13 @@ const datasources = load(renderGrafanaDatasources({ prometheus: "http://promethe
 };
 
 describe("the Flask vs FastAPI dashboard", () => {
-  it("opens with the alert list of the Prometheus data source", () => {
+  it("opens with the list of the migration's alerts from the Prometheus data source", () => {
     const [alerts] = dashboard.panels;
     expect(dashboard).toMatchObject({ uid: DASHBOARD_UID, title: "Flask vs FastAPI" });
     expect(alerts).toMatchObject({ type: "alertlist", title: "Migration alerts", gridPos: { x: 0, y: 0, w: 24 } });
     expect(alerts.options).toMatchObject({
       datasource: datasources.datasources[0].name,
+      alertInstanceLabelFilter: '{alertname=~"Migration.+"}',
       stateFilter: { firing: true, pending: true },
     });
   });
@@ -117,18 +118,18 @@ describe("Grafana provisioning", () => {
     });
   });
 
-  it("adds Loki as a second, read-only data source when the log pipeline is deployed", () => {
+  it("adds VictoriaLogs as a second, read-only data source when the log store is deployed", () => {
     const withLogs = load(
-      renderGrafanaDatasources({ prometheus: "http://prometheus:9090", loki: "http://loki:3100" }),
+      renderGrafanaDatasources({ prometheus: "http://prometheus:9090", logs: "http://victorialogs:9428" }),
     ) as typeof datasources;
-    expect(withLogs.datasources.map((source) => source.name)).toEqual(["Prometheus", "Loki"]);
+    expect(withLogs.datasources.map((source) => source.name)).toEqual(["Prometheus", "VictoriaLogs"]);
     expect(withLogs.datasources[0]).toEqual(datasources.datasources[0]);
     expect(withLogs.datasources[1]).toEqual({
-      name: "Loki",
-      type: "loki",
-      uid: "migration-loki",
+      name: "VictoriaLogs",
+      type: "victoriametrics-logs-datasource",
+      uid: "migration-logs",
       access: "proxy",
-      url: "http://loki:3100",
+      url: "http://victorialogs:9428",
       isDefault: false,
       editable: false,
     });
