@@ -90,19 +90,15 @@ resolve_binary_versions() {
   [[ ${TRAEFIK_VERSION} =~ ^v3\.[0-9]+\.[0-9]+$ ]] || die "bad Traefik version '${TRAEFIK_VERSION}' (expected v3.X.Y)"
 }
 
-# The log pipeline's versions, where each is pinned: the build script and the collector's manifest.
+# VictoriaLogs' version, where it is pinned (its build script), unless VICTORIALOGS_VERSION says otherwise. The
+# collector's is its manifest's (log_collector_version, scripts/docker/lib.sh).
 victorialogs_version() {
   echo "${VICTORIALOGS_VERSION:-$(sed -n 's/^readonly DEFAULT_VICTORIALOGS_VERSION=//p' "${SCRIPT_DIR}/build-victorialogs-binary.sh")}"
-}
-
-log_collector_version() {
-  echo "v$(sed -n 's/^  version: //p' "${MIGRATION_REPO_ROOT}/images/log-collector/otelcol-builder.yaml")"
 }
 
 traefik_binary_path() {
   echo "${MIGRATION_CACHE_DIR}/traefik/bin/${TRAEFIK_VERSION}/traefik"
 }
-
 
 # A cold compile is CPU-bound and takes 10+ minutes, while debootstrap and apt-get are mostly network and disk:
 # starting the compiles first overlaps them with the other builds, so a cold run is not the sum of everything.
@@ -235,8 +231,8 @@ build_traefik() {
 # after Traefik's background compile has had the cores to itself for a while.
 build_victorialogs() {
   local binary version
-  binary=$(timeout "${LOG_PIPELINE_BUILD_TIMEOUT}" bash "${SCRIPT_DIR}/build-victorialogs-binary.sh")
-  version=$(basename "$(dirname "${binary}")")
+  version=$(victorialogs_version)
+  binary=$(timeout "${LOG_PIPELINE_BUILD_TIMEOUT}" bash "${SCRIPT_DIR}/build-victorialogs-binary.sh" "${version}")
   binary_image victorialogs "migration/victorialogs:${version}" "VICTORIALOGS_VERSION=${version}" "${binary}"
 }
 

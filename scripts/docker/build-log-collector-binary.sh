@@ -12,9 +12,9 @@ set -euo pipefail
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
-readonly MANIFEST="${MIGRATION_REPO_ROOT}/images/log-collector/otelcol-builder.yaml"
+readonly MANIFEST="${LOG_COLLECTOR_MANIFEST}"
 # The builder's release is the manifest's (dist.version): ocb pins the core modules to its own release.
-VERSION=v$(sed -n 's/^  version: //p' "${MANIFEST}")
+VERSION=$(log_collector_version)
 readonly VERSION
 readonly BUILDER_MODULE=go.opentelemetry.io/collector/cmd/builder
 readonly COLLECTOR_CACHE="${MIGRATION_CACHE_DIR}/log-collector"

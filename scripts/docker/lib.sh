@@ -154,6 +154,14 @@ go_build_from_proxy() {
   exec {lock_fd}>&-
 }
 
+# The log collector's manifest; its dist.version is the collector's release, which the image tag carries.
+LOG_COLLECTOR_MANIFEST="${MIGRATION_REPO_ROOT}/images/log-collector/otelcol-builder.yaml"
+
+# log_collector_version: the collector's release, e.g. v0.165.0.
+log_collector_version() {
+  echo "v$(sed -n 's/^  version: //p' "${LOG_COLLECTOR_MANIFEST}")"
+}
+
 # go_binaries_cached BIN_DIR NAME[=PACKAGE]...: every named binary is in BIN_DIR.
 go_binaries_cached() {
   local bin_dir=$1 target

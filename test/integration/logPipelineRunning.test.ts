@@ -10,8 +10,8 @@ import {
   renderLogCollectorConfig,
 } from "../../infra/monitoring/logCollectorConfig";
 import { LOG_STORE_HTTP_PORT, LOG_STORE_OTLP_PATH, logStoreFlags } from "../../infra/monitoring/logStoreFlags";
-import { ENGINE_TESTS_REQUIRED } from "../support/engineTests";
-import { dockerAnswers, imageExists, LOG_PIPELINE_IMAGES, queryLogStore } from "../support/logPipeline";
+import { dockerAnswers, ENGINE_TESTS_REQUIRED, imageExists } from "../support/engineTests";
+import { LOG_PIPELINE_IMAGES, queryLogStore } from "../support/logPipeline";
 import { waitFor } from "../support/processes";
 
 // The log pipeline for real, without Pulumi: VictoriaLogs, the container index and the collector as the platform runs

@@ -14,7 +14,7 @@ import { buildRoutingPlan, type BackendName } from "../../infra/routing/plan";
 import { CHROMIUM, checkMigrationPage } from "../e2e/migrationPage";
 import { devPlatformConfig } from "../support/configs";
 import { freePort, waitFor } from "../support/processes";
-import { ENGINE_TESTS_REQUIRED } from "../support/engineTests";
+import { dockerAnswers, ENGINE_TESTS_REQUIRED, imageExists } from "../support/engineTests";
 
 // The "Flask vs FastAPI" console page for real, without Pulumi: Prometheus from the platform's image with the flags
 // and the rendered page as the platform gives them, the migration's real alert rules, and the recorded series made
@@ -37,9 +37,8 @@ const docker = (...args: string[]) => spawnSync("docker", args, { encoding: "utf
 
 /** What this machine lacks to run Prometheus from the platform's image with its console libraries. */
 function missingForPrometheus(): string | undefined {
-  if (docker("info").status !== 0) return "no Docker engine answers (scripts/docker/ensure-engine.sh starts one)";
-  if (docker("image", "inspect", IMAGE).status !== 0)
-    return `no image ${IMAGE} (scripts/docker/build-images.sh prometheus builds it)`;
+  if (!dockerAnswers()) return "no Docker engine answers (scripts/docker/ensure-engine.sh starts one)";
+  if (!imageExists(IMAGE)) return `no image ${IMAGE} (scripts/docker/build-images.sh prometheus builds it)`;
   if (docker("run", "--rm", "--entrypoint", "test", IMAGE, "-f", "/etc/prometheus/console_libraries/prom.lib").status)
     return `${IMAGE} predates the console libraries (scripts/docker/build-images.sh prometheus rebuilds it)`;
   return undefined;

@@ -32,14 +32,6 @@ export function logPipelineBinary(program: keyof typeof BUILD_SCRIPTS): string {
   return result.stdout.trim().split("\n").pop()!;
 }
 
-export function dockerAnswers(): boolean {
-  return spawnSync("docker", ["info"], { stdio: "ignore", timeout: 10_000 }).status === 0;
-}
-
-export function imageExists(image: string): boolean {
-  return spawnSync("docker", ["image", "inspect", image], { stdio: "ignore" }).status === 0;
-}
-
 /** One log line as VictoriaLogs returns it: the message, its time and every field, stream fields included. */
 export interface LogRow {
   readonly _msg: string;
