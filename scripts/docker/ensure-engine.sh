@@ -12,6 +12,8 @@ set -euo pipefail
 
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+# shellcheck source=scripts/cluster/addresses.sh
+source "${MIGRATION_REPO_ROOT}/scripts/cluster/addresses.sh"
 
 : "${ENGINE_START_TIMEOUT:=60}"
 : "${DOCKER_DATA_ROOT:=/var/lib/docker}"
@@ -114,8 +116,10 @@ start_dockerd() {
   local driver=$1
   mkdir -p "${MIGRATION_LOG_DIR}"
   printf '\n==== %s: starting dockerd --storage-driver=%s ====\n' "$(date -Is)" "${driver}" >>"${DOCKERD_LOG}"
+  # The local cluster's registry (scripts/cluster) speaks plain HTTP on the host side of the cluster's veth; Docker
+  # pushes over HTTP only to loopback or to a registry it is told to trust.
   setsid nohup dockerd --storage-driver="${driver}" --data-root="${DOCKER_DATA_ROOT}" \
-    >>"${DOCKERD_LOG}" 2>&1 </dev/null &
+    --insecure-registry="${REGISTRY_HOST}" >>"${DOCKERD_LOG}" 2>&1 </dev/null &
   echo $!
 }
 

@@ -137,8 +137,9 @@ go_build_from_proxy() {
   for target in "$@"; do
     name=${target%%=*} package=${target#*=}
     log_step "${module}@${version}: go build ./${package} (log: ${log})"
-    if ! (cd "${src_dir}" && nice -n "${GO_BUILD_NICE}" "${GO_BIN}" build -trimpath -tags "${tags}" -ldflags "${ldflags}" \
-      -o "${bin_dir}/${name}.partial.$$" "./${package}") >>"${log}" 2>&1; then
+    if ! with_heartbeat "go build ${name}" "${log}" \
+      nice -n "${GO_BUILD_NICE}" "${GO_BIN}" build -C "${src_dir}" -trimpath -tags "${tags}" -ldflags "${ldflags}" \
+      -o "${bin_dir}/${name}.partial.$$" "./${package}"; then
       rm -f "${bin_dir}"/*.partial.$$
       rmdir "${bin_dir}" 2>/dev/null || true
       grep -v '^go: downloading' "${log}" | tail -n 30 >&2
@@ -160,6 +161,28 @@ LOG_COLLECTOR_MANIFEST="${MIGRATION_REPO_ROOT}/images/log-collector/otelcol-buil
 # log_collector_version: the collector's release, e.g. v0.165.0.
 log_collector_version() {
   echo "v$(sed -n 's/^  version: //p' "${LOG_COLLECTOR_MANIFEST}")"
+}
+
+# with_heartbeat WHAT LOG COMMAND...: runs COMMAND with its output appended to LOG and prints "still WHAT" every minute
+# it runs, so a build of several minutes shows it is alive. Returns COMMAND's status.
+with_heartbeat() {
+  local what=$1 log=$2 pid started=$SECONDS
+  shift 2
+  "$@" >>"${log}" 2>&1 &
+  pid=$!
+  while ! wait_for_exit "${pid}" 60; do
+    log_step "still ${what} ($((SECONDS - started)) s)"
+  done
+  wait "${pid}"
+}
+
+# wait_for_exit PID SECONDS: true once PID (a child of this shell) has exited, false after SECONDS if it still runs.
+wait_for_exit() {
+  local pid=$1 deadline=$((SECONDS + $2))
+  while kill -0 "${pid}" 2>/dev/null; do
+    ((SECONDS < deadline)) || return 1
+    sleep 1
+  done
 }
 
 # go_binaries_cached BIN_DIR NAME[=PACKAGE]...: every named binary is in BIN_DIR.

@@ -1,23 +1,26 @@
 #!/usr/bin/env bash
 # ensure-pulumi.sh: make a Pulumi CLI, the Node.js language host and the docker and random resource
-# plugins available on a machine that reaches package registries but not get.pulumi.com or GitHub
-# (air-gapped machines, CI). Ordinary users simply install Pulumi; see README.md beside this file.
+# plugins (and, when asked, the kubernetes one) available on a machine that reaches package registries
+# but not get.pulumi.com or GitHub (air-gapped machines, CI). Ordinary users simply install Pulumi; see
+# README.md beside this file.
 #
-# Versions come from package-lock.json (@pulumi/pulumi, @pulumi/docker, @pulumi/random). Everything is
-# built from Go modules through the module proxy, once, into a cache outside the work tree keyed by
-# version; later runs only check the cache and the plugin install, which takes seconds.
+# The CLI's version is pinned in lib.sh (PULUMI_CLI_VERSION); the plugins' versions come from
+# package-lock.json (@pulumi/docker, @pulumi/random, @pulumi/kubernetes). Everything is built from Go
+# modules through the module proxy, once, into a cache outside the work tree keyed by version; later runs
+# only check the cache and the plugin install, which takes seconds.
 #
 # Usage:
-#   scripts/toolchain/ensure-pulumi.sh            # build if needed, install plugins, print env lines
-#   eval "$(scripts/toolchain/ensure-pulumi.sh)"  # ... and apply them to this shell
-#   source scripts/toolchain/env.sh               # later, in any script: PATH, PULUMI_HOME, offline flags
+#   scripts/toolchain/ensure-pulumi.sh                    # build if needed, install plugins, print env lines
+#   scripts/toolchain/ensure-pulumi.sh --with-kubernetes  # ... and the Kubernetes provider, a long build
+#   eval "$(scripts/toolchain/ensure-pulumi.sh)"          # ... and apply them to this shell
+#   source scripts/toolchain/env.sh                       # later, in any script: PATH, PULUMI_HOME, offline flags
 #
 # Progress goes to stderr; stdout carries only the `export ...` line (its last line), for eval.
 #
 # Environment:
 #   MIGRATION_TOOLCHAIN_CACHE         cache root (default /var/cache/migration-toolchain)
 #   MIGRATION_TOOLCHAIN_EXACT=1       fail rather than build an older CLI when the module proxy does not serve
-#                                     the exact @pulumi/pulumi version (see the table in README.md beside this file)
+#                                     PULUMI_CLI_VERSION (see the table in README.md beside this file)
 #   MIGRATION_TOOLCHAIN_SEARCH_DEPTH  how many older CLI versions to try (default 20)
 #   MIGRATION_TOOLCHAIN_KEEP_WORK=1   keep the temporary build folders (for debugging)
 #   PULUMI_HOME                       where plugins are installed (default: $MIGRATION_TOOLCHAIN_CACHE/pulumi-home)
@@ -44,6 +47,12 @@ declare -A PROVIDER_RECIPES=(
   # was published 2026-09-03, so this is slightly newer than the one 5.2.0 shipped). no_compose leaves
   # out the compose resource, which @pulumi/docker does not expose and whose dependencies are large.
   [docker@5.2.0]="github.com/kreuzwerker/terraform-provider-docker@v0.0.0-20260916201441-96d331c98ff4|github.com/terraform-providers/terraform-provider-docker|v3.137.0|no_compose"
+)
+
+# The Kubernetes provider is Pulumi's own module, not a bridge, and the proxy serves it; its repository has no
+# provider/v4.x tags, so each @pulumi/kubernetes version maps to the pseudo-version of its release commit.
+declare -A KUBERNETES_RECIPES=(
+  [4.25.0]="github.com/pulumi/pulumi-kubernetes/provider/v4@v4.0.0-20260115033456-f47bc2d6f199"
 )
 
 RUN_STARTED=$SECONDS
@@ -78,15 +87,20 @@ setup_cache() {
   [[ -w "$TOOLCHAIN_CACHE" ]] || die "$TOOLCHAIN_CACHE is not writable; set MIGRATION_TOOLCHAIN_CACHE"
   mkdir -p "$TOOLCHAIN_BIN_DIR" "$TOOLCHAIN_CLI_DIR/stamps" "$TOOLCHAIN_PLUGIN_CACHE" "$TOOLCHAIN_PULUMI_HOME"
   # One run at a time per cache: CI jobs or two shells could otherwise build into the same folders.
-  exec 9>"$TOOLCHAIN_CACHE/.lock"
+  hold_lock "$TOOLCHAIN_CACHE/.lock"
+}
+
+# hold_lock FILE: hold FILE's lock (on fd 9) until exit or the next hold_lock, which releases this one.
+hold_lock() {
+  exec 9>"$1"
   if ! flock -n 9; then
-    log "another ensure-pulumi.sh holds $TOOLCHAIN_CACHE/.lock; waiting for it"
+    log "another ensure-pulumi.sh holds $1; waiting for it"
     flock 9
   fi
 }
 
-# json_query WHAT [ARGS]: small JSON readers (node) for `go mod edit -json`, `go mod download -json` and
-# `pulumi plugin ls --json` output on stdin.
+# json_query WHAT [ARGS]: small JSON readers (node) for `go mod edit -json`, `go mod download -json`,
+# `pulumi package get-schema` and `pulumi plugin ls --json` output on stdin.
 # shellcheck disable=SC2016 # the single-quoted programs are JavaScript, not shell
 json_query() {
   local what="$1"
@@ -105,6 +119,9 @@ json_query() {
       ;;
     go-line)
       node -e 'let s = ""; process.stdin.on("data", d => s += d).on("end", () => console.log(JSON.parse(s).Go || ""));'
+      ;;
+    schema-version)
+      node -e 'let s = ""; process.stdin.on("data", d => s += d).on("end", () => console.log(JSON.parse(s).version || ""));'
       ;;
     dir)
       node -e 'let s = ""; process.stdin.on("data", d => s += d).on("end", () => { const j = JSON.parse(s); if (j.Error) { console.error(j.Error); process.exit(1); } console.log(j.Dir); });'
@@ -167,13 +184,14 @@ write_replaces() {
 }
 
 # ---------------------------------------------------------------------------------------------------
-# CLI version: the proxy these machines use does not serve every pkg/v3 release (v3.270.0 is refused with
-# "403 This module version is not available"). Unless MIGRATION_TOOLCHAIN_EXACT=1, fall back to the
-# newest older release whose pkg/v3 and sdk/v3 modules can be downloaded, and say so loudly.
+# CLI version: the proxy these machines use does not serve every pkg/v3 release (in November 2026 it refused
+# v3.261.0 to v3.270.0 with "403 This module version is not available"). Unless MIGRATION_TOOLCHAIN_EXACT=1,
+# fall back from PULUMI_CLI_VERSION to the newest older release whose pkg/v3 and sdk/v3 modules can be
+# downloaded, and say so loudly.
 # ---------------------------------------------------------------------------------------------------
 
 resolve_cli_version() {
-  local required="v$PULUMI_VERSION" candidates=() v err_file="$LOG_DIR/resolve-cli-version.log"
+  local required="v$PULUMI_CLI_VERSION" candidates=() v err_file="$LOG_DIR/resolve-cli-version.log"
   candidates=("$required")
   if [[ "${MIGRATION_TOOLCHAIN_EXACT:-0}" != 1 ]]; then
     # sdk/v3's version list is served (pkg/v3's is not); both are released together with the same tags.
@@ -241,10 +259,10 @@ build_langhost() { # SDK_VERSION (a buildable sdk/v3; the CLI's)
     write_replaces "$gomod"
   } >"$dir/go.mod"
   cat "$dir/go.mod"
-  (cd "$dir" && go build -trimpath -ldflags "-s -w -X main.version=v$PULUMI_VERSION" -o "$dir/pulumi-language-nodejs" .)
+  (cd "$dir" && go build -trimpath -ldflags "-s -w -X main.version=$sdk" -o "$dir/pulumi-language-nodejs" .)
   # The dynamic-provider launcher (`pulumi.dynamic.Resource` runs as plugin "pulumi-nodejs") ships in the SDK
   # source of the exact @pulumi/pulumi version; the engine finds it on PATH next to the CLI.
-  sdk_dir="$(module_dir "github.com/pulumi/pulumi/sdk/v3@v$PULUMI_VERSION")" ||
+  sdk_dir="$(module_dir "github.com/pulumi/pulumi/sdk/v3@v$PULUMI_SDK_VERSION")" ||
     sdk_dir="$(module_dir "github.com/pulumi/pulumi/sdk/v3@$sdk")"
   install -m 0755 "$sdk_dir/nodejs/dist/pulumi-resource-pulumi-nodejs" "$dir/pulumi-resource-pulumi-nodejs"
   install_file "$dir/pulumi-resource-pulumi-nodejs" "$TOOLCHAIN_BIN_DIR/pulumi-resource-pulumi-nodejs"
@@ -290,13 +308,44 @@ build_provider() { # NAME VERSION
   [[ "$reported" == "$version" || "$reported" == "v$version" ]] ||
     { echo "built plugin reports '$reported', expected $version"; return 1; }
 
-  local dest tmp
+  mkdir -p "$dir/out"
+  cp "$dir/pulumi-resource-$name" "$dir/gen/schema.json" "$dir/out/"
+  store_plugin "$name" "$version" "$dir/out" "${PROVIDER_RECIPE_HASH[$name]}" "upstream=$upstream" "bridge=$bridge"
+}
+
+build_kubernetes_provider() { # VERSION
+  local version="$1" module="${KUBERNETES_RECIPES[$1]}" dir="$WORK_ROOT/provider-kubernetes"
+  cp -R "$(module_dir "$module")" "$dir"
+  chmod -R u+w "$dir"
+  # Its go.mod points sdk/v4 at the repository's ../sdk folder, which the module zip leaves out; the sdk/v4 module
+  # published for the same release is that folder.
+  go mod edit -dropreplace=github.com/pulumi/pulumi-kubernetes/sdk/v4 \
+    -require="github.com/pulumi/pulumi-kubernetes/sdk/v4@v$version" "$dir/go.mod"
+  cat "$dir/go.mod"
+  # main.go embeds schema-embed.json and terraform-mapping-embed.json, which generate.go writes from the zip's
+  # schema.json and terraform-mapping.json with the version set (nothing is downloaded).
+  (cd "$dir/cmd/pulumi-resource-kubernetes" && VERSION="$version" go run generate.go)
+  (cd "$dir" && CGO_ENABLED=0 go build -trimpath \
+    -ldflags "-s -w -X github.com/pulumi/pulumi-kubernetes/provider/v4/pkg/version.Version=$version" \
+    -o "$dir/out/pulumi-resource-kubernetes" ./cmd/pulumi-resource-kubernetes)
+  # The provider has no -version flag: ask it for its schema, which also shows that it starts and serves.
+  local reported
+  reported="$(PULUMI_HOME="$TOOLCHAIN_PULUMI_HOME" PULUMI_SKIP_UPDATE_CHECK=true "$TOOLCHAIN_BIN_DIR/pulumi" \
+    package get-schema "$dir/out/pulumi-resource-kubernetes" | json_query schema-version)"
+  [[ "$reported" == "$version" ]] || { echo "built plugin's schema has version '$reported', expected $version"; return 1; }
+  store_plugin kubernetes "$version" "$dir/out" "$KUBERNETES_RECIPE_HASH" "module=$module"
+}
+
+# store_plugin NAME VERSION OUT_DIR HASH [key=value...]: copy a finished plugin folder into the cache with its stamp,
+# replacing the cached one only when complete.
+store_plugin() {
+  local name="$1" version="$2" out="$3" hash="$4" dest tmp
+  shift 4
   dest="$(toolchain_plugin_dir "$name" "$version")"
   tmp="$dest.tmp.$$"
   rm -rf "$tmp"
-  mkdir -p "$tmp"
-  cp "$dir/pulumi-resource-$name" "$dir/gen/schema.json" "$tmp/"
-  write_stamp "$tmp/.stamp" "${PROVIDER_RECIPE_HASH[$name]}" "upstream=$upstream" "bridge=$bridge"
+  cp -R "$out" "$tmp"
+  write_stamp "$tmp/.stamp" "$hash" "$@"
   rm -rf "$dest"
   mv "$tmp" "$dest"
 }
@@ -422,11 +471,11 @@ fail_with_logs() {
 # Install and report
 # ---------------------------------------------------------------------------------------------------
 
-install_plugins() {
+install_plugins() { # NAME...
   local name version dir installed
   export PULUMI_HOME="$TOOLCHAIN_PULUMI_HOME" PULUMI_SKIP_UPDATE_CHECK=true
   export PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION=true
-  for name in random docker; do
+  for name in "$@"; do
     version="$(provider_version "$name")"
     dir="$(toolchain_plugin_dir "$name" "$version")"
     installed="$PULUMI_HOME/plugins/resource-$name-v$version/pulumi-resource-$name"
@@ -442,39 +491,68 @@ install_plugins() {
   done
 }
 
+# The Kubernetes provider (--with-kubernetes): built after the rest is installed and under a lock of its own, so a
+# run without the flag (what `npm run up` does) never waits for this long build.
+ensure_kubernetes_provider() {
+  local v="$KUBERNETES_PROVIDER_VERSION" dir
+  dir="$(toolchain_plugin_dir kubernetes "$v")"
+  hold_lock "$TOOLCHAIN_CACHE/.lock-kubernetes"
+  KUBERNETES_RECIPE_HASH="$(recipe_hash kubernetes "$v" "${KUBERNETES_RECIPES[$v]}")"
+  if stamp_matches "$dir/.stamp" "$KUBERNETES_RECIPE_HASH"; then
+    log "provider-kubernetes: cached ($dir)"
+  else
+    queue_step provider-kubernetes
+    LANE_PIDS=()
+    log "building the Kubernetes provider $v (cold: about 9 min on 2 cores, 4 GB of memory); logs in $LOG_DIR"
+    start_lane "provider-kubernetes:build_kubernetes_provider:$v"
+    wait_for_lanes
+    fail_with_logs
+  fi
+  install_plugins kubernetes
+}
+
 provider_version() {
   case "$1" in
     random) printf '%s\n' "$RANDOM_PROVIDER_VERSION" ;;
     docker) printf '%s\n' "$DOCKER_PROVIDER_VERSION" ;;
+    kubernetes) printf '%s\n' "$KUBERNETES_PROVIDER_VERSION" ;;
   esac
 }
 
-# An ambient Pulumi of exactly the locked version with both plugins installed needs nothing from us.
+# plugins_with_versions: "random 4.21.2, docker 5.2.0, ..." for the plugins this run provides.
+plugins_with_versions() {
+  local name listed=""
+  for name in "${PLUGINS[@]}"; do listed+="${listed:+, }$name $(provider_version "$name")"; done
+  printf '%s\n' "$listed"
+}
+
+# An ambient Pulumi of exactly the pinned CLI version with every plugin this run provides needs nothing from us.
 ambient_pulumi_is_enough() {
-  local ambient
+  local ambient plugins name
   ambient="$(command -v pulumi 2>/dev/null)" || return 1
   [[ "$ambient" == "$TOOLCHAIN_BIN_DIR/pulumi" ]] && return 1
-  [[ "$(PULUMI_SKIP_UPDATE_CHECK=true "$ambient" version 2>/dev/null)" == "v$PULUMI_VERSION" ]] || return 1
-  local plugins
+  [[ "$(PULUMI_SKIP_UPDATE_CHECK=true "$ambient" version 2>/dev/null)" == "v$PULUMI_CLI_VERSION" ]] || return 1
   plugins="$(PULUMI_SKIP_UPDATE_CHECK=true "$ambient" plugin ls --json 2>/dev/null)" || return 1
-  json_query plugin-installed random "$RANDOM_PROVIDER_VERSION" <<<"$plugins" || return 1
-  json_query plugin-installed docker "$DOCKER_PROVIDER_VERSION" <<<"$plugins" || return 1
-  log "pulumi v$PULUMI_VERSION ($ambient) with plugins random $RANDOM_PROVIDER_VERSION and docker" \
-    "$DOCKER_PROVIDER_VERSION is already installed: nothing to do"
-  return 0
+  for name in "${PLUGINS[@]}"; do
+    json_query plugin-installed "$name" "$(provider_version "$name")" <<<"$plugins" || return 1
+  done
+  log "pulumi v$PULUMI_CLI_VERSION ($ambient) with plugins $(plugins_with_versions) is already installed: nothing to do"
 }
 
 print_summary_and_env() {
   local cli_version langhost_sdk
   cli_version="$(stamp_field "$TOOLCHAIN_CLI_DIR/stamps/cli" version)"
   langhost_sdk="$(stamp_field "$TOOLCHAIN_CLI_DIR/stamps/langhost" sdk)"
-  log "toolchain for @pulumi/pulumi $PULUMI_VERSION, @pulumi/docker $DOCKER_PROVIDER_VERSION, @pulumi/random $RANDOM_PROVIDER_VERSION:"
+  log "toolchain for @pulumi/pulumi $PULUMI_SDK_VERSION and plugins $(plugins_with_versions):"
   log "  CLI:            $TOOLCHAIN_BIN_DIR/pulumi ($cli_version)"
-  if [[ "$cli_version" != "v$PULUMI_VERSION" ]]; then
-    log "  NOTE: CLI is $cli_version, not v$PULUMI_VERSION (the module proxy does not serve that release)"
+  if [[ "$cli_version" != "v$PULUMI_CLI_VERSION" ]]; then
+    log "  NOTE: CLI is $cli_version, not the pinned v$PULUMI_CLI_VERSION (the module proxy does not serve that release)"
   fi
   log "  language host:  $TOOLCHAIN_BIN_DIR/pulumi-language-nodejs (this folder's host, built on sdk $langhost_sdk)"
   log "  plugins:        $TOOLCHAIN_PLUGIN_CACHE (installed into PULUMI_HOME=$TOOLCHAIN_PULUMI_HOME)"
+  if [[ " ${PLUGINS[*]} " == *" kubernetes "* ]]; then
+    log "  kubernetes:     $(toolchain_plugin_dir kubernetes "$KUBERNETES_PROVIDER_VERSION")/pulumi-resource-kubernetes"
+  fi
   log "  use:            source $TOOLCHAIN_SCRIPT_DIR/env.sh"
   # The project's Node 22 (npm package `node`) follows the CLI on PATH: @pulumi/pulumi 3.270 needs it.
   local path_prefix="$TOOLCHAIN_BIN_DIR"
@@ -491,8 +569,24 @@ print_summary_and_env() {
 # ---------------------------------------------------------------------------------------------------
 
 main() {
+  local with_kubernetes=0
+  case "$*" in
+    "") ;;
+    --with-kubernetes) with_kubernetes=1 ;;
+    *)
+      toolchain_usage "$0"
+      exit 2
+      ;;
+  esac
+
   toolchain_load_versions || die "could not read versions from package-lock.json"
-  log "package-lock.json: @pulumi/pulumi $PULUMI_VERSION, @pulumi/docker $DOCKER_PROVIDER_VERSION, @pulumi/random $RANDOM_PROVIDER_VERSION"
+  PLUGINS=(random docker)
+  if ((with_kubernetes)); then
+    KUBERNETES_PROVIDER_VERSION="$(toolchain_lock_version @pulumi/kubernetes)" ||
+      die "--with-kubernetes needs @pulumi/kubernetes in package-lock.json"
+    PLUGINS+=(kubernetes)
+  fi
+  log "Pulumi CLI v$PULUMI_CLI_VERSION (pinned in lib.sh); package-lock.json: @pulumi/pulumi $PULUMI_SDK_VERSION, plugins $(plugins_with_versions)"
 
   if ambient_pulumi_is_enough; then
     printf 'export PULUMI_SKIP_UPDATE_CHECK=true PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION=true\n'
@@ -504,6 +598,11 @@ main() {
     [[ -n "${PROVIDER_RECIPES[$name@$(provider_version "$name")]:-}" ]] ||
       die "no offline recipe for @pulumi/$name $(provider_version "$name"): add one to PROVIDER_RECIPES in $0"
   done
+  if ((with_kubernetes)); then
+    [[ -n "${KUBERNETES_RECIPES[$KUBERNETES_PROVIDER_VERSION]:-}" ]] ||
+      die "no offline recipe for @pulumi/kubernetes $KUBERNETES_PROVIDER_VERSION: add the provider/v4 pseudo-version" \
+        "of its release commit to KUBERNETES_RECIPES in $0"
+  fi
 
   setup_go
   setup_cache
@@ -517,8 +616,9 @@ main() {
   fi
 
   # Recipes of what is cached now vs. what would be built now.
-  CLI_RECIPE="$(recipe_hash cli "$PULUMI_VERSION" "${MIGRATION_TOOLCHAIN_EXACT:-0}")"
-  LANGHOST_RECIPE="$(recipe_hash langhost "$PULUMI_VERSION" "$TOOLCHAIN_SCRIPT_DIR/langhost-nodejs/main.go")"
+  CLI_RECIPE="$(recipe_hash cli "$PULUMI_CLI_VERSION" "${MIGRATION_TOOLCHAIN_EXACT:-0}")"
+  LANGHOST_RECIPE="$(recipe_hash langhost "$PULUMI_CLI_VERSION" "$PULUMI_SDK_VERSION" \
+    "$TOOLCHAIN_SCRIPT_DIR/langhost-nodejs/main.go")"
   declare -gA PROVIDER_RECIPE_HASH=()
   for name in random docker; do
     local v src="$TOOLCHAIN_SCRIPT_DIR/providers"
@@ -533,7 +633,7 @@ main() {
     log "cli: cached ($(stamp_field "$TOOLCHAIN_CLI_DIR/stamps/cli" version))"
     CLI_BUILD_VERSION="$(stamp_field "$TOOLCHAIN_CLI_DIR/stamps/cli" version)"
   else
-    log "cli: resolving a buildable github.com/pulumi/pulumi/pkg/v3 version (wanted v$PULUMI_VERSION)"
+    log "cli: resolving a buildable github.com/pulumi/pulumi/pkg/v3 version (wanted v$PULUMI_CLI_VERSION)"
     resolve_cli_version || die "cannot build the Pulumi CLI (see above)"
     queue_step cli
     lane_a+=("cli:build_cli:$CLI_BUILD_VERSION")
@@ -567,7 +667,8 @@ main() {
   fi
   touch "$TOOLCHAIN_CLI_DIR/.complete"
 
-  install_plugins
+  install_plugins random docker
+  if ((with_kubernetes)); then ensure_kubernetes_provider; fi
   log "$("$TOOLCHAIN_BIN_DIR/pulumi" version) at $TOOLCHAIN_BIN_DIR/pulumi"
   print_summary_and_env
 }

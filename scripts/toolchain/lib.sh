@@ -7,6 +7,12 @@ TOOLCHAIN_SCRIPT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 TOOLCHAIN_REPO_ROOT="$(cd "$TOOLCHAIN_SCRIPT_DIR/../.." && pwd)"
 TOOLCHAIN_CACHE="${MIGRATION_TOOLCHAIN_CACHE:-/var/cache/migration-toolchain}"
 
+# The Pulumi CLI the toolchain builds, pinned here apart from the npm SDK (@pulumi/pulumi in package-lock.json): the
+# module proxy refuses the CLI of the SDK's version (pkg/v3@v3.270.0) and npm has no SDK of this one, and a newer CLI
+# runs an older SDK's programs. Made readonly once, because env.sh sources this file into shells that may source it
+# again.
+[[ -v PULUMI_CLI_VERSION && ${PULUMI_CLI_VERSION@a} == *r* ]] || readonly PULUMI_CLI_VERSION=3.274.1
+
 # toolchain_lock_version NPM_PACKAGE: the version package-lock.json pins for node_modules/NPM_PACKAGE.
 # The lockfile, not package.json, is the source of truth: it is what `npm ci` installs.
 toolchain_lock_version() {
@@ -38,13 +44,13 @@ sys.stdout.write(entry.get("version", ""))
   printf '%s\n' "$version"
 }
 
-# toolchain_load_versions: sets PULUMI_VERSION, DOCKER_PROVIDER_VERSION, RANDOM_PROVIDER_VERSION and the
-# cache paths derived from them.
+# toolchain_load_versions: sets PULUMI_SDK_VERSION, DOCKER_PROVIDER_VERSION and RANDOM_PROVIDER_VERSION (the npm
+# packages' locked versions) and the cache paths, the CLI's keyed by PULUMI_CLI_VERSION.
 toolchain_load_versions() {
-  PULUMI_VERSION="$(toolchain_lock_version @pulumi/pulumi)" || return 1
+  PULUMI_SDK_VERSION="$(toolchain_lock_version @pulumi/pulumi)" || return 1
   DOCKER_PROVIDER_VERSION="$(toolchain_lock_version @pulumi/docker)" || return 1
   RANDOM_PROVIDER_VERSION="$(toolchain_lock_version @pulumi/random)" || return 1
-  TOOLCHAIN_CLI_DIR="$TOOLCHAIN_CACHE/pulumi-v$PULUMI_VERSION"
+  TOOLCHAIN_CLI_DIR="$TOOLCHAIN_CACHE/pulumi-v$PULUMI_CLI_VERSION"
   TOOLCHAIN_BIN_DIR="$TOOLCHAIN_CLI_DIR/bin"
   TOOLCHAIN_PLUGIN_CACHE="$TOOLCHAIN_CACHE/plugins"
   # A PULUMI_HOME of the toolchain's own keeps these plugins apart from a developer's ~/.pulumi.
@@ -58,7 +64,7 @@ toolchain_plugin_dir() {
 
 # toolchain_parse_cached_only SCRIPT [ARG...]: the `[--cached-only]` argument of the ensure scripts of single tools
 # (ensure-actionlint.sh, ensure-zizmor.sh). Prints 1 when it is given, 0 when there is no argument; anything else
-# prints SCRIPT's "# Usage:" paragraph on stderr and returns 2.
+# prints SCRIPT's usage on stderr and returns 2.
 toolchain_parse_cached_only() {
   local script="$1"
   shift
@@ -66,8 +72,13 @@ toolchain_parse_cached_only() {
     "") echo 0 ;;
     --cached-only) echo 1 ;;
     *)
-      sed -n '/^# Usage:/,/^#$/p' "$script" | sed 's/^# \{0,1\}//' >&2
+      toolchain_usage "$script"
       return 2
       ;;
   esac
+}
+
+# toolchain_usage SCRIPT: print SCRIPT's "# Usage:" comment paragraph on stderr.
+toolchain_usage() {
+  sed -n '/^# Usage:/,/^#$/p' "$1" | sed 's/^# \{0,1\}//' >&2
 }

@@ -29,16 +29,17 @@ import (
 	"strings"
 	"syscall"
 
-	pbempty "google.golang.org/protobuf/types/known/emptypb"
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
+	pbempty "google.golang.org/protobuf/types/known/emptypb"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/common/util/rpcutil"
 	pulumirpc "github.com/pulumi/pulumi/sdk/v3/proto/go"
 )
 
-// version is set with -ldflags "-X main.version=vX.Y.Z" to the @pulumi/pulumi version it was built for.
+// version is set with -ldflags "-X main.version=vX.Y.Z" to the release of the sdk/v3 module it is built on, the
+// CLI's, as the official host reports the release it ships with.
 var version = "v0.0.0-dev"
 
 // exitCodeUserActionable is the exit code @pulumi/pulumi's cmd/run uses after it has already

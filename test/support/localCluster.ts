@@ -1,0 +1,114 @@
+import { execFileSync, spawnSync } from "node:child_process";
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import { LocalWorkspace, type Stack } from "@pulumi/pulumi/automation";
+import { REPO_ROOT } from "./stackConfig";
+
+/** The project's cluster command (scripts/cluster/cluster.sh) and what it writes. */
+export const CLUSTER_COMMAND = join(REPO_ROOT, "scripts", "cluster", "cluster.sh");
+const CLUSTER_BUILD = join(REPO_ROOT, "scripts", "cluster", "build.sh");
+export const KUBECONFIG =
+  process.env.MIGRATION_KUBECONFIG ??
+  `${process.env.MIGRATION_CLUSTER_STATE ?? "/var/lib/migration-cluster"}/admin.kubeconfig`;
+/** Host and port of the cluster's registry (scripts/cluster/addresses.sh). */
+export const REGISTRY = "10.250.0.254:5000";
+export const STORAGE_CLASS = "local-hostpath";
+export const SMOKE_PROGRAM = join(REPO_ROOT, "test", "cluster", "smoke-program");
+export const SMOKE_IMAGES = ["migration/fastapi:0.2.0", "migration/postgres:15-bookworm"];
+
+/** Runs the cluster command, its progress on this process's stderr; throws when it fails. */
+export function clusterCommand(...args: string[]): void {
+  execFileSync("bash", [CLUSTER_COMMAND, ...args], { stdio: ["ignore", "inherit", "inherit"] });
+}
+
+/** The cluster's kubectl as its admin; stdout. */
+export function kubectl(...args: string[]): string {
+  return execFileSync("bash", [CLUSTER_COMMAND, "kubectl", ...args], {
+    encoding: "utf8",
+    stdio: ["ignore", "pipe", "pipe"],
+  }).trim();
+}
+
+/** The host-path volume PostgreSQL's claim is bound to in NAMESPACE (the smoke program's StatefulSet). */
+export function claimedVolume(namespace: string): string {
+  const claim = kubectl(
+    "-n",
+    namespace,
+    "get",
+    "pvc",
+    "data-postgres-0",
+    "-o",
+    "jsonpath={.status.phase} {.spec.volumeName}",
+  );
+  const [phase, volume] = claim.split(" ");
+  if (phase !== "Bound" || !/^local-volume-\d+$/.test(volume ?? "")) throw new Error(`PostgreSQL's claim: ${claim}`);
+  return volume;
+}
+
+/** The API server answers /readyz with the admin kubeconfig. */
+export function clusterAnswers(): boolean {
+  if (!existsSync(KUBECONFIG)) return false;
+  return (
+    spawnSync("bash", [CLUSTER_COMMAND, "kubectl", "get", "--raw", "/readyz"], { stdio: "ignore", timeout: 10_000 })
+      .status === 0
+  );
+}
+
+/** Every binary the cluster runs is built already, so starting it takes a minute, not a cold build. */
+export function clusterBinariesCached(): boolean {
+  return spawnSync("bash", [CLUSTER_BUILD, "--cached-only"], { stdio: "ignore" }).status === 0;
+}
+
+/** The Pulumi CLI on PATH has the Kubernetes provider installed (scripts/toolchain/ensure-pulumi.sh --with-kubernetes). */
+export function kubernetesPluginInstalled(): boolean {
+  const listed = spawnSync("pulumi", ["plugin", "ls", "--json"], { encoding: "utf8" });
+  if (listed.status !== 0) return false;
+  const plugins = JSON.parse(listed.stdout) as Array<{ name: string; kind: string }>;
+  return plugins.some((plugin) => plugin.name === "kubernetes" && plugin.kind === "resource");
+}
+
+/**
+ * The smoke program's stack in a file backend of its own; an earlier run's stack that an interruption left behind is
+ * destroyed first, so every run starts from nothing.
+ */
+export async function smokeStack(stackName: string): Promise<Stack> {
+  const backend = join(process.env.HOME ?? "/root", ".pulumi-migration-cluster-smoke");
+  execFileSync("mkdir", ["-p", backend]);
+  const stack = await LocalWorkspace.createOrSelectStack(
+    { stackName, workDir: SMOKE_PROGRAM },
+    {
+      envVars: {
+        PULUMI_BACKEND_URL: `file://${backend}`,
+        PULUMI_CONFIG_PASSPHRASE: "migration-cluster-smoke",
+        PULUMI_SKIP_UPDATE_CHECK: "true",
+      },
+    },
+  );
+  await stack.setAllConfig({
+    kubeconfig: { value: KUBECONFIG },
+    registry: { value: REGISTRY },
+    storageClass: { value: STORAGE_CLASS },
+  });
+  return stack;
+}
+
+/** GET url, with a deadline; the status, or 0 when nothing answered. */
+export async function httpStatus(url: string, timeoutMs = 3_000): Promise<number> {
+  try {
+    const response = await fetch(url, { signal: AbortSignal.timeout(timeoutMs) });
+    await response.arrayBuffer();
+    return response.status;
+  } catch {
+    return 0;
+  }
+}
+
+/** Prints Pulumi's output (which arrives in chunks, not lines) line by line with a prefix, so a long run shows where it is. */
+export function progressPrinter(prefix: string): (chunk: string) => void {
+  let pending = "";
+  return (chunk) => {
+    const lines = (pending + chunk).split("\n");
+    pending = lines.pop() ?? "";
+    for (const line of lines) if (line.trim()) process.stdout.write(`    ${prefix} | ${line}\n`);
+  };
+}
