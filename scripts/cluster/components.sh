@@ -98,6 +98,12 @@ stop_all_components() {
   if component_pid kubelet >/dev/null; then
     stop_component kubelet
   fi
+  # After a crash or a kill, pods may still run under their shims with containerd gone: start containerd alone
+  # (the namespace is still there) so that it stops them.
+  if ! component_pid containerd >/dev/null && shims_running && network_is_up; then
+    log_step "pods still run under shims without containerd: starting containerd to stop them"
+    start_containerd
+  fi
   remove_pod_sandboxes
   for ((i = ${#CLUSTER_COMPONENTS[@]} - 1; i >= 0; i--)); do
     stop_component "${CLUSTER_COMPONENTS[i]}"
@@ -114,6 +120,16 @@ remove_pod_sandboxes() {
   log_step "removing the pods' ${#sandboxes[@]} sandboxes (their containers stop)"
   crictl_cmd stopp "${sandboxes[@]}" >/dev/null 2>&1 || true
   crictl_cmd rmp -a -f >/dev/null 2>&1 || true
+}
+
+# shims_running: a shim of the cluster's containerd build runs (it is the pods' parent; found by its binary's path).
+shims_running() {
+  local pid shim
+  shim=$(containerd_bin containerd-shim-runc-v2)
+  for pid in $(pgrep -f "^${shim} " || true); do
+    [[ $(readlink "/proc/${pid}/exe" 2>/dev/null) == "${shim}" ]] && return 0
+  done
+  return 1
 }
 
 crictl_cmd() {
