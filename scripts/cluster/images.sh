@@ -11,8 +11,11 @@ registry_image() { echo "${REGISTRY_HOST}/$1"; }
 
 # A dockerd started before the registry was configured does not trust it, and its push would try HTTPS and fail.
 require_docker_trusts_registry() {
-  docker info --format '{{range .RegistryConfig.IndexConfigs}}{{.Name}} {{.Secure}}{{"\n"}}{{end}}' 2>/dev/null |
-    grep -qx "${REGISTRY_HOST} false" ||
+  # The answer is read whole before grep looks at it: `docker info | grep -q` fails under pipefail whenever grep
+  # stops reading before docker has written everything (SIGPIPE).
+  local registries
+  registries=$(docker info --format '{{range .RegistryConfig.IndexConfigs}}{{.Name}} {{.Secure}}{{"\n"}}{{end}}' 2>/dev/null) || true
+  grep -qx "${REGISTRY_HOST} false" <<<"${registries}" ||
     die "dockerd does not trust the cluster's registry ${REGISTRY_HOST} over HTTP: it was started without --insecure-registry=${REGISTRY_HOST}. Stop dockerd (kill \$(cat /var/run/docker.pid)) and run scripts/docker/ensure-engine.sh, which starts it with that flag"
 }
 
@@ -30,7 +33,7 @@ build_scratch_image() {
 }
 
 ensure_pause_image() {
-  cluster_ctr images ls -q 2>/dev/null | grep -qx "${PAUSE_IMAGE}" && return 0
+  grep -qx "${PAUSE_IMAGE}" <<<"$(cluster_ctr images ls -q 2>/dev/null)" && return 0
   log_step "importing the pod sandbox image ${PAUSE_IMAGE} into the cluster's containerd"
   build_scratch_image "${PAUSE_IMAGE}" "${MIGRATION_CLUSTER_CACHE}/pause/context" \
     "${MIGRATION_REPO_ROOT}/images/pause" "${PAUSE_BIN}"

@@ -6,7 +6,7 @@
 
 network_is_up() {
   [[ -e ${CLUSTER_NETNS_PATH} ]] && ip link show "${HOST_VETH}" >/dev/null 2>&1 &&
-    in_cluster_netns ip -4 addr show dev "${NODE_VETH}" 2>/dev/null | grep -q "inet ${NODE_ADDRESS}/"
+    grep -q "inet ${NODE_ADDRESS}/" <<<"$(in_cluster_netns ip -4 addr show dev "${NODE_VETH}" 2>/dev/null)"
 }
 
 # The node and service ranges must be free on the host, or traffic for them would go elsewhere.
