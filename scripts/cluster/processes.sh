@@ -84,20 +84,3 @@ stop_component() {
   rm -f "$(pid_file "${name}")"
   log_step "${name}: stopped (was pid ${pid})"
 }
-
-# wait_until SECONDS WHAT COMMAND...: polls COMMAND every half second until it succeeds; prints progress every 15 s
-# and fails after SECONDS.
-wait_until() {
-  local timeout=$1 what=$2 started=${SECONDS} last=${SECONDS}
-  shift 2
-  until "$@" >/dev/null 2>&1; do
-    if ((SECONDS - started >= timeout)); then
-      return 1
-    fi
-    if ((SECONDS - last >= 15)); then
-      log_step "waiting for ${what} ($((SECONDS - started)) s)"
-      last=${SECONDS}
-    fi
-    sleep 0.5
-  done
-}

@@ -176,6 +176,24 @@ with_heartbeat() {
   wait "${pid}"
 }
 
+# wait_until SECONDS WHAT COMMAND...: polls COMMAND (its output discarded) every half second until it succeeds; prints
+# progress every 15 s, and after SECONDS says it timed out and fails.
+wait_until() {
+  local timeout=$1 what=$2 started=${SECONDS} last=${SECONDS}
+  shift 2
+  until "$@" >/dev/null 2>&1; do
+    if ((SECONDS - started >= timeout)); then
+      log_step "timed out after ${timeout}s waiting for ${what}"
+      return 1
+    fi
+    if ((SECONDS - last >= 15)); then
+      log_step "waiting for ${what} ($((SECONDS - started)) s)"
+      last=${SECONDS}
+    fi
+    sleep 0.5
+  done
+}
+
 # wait_for_exit PID SECONDS: true once PID (a child of this shell) has exited, false after SECONDS if it still runs.
 wait_for_exit() {
   local pid=$1 deadline=$((SECONDS + $2))

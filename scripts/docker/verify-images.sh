@@ -63,20 +63,6 @@ fail() {
   FAILED=1
 }
 
-# wait_until DESCRIPTION COMMAND...: polls COMMAND every 0.5 s for at most READY_TIMEOUT seconds.
-wait_until() {
-  local what=$1 deadline
-  shift
-  deadline=$(($(date +%s) + READY_TIMEOUT))
-  until "$@" >/dev/null 2>&1; do
-    if (($(date +%s) >= deadline)); then
-      log_step "timed out after ${READY_TIMEOUT}s waiting for ${what}"
-      return 1
-    fi
-    sleep 0.5
-  done
-}
-
 host_port() {
   docker port "$1" "$2" | head -n1 | sed 's/.*://'
 }
@@ -98,7 +84,7 @@ verify_postgres() {
   docker run -d --name "${c1}" "${env[@]}" -v "${volume}:/var/lib/postgresql/data" -p 127.0.0.1::5432 \
     "${POSTGRES_IMAGE}" >/dev/null
   port=$(host_port "${c1}" 5432)
-  if ! wait_until "postgres to accept TCP connections" docker exec "${c1}" pg_isready -h 127.0.0.1 -U migration -d app; then
+  if ! wait_until "${READY_TIMEOUT}" "postgres to accept TCP connections" docker exec "${c1}" pg_isready -h 127.0.0.1 -U migration -d app; then
     container_logs_tail "${c1}"
     fail "postgres: not ready within ${READY_TIMEOUT}s"
     return
@@ -147,7 +133,7 @@ verify_postgres() {
   docker run -d --name "${c2}" -e POSTGRES_USER=migration -e POSTGRES_PASSWORD=ignored -e POSTGRES_DB=app \
     -v "${volume}:/var/lib/postgresql/data" -p 127.0.0.1::5432 "${POSTGRES_IMAGE}" >/dev/null
   port=$(host_port "${c2}" 5432)
-  if ! wait_until "replacement postgres" docker exec "${c2}" pg_isready -h 127.0.0.1 -U migration -d app; then
+  if ! wait_until "${READY_TIMEOUT}" "replacement postgres" docker exec "${c2}" pg_isready -h 127.0.0.1 -U migration -d app; then
     container_logs_tail "${c2}"
     fail "postgres: replacement container not ready"
     return
@@ -163,7 +149,7 @@ verify_postgres() {
 
   # `docker stop` sends the image's STOPSIGNAL (SIGINT); orchestrators and humans also send SIGTERM to PID 1.
   docker kill --signal TERM "${c2}" >/dev/null
-  if wait_until "postgres to exit on SIGTERM" bash -c "[[ \$(docker inspect --format '{{.State.Running}}' ${c2}) == false ]]" \
+  if wait_until "${READY_TIMEOUT}" "postgres to exit on SIGTERM" bash -c "[[ \$(docker inspect --format '{{.State.Running}}' ${c2}) == false ]]" \
     && [[ $(docker inspect --format '{{.State.ExitCode}}' "${c2}") == 0 ]]; then
     pass "postgres: SIGTERM to PID 1 shuts the server down cleanly (exit 0)"
   else
@@ -214,7 +200,7 @@ EOF
   fi
   docker run -d --name "${c}" -v "${conf_dir}:/etc/nginx/migration:ro" -p 127.0.0.1::8080 "${NGINX_IMAGE}" >/dev/null
   port=$(host_port "${c}" 8080)
-  if wait_until "nginx on :${port}" curl -fsS "http://127.0.0.1:${port}/" \
+  if wait_until "${READY_TIMEOUT}" "nginx on :${port}" curl -fsS "http://127.0.0.1:${port}/" \
     && body=$(curl -fsS "http://127.0.0.1:${port}/") && [[ ${body} == *'"ok":true'* ]]; then
     pass "nginx-lua: serves a cjson-encoded response from content_by_lua (${body})"
   else
@@ -242,7 +228,7 @@ verify_traefik() {
   chmod -R a+rX "${conf_dir}"
   docker run -d --name "${c}" -v "${conf_dir}:/etc/traefik:ro" -p 127.0.0.1::8080 "${TRAEFIK_IMAGE}" >/dev/null
   port=$(host_port "${c}" 8080)
-  if wait_until "traefik /ping" curl -fsS "http://127.0.0.1:${port}/ping"; then
+  if wait_until "${READY_TIMEOUT}" "traefik /ping" curl -fsS "http://127.0.0.1:${port}/ping"; then
     pass "traefik: starts with --configFile=/etc/traefik/traefik.yml and answers /ping"
   else
     container_logs_tail "${c}"
@@ -272,7 +258,7 @@ verify_prometheus() {
     -v "${PREFIX}-promdata:/prometheus" -p 127.0.0.1::9090 "${PROMETHEUS_IMAGE}" \
     --config.file=/etc/prometheus/prometheus.yml --storage.tsdb.path=/prometheus >/dev/null
   port=$(host_port "${c}" 9090)
-  if wait_until "prometheus /-/ready" curl -fsS "http://127.0.0.1:${port}/-/ready"; then
+  if wait_until "${READY_TIMEOUT}" "prometheus /-/ready" curl -fsS "http://127.0.0.1:${port}/-/ready"; then
     pass "prometheus: starts with the platform's flags on a fresh /prometheus volume and reports ready"
   else
     container_logs_tail "${c}"
@@ -319,7 +305,7 @@ verify_alertmanager() {
     --config.file=/etc/alertmanager/alertmanager.yml --storage.path=/alertmanager --web.listen-address=:9093 \
     --cluster.listen-address= >/dev/null
   port=$(host_port "${c}" 9093)
-  if wait_until "alertmanager /-/ready" curl -fsS "http://127.0.0.1:${port}/-/ready"; then
+  if wait_until "${READY_TIMEOUT}" "alertmanager /-/ready" curl -fsS "http://127.0.0.1:${port}/-/ready"; then
     pass "alertmanager: starts with the platform's flags on a fresh /alertmanager volume and reports ready"
   else
     container_logs_tail "${c}"
@@ -347,7 +333,7 @@ verify_postgres_exporter() {
   docker run -d --name "${c}" -e DATA_SOURCE_NAME='postgresql://nobody:none@127.0.0.1:1/none?sslmode=disable' \
     -p 127.0.0.1::9187 "${POSTGRES_EXPORTER_IMAGE}" --web.listen-address=:9187 >/dev/null
   port=$(host_port "${c}" 9187)
-  if wait_until "postgres-exporter /metrics" sh -c "curl -fsS http://127.0.0.1:${port}/metrics | grep -q '^pg_up 0'"; then
+  if wait_until "${READY_TIMEOUT}" "postgres-exporter /metrics" sh -c "curl -fsS http://127.0.0.1:${port}/metrics | grep -q '^pg_up 0'"; then
     pass "postgres-exporter: reads DATA_SOURCE_NAME and serves /metrics on :9187 (pg_up 0 without a database)"
   else
     container_logs_tail "${c}"
@@ -371,7 +357,7 @@ verify_victorialogs() {
     -storageDataPath=/victoria-logs-data -httpListenAddr=:9428 -retentionPeriod=7d \
     -retention.maxDiskSpaceUsageBytes=10GiB -loggerLevel=WARN >/dev/null
   port=$(host_port "${c}" 9428)
-  if wait_until "victorialogs /health" docker exec "${c}" wget -q -O /dev/null http://127.0.0.1:9428/health; then
+  if wait_until "${READY_TIMEOUT}" "victorialogs /health" docker exec "${c}" wget -q -O /dev/null http://127.0.0.1:9428/health; then
     pass "victorialogs: starts with the platform's flags on a fresh /victoria-logs-data volume and answers the platform's health check (wget /health)"
   else
     container_logs_tail "${c}"
@@ -387,7 +373,7 @@ verify_victorialogs() {
   if curl -fsS -H 'Content-Type: application/stream+json' \
     "http://127.0.0.1:${port}/insert/jsonline?_stream_fields=service" \
     --data-binary "{\"_msg\":\"verify line ${marker}\",\"service\":\"verify\"}" \
-    && wait_until "the pushed line in a query" sh -c "curl -fsS 'http://127.0.0.1:${port}/select/logsql/query' \
+    && wait_until "${READY_TIMEOUT}" "the pushed line in a query" sh -c "curl -fsS 'http://127.0.0.1:${port}/select/logsql/query' \
       --data-urlencode 'query={service=\"verify\"} \"${marker}\"' | grep -q 'verify line ${marker}'"; then
     pass "victorialogs: a line pushed to /insert/jsonline comes back from /select/logsql/query by its stream field"
   else
@@ -439,7 +425,7 @@ verify_log_collector() {
   # Nothing answers at victorialogs:9428: the collector must still start and report healthy.
   docker run -d --name "${c}" -v "${conf_dir}/config.yaml:/etc/otelcol/config.yaml:ro" \
     -v "${PREFIX}-checkpoints:/var/lib/otelcol" "${LOG_COLLECTOR_IMAGE}" >/dev/null
-  if wait_until "the collector's health endpoint" docker exec "${c}" curl -fsS -o /dev/null http://127.0.0.1:13133/; then
+  if wait_until "${READY_TIMEOUT}" "the collector's health endpoint" docker exec "${c}" curl -fsS -o /dev/null http://127.0.0.1:13133/; then
     pass "log-collector: starts with the default command and answers the platform's health check (curl :13133)"
   else
     container_logs_tail "${c}"
