@@ -119,7 +119,7 @@ verify_postgres() {
 
   started=$(date +%s)
   docker stop -t 30 "${c1}" >/dev/null
-  if docker logs "${c1}" 2>&1 | grep -q 'database system is shut down' \
+  if grep -q 'database system is shut down' <<<"$(docker logs "${c1}" 2>&1)" \
     && [[ $(docker inspect --format '{{.State.ExitCode}}' "${c1}") == 0 ]]; then
     pass "postgres: docker stop shut down cleanly (exit 0) in $(seconds_since "${started}")s"
   else
@@ -138,7 +138,7 @@ verify_postgres() {
     fail "postgres: replacement container not ready"
     return
   fi
-  if docker logs "${c2}" 2>&1 | grep -q 'already initialised' \
+  if grep -q 'already initialised' <<<"$(docker logs "${c2}" 2>&1)" \
     && [[ $(PGPASSWORD="${password}" psql -h 127.0.0.1 -p "${port}" -U migration -d app -qAt \
       -c 'SELECT note FROM survivors WHERE id = 1') == 'written before replacement' ]]; then
     pass "postgres: replacement container on the same volume kept the data and skipped initdb"
