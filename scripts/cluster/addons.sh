@@ -47,8 +47,9 @@ apply_addons() {
     render_manifest "${CLUSTER_SCRIPT_DIR}/manifests/storage.yaml"
     local_volumes
   } | cluster_kubectl apply --server-side --force-conflicts --field-manager migration-cluster -f - >/dev/null
+  # CoreDNS is a pod, not a component with a log of its own here: its log is the pod's.
   wait_until 120 "the cluster DNS to answer" dns_answers ||
-    fail_start coredns "the cluster DNS does not answer at ${CLUSTER_DNS_ADDRESS} (kubectl -n kube-system logs deploy/coredns)"
+    die "the cluster DNS does not answer at ${CLUSTER_DNS_ADDRESS} (npm run cluster -- kubectl -n kube-system logs deploy/coredns)"
 }
 
 # dns_answers: the cluster DNS resolves the API server's Service name, asked from the host through the service route.

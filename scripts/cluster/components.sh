@@ -122,15 +122,17 @@ remove_pod_sandboxes() {
   crictl_cmd rmp -a -f >/dev/null 2>&1 || true
 }
 
-# shims_running: a shim of the cluster's containerd build runs (it is the pods' parent; found by its binary's path).
-shims_running() {
+# shim_pids: the running shims of the cluster's containerd build (the pods' parents), found by their binary's path.
+shim_pids() {
   local pid shim
   shim=$(containerd_bin containerd-shim-runc-v2)
   for pid in $(pgrep -f "^${shim} " || true); do
-    [[ $(readlink "/proc/${pid}/exe" 2>/dev/null) == "${shim}" ]] && return 0
+    [[ $(readlink "/proc/${pid}/exe" 2>/dev/null) == "${shim}" ]] && echo "${pid}"
   done
-  return 1
+  return 0
 }
+
+shims_running() { [[ -n $(shim_pids) ]]; }
 
 crictl_cmd() {
   "$(crictl_bin)" --runtime-endpoint "unix://${CONTAINERD_SOCKET}" --image-endpoint "unix://${CONTAINERD_SOCKET}" \

@@ -38,7 +38,7 @@ command_report() {
     pid=$(component_pid "${name}") && component_pids+=("${pid}")
   done
   local shims=()
-  mapfile -t shims < <(pgrep -f "^$(containerd_bin containerd-shim-runc-v2) " || true)
+  mapfile -t shims < <(shim_pids)
   local pods=()
   mapfile -t pods < <(pod_pids)
   mkdir -p "$(dirname "${out}")"
