@@ -10,7 +10,6 @@ import {
   httpStatus,
   kubectl,
   progressPrinter,
-  SMOKE_IMAGES,
   smokeStack,
 } from "../support/localCluster";
 import { waitFor } from "../support/processes";
@@ -81,10 +80,7 @@ describe("the local cluster, restarted", () => {
   }
 
   beforeAll(async () => {
-    if (!clusterAnswers()) clusterCommand("up");
-    clusterCommand("push-images", ...SMOKE_IMAGES);
-    stack = await smokeStack("cluster-restart");
-    await stack.destroy({ onOutput: progress });
+    stack = await smokeStack("cluster-restart", progress);
     const result = await stack.up({ onOutput: progress });
     namespace = result.outputs.namespaceName.value as string;
     fastapiUrl = result.outputs.fastapiUrl.value as string;

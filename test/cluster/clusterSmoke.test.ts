@@ -48,11 +48,7 @@ describe.skipIf(reason !== "")(`the local cluster, smoke-tested${reason ? ` (ski
   const progress = progressPrinter("smoke");
 
   beforeAll(async () => {
-    if (!clusterAnswers()) clusterCommand("up");
-    clusterCommand("push-images", ...SMOKE_IMAGES);
-    stack = await smokeStack("cluster-smoke");
-    // An interrupted earlier run may have left its resources: start from nothing.
-    await stack.destroy({ onOutput: progress });
+    stack = await smokeStack("cluster-smoke", progress);
   }, 10 * 60_000);
 
   afterAll(() => {

@@ -1,5 +1,5 @@
 import { execFileSync, spawnSync } from "node:child_process";
-import { existsSync } from "node:fs";
+import { existsSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { LocalWorkspace, type Stack } from "@pulumi/pulumi/automation";
 import { REPO_ROOT } from "./stackConfig";
@@ -68,12 +68,15 @@ export function kubernetesPluginInstalled(): boolean {
 }
 
 /**
- * The smoke program's stack in a file backend of its own; an earlier run's stack that an interruption left behind is
- * destroyed first, so every run starts from nothing.
+ * The smoke program's stack, ready to deploy: the cluster started if it does not answer, the smoke images pushed to
+ * its registry, and the stack (in a file backend of its own) emptied of what an interrupted earlier run left behind,
+ * so every run starts from nothing.
  */
-export async function smokeStack(stackName: string): Promise<Stack> {
+export async function smokeStack(stackName: string, onOutput: (chunk: string) => void): Promise<Stack> {
+  if (!clusterAnswers()) clusterCommand("up");
+  clusterCommand("push-images", ...SMOKE_IMAGES);
   const backend = join(process.env.HOME ?? "/root", ".pulumi-migration-cluster-smoke");
-  execFileSync("mkdir", ["-p", backend]);
+  mkdirSync(backend, { recursive: true });
   const stack = await LocalWorkspace.createOrSelectStack(
     { stackName, workDir: SMOKE_PROGRAM },
     {
@@ -89,6 +92,7 @@ export async function smokeStack(stackName: string): Promise<Stack> {
     registry: { value: REGISTRY },
     storageClass: { value: STORAGE_CLASS },
   });
+  await stack.destroy({ onOutput });
   return stack;
 }
 
