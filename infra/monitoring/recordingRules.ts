@@ -17,9 +17,9 @@ function routeBackendRules(
   routes: readonly RouteToObserve[],
   window: string,
 ): RecordingRule[] {
-  return routes.flatMap((route, index) =>
+  return routes.flatMap((route) =>
     BACKENDS.flatMap((backend): RecordingRule[] => {
-      const queries = routeBackendQueries(ingress, routes, index, backend, window);
+      const queries = routeBackendQueries(ingress, route, backend, window);
       const labels = { route: route.id, backend };
       return [
         { record: SERIES.requestsInWindow, expr: queries.requests("increase", false), labels },

@@ -1,11 +1,10 @@
 import type { PlatformConfig } from "../config/schema";
 import { routeBackendService } from "../render/traefik/dynamicConfig";
 import type { BackendName } from "../routing/plan";
-import { appRouteRate, type RouteMatch } from "./appRouteAttribution";
 import { selector, type LabelMatcher } from "./promql";
 
-/** A route as the recording rules need it: its id and what it matches (never its weight). */
-export interface RouteToObserve extends RouteMatch {
+/** A route as the recording rules need it: the ingress labels its figures with the route's id (never its weight). */
+export interface RouteToObserve {
   readonly id: string;
 }
 
@@ -19,15 +18,9 @@ export interface RouteBackendQueries {
 
 const SERVER_ERRORS: LabelMatcher = { label: "code", op: "=~", value: "5.." };
 
-/** Written by the Lua router (infra/render/nginx/migration_router.lua), labelled route, backend and code. */
-const NGINX_REQUESTS = "migration_ingress_requests_total";
-/** The apps' histogram (observability.py / metrics.py), labelled backend, method and route (a URL template). */
-const APP_LATENCY_BUCKETS = "app_http_request_duration_seconds_bucket";
-
 /**
- * Traefik: everything comes from the ingress's per-service metrics of the route's own service for the backend
- * (routeBackendService; the file provider qualifies names with "@file"). They count what clients saw, a backend that
- * cannot be reached included, and their latency is measured at the ingress the same way for both backends.
+ * Traefik: from the ingress's per-service metrics of the route's own service for the backend (routeBackendService; the
+ * file provider qualifies names with "@file").
  */
 function traefikQueries(route: RouteToObserve, backend: BackendName, window: string): RouteBackendQueries {
   const service: LabelMatcher = { label: "service", op: "=", value: `${routeBackendService(route.id, backend)}@file` };
@@ -39,36 +32,31 @@ function traefikQueries(route: RouteToObserve, backend: BackendName, window: str
 }
 
 /**
- * nginx: counts and status codes from the Lua router's counters, which already carry the route id and the backend it
- * chose. It measures no latency, so latency comes from the apps' own histograms, attributed to routes by URL template
- * (appRouteRate). That is the time inside the app, without the ingress hop, for both backends alike.
+ * nginx: from the Lua router's counters and histogram (infra/render/nginx/migration_router.lua), which carry the route
+ * id and the backend it chose.
  */
-function nginxQueries(
-  routes: readonly RouteToObserve[],
-  index: number,
-  backend: BackendName,
-  window: string,
-): RouteBackendQueries {
+function nginxQueries(route: RouteToObserve, backend: BackendName, window: string): RouteBackendQueries {
   const routeAndBackend: LabelMatcher[] = [
-    { label: "route", op: "=", value: routes[index].id },
+    { label: "route", op: "=", value: route.id },
     { label: "backend", op: "=", value: backend },
   ];
   return {
     requests: (fn, serverErrorsOnly) =>
-      `sum(${fn}(${selector(NGINX_REQUESTS, serverErrorsOnly ? [...routeAndBackend, SERVER_ERRORS] : routeAndBackend)}[${window}]))`,
-    latencyBuckets: `sum by (le) (${appRouteRate(APP_LATENCY_BUCKETS, routes, index, backend, window)})`,
+      `sum(${fn}(${selector("migration_ingress_requests_total", serverErrorsOnly ? [...routeAndBackend, SERVER_ERRORS] : routeAndBackend)}[${window}]))`,
+    latencyBuckets: `sum by (le) (rate(${selector("migration_ingress_request_duration_seconds_bucket", routeAndBackend)}[${window}]))`,
   };
 }
 
-/** Where the figures of `routes[index]` served by `backend` come from, for the ingress flavour in use. */
+/**
+ * Where the figures of `route` served by `backend` come from, for the ingress flavour in use. Both flavours measure at
+ * the ingress, so the two backends are measured alike: what clients saw, a backend that cannot be reached included,
+ * and latency from the same clock whether an app queues a request in a thread pool or in an event loop.
+ */
 export function routeBackendQueries(
   ingress: PlatformConfig["ingress"],
-  routes: readonly RouteToObserve[],
-  index: number,
+  route: RouteToObserve,
   backend: BackendName,
   window: string,
 ): RouteBackendQueries {
-  return ingress === "traefik"
-    ? traefikQueries(routes[index], backend, window)
-    : nginxQueries(routes, index, backend, window);
+  return ingress === "traefik" ? traefikQueries(route, backend, window) : nginxQueries(route, backend, window);
 }

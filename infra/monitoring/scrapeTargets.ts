@@ -1,6 +1,8 @@
 import type { ScrapeTarget } from "../render/prometheusConfig";
 import { BACKENDS, type BackendServers } from "../routing/plan";
-import { APP_METRICS_PATH } from "./appRouteAttribution";
+
+/** Where both apps serve their Prometheus metrics (scraped directly, never through the ingress). */
+const APP_METRICS_PATH = "/metrics";
 
 export interface MonitoredEndpoints {
   /** The ingress's metrics endpoint. */

@@ -37,15 +37,15 @@ export async function prometheusFastapiShare(
   routeId: string,
   seconds: number,
 ): Promise<number> {
-  const index = DEV_ROUTES.findIndex((route) => route.id === routeId);
-  if (index < 0)
+  const route = DEV_ROUTES.find((candidate) => candidate.id === routeId);
+  if (!route)
     throw new Error(`no route ${routeId} in the dev stage (routes: ${DEV_ROUTES.map((route) => route.id).join(", ")})`);
   const counts = Object.fromEntries(
     await Promise.all(
       BACKENDS.map(async (backend) => {
         const [sample] = await query(
           prometheusUrl,
-          routeBackendQueries(flavour, DEV_ROUTES, index, backend, `${seconds}s`).requests("increase", false),
+          routeBackendQueries(flavour, route, backend, `${seconds}s`).requests("increase", false),
         );
         return [backend, sample === undefined ? 0 : Number(sample.value[1])] as const;
       }),

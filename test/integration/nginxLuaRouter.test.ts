@@ -5,6 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { RouteConfig } from "../../infra/config/schema";
+import { LATENCY_BUCKETS_SECONDS } from "../../infra/monitoring/latencyBuckets";
 import { renderNginxConfig, type NginxLayout } from "../../infra/render/nginx/nginxConfig";
 import { CONTAINER_LAYOUT, LUA_ROUTER_FILE, readLuaRouter } from "../../infra/render/nginx/nginxIngress";
 import { renderNginxRouting } from "../../infra/render/nginx/routingDocument";
@@ -243,5 +244,24 @@ describe("the nginx flavour, running", () => {
     expect(text).toMatch(
       /migration_ingress_requests_total\{route="api-reports",backend="fastapi",code="200"\} [1-9][0-9]*/,
     );
+  });
+
+  it("times requests by route and backend in a cumulative histogram with the shared bounds", async () => {
+    const text = await (await fetch(`http://127.0.0.1:${layout.metricsPort}/metrics`)).text();
+    expect(text).toContain("# TYPE migration_ingress_request_duration_seconds histogram");
+    const series = '{route="api-orders",backend="flask"';
+    const buckets = [...text.matchAll(/^migration_ingress_request_duration_seconds_bucket(\{[^}]*\}) (\d+)$/gm)]
+      .filter(([, labels]) => labels.startsWith(series))
+      .map(([, labels, count]) => ({ le: /le="([^"]+)"/.exec(labels)![1], count: Number(count) }));
+    expect(buckets.map((bucket) => bucket.le)).toEqual([...LATENCY_BUCKETS_SECONDS.map(String), "+Inf"]);
+    const counts = buckets.map((bucket) => bucket.count);
+    expect(counts).toEqual([...counts].sort((a, b) => a - b));
+    const requests = [
+      ...text.matchAll(/^migration_ingress_requests_total\{route="api-orders",backend="flask",[^}]*\} (\d+)$/gm),
+    ]
+      .map(([, count]) => Number(count))
+      .reduce((sum, count) => sum + count, 0);
+    expect(counts.at(-1)).toBe(requests);
+    expect(text).toContain(`migration_ingress_request_duration_seconds_count${series}} ${requests}`);
   });
 });

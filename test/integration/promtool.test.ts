@@ -6,7 +6,6 @@ import { dump } from "js-yaml";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ALERT_RULES_FILE, renderAlertRules } from "../../infra/monitoring/alertRules";
 import { renderAlertmanagerConfig } from "../../infra/monitoring/alertmanagerConfig";
-import { appRouteRate } from "../../infra/monitoring/appRouteAttribution";
 import { buildMigrationDashboard, dashboardExpressions } from "../../infra/monitoring/grafanaDashboard";
 import { LATENCY_BUCKETS_SECONDS } from "../../infra/monitoring/latencyBuckets";
 import { RECORDING_RULES_FILE, renderRecordingRules } from "../../infra/monitoring/recordingRules";
@@ -33,13 +32,6 @@ const config = devPlatformConfig();
 const plan = buildRoutingPlan(config, backendServers(config));
 const USERS = "api-users-get-head";
 const ORDERS_WRITES = "api-orders-post-put-patch-delete";
-
-/** A URL template and method the apps would label a request of each route with (nginx takes latency from them). */
-const APP_REQUEST_OF: Record<string, { template: string; method: string }> = {
-  [USERS]: { template: "/api/users/{user_id}", method: "GET" },
-  [ORDERS_WRITES]: { template: "/api/orders", method: "POST" },
-  default: { template: "/api/orders/{order_id}", method: "GET" },
-};
 
 /** Steady traffic of one route on one backend, from t=0 on: requests and 5xx per minute, and how long each takes. */
 interface Traffic {
@@ -71,7 +63,7 @@ function histogram(metric: string, base: Record<string, string>, perMinute: numb
   }));
 }
 
-/** The series each ingress flavour (and, for nginx, the apps) would expose for this traffic. */
+/** The series each ingress flavour would expose for this traffic. */
 function inputSeries(flavour: Flavour, traffic: readonly Traffic[]): InputSeries[] {
   return traffic.flatMap(({ route, backend, perMinute, errorsPerMinute = 0, latencySeconds = 0.03 }) => {
     const ok = perMinute - errorsPerMinute;
@@ -95,7 +87,6 @@ function inputSeries(flavour: Flavour, traffic: readonly Traffic[]): InputSeries
         ),
       ];
     }
-    const { template, method } = APP_REQUEST_OF[route];
     return [
       { series: `migration_ingress_requests_total${labels({ route, backend, code: "200" })}`, values: counter(ok) },
       ...(errorsPerMinute > 0
@@ -106,12 +97,7 @@ function inputSeries(flavour: Flavour, traffic: readonly Traffic[]): InputSeries
             },
           ]
         : []),
-      ...histogram(
-        "app_http_request_duration_seconds_bucket",
-        { backend, method, route: template },
-        perMinute,
-        latencySeconds,
-      ),
+      ...histogram("migration_ingress_request_duration_seconds_bucket", { route, backend }, perMinute, latencySeconds),
     ];
   });
 }
@@ -379,50 +365,6 @@ describe.each(FLAVOURS)("the generated Prometheus files (%s), checked by promtoo
   it("stay silent about a starved backend while the route's traffic is too small to tell", () => {
     // 10% of 500 requests would be 50 for FastAPI, fewer than minRequests.
     expectAlerts(flavour, "quiet-route", [{ route: "default", backend: "flask", perMinute: 100 }], {});
-  });
-});
-
-describe("attribution of the apps' URL templates to routes, run by promtool", () => {
-  it("follows the ingress's first match on prefix and methods, and leaves scrapes, probes and unknown paths out", () => {
-    const routes = buildRoutingPlan(
-      devPlatformConfig({
-        routes: [
-          { path: "/api/users", methods: ["GET", "HEAD"], weight: 10 },
-          { path: "/api/orders", weight: 0 },
-        ],
-      }),
-      backendServers(config),
-    ).routes;
-    const requests = [
-      ["/api/users", "GET"],
-      ["/api/users/{user_id}", "HEAD"],
-      ["/api/users", "POST"],
-      ["/api/orders/{order_id}", "DELETE"],
-      ["/api/orders", "GET"],
-      ["/healthz", "GET"],
-      ["/metrics", "GET"],
-      ["unmatched", "GET"],
-    ];
-    const attributed: Record<string, string[][]> = {
-      "api-users-get-head": [requests[0], requests[1]],
-      "api-orders": [requests[3], requests[4]],
-      default: [requests[2]],
-    };
-    const result = promtoolTest("nginx", "attribution", {
-      input_series: requests.map(([template, method]) => ({
-        series: `app_http_request_duration_seconds_bucket${labels({ backend: "fastapi", method, route: template, le: "+Inf" })}`,
-        values: counter(60),
-      })),
-      promql_expr_test: routes.map((route, index) => ({
-        expr: `sum by (route, method) (${appRouteRate("app_http_request_duration_seconds_bucket", routes, index, "fastapi", "5m")})`,
-        eval_time: EVAL_TIME,
-        exp_samples: attributed[route.id].map(([template, method]) => ({
-          labels: labels({ method, route: template }),
-          value: 1,
-        })),
-      })),
-    });
-    expect(result.ok, result.output).toBe(true);
   });
 });
 

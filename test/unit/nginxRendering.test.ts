@@ -84,6 +84,8 @@ describe("nginx configuration", () => {
     const text = renderNginxConfig(CONTAINER_LAYOUT);
     expect(text).toContain("load_module /usr/lib/nginx/modules/ngx_http_lua_module.so;");
     expect(text).toContain("resolver 127.0.0.11 valid=10s ipv6=off;");
-    expect(text).toContain('require("migration_router").start("/etc/nginx/migration/routing/routing.json", 1)');
+    expect(text).toContain(
+      'require("migration_router").start("/etc/nginx/migration/routing/routing.json", 1, { 0.0025, 0.005,',
+    );
   });
 });

@@ -10,6 +10,7 @@ local routing = nil       -- this worker's decoded routing document
 local routing_text = nil  -- its raw text, to skip decoding when the file did not change
 local dealt = {}          -- requests dealt per route and weight, for an exact weighted split
 local cursor = {}         -- round-robin position per backend
+local latency_bounds = {} -- upper bounds, in seconds, of the latency histogram's buckets (without +Inf)
 
 local function read_file(path)
   local file = io.open(path, "rb")
@@ -36,7 +37,8 @@ local function load_routing(path)
   ngx.log(ngx.NOTICE, "migration: routing ", tostring(decoded.version), " loaded")
 end
 
-function M.start(path, interval)
+function M.start(path, interval, bounds)
+  latency_bounds = bounds
   load_routing(path)
   local ok, err = ngx.timer.every(interval, function(premature)
     if not premature then
@@ -147,28 +149,75 @@ function M.decorate_response()
   end
 end
 
--- log phase: count every request by route, backend and status, for Prometheus.
+-- Shared-dictionary keys: "requests", "bucket" and "seconds" series, their labels separated by tabs.
+local function key(...)
+  return table.concat({ ... }, "\t")
+end
+
+-- The index of the first bucket whose upper bound holds `seconds`; one past the bounds is +Inf.
+local function bucket_of(seconds)
+  for i, bound in ipairs(latency_bounds) do
+    if seconds <= bound then
+      return i
+    end
+  end
+  return #latency_bounds + 1
+end
+
+-- log phase: count every request by route, backend and status, and time it by route and backend. The time is nginx's
+-- own (from the request's first byte to the response's last), so both backends are measured alike, as Traefik measures
+-- them: an app's own histogram would leave out the time a request waits for a gunicorn thread but count the time it
+-- waits in an event loop.
 function M.count()
   local route = ngx.var.migration_route
   if not route or route == "" then
     return
   end
-  local key = route .. "\t" .. ngx.var.migration_backend .. "\t" .. ngx.var.status
-  ngx.shared.migration_metrics:incr(key, 1, 0)
+  local backend = ngx.var.migration_backend
+  local metrics = ngx.shared.migration_metrics
+  metrics:incr(key("requests", route, backend, ngx.var.status), 1, 0)
+  local seconds = tonumber(ngx.var.request_time) or 0
+  metrics:incr(key("bucket", route, backend, bucket_of(seconds)), 1, 0)
+  metrics:incr(key("seconds", route, backend), seconds, 0)
+end
+
+local function say_histogram(metrics, series)
+  ngx.say("# HELP migration_ingress_request_duration_seconds Time from a request's first byte to its response's last, by route and backend.")
+  ngx.say("# TYPE migration_ingress_request_duration_seconds histogram")
+  for labels, counts in pairs(series) do
+    local route, backend = string.match(labels, "^([^\t]*)\t([^\t]*)$")
+    local cumulative = 0
+    for i = 1, #latency_bounds + 1 do
+      cumulative = cumulative + (counts[i] or 0)
+      local le = latency_bounds[i] and string.format("%g", latency_bounds[i]) or "+Inf"
+      ngx.say(string.format('migration_ingress_request_duration_seconds_bucket{route="%s",backend="%s",le="%s"} %d',
+        route, backend, le, cumulative))
+    end
+    ngx.say(string.format('migration_ingress_request_duration_seconds_sum{route="%s",backend="%s"} %.6f',
+      route, backend, metrics:get(key("seconds", route, backend)) or 0))
+    ngx.say(string.format('migration_ingress_request_duration_seconds_count{route="%s",backend="%s"} %d',
+      route, backend, cumulative))
+  end
 end
 
 function M.metrics()
   local metrics = ngx.shared.migration_metrics
+  local histograms = {}
   ngx.header["Content-Type"] = "text/plain; version=0.0.4"
   ngx.say("# HELP migration_ingress_requests_total Requests answered through the ingress by route, backend and status.")
   ngx.say("# TYPE migration_ingress_requests_total counter")
-  for _, key in ipairs(metrics:get_keys(0)) do
-    local route, backend, status = string.match(key, "^([^\t]*)\t([^\t]*)\t([^\t]*)$")
-    if route then
+  for _, name in ipairs(metrics:get_keys(0)) do
+    local kind, route, backend, last = string.match(name, "^([^\t]*)\t([^\t]*)\t([^\t]*)\t([^\t]*)$")
+    if kind == "requests" then
       ngx.say(string.format('migration_ingress_requests_total{route="%s",backend="%s",code="%s"} %d',
-        route, backend, status, metrics:get(key) or 0))
+        route, backend, last, metrics:get(name) or 0))
+    elseif kind == "bucket" then
+      local labels = key(route, backend)
+      histograms[labels] = histograms[labels] or {}
+      histograms[labels][tonumber(last)] = metrics:get(name) or 0
     end
   end
+  say_histogram(metrics, histograms)
 end
 
 return M

@@ -1,3 +1,4 @@
+import { LATENCY_BUCKETS_SECONDS } from "../../monitoring/latencyBuckets";
 import { serializeNginx, type NginxDirective } from "./directives";
 
 /** Where nginx finds its parts; the container layout in production, temp dirs in tests. */
@@ -15,6 +16,8 @@ export interface NginxLayout {
 }
 
 const lua = (call: string) => `require("migration_router").${call}`;
+/** The router's latency histogram uses the bounds every other latency histogram here uses, as a Lua table. */
+const LATENCY_BOUNDS_LUA = `{ ${LATENCY_BUCKETS_SECONDS.join(", ")} }`;
 
 function proxyLocation(): NginxDirective {
   return {
@@ -75,7 +78,7 @@ export function renderNginxConfig(layout: NginxLayout): string {
         ...(layout.resolver ? [{ name: "resolver", args: [layout.resolver, "valid=10s", "ipv6=off"] }] : []),
         {
           name: "init_worker_by_lua_block",
-          lua: lua(`start(${JSON.stringify(layout.routingFile)}, ${layout.routingPollSeconds})`),
+          lua: lua(`start(${JSON.stringify(layout.routingFile)}, ${layout.routingPollSeconds}, ${LATENCY_BOUNDS_LUA})`),
         },
         { name: "server", children: [{ name: "listen", args: [layout.httpPort] }, proxyLocation()] },
         metricsServer(layout.metricsPort),
