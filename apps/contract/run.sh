@@ -4,13 +4,19 @@
 #
 #   apps/contract/run.sh [pytest arguments...]
 #
-# Creates (or reuses) a virtualenv outside the work tree, keyed by the requirements files, runs the
-# migrations and the suite, stops everything, and exits with pytest's status. On Debian as root it
-# installs the missing system packages (postgresql, python3-venv) and runs PostgreSQL as `postgres`.
+# Each app runs from its image, on the Python it runs on in production (Flask on 2.7, FastAPI on
+# 3.12+), and so does the migration job; scripts/docker/build-images.sh first builds an image that
+# is missing or older than its sources (seconds when up to date). Without Docker both apps run from
+# the suite's virtualenv, on its Python 3, with a warning; MIGRATION_REQUIRE_ENGINE_TESTS=1 makes
+# that an error. The suite itself (pytest, httpx) runs from a virtualenv outside the work tree,
+# keyed by the requirements files. Runs the migrations and the suite, stops everything, and exits
+# with pytest's status. On Debian as root it installs the missing system packages (postgresql,
+# python3-venv) and runs PostgreSQL as `postgres`.
 set -euo pipefail
 
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 APPS="$(dirname "$HERE")"
+DOCKER_SCRIPTS="$(dirname "$APPS")/scripts/docker"
 REQUIREMENTS=("$APPS/legacy-flask/requirements.txt" "$APPS/fastapi/requirements.txt" "$HERE/requirements.txt")
 PYTHON="${PYTHON:-python3}"
 # Bounds, so that a hung service or database can never hold a CI run.
@@ -20,6 +26,8 @@ POSTGRES_START_TIMEOUT_SECONDS=60
 DB_USER=contract
 DB_PASSWORD=contract
 DB_NAME=contract
+# The harness names every container it starts <prefix>-...; the exit removes those still there.
+CONTAINER_PREFIX="contract-$$"
 
 log() { printf '[contract] %s\n' "$*" >&2; }
 
@@ -100,6 +108,66 @@ start_postgres() {
   PG_BINDIR="$bindir"
 }
 
+# app_image_tag NAME: the tag build-images.sh gives apps/NAME's image, where it is spelled.
+app_image_tag() {
+  bash -c 'source "$1" && app_image_tag "$2"' app_image_tag "$DOCKER_SCRIPTS/lib.sh" "$1"
+}
+
+# Builds the apps' images when missing or out of date. Building needs root: otherwise sudo, or, when
+# neither is at hand, images built earlier (which may predate the work tree).
+build_app_images() {
+  local build=(bash "$DOCKER_SCRIPTS/build-images.sh" python2-base python3-base legacy-flask fastapi)
+  log "the apps' images, built when missing or older than their sources (scripts/docker/build-images.sh)"
+  if is_root; then
+    "${build[@]}" >&2
+  elif sudo -n true 2>/dev/null; then
+    sudo -n "${build[@]}" >&2
+  elif docker image inspect "$FLASK_IMAGE" "$FASTAPI_IMAGE" >/dev/null 2>&1; then
+    log "WARNING: not root and no sudo: $FLASK_IMAGE and $FASTAPI_IMAGE used as they are," \
+      "maybe older than the work tree"
+  else
+    log "building $FLASK_IMAGE and $FASTAPI_IMAGE needs root (or sudo)"
+    exit 2
+  fi
+}
+
+# python_of IMAGE: the Python version the image runs (python2 prints it on stderr).
+python_of() {
+  docker run --rm "$1" python --version 2>&1
+}
+
+# Sets CONTRACT_FLASK_IMAGE and CONTRACT_FASTAPI_IMAGE when the apps can run from their images, and
+# says which Python each app runs on.
+choose_app_runtime() {
+  if docker info >/dev/null 2>&1; then
+    FLASK_IMAGE="$(app_image_tag legacy-flask)"
+    FASTAPI_IMAGE="$(app_image_tag fastapi)"
+    build_app_images
+    export CONTRACT_FLASK_IMAGE="$FLASK_IMAGE" CONTRACT_FASTAPI_IMAGE="$FASTAPI_IMAGE"
+    export CONTRACT_CONTAINER_PREFIX="$CONTAINER_PREFIX"
+    log "Flask runs $(python_of "$FLASK_IMAGE") ($FLASK_IMAGE)," \
+      "FastAPI and its migrations $(python_of "$FASTAPI_IMAGE") ($FASTAPI_IMAGE)"
+  elif [ "${MIGRATION_REQUIRE_ENGINE_TESTS:-}" = 1 ]; then
+    log "error: Docker does not answer, and MIGRATION_REQUIRE_ENGINE_TESTS=1 needs the apps to run" \
+      "from their images (scripts/docker/ensure-engine.sh starts it)"
+    exit 2
+  else
+    log "WARNING: Docker does not answer: Flask and FastAPI run from the virtualenv on" \
+      "$("$VENV/bin/python" --version), so Flask is NOT on Python 2.7 as in production" \
+      "(scripts/docker/ensure-engine.sh starts Docker)"
+  fi
+}
+
+# Containers of services the harness had to kill (their docker CLI, not the container) outlive it.
+remove_containers() {
+  local names
+  [ -n "${CONTRACT_CONTAINER_PREFIX:-}" ] || return 0
+  names="$(docker ps -a --format '{{.Names}}' --filter "name=^${CONTAINER_PREFIX}-" 2>/dev/null || true)"
+  [ -n "$names" ] || return 0
+  log "removing containers left running: $(paste -sd ' ' - <<<"$names")"
+  xargs docker rm -f <<<"$names" >/dev/null || true
+}
+
 stop_postgres() {
   if [ -n "${PG_DIR:-}" ] && [ -f "$PG_DIR/data/postmaster.pid" ]; then
     (cd "$PG_DIR" && as_db_owner "$PG_BINDIR/pg_ctl" --pgdata="$PG_DIR/data" --mode=fast --wait stop >/dev/null) || true
@@ -107,11 +175,17 @@ stop_postgres() {
   if [ -n "${PG_DIR:-}" ]; then rm -rf "$PG_DIR"; fi
 }
 
+clean_up() {
+  remove_containers
+  stop_postgres
+}
+
 main() {
   install_system_packages
   ensure_virtualenv
-  trap stop_postgres EXIT
-  # Turn signals into an exit, so the EXIT trap stops PostgreSQL then too.
+  choose_app_runtime
+  trap clean_up EXIT
+  # Turn signals into an exit, so the EXIT trap stops PostgreSQL (and the containers) then too.
   trap 'exit 130' INT
   trap 'exit 143' TERM
   start_postgres

@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Builds every image the migration stack runs, from local sources only (no registry is reachable):
 #
-#   migration/python-base:bookworm             debootstrap + import          (scripts/docker/build-base-images.sh)
-#   migration/legacy-flask:0.2.0               apps/legacy-flask/Dockerfile  (BASE_IMAGE=migration/python-base:bookworm)
-#   migration/fastapi:0.2.0                    apps/fastapi/Dockerfile       (BASE_IMAGE=migration/python-base:bookworm)
+#   migration/python-base:2.7-bullseye         debootstrap + import          (scripts/docker/build-base-images.sh)
+#   migration/python-base:3.13-trixie          debootstrap + import
+#   migration/legacy-flask:0.2.0               apps/legacy-flask/Dockerfile  (BASE_IMAGE=migration/python-base:2.7-bullseye)
+#   migration/fastapi:0.2.0                    apps/fastapi/Dockerfile       (BASE_IMAGE=migration/python-base:3.13-trixie)
 #   migration/debian-base:bookworm             debootstrap + import
 #   migration/postgres:15-bookworm             images/postgres
 #   migration/nginx-lua:1.22-bookworm          images/nginx-lua
@@ -15,7 +16,8 @@
 #   migration/log-collector:<version>          images/log-collector + binary from scripts/docker/build-log-collector-binary.sh
 #
 # Usage: build-images.sh [--force] [--force-base] [--no-cache] [--traefik-version vX.Y.Z] [IMAGE ...]
-#   IMAGE         short names above (python-base, legacy-flask, ...); default: all, in the order above
+#   IMAGE         short names (python2-base, python3-base, legacy-flask, fastapi, debian-base, postgres, ...);
+#                 default: all, in the order above
 #   --force       rebuild images from Dockerfiles even when up to date (the layer cache still applies)
 #   --no-cache    with --force semantics, and `docker build --no-cache` (fresh apt packages)
 #   --force-base  also re-run debootstrap for the base images
@@ -30,9 +32,9 @@ set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 readonly SCRIPT_DIR="${MIGRATION_REPO_ROOT}/scripts/docker"
-readonly PYTHON_BASE="migration/python-base:${DEBIAN_SUITE}"
-readonly DEBIAN_BASE="migration/debian-base:${DEBIAN_SUITE}"
-readonly ALL_IMAGES=(python-base legacy-flask fastapi debian-base postgres nginx-lua prometheus alertmanager postgres-exporter traefik victorialogs log-collector)
+DEBIAN_BASE=$(base_image_tag debian-base)
+readonly DEBIAN_BASE
+readonly ALL_IMAGES=(python2-base python3-base legacy-flask fastapi debian-base postgres nginx-lua prometheus alertmanager postgres-exporter traefik victorialogs log-collector)
 # Generous bounds for a cold compile on a busy 2-core machine; a hung build must not block CI forever.
 : "${TRAEFIK_BUILD_TIMEOUT:=3600}"
 : "${LOG_PIPELINE_BUILD_TIMEOUT:=1800}"
@@ -47,7 +49,7 @@ SUMMARY=()
 declare -A COMPILE_PIDS=()
 
 usage() {
-  sed -n '2,21p' "$0" | sed 's/^# \{0,1\}//' >&2
+  sed -n '2,23p' "$0" | sed 's/^# \{0,1\}//' >&2
   exit 2
 }
 
@@ -193,6 +195,7 @@ build_base() {
   record "${name}" built "$(seconds_since "${started}")" "${tag}"
 }
 
+# build_app NAME: apps/NAME/Dockerfile on its Python base (APP_BASES in lib.sh).
 build_app() {
   local name=$1 dir="${MIGRATION_REPO_ROOT}/apps/$1"
   if [[ ! -f ${dir}/Dockerfile ]]; then
@@ -200,7 +203,7 @@ build_app() {
     record "${name}" missing 0 "no ${dir#"${MIGRATION_REPO_ROOT}"/}/Dockerfile"
     return 0
   fi
-  docker_build "${name}" "migration/${name}:0.2.0" "${dir}" "${PYTHON_BASE}"
+  docker_build "${name}" "$(app_image_tag "${name}")" "${dir}" "$(base_image_tag "${APP_BASES[${name}]}")"
 }
 
 # The binaries live in the cache (outside the work tree), and a build context must contain what it COPYs: assemble a
@@ -277,8 +280,9 @@ main() {
   bash "${SCRIPT_DIR}/ensure-engine.sh"
   start_compiles_in_background
 
-  # python-base and the apps first: they are what the application developers wait for.
-  is_selected python-base && build_base python-base "${PYTHON_BASE}"
+  # The Python bases and the apps first: they are what the application developers wait for.
+  is_selected python2-base && build_base python2-base "$(base_image_tag python2-base)"
+  is_selected python3-base && build_base python3-base "$(base_image_tag python3-base)"
   is_selected legacy-flask && build_app legacy-flask
   is_selected fastapi && build_app fastapi
   is_selected debian-base && build_base debian-base "${DEBIAN_BASE}"

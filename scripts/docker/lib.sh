@@ -9,9 +9,36 @@
 : "${MIGRATION_CACHE_DIR:=/var/cache/migration-images}"
 : "${MIGRATION_LOG_DIR:=/var/log/migration}"
 
-# Debian release and mirror used by every base image; images FROM them apt-get from the same mirror.
-: "${DEBIAN_SUITE:=bookworm}"
+# Debian mirror of every base image; images FROM them apt-get from the same mirror.
 : "${DEBIAN_MIRROR:=http://deb.debian.org/debian}"
+
+# The base images build-base-images.sh makes, by short name: "image tag|Debian suite|debootstrap --include list".
+# Each Python base is the Debian release whose Python is the one its app runs on in production: bullseye is the last
+# release with Python 2.7 (2.7.18, the legacy Flask service), trixie has 3.13 (FastAPI targets 3.12 or newer).
+# debian-base, under all the platform's images, is bookworm.
+declare -gA BASE_IMAGES=(
+  [python2-base]="migration/python-base:2.7-bullseye|bullseye|ca-certificates,python2.7,python-is-python2"
+  [python3-base]="migration/python-base:3.13-trixie|trixie|ca-certificates,python3,python3-pip,python3-venv,python-is-python3"
+  [debian-base]="migration/debian-base:bookworm|bookworm|ca-certificates"
+)
+
+# base_image_field NAME 1|2|3: the tag, the suite or the package list of base image NAME.
+base_image_field() {
+  [[ -n ${BASE_IMAGES[$1]:-} ]] || die "unknown base image '$1' (known: ${!BASE_IMAGES[*]})"
+  cut -d'|' -f"$2" <<<"${BASE_IMAGES[$1]}"
+}
+
+base_image_tag() { base_image_field "$1" 1; }
+
+# The app images, apps/<name>/Dockerfile each on its Python base. The scripts here and apps/contract/run.sh take their
+# tag from app_image_tag (the Pulumi stack config and the TypeScript tests spell it themselves).
+APP_IMAGE_VERSION=0.2.0
+declare -gA APP_BASES=([legacy-flask]=python2-base [fastapi]=python3-base)
+
+app_image_tag() {
+  [[ -n ${APP_BASES[$1]:-} ]] || die "unknown app image '$1' (known: ${!APP_BASES[*]})"
+  echo "migration/$1:${APP_IMAGE_VERSION}"
+}
 
 # shellcheck disable=SC2034  # used by the scripts that source this file
 # Repository root, derived from this file's location so the scripts work from any current directory.
@@ -58,6 +85,7 @@ seconds_since() {
 
 # parse_binary_build_args DEFAULT_VERSION ARG...: the `[--force] [VERSION]` arguments of the binary build scripts.
 # Sets FORCE (0 or 1) and VERSION; -h prints the calling script's "# Usage:" paragraph.
+# shellcheck disable=SC2034  # FORCE and VERSION are the calling script's
 parse_binary_build_args() {
   FORCE=0
   VERSION=$1

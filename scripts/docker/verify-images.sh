@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # Smoke-tests the images built by build-images.sh against the contracts the Pulumi program relies on.
 #
-# Usage: verify-images.sh [postgres|nginx-lua|traefik|prometheus|alertmanager|postgres-exporter|victorialogs|log-collector ...]
-#        (default: all)
+# Usage: verify-images.sh [legacy-flask|fastapi|postgres|nginx-lua|traefik|prometheus|alertmanager|postgres-exporter|
+#                          victorialogs|log-collector ...]     (default: all)
 #
+#   legacy-flask  runs Python 2.7, as the legacy service does in production; runs as a non-root user;
+#   fastapi       runs Python 3.12 or newer; runs as a non-root user;
 #   postgres    starts on a fresh volume, accepts a scram-sha-256 password login from the host (psql), rejects a wrong
 #               password, runs postgres as PID 1, stops quickly, and keeps the data when the container is replaced
 #               on the same volume (without re-initialising);
@@ -34,6 +36,9 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 # The collector's release is its manifest's dist.version, as build-log-collector-binary.sh reads it.
 LOG_COLLECTOR_VERSION=v$(sed -n 's/^  version: //p' "${MIGRATION_REPO_ROOT}/images/log-collector/otelcol-builder.yaml")
 readonly LOG_COLLECTOR_VERSION
+LEGACY_FLASK_IMAGE=$(app_image_tag legacy-flask)
+FASTAPI_IMAGE=$(app_image_tag fastapi)
+readonly LEGACY_FLASK_IMAGE FASTAPI_IMAGE
 readonly POSTGRES_IMAGE=migration/postgres:15-bookworm
 readonly NGINX_IMAGE=migration/nginx-lua:1.22-bookworm
 readonly TRAEFIK_IMAGE="migration/traefik:${TRAEFIK_VERSION}"
@@ -73,6 +78,35 @@ container_logs_tail() {
 
 has_tools_sh_cp_mv() {
   docker run --rm --entrypoint sh "$1" -c 'command -v sh && command -v cp && command -v mv' >/dev/null
+}
+
+# app_python IMAGE: what `python --version` prints in IMAGE (Python 2 prints it on stderr).
+app_python() {
+  docker run --rm "$1" python --version 2>&1
+}
+
+verify_legacy_flask() {
+  local version
+  image_exists "${LEGACY_FLASK_IMAGE}" || { fail "legacy-flask: image ${LEGACY_FLASK_IMAGE} missing"; return; }
+  version=$(app_python "${LEGACY_FLASK_IMAGE}") || true
+  if [[ ${version} =~ ^Python\ 2\.7\.[0-9]+$ ]]; then
+    pass "legacy-flask: runs ${version}, the legacy service's Python in production"
+  else
+    fail "legacy-flask: python --version says '${version}', expected Python 2.7.x (base: $(base_image_tag python2-base))"
+  fi
+  runs_unprivileged legacy-flask "${LEGACY_FLASK_IMAGE}"
+}
+
+verify_fastapi() {
+  local version
+  image_exists "${FASTAPI_IMAGE}" || { fail "fastapi: image ${FASTAPI_IMAGE} missing"; return; }
+  version=$(app_python "${FASTAPI_IMAGE}") || true
+  if [[ ${version} =~ ^Python\ 3\.([0-9]+)\.[0-9]+$ ]] && ((BASH_REMATCH[1] >= 12)); then
+    pass "fastapi: runs ${version} (3.12 or newer)"
+  else
+    fail "fastapi: python --version says '${version}', expected Python 3.12 or newer (base: $(base_image_tag python3-base))"
+  fi
+  runs_unprivileged fastapi "${FASTAPI_IMAGE}"
 }
 
 verify_postgres() {
@@ -436,12 +470,14 @@ verify_log_collector() {
 main() {
   local name
   local -a names=("$@")
-  [[ ${#names[@]} -gt 0 ]] || names=(postgres nginx-lua traefik prometheus alertmanager postgres-exporter victorialogs log-collector)
+  [[ ${#names[@]} -gt 0 ]] || names=(legacy-flask fastapi postgres nginx-lua traefik prometheus alertmanager postgres-exporter victorialogs log-collector)
   command -v psql >/dev/null || apt_install postgresql-client
   command -v curl >/dev/null || apt_install curl
   docker info >/dev/null 2>&1 || die "docker engine not answering: run scripts/docker/ensure-engine.sh first"
   for name in "${names[@]}"; do
     case "${name}" in
+      legacy-flask) verify_legacy_flask ;;
+      fastapi) verify_fastapi ;;
       postgres) verify_postgres ;;
       nginx-lua) verify_nginx_lua ;;
       traefik) verify_traefik ;;
@@ -450,7 +486,7 @@ main() {
       postgres-exporter) verify_postgres_exporter ;;
       victorialogs) verify_victorialogs ;;
       log-collector) verify_log_collector ;;
-      *) die "unknown image '${name}' (known: postgres nginx-lua traefik prometheus alertmanager postgres-exporter victorialogs log-collector)" ;;
+      *) die "unknown image '${name}' (known: legacy-flask fastapi postgres nginx-lua traefik prometheus alertmanager postgres-exporter victorialogs log-collector)" ;;
     esac
   done
   echo >&2

@@ -1,16 +1,18 @@
-"""The two services as real processes on loopback, each on a free port, logging to a file."""
+"""The two services as real processes on loopback, each on a free port, logging to a file: each in a
+container of its image when run.sh names them (harness/containers.py), else from the virtualenv."""
 
 import os
 import socket
 import subprocess
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
 
+from .containers import image_of, in_container
 from .database import with_driver
 from .paths import FASTAPI_DIR, FLASK_DIR, VENV_BIN
 
@@ -78,6 +80,17 @@ def flask_command() -> list[str]:
     return [gunicorn, "-c", "gunicorn.conf.py", "legacy_app.wsgi:app"]
 
 
+def service_command(backend: str, port: int, variables: Iterable[str]) -> list[str]:
+    """How `backend` starts: its image's own command, given `variables`, or the same command from
+    the virtualenv (which sees the whole environment)."""
+    image = image_of(backend)
+    if image:
+        return in_container(image, f"{backend}-{port}", variables)
+    if backend == "flask":
+        return flask_command()
+    return [str(VENV_BIN / "python"), "-m", "fastapi_app"]
+
+
 def inherited_environment() -> dict[str, str]:
     return {
         name: value
@@ -93,24 +106,26 @@ def start_service(
     DATABASE_URL in its driver's form and PORT (HOST keeps it on loopback; BACKEND_NAME is left to
     its default), plus `extra_environment`."""
     if backend == "flask":
-        command, workdir = flask_command(), FLASK_DIR
-        database_url = with_driver(database_url, "postgresql")
+        workdir, database_url = FLASK_DIR, with_driver(database_url, "postgresql")
     else:
-        command, workdir = [str(VENV_BIN / "python"), "-m", "fastapi_app"], FASTAPI_DIR
-        database_url = with_driver(database_url, "postgresql+asyncpg")
+        workdir, database_url = FASTAPI_DIR, with_driver(database_url, "postgresql+asyncpg")
     port = free_port()
-    environment = {
-        **inherited_environment(),
+    service_environment = {
         **extra_environment,
         "DATABASE_URL": database_url,
         "HOST": "127.0.0.1",
         "PORT": str(port),
         "PYTHONDONTWRITEBYTECODE": "1",
     }
+    command = service_command(backend, port, service_environment)
     log_path = log_dir / f"{backend}-{port}.log"
     with log_path.open("wb") as log:
         process = subprocess.Popen(
-            command, cwd=workdir, env=environment, stdout=log, stderr=subprocess.STDOUT
+            command,
+            cwd=workdir,
+            env={**inherited_environment(), **service_environment},
+            stdout=log,
+            stderr=subprocess.STDOUT,
         )
     return Service(backend, f"http://127.0.0.1:{port}", process, log_path)
 
