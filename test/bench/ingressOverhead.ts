@@ -1,19 +1,18 @@
-import { execFileSync } from "node:child_process";
-import { mkdirSync, writeFileSync } from "node:fs";
-import os from "node:os";
-import { join } from "node:path";
 import { BARS } from "../e2e/bars";
 import { E2E_INGRESS_PORT, E2E_PROMETHEUS_PORT, E2EStacks, type IngressFlavour } from "../e2e/e2eStacks";
-import { REPO_ROOT, stackFileConfig } from "../support/stackConfig";
+import { stackFileConfig } from "../support/stackConfig";
+import type { SectionOutcome } from "./benchSection";
+import { APP_CPU, CLIENT_CPU, containerAddress, containerOnNetwork, pin } from "./cpuPlacement";
+import { latencyPair, medianFigures, wrk, type WrkFigures } from "./wrk";
 
 /**
- * `npm run bench`: requests/s and p50/p99 latency straight to a FastAPI replica and through each ingress flavour to
- * the same replica, with the same wrk settings, alternating the two so both see the same machine noise. Figures go
- * to reports/bench.json; a missed bar (throughput ratio, added p99) makes the run fail.
+ * The ingress section of `npm run bench`: requests/s and p50/p99 latency straight to a FastAPI replica and through
+ * each ingress flavour to the same replica, with the same wrk settings, alternating the two so both see the same
+ * machine noise. A missed bar (throughput ratio, added p99) makes the run fail.
  *
- * On a 2-core machine everything competes for the same cores, and at saturation every cycle the ingress spends is a
- * cycle the app loses: that measures the machine, not the ingress. So the app and its database are pinned to one core
- * and wrk and the ingress to the other, as an ingress would run beside (not on top of) the app in production.
+ * At saturation every cycle the ingress spends on the app's core is a cycle the app loses: that measures the machine,
+ * not the ingress. So the app and its database are pinned to the app's core and wrk and the ingress to the client's,
+ * as an ingress would run beside (not on top of) the app in production.
  */
 /** Throughput: enough keep-alive connections to saturate the app. */
 const THROUGHPUT = { threads: 2, connections: 16 };
@@ -22,71 +21,9 @@ const LATENCY = { threads: 1, connections: 1 };
 const SECONDS_PER_RUN = 10;
 const ROUNDS = 3;
 const FASTAPI_PORT = 8000;
-/** The app and its database on the first core; wrk and the ingress on the last. */
-const APP_CPU = "0";
-const CLIENT_CPU = String(os.availableParallelism() - 1);
 
-interface WrkFigures {
-  readonly requestsPerSecond: number;
-  readonly p50Ms: number;
-  readonly p99Ms: number;
-  readonly failed: number;
-}
-
-function wrk(url: string, load: { threads: number; connections: number }): WrkFigures {
-  const script = join(__dirname, "wrkSummary.lua");
-  const args = [
-    "-c",
-    CLIENT_CPU,
-    "wrk",
-    `-t${load.threads}`,
-    `-c${load.connections}`,
-    `-d${SECONDS_PER_RUN}s`,
-    "-s",
-    script,
-    url,
-  ];
-  const output = execFileSync("taskset", args, { encoding: "utf8" });
-  const summary = JSON.parse(output.trim().split("\n").at(-1)!);
-  return {
-    requestsPerSecond: summary.requests / (summary.durationUs / 1e6),
-    p50Ms: summary.p50Us / 1000,
-    p99Ms: summary.p99Us / 1000,
-    failed: summary.socketErrors + summary.non2xx,
-  };
-}
-
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
-const medianFigures = (runs: WrkFigures[]): WrkFigures => ({
-  requestsPerSecond: median(runs.map((run) => run.requestsPerSecond)),
-  p50Ms: median(runs.map((run) => run.p50Ms)),
-  p99Ms: median(runs.map((run) => run.p99Ms)),
-  failed: runs.reduce((sum, run) => sum + run.failed, 0),
-});
-
-/** Pins a running container to the given cores. */
-function pin(containerName: string, cpus: string): void {
-  execFileSync("docker", ["update", "--cpuset-cpus", cpus, containerName], { stdio: "ignore" });
-}
-
-/** The stack's container named `prefix-<suffix>` (Pulumi auto-naming), found on the stack's own network. */
-function containerOnNetwork(network: string, prefix: string): string {
-  const names = execFileSync("docker", ["ps", "--filter", `network=${network}`, "--format", "{{.Names}}"], {
-    encoding: "utf8",
-  }).split("\n");
-  const match = names.find((name) => name.startsWith(`${prefix}-`));
-  if (!match) throw new Error(`no running container ${prefix}-* on network ${network}`);
-  return match;
-}
-
-/** The replica's address on the Docker network, which the host reaches directly. */
-function containerAddress(containerName: string): string {
-  return execFileSync(
-    "docker",
-    ["inspect", "-f", "{{range .NetworkSettings.Networks}}{{.IPAddress}}{{end}}", containerName],
-    { encoding: "utf8" },
-  ).trim();
-}
+const measure = (url: string, load: { threads: number; connections: number }) =>
+  wrk({ url, ...load, seconds: SECONDS_PER_RUN });
 
 function withoutLogs({ logs: _logs, ...monitoring }: Record<string, unknown>): Record<string, unknown> {
   return monitoring;
@@ -123,7 +60,7 @@ async function benchFlavour(flavour: IngressFlavour) {
     const path = `/api/users/${((await created.json()) as { id: number }).id}`;
     const directUrl = `http://${containerAddress(replica)}:${FASTAPI_PORT}${path}`;
     const ingressUrl = `http://127.0.0.1:${E2E_INGRESS_PORT}${path}`;
-    wrk(ingressUrl, THROUGHPUT); // warm-up: connection pools, caches
+    measure(ingressUrl, THROUGHPUT); // warm-up: connection pools, caches
     const runs = {
       directThroughput: [] as WrkFigures[],
       ingressThroughput: [] as WrkFigures[],
@@ -131,10 +68,10 @@ async function benchFlavour(flavour: IngressFlavour) {
       ingressLatency: [] as WrkFigures[],
     };
     for (let round = 1; round <= ROUNDS; round++) {
-      runs.directThroughput.push(wrk(directUrl, THROUGHPUT));
-      runs.ingressThroughput.push(wrk(ingressUrl, THROUGHPUT));
-      runs.directLatency.push(wrk(directUrl, LATENCY));
-      runs.ingressLatency.push(wrk(ingressUrl, LATENCY));
+      runs.directThroughput.push(measure(directUrl, THROUGHPUT));
+      runs.ingressThroughput.push(measure(ingressUrl, THROUGHPUT));
+      runs.directLatency.push(measure(directUrl, LATENCY));
+      runs.ingressLatency.push(measure(ingressUrl, LATENCY));
       const [direct, through] = [runs.directThroughput.at(-1)!, runs.ingressThroughput.at(-1)!];
       console.log(
         `  ${flavour} round ${round}/${ROUNDS}: direct ${direct.requestsPerSecond.toFixed(0)} req/s, through ${flavour} ${through.requestsPerSecond.toFixed(0)} req/s`,
@@ -162,11 +99,37 @@ async function benchFlavour(flavour: IngressFlavour) {
   }
 }
 
-async function main() {
+/** Both flavours, one after the other, each on a stack of its own that is destroyed afterwards. */
+export async function benchIngress(): Promise<SectionOutcome> {
   const results = [];
   for (const flavour of ["traefik", "nginx"] as const) results.push(await benchFlavour(flavour));
-  const document = {
-    generatedAt: new Date().toISOString(),
+  const table = [
+    "ingress   direct req/s  ingress req/s  ratio  direct p50/p99 ms (1 conn)  ingress p50/p99 ms (1 conn)  added p99 ms",
+  ];
+  const missed: string[] = [];
+  for (const result of results) {
+    const { throughput, latency } = result;
+    table.push(
+      [
+        result.ingress.padEnd(8),
+        throughput.direct.requestsPerSecond.toFixed(0).padStart(12),
+        throughput.throughIngress.requestsPerSecond.toFixed(0).padStart(13),
+        result.throughputRatio.toFixed(2).padStart(5),
+        latencyPair(latency.direct).padStart(26),
+        latencyPair(latency.throughIngress).padStart(27),
+        result.addedP99Ms.toFixed(2).padStart(12),
+      ].join("  "),
+    );
+    if (result.throughputRatio < BARS.ingressThroughputRatio)
+      missed.push(
+        `${result.ingress}: throughput ratio ${result.throughputRatio.toFixed(2)} < ${BARS.ingressThroughputRatio}`,
+      );
+    if (result.addedP99Ms > BARS.ingressAddedP99Ms)
+      missed.push(`${result.ingress}: added p99 ${result.addedP99Ms.toFixed(2)} ms > ${BARS.ingressAddedP99Ms} ms`);
+    if (result.failedRequests > 0)
+      missed.push(`${result.ingress}: ${result.failedRequests} failed requests (non-2xx or socket errors)`);
+  }
+  const report = {
     settings: {
       tool: "wrk",
       appCpu: APP_CPU,
@@ -180,45 +143,5 @@ async function main() {
     bars: { throughputRatio: BARS.ingressThroughputRatio, addedP99Ms: BARS.ingressAddedP99Ms },
     results,
   };
-  mkdirSync(join(REPO_ROOT, "reports"), { recursive: true });
-  const path = join(REPO_ROOT, "reports", "bench.json");
-  writeFileSync(path, `${JSON.stringify(document, null, 2)}\n`);
-
-  console.log(
-    "\ningress   direct req/s  ingress req/s  ratio  direct p50/p99 ms (1 conn)  ingress p50/p99 ms (1 conn)  added p99 ms",
-  );
-  const missed: string[] = [];
-  for (const result of results) {
-    const { throughput, latency } = result;
-    const pair = (figures: WrkFigures) => `${figures.p50Ms.toFixed(2)}/${figures.p99Ms.toFixed(2)}`;
-    console.log(
-      [
-        result.ingress.padEnd(8),
-        throughput.direct.requestsPerSecond.toFixed(0).padStart(12),
-        throughput.throughIngress.requestsPerSecond.toFixed(0).padStart(13),
-        result.throughputRatio.toFixed(2).padStart(5),
-        pair(latency.direct).padStart(26),
-        pair(latency.throughIngress).padStart(27),
-        result.addedP99Ms.toFixed(2).padStart(12),
-      ].join("  "),
-    );
-    if (result.throughputRatio < BARS.ingressThroughputRatio)
-      missed.push(
-        `${result.ingress}: throughput ratio ${result.throughputRatio.toFixed(2)} < ${BARS.ingressThroughputRatio}`,
-      );
-    if (result.addedP99Ms > BARS.ingressAddedP99Ms)
-      missed.push(`${result.ingress}: added p99 ${result.addedP99Ms.toFixed(2)} ms > ${BARS.ingressAddedP99Ms} ms`);
-    if (result.failedRequests > 0)
-      missed.push(`${result.ingress}: ${result.failedRequests} failed requests (non-2xx or socket errors)`);
-  }
-  console.log(`\nfigures written to ${path}`);
-  if (missed.length > 0) {
-    console.error(`bars missed:\n  ${missed.join("\n  ")}`);
-    process.exitCode = 1;
-  }
+  return { report, table, missed };
 }
-
-main().catch((error) => {
-  console.error(error);
-  process.exitCode = 1;
-});
