@@ -3,14 +3,14 @@
 import uvicorn
 
 from .config import Settings
-from .log_queue import log_through_queue
+from .log_writer import log_in_batches
 
 
 def main() -> None:
     settings = Settings.from_environ()
     # The application's own loggers (failed health checks, unhandled errors) and uvicorn's (log_config=None: no
-    # handlers of its own, so its access lines propagate) share one queue to stdout.
-    log_through_queue()
+    # handlers of its own, so its access lines propagate) share one batched writer to stdout.
+    log_in_batches()
     # Named rather than "auto", so an image without them fails at start instead of serving slower.
     uvicorn.run(
         "fastapi_app.main:app",

@@ -1,4 +1,6 @@
-"""ORM mappings of the shared tables. The schema itself is owned by the Alembic migrations."""
+"""The shared tables as SQLAlchemy models, for Alembic: `alembic check` and `alembic revision --autogenerate`
+compare them with the database. The schema itself is owned by the migrations; the service's own statements, in
+queries.py, do not go through SQLAlchemy."""
 
 from datetime import datetime
 

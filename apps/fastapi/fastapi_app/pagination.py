@@ -1,12 +1,15 @@
-"""`?page=&per_page=` query parameters, parsed exactly as the Flask service parses them."""
+"""`?page=&per_page=` query parameters, parsed exactly as the Flask service parses them, and the page body."""
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Annotated
 
+from asyncpg import Record
 from fastapi import Depends, Request
 
 from .errors import bad_request
+from .schemas import ItemT, PageOf
 from .validation import MAX_INT
 
 DEFAULT_PER_PAGE = 20
@@ -49,3 +52,16 @@ async def page_from_query(request: Request) -> Page:
 
 
 PageQuery = Annotated[Page, Depends(page_from_query)]
+
+
+def page_from_rows(
+    page_type: type[PageOf[ItemT]], item_type: type[ItemT], rows: Sequence[Record], page: Page
+) -> PageOf[ItemT]:
+    """The body for the rows of a queries.page_of statement: the first row carries the total, and
+    a page past the end is that one row with no item in it."""
+    return page_type(
+        items=[item_type.model_validate(dict(row)) for row in rows if row["id"] is not None],
+        page=page.number,
+        per_page=page.size,
+        total=rows[0]["total"],
+    )

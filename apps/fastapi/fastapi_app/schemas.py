@@ -71,7 +71,7 @@ class OrderUpdate(TypedDict, total=False):
 
 
 class Representation(BaseModel):
-    model_config = ConfigDict(from_attributes=True)
+    """A row as the API returns it, validated from the row's columns (queries.py names them after the fields)."""
 
 
 class UserOut(Representation):

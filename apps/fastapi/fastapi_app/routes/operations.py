@@ -2,12 +2,12 @@
 
 import logging
 
-from fastapi import APIRouter
+import asyncpg
+from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, Response
-from sqlalchemy import text
-from sqlalchemy.exc import SQLAlchemyError
 
-from ..database import DbSession
+from .. import queries
+from ..database import database
 from ..flask_routing import FlaskCompatibleRoute
 from ..observability import metrics_response
 
@@ -17,12 +17,12 @@ router = APIRouter(route_class=FlaskCompatibleRoute)
 
 
 @router.get("/healthz")
-async def healthz(session: DbSession) -> JSONResponse:
+async def healthz(request: Request) -> JSONResponse:
     """Healthy only when the database answers: an instance that cannot reach it must get no
     traffic."""
     try:
-        await session.execute(text("SELECT 1"))
-    except (SQLAlchemyError, OSError) as error:
+        await database(request).read_row(queries.DATABASE_ANSWERS)
+    except (asyncpg.PostgresError, asyncpg.InterfaceError, OSError) as error:
         log.warning("Health check failed: database unavailable: %s", error)
         return JSONResponse({"status": "unavailable", "database": "unavailable"}, status_code=503)
     return JSONResponse({"status": "ok", "database": "ok"})

@@ -1,14 +1,13 @@
 """/api/orders: create, list (optionally for one user), read, update and delete orders."""
 
+import asyncpg
 from fastapi import APIRouter, Request, Response
-from sqlalchemy import delete, func, insert, select, update
-from sqlalchemy.exc import IntegrityError
 
-from ..database import FOREIGN_KEY_VIOLATION, DbSession, sqlstate
+from .. import queries
+from ..database import database
 from ..errors import ApiError, not_found, validation_failed
 from ..flask_routing import FlaskCompatibleRoute
-from ..models import Order
-from ..pagination import PageQuery, query_integer
+from ..pagination import PageQuery, page_from_rows, query_integer
 from ..schemas import OrderCreate, OrderOut, OrderUpdate, PageOf
 from ..validation import MAX_INT
 
@@ -27,66 +26,59 @@ def checked_order_id(order_id: int) -> int:
 
 
 @router.get("/api/orders")
-async def list_orders(request: Request, page: PageQuery, session: DbSession) -> PageOf[OrderOut]:
+async def list_orders(request: Request, page: PageQuery) -> PageOf[OrderOut]:
     user_id = query_integer(request, "user_id", MAX_INT)
-    matching = select(Order) if user_id is None else select(Order).where(Order.user_id == user_id)
-    async with session.begin():
-        total = await session.scalar(select(func.count()).select_from(matching.subquery()))
-        orders = await session.scalars(
-            matching.order_by(Order.id).limit(page.size).offset(page.offset)
+    if user_id is None:
+        rows = await database(request).read_rows(queries.ORDERS_PAGE, page.size, page.offset)
+    else:
+        rows = await database(request).read_rows(
+            queries.USER_ORDERS_PAGE, page.size, page.offset, user_id
         )
-    return PageOf[OrderOut](
-        items=[OrderOut.model_validate(order) for order in orders],
-        page=page.number,
-        per_page=page.size,
-        total=total or 0,
-    )
+    return page_from_rows(PageOf[OrderOut], OrderOut, rows, page)
 
 
 @router.post("/api/orders", status_code=201)
-async def create_order(payload: OrderCreate, session: DbSession) -> OrderOut:
+async def create_order(request: Request, payload: OrderCreate) -> OrderOut:
     try:
-        async with session.begin():
-            order = await session.scalar(
-                insert(Order).values(**payload.model_dump()).returning(Order)
-            )
-    except IntegrityError as error:
-        if sqlstate(error) == FOREIGN_KEY_VIOLATION:
-            raise validation_failed({"user_id": "does not exist"}) from error
-        raise
-    return OrderOut.model_validate(order)
+        order = await database(request).insert_row(
+            queries.INSERT_ORDER,
+            payload.user_id,
+            payload.item,
+            payload.quantity,
+            payload.total_cents,
+            payload.status,
+        )
+    except asyncpg.ForeignKeyViolationError as error:
+        raise validation_failed({"user_id": "does not exist"}) from error
+    return OrderOut.model_validate(dict(order))
 
 
 @router.get("/api/orders/{order_id:int}")
-async def get_order(order_id: int, session: DbSession) -> OrderOut:
-    async with session.begin():
-        order = await session.get(Order, checked_order_id(order_id))
+async def get_order(request: Request, order_id: int) -> OrderOut:
+    order = await database(request).read_row(queries.ORDER_BY_ID, checked_order_id(order_id))
     if order is None:
         raise order_not_found(order_id)
-    return OrderOut.model_validate(order)
+    return OrderOut.model_validate(dict(order))
 
 
 @router.patch("/api/orders/{order_id:int}")
-async def update_order(order_id: int, changes: OrderUpdate, session: DbSession) -> OrderOut:
-    statement = (
-        update(Order)
-        .where(Order.id == checked_order_id(order_id))
-        .values(**changes, updated_at=func.now())
-        .returning(Order)
+async def update_order(request: Request, order_id: int, changes: OrderUpdate) -> OrderOut:
+    order = await database(request).write_row(
+        queries.UPDATE_ORDER,
+        checked_order_id(order_id),
+        changes.get("item"),
+        changes.get("quantity"),
+        changes.get("total_cents"),
+        changes.get("status"),
     )
-    async with session.begin():
-        order = await session.scalar(statement)
     if order is None:
         raise order_not_found(order_id)
-    return OrderOut.model_validate(order)
+    return OrderOut.model_validate(dict(order))
 
 
 @router.delete("/api/orders/{order_id:int}", status_code=204)
-async def delete_order(order_id: int, session: DbSession) -> Response:
-    async with session.begin():
-        deleted = await session.scalar(
-            delete(Order).where(Order.id == checked_order_id(order_id)).returning(Order.id)
-        )
+async def delete_order(request: Request, order_id: int) -> Response:
+    deleted = await database(request).write_row(queries.DELETE_ORDER, checked_order_id(order_id))
     if deleted is None:
         raise order_not_found(order_id)
     return Response(status_code=204)

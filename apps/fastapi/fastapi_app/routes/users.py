@@ -1,14 +1,13 @@
 """/api/users: create, list, read, update and delete users."""
 
-from fastapi import APIRouter, Response
-from sqlalchemy import delete, func, insert, select, update
-from sqlalchemy.exc import IntegrityError
+import asyncpg
+from fastapi import APIRouter, Request, Response
 
-from ..database import UNIQUE_VIOLATION, DbSession, sqlstate
+from .. import queries
+from ..database import database
 from ..errors import ApiError, conflict, not_found
 from ..flask_routing import FlaskCompatibleRoute
-from ..models import User
-from ..pagination import PageQuery
+from ..pagination import PageQuery, page_from_rows
 from ..schemas import PageOf, UserCreate, UserOut, UserUpdate
 from ..validation import MAX_INT
 
@@ -29,68 +28,48 @@ def checked_user_id(user_id: int) -> int:
 
 
 @router.get("/api/users")
-async def list_users(page: PageQuery, session: DbSession) -> PageOf[UserOut]:
-    async with session.begin():
-        total = await session.scalar(select(func.count()).select_from(User))
-        users = await session.scalars(
-            select(User).order_by(User.id).limit(page.size).offset(page.offset)
-        )
-    return PageOf[UserOut](
-        items=[UserOut.model_validate(user) for user in users],
-        page=page.number,
-        per_page=page.size,
-        total=total or 0,
-    )
+async def list_users(request: Request, page: PageQuery) -> PageOf[UserOut]:
+    rows = await database(request).read_rows(queries.USERS_PAGE, page.size, page.offset)
+    return page_from_rows(PageOf[UserOut], UserOut, rows, page)
 
 
 @router.post("/api/users", status_code=201)
-async def create_user(payload: UserCreate, session: DbSession) -> UserOut:
+async def create_user(request: Request, payload: UserCreate) -> UserOut:
     try:
-        async with session.begin():
-            user = await session.scalar(insert(User).values(**payload.model_dump()).returning(User))
-    except IntegrityError as error:
-        if sqlstate(error) == UNIQUE_VIOLATION:
-            raise conflict(DUPLICATE_EMAIL_MESSAGE) from error
-        raise
-    return UserOut.model_validate(user)
+        user = await database(request).insert_row(queries.INSERT_USER, payload.email, payload.name)
+    except asyncpg.UniqueViolationError as error:
+        raise conflict(DUPLICATE_EMAIL_MESSAGE) from error
+    return UserOut.model_validate(dict(user))
 
 
 @router.get("/api/users/{user_id:int}")
-async def get_user(user_id: int, session: DbSession) -> UserOut:
-    async with session.begin():
-        user = await session.get(User, checked_user_id(user_id))
+async def get_user(request: Request, user_id: int) -> UserOut:
+    user = await database(request).read_row(queries.USER_BY_ID, checked_user_id(user_id))
     if user is None:
         raise user_not_found(user_id)
-    return UserOut.model_validate(user)
+    return UserOut.model_validate(dict(user))
 
 
 @router.patch("/api/users/{user_id:int}")
-async def update_user(user_id: int, changes: UserUpdate, session: DbSession) -> UserOut:
-    statement = (
-        update(User)
-        .where(User.id == checked_user_id(user_id))
-        .values(**changes, updated_at=func.now())
-        .returning(User)
-    )
+async def update_user(request: Request, user_id: int, changes: UserUpdate) -> UserOut:
     try:
-        async with session.begin():
-            user = await session.scalar(statement)
-    except IntegrityError as error:
-        if sqlstate(error) == UNIQUE_VIOLATION:
-            raise conflict(DUPLICATE_EMAIL_MESSAGE) from error
-        raise
+        user = await database(request).write_row(
+            queries.UPDATE_USER,
+            checked_user_id(user_id),
+            changes.get("email"),
+            changes.get("name"),
+        )
+    except asyncpg.UniqueViolationError as error:
+        raise conflict(DUPLICATE_EMAIL_MESSAGE) from error
     if user is None:
         raise user_not_found(user_id)
-    return UserOut.model_validate(user)
+    return UserOut.model_validate(dict(user))
 
 
 @router.delete("/api/users/{user_id:int}", status_code=204)
-async def delete_user(user_id: int, session: DbSession) -> Response:
+async def delete_user(request: Request, user_id: int) -> Response:
     """Delete a user and, through the foreign key's ON DELETE CASCADE, the user's orders."""
-    async with session.begin():
-        deleted = await session.scalar(
-            delete(User).where(User.id == checked_user_id(user_id)).returning(User.id)
-        )
+    deleted = await database(request).write_row(queries.DELETE_USER, checked_user_id(user_id))
     if deleted is None:
         raise user_not_found(user_id)
     return Response(status_code=204)
