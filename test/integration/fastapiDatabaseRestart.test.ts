@@ -1,4 +1,5 @@
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
+import { once } from "node:events";
 import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { devPlatformConfig } from "../support/configs";
@@ -97,6 +98,37 @@ describe.skipIf(skipReason !== "")(
         30_000,
         250,
       );
+
+    /**
+     * Has FastAPI open every connection of its pool again. Reads that come one at a time, or quickly one after the
+     * other, share one or two connections; but while a transaction of the test holds the users table, concurrent reads
+     * wait on it, each on a connection of its own, until the pool is full. Then the transaction ends and they finish.
+     */
+    const refillPool = async () => {
+      const holder = spawn("docker", ["exec", "-i", DATABASE, "psql", "-U", DATABASE_USER, "-d", DATABASE_NAME], {
+        stdio: ["pipe", "ignore", "inherit"],
+      });
+      holder.stdin.write("BEGIN; LOCK TABLE users IN ACCESS EXCLUSIVE MODE;\n");
+      try {
+        await waitFor(
+          "the test's lock on the users table",
+          async () =>
+            psql(
+              "SELECT count(*) FROM pg_locks WHERE relation = 'users'::regclass AND mode = 'AccessExclusiveLock' AND granted",
+            ) === "1" || undefined,
+          10_000,
+          100,
+        );
+        const reads = Promise.all(Array.from({ length: CONCURRENT_REQUESTS }, () => request(userPath)));
+        await waitForWarmPool();
+        holder.stdin.end("COMMIT;\n");
+        await reads;
+      } finally {
+        // Without the COMMIT (the lock never came), psql ends at the end of its input and the transaction is rolled back.
+        if (!holder.stdin.writableEnded) holder.stdin.end();
+        if (holder.exitCode === null) await once(holder, "exit");
+      }
+    };
 
     const waitUntilDatabaseAccepts = (what: string) =>
       waitFor(what, async () => databaseAcceptsConnections() || undefined, 60_000, 250);
@@ -213,8 +245,7 @@ describe.skipIf(skipReason !== "")(
     it(`answers ${CONCURRENT_REQUESTS} concurrent reads and writes after the restart, every one a 200`, async () => {
       // Refill the pool first (the requests in a row held one connection at a time), so that every concurrent request
       // below can be handed a connection that died with the restart.
-      await Promise.all(Array.from({ length: CONCURRENT_REQUESTS }, () => request(userPath)));
-      await waitForWarmPool();
+      await refillPool();
       await restartDatabase();
       expectAllOk(await Promise.all(Array.from({ length: CONCURRENT_REQUESTS }, (_, index) => readOrRename(index))));
     }, 120_000);
