@@ -10,7 +10,7 @@ import { currentUser } from "./identity";
 import { pulumiEnvironment } from "./localBackend";
 import type { CutoverDeps } from "./ports";
 import { runCli } from "./program";
-import { writeRoutingNow } from "./routingNow";
+import { publishRoutingNow } from "./routingNow";
 import { verifySplit } from "./splitProbe";
 
 // The Pulumi project (Pulumi.yaml and the stack files) is the repository root, one level above this folder.
@@ -24,7 +24,7 @@ const deps: CutoverDeps = {
   },
   readMetrics: (prometheusUrl) => readMetrics(prometheusUrl),
   verifySplit: (ingressUrl, expectations) => verifySplit(ingressUrl, expectations),
-  writeRoutingNow: (view, map) => writeRoutingNow(view, map),
+  publishRoutingNow: (view, map) => publishRoutingNow(view, map),
   currentUser: () => currentUser(),
   now: () => new Date(),
   print: (text) => process.stdout.write(`${text}\n`),

@@ -3,7 +3,7 @@ import type { WeightChange } from "../infra/cutover/nextStep";
 import type { MetricsReading } from "../infra/cutover/routeFigures";
 import type { Probe, SplitJudgement } from "../infra/cutover/splitCheck";
 import type { UpdateRecord } from "../infra/cutover/stepHistory";
-import type { MigrationMap } from "../infra/routing/matching";
+import type { MigrationMap } from "../infra/routing/route";
 import type { StackView } from "./stackView";
 
 /**
@@ -53,8 +53,11 @@ export interface CutoverDeps {
   openStack(name: string): Promise<MigrationStack>;
   readMetrics(prometheusUrl: string): Promise<MetricsReading>;
   verifySplit(ingressUrl: string, expectations: readonly SplitExpectation[]): Promise<SplitVerification>;
-  /** Routing for `map` into the running ingress now, ahead of the update that records it (cli/routingNow.ts). */
-  writeRoutingNow(view: StackView, map: MigrationMap): void;
+  /**
+   * Routing for `map` published to the running ingress now, ahead of the update that records it (cli/routingNow.ts);
+   * false for a target with no such fast path.
+   */
+  publishRoutingNow(view: StackView, map: MigrationMap): Promise<boolean>;
   currentUser(): string;
   now(): Date;
   /** A line (or block) of the command's own output. */

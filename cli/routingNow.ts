@@ -1,30 +1,40 @@
-import { writeIntoVolume } from "../components/docker/volumeFile";
-import { routingVolumeName, stablePrefix } from "../infra/contract/dockerNames";
-import { renderIngress } from "../infra/render/ingress";
-import { backendServers } from "../infra/routing/backendAddresses";
-import type { MigrationMap } from "../infra/routing/matching";
-import { buildRoutingPlan } from "../infra/routing/plan";
+import { dockerTargetFacts } from "../components/docker/addressing";
+import { routingVolumeName, stablePrefix } from "../components/docker/names";
+import { volumePublisher } from "../components/docker/volumePublisher";
+import type { PlatformConfig } from "../infra/config/schema";
+import type { TargetFacts } from "../infra/plan/planPlatform";
+import { planPlatform } from "../infra/plan/planPlatform";
+import type { RoutingPublisher } from "../infra/plan/routingPublisher";
+import type { MigrationMap } from "../infra/routing/route";
 import type { StackView } from "./stackView";
 
+/** What the fast path needs of a target: the facts its plan takes, and the publisher of the stack's ingress routing. */
+interface FastRoutingTarget {
+  facts(config: PlatformConfig): TargetFacts;
+  publisher(view: StackView): RoutingPublisher;
+}
+
+const FAST_ROUTING: Partial<Record<PlatformConfig["target"], FastRoutingTarget>> = {
+  docker: {
+    facts: dockerTargetFacts,
+    publisher: (view) =>
+      volumePublisher({
+        volumeName: routingVolumeName(stablePrefix(view.stack.namespace, view.stack.name)),
+        image: view.config.ingressImage,
+      }),
+  },
+};
+
 /**
- * Writes the routing for `map` straight into the ingress's volume, the way the platform program's routing file does,
- * without waiting for `pulumi up`: the ingress applies it within a second. Used by rollback, where the seconds a full
- * update takes (program start, every resource diffed) are seconds of traffic still on a FastAPI that misbehaves; the
- * update that follows records the same routing in the stack. Docker target only.
+ * Publishes the routing for `map` straight to the running ingress, the way the platform program publishes it, without
+ * waiting for `pulumi up`: the ingress applies it within a second. Used by rollback, where the seconds a full update
+ * takes (program start, every resource diffed) are seconds of traffic still on a FastAPI that misbehaves; the update
+ * that follows records the same routing in the stack. Resolves false for a target with no such fast path.
  */
-export function writeRoutingNow(view: StackView, map: MigrationMap): void {
-  const routes = map.routes.map((route) => ({
-    path: route.path,
-    weight: route.weight,
-    ...(route.methods ? { methods: [...route.methods] } : {}),
-  }));
-  const config = { ...view.config, defaultWeight: map.defaultWeight, routes };
-  const rendered = renderIngress(config.ingress, buildRoutingPlan(config, backendServers(config)));
-  writeIntoVolume({
-    volumeName: routingVolumeName(stablePrefix(view.stack.namespace, view.stack.name)),
-    directory: rendered.routingDirectory,
-    fileName: rendered.routingFileName,
-    content: rendered.routingContent,
-    image: config.ingressImage,
-  });
+export async function publishRoutingNow(view: StackView, map: MigrationMap): Promise<boolean> {
+  const target = FAST_ROUTING[view.config.target];
+  if (!target) return false;
+  const plan = planPlatform(view.config, target.facts(view.config), { map });
+  await target.publisher(view).publish(plan.ingress.routing);
+  return true;
 }

@@ -4,7 +4,7 @@ import type { PlatformConfig } from "../infra/config/schema";
 import { validatePlatformConfig } from "../infra/config/validate";
 import { PLATFORM_OUTPUTS } from "../infra/contract/platformOutputs";
 import type { MetricsReading } from "../infra/cutover/routeFigures";
-import type { MigrationMap } from "../infra/routing/matching";
+import type { MigrationMap } from "../infra/routing/route";
 import { parseSnapshot, snapshotOf } from "../infra/routing/snapshot";
 import { CliError } from "./cliError";
 import type { CutoverDeps, MigrationStack } from "./ports";

@@ -39,8 +39,7 @@ export async function rollback(
   }
   // Traffic first: the routing goes straight into the running ingress, and is checked, before the update that
   // records it in the stack (which takes as long as a whole `pulumi up`).
-  if (view.config.target === "docker") {
-    deps.writeRoutingNow(view, rolledBack);
+  if (await deps.publishRoutingNow(view, rolledBack)) {
     deps.print(
       `Routing at 0% FastAPI written to the ingress after ${secondsSince(deps, started)} s; checking the traffic...`,
     );

@@ -1,4 +1,4 @@
-import type { MigrationMap } from "../../infra/routing/matching";
+import type { MigrationMap } from "../../infra/routing/route";
 import { probeFor } from "../../infra/cutover/splitCheck";
 import { SERVED_BY_HEADER } from "../../infra/routing/plan";
 import type { CutoverDeps } from "../ports";

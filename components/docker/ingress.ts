@@ -1,18 +1,13 @@
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
-import type { RenderedIngress } from "../../infra/render/renderedIngress";
+import type { IngressPlan } from "../../infra/plan/platformPlan";
+import { dockerHealthcheck } from "./dockerHealthcheck";
 import { VolumeFile } from "./volumeFile";
 
-const INGRESS_HOST = "ingress";
-
 export interface IngressArgs {
-  /** Image of the chosen flavour (Traefik or nginx with Lua); it must provide `sh`, `cat` and `mv`. */
-  readonly image: pulumi.Input<string>;
+  /** The ingress as planned: the flavour's image (it must provide `sh`, `cat` and `mv`), files, command and ports. */
+  readonly plan: IngressPlan;
   readonly networkName: pulumi.Input<string>;
-  /** The flavour's files, command and ports, rendered from the routing plan. */
-  readonly rendered: RenderedIngress;
-  /** Host port that serves the migrated service. */
-  readonly hostPort: number;
   /**
    * Name of the volume the routing lives on, known before anything is deployed, so that writing the routing waits for
    * no other resource: in a rollback, every second before the write is a second of traffic still on FastAPI.
@@ -31,14 +26,12 @@ export interface IngressArgs {
  * weight change updates that one file while the ingress keeps running and keeps its connections.
  */
 export class Ingress extends pulumi.ComponentResource {
-  /** `host:port` of the metrics endpoint on the platform network (Prometheus scrapes it there). */
-  readonly metricsAddress: pulumi.Output<string>;
   /** The routing document as published (resolves once it is in place). */
   readonly publishedRouting: pulumi.Output<string>;
 
   constructor(name: string, args: IngressArgs, opts?: pulumi.ComponentResourceOptions) {
     super("migration:docker:Ingress", name, {}, opts);
-    const { rendered } = args;
+    const { plan } = args;
 
     const routingVolume = new docker.Volume(`${name}-routing`, { name: args.routingVolumeName }, { parent: this });
     const routing = new VolumeFile(
@@ -46,10 +39,10 @@ export class Ingress extends pulumi.ComponentResource {
       {
         // The plain name, not the volume's output: `docker run -v` creates the volume if the write comes first.
         volumeName: args.routingVolumeName,
-        directory: rendered.routingDirectory,
-        fileName: rendered.routingFileName,
-        content: rendered.routingContent,
-        image: args.image,
+        directory: plan.routing.directory,
+        fileName: plan.routing.fileName,
+        content: plan.routing.content,
+        image: plan.image,
       },
       { parent: this },
     );
@@ -57,13 +50,13 @@ export class Ingress extends pulumi.ComponentResource {
     new docker.Container(
       name,
       {
-        image: args.image,
-        entrypoints: [...rendered.command],
-        uploads: rendered.staticFiles.map((file) => ({ file: file.path, content: file.content })),
-        volumes: [{ volumeName: routingVolume.name, containerPath: rendered.routingDirectory, readOnly: true }],
-        networksAdvanced: [{ name: args.networkName, aliases: [INGRESS_HOST] }],
-        ports: [{ internal: rendered.httpPort, external: args.hostPort }],
-        healthcheck: { tests: [...rendered.healthcheck], interval: "5s", timeout: "3s", retries: 3, startPeriod: "5s" },
+        image: plan.image,
+        entrypoints: [...plan.command],
+        uploads: plan.files.map((file) => ({ file: file.path, content: file.content })),
+        volumes: [{ volumeName: routingVolume.name, containerPath: plan.routing.directory, readOnly: true }],
+        networksAdvanced: [{ name: args.networkName, aliases: [plan.host] }],
+        ports: [{ internal: plan.port, external: plan.hostPort }],
+        healthcheck: plan.health && dockerHealthcheck(plan.health),
         restart: "unless-stopped",
         wait: true,
         waitTimeout: 120,
@@ -74,9 +67,7 @@ export class Ingress extends pulumi.ComponentResource {
       { parent: this, dependsOn: [routingVolume, routing, ...(args.startAfter ?? [])], deleteBeforeReplace: true },
     );
 
-    // Known at preview time (not derived from the container), so replacing the ingress never shows its scraper as changed.
-    this.metricsAddress = pulumi.output(`${INGRESS_HOST}:${rendered.metricsPort}`);
     this.publishedRouting = routing.content;
-    this.registerOutputs({ metricsAddress: this.metricsAddress, publishedRouting: this.publishedRouting });
+    this.registerOutputs({ publishedRouting: this.publishedRouting });
   }
 }

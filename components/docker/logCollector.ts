@@ -4,8 +4,9 @@ import {
   CONTAINER_INDEX_DIRECTORY,
   LOG_COLLECTOR_CHECKPOINT_DIRECTORY,
   LOG_COLLECTOR_HEALTH_PORT,
-} from "../../infra/monitoring/logCollectorConfig";
-import { supportingServiceHealthcheck } from "./supportingServiceHealthcheck";
+} from "./logCollectorConfig";
+import { supportingServiceCheck } from "../../infra/plan/healthChecks";
+import { dockerHealthcheck } from "./dockerHealthcheck";
 
 const CONFIG_PATH = "/etc/otelcol/config.yaml";
 const DOCKER_SOCKET = "/var/run/docker.sock";
@@ -52,12 +53,9 @@ export class LogCollector extends pulumi.ComponentResource {
         ],
         networksAdvanced: [{ name: args.networkName }],
         // Healthy while its loop runs: it touches the heartbeat after every pass (every 2 s).
-        healthcheck: supportingServiceHealthcheck([
-          "CMD",
-          "sh",
-          "-c",
-          "test -n \"$(find /tmp/index-heartbeat -newermt '-30 seconds')\"",
-        ]),
+        healthcheck: dockerHealthcheck(
+          supportingServiceCheck(["sh", "-c", "test -n \"$(find /tmp/index-heartbeat -newermt '-30 seconds')\""]),
+        ),
         restart: "unless-stopped",
         wait: true,
         waitTimeout: 120,
@@ -76,14 +74,9 @@ export class LogCollector extends pulumi.ComponentResource {
           { volumeName: checkpoints.name, containerPath: LOG_COLLECTOR_CHECKPOINT_DIRECTORY },
         ],
         networksAdvanced: [{ name: args.networkName }],
-        healthcheck: supportingServiceHealthcheck([
-          "CMD",
-          "curl",
-          "-fsS",
-          "-o",
-          "/dev/null",
-          `http://127.0.0.1:${LOG_COLLECTOR_HEALTH_PORT}/`,
-        ]),
+        healthcheck: dockerHealthcheck(
+          supportingServiceCheck(["curl", "-fsS", "-o", "/dev/null", `http://127.0.0.1:${LOG_COLLECTOR_HEALTH_PORT}/`]),
+        ),
         restart: "unless-stopped",
         wait: true,
         waitTimeout: 120,

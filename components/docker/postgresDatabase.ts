@@ -1,23 +1,16 @@
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
-
-const DATABASE_HOST = "postgres";
-const DATABASE_PORT = 5432;
+import type { DatabasePlan } from "../../infra/plan/platformPlan";
+import { dockerHealthcheck } from "./dockerHealthcheck";
 
 export interface PostgresDatabaseArgs {
-  /** A PostgreSQL image that initialises itself from POSTGRES_USER, POSTGRES_PASSWORD and POSTGRES_DB. */
-  readonly image: pulumi.Input<string>;
-  /** Network the database joins under the alias `postgres`. */
+  /** The database as planned; its image initialises itself from POSTGRES_USER, POSTGRES_PASSWORD and POSTGRES_DB. */
+  readonly plan: DatabasePlan;
+  /** Network the database joins, under the plan's host name. */
   readonly networkName: pulumi.Input<string>;
-  /** Database created on first start. */
-  readonly databaseName: string;
-  /** Owner role created on first start. */
-  readonly user: string;
   /** Fixed Docker volume name, so that a volume kept by an earlier destroy is found and reused by the next deploy. */
   readonly volumeName: string;
-  /** Keep the data volume when the stack is destroyed. */
-  readonly retainOnDestroy: boolean;
 }
 
 /** The one PostgreSQL database both apps share, its data on a named volume and its password generated and secret. */
@@ -32,31 +25,26 @@ export class PostgresDatabase extends pulumi.ComponentResource {
 
   constructor(name: string, args: PostgresDatabaseArgs, opts?: pulumi.ComponentResourceOptions) {
     super("migration:docker:PostgresDatabase", name, {}, opts);
+    const { plan } = args;
 
     const password = new random.RandomPassword(`${name}-password`, { length: 32, special: false }, { parent: this });
     const volume = new docker.Volume(
       `${name}-data`,
       { name: args.volumeName },
-      { parent: this, retainOnDelete: args.retainOnDestroy },
+      { parent: this, retainOnDelete: plan.retainOnDestroy },
     );
     const container = new docker.Container(
       name,
       {
-        image: args.image,
+        image: plan.image,
         envs: [
-          `POSTGRES_USER=${args.user}`,
-          `POSTGRES_DB=${args.databaseName}`,
+          `POSTGRES_USER=${plan.user}`,
+          `POSTGRES_DB=${plan.databaseName}`,
           pulumi.secret(pulumi.interpolate`POSTGRES_PASSWORD=${password.result}`),
         ],
-        volumes: [{ volumeName: volume.name, containerPath: "/var/lib/postgresql/data" }],
-        networksAdvanced: [{ name: args.networkName, aliases: [DATABASE_HOST] }],
-        healthcheck: {
-          tests: ["CMD", "pg_isready", "-h", "127.0.0.1", "-U", args.user, "-d", args.databaseName],
-          interval: "2s",
-          timeout: "2s",
-          retries: 30,
-          startPeriod: "5s",
-        },
+        volumes: [{ volumeName: volume.name, containerPath: plan.dataPath }],
+        networksAdvanced: [{ name: args.networkName, aliases: [plan.host] }],
+        healthcheck: plan.health && dockerHealthcheck(plan.health),
         restart: "unless-stopped",
         wait: true,
         waitTimeout: 120,
@@ -65,10 +53,10 @@ export class PostgresDatabase extends pulumi.ComponentResource {
     );
 
     // Derived from the container so that whoever uses a URL waits until the database is up and healthy.
-    const host = container.name.apply(() => DATABASE_HOST);
+    const host = container.name.apply(() => plan.host);
     const url = (scheme: string) =>
       pulumi.secret(
-        pulumi.interpolate`${scheme}://${args.user}:${password.result}@${host}:${DATABASE_PORT}/${args.databaseName}`,
+        pulumi.interpolate`${scheme}://${plan.user}:${password.result}@${host}:${plan.port}/${plan.databaseName}`,
       );
     this.password = pulumi.secret(password.result);
     this.syncUrl = url("postgresql");

@@ -1,85 +1,20 @@
 import * as pulumi from "@pulumi/pulumi";
+import { publishIntoVolume, type ReloadSignal } from "./volumePublisher";
 
-/** A container told to re-read its files after a write, for programs that only reload on a signal (Prometheus: HUP). */
-interface ReloadSignal {
-  readonly containerName: string;
-  readonly signal: string;
-}
-
+/** The resource's state: where the file goes and what it holds (the names are in the state of deployed stacks). */
 export interface VolumeFileInputs {
   readonly volumeName: string;
-  /** Where the volume is mounted in the writer container; the file lands at `<directory>/<fileName>`. */
+  /** Where the volume is mounted in the reader; the file lands at `<directory>/<fileName>`. */
   readonly directory: string;
   readonly fileName: string;
   readonly content: string;
-  /** Any local image with `sh`, `cat` and `mv` (the reader's own, so nothing extra has to be built or pulled). */
+  /** Any local image with `sh`, `cat` and `mv`. */
   readonly image: string;
   readonly reload?: ReloadSignal;
 }
 
-/** The Docker CLI's error output, the part of a failure worth showing. */
-function dockerError(error: unknown): string {
-  return (error as { stderr?: Buffer }).stderr?.toString().trim() || String(error);
-}
-
-/**
- * Writes the content through a throwaway container of the Docker CLI (which honours DOCKER_HOST and the Docker context
- * like the Docker provider does). Written aside and renamed over, so a watcher never reads a half-written file; the temp
- * name has no .yml/.json suffix, which Traefik's file provider would otherwise try to load. The writer runs as root: a
- * new volume belongs to root, and some readers' images (Prometheus's) run as an unprivileged user; the file itself is
- * created world-readable.
- */
-export function writeIntoVolume(inputs: VolumeFileInputs): void {
-  // Required inside the function: this code runs later, serialised, in the dynamic provider's process.
-  const { execFileSync } = require("node:child_process");
-  const script = 'set -eu; cat > "$1/.publish.tmp"; mv -f "$1/.publish.tmp" "$1/$2"';
-  try {
-    execFileSync(
-      "docker",
-      [
-        "run",
-        "--rm",
-        "-i",
-        "--network",
-        "none",
-        "--user",
-        "0",
-        "--volume",
-        `${inputs.volumeName}:${inputs.directory}`,
-        "--entrypoint",
-        "sh",
-        inputs.image,
-        "-c",
-        script,
-        "publish",
-        inputs.directory,
-        inputs.fileName,
-      ],
-      { input: inputs.content, stdio: ["pipe", "pipe", "pipe"], timeout: 120_000 },
-    );
-  } catch (error) {
-    throw new Error(`could not write ${inputs.fileName} into volume ${inputs.volumeName}: ${dockerError(error)}`);
-  }
-}
-
-/** Signals the reader once the new file is in place; a reader that is not running fails the update, naming it. */
-function signalReader(fileName: string, reload: ReloadSignal): void {
-  const { execFileSync } = require("node:child_process");
-  try {
-    execFileSync("docker", ["kill", "--signal", reload.signal, reload.containerName], {
-      stdio: ["ignore", "pipe", "pipe"],
-      timeout: 30_000,
-    });
-  } catch (error) {
-    throw new Error(
-      `wrote ${fileName}, but could not send ${reload.signal} to container ${reload.containerName} to reload it: ${dockerError(error)}`,
-    );
-  }
-}
-
-function publish(inputs: VolumeFileInputs): void {
-  writeIntoVolume(inputs);
-  if (inputs.reload) signalReader(inputs.fileName, inputs.reload);
+function publish({ volumeName, image, reload, directory, fileName, content }: VolumeFileInputs): void {
+  publishIntoVolume({ volumeName, image, reload }, { directory, fileName, content });
 }
 
 /**

@@ -1,11 +1,4 @@
-import type { HttpMethod } from "./schema";
-
-/** The part of a route that decides which requests it matches. */
-export interface RouteMatcher {
-  readonly path: string;
-  /** Undefined means every method. */
-  readonly methods?: readonly HttpMethod[];
-}
+import type { RouteMatcher } from "../routing/route";
 
 export function describeMatcher(route: RouteMatcher): string {
   return `${route.path} (${route.methods ? route.methods.join(", ") : "all methods"})`;

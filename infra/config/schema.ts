@@ -231,4 +231,3 @@ export const platformConfigSchema = z.strictObject({
 
 /** Stack configuration after parsing and defaults, before the cross-field rules have run. */
 export type PlatformConfig = z.infer<typeof platformConfigSchema>;
-export type RouteConfig = z.infer<typeof routeSchema>;

@@ -3,10 +3,9 @@ import { z } from "zod";
 /**
  * What other programs read from the platform stack: the legacy Flask stack, and the cutover command (`cli/`). Both
  * sides use these names and this schema, so a change to the contract fails loudly in one place instead of silently in
- * the other program.
+ * the other program. Each target adds outputs of its own (on Docker, the network the legacy stack joins).
  */
 export const PLATFORM_OUTPUTS = {
-  networkName: "networkName",
   databaseUrl: "databaseUrl",
   flask: "flask",
   flaskTraffic: "flaskTraffic",

@@ -1,4 +1,4 @@
-import type { MigrationMap } from "../routing/matching";
+import type { MigrationMap } from "../routing/route";
 import { describeTarget, routeTargets } from "./routeTargets";
 
 /**

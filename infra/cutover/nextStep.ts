@@ -1,4 +1,4 @@
-import type { MigrationMap } from "../routing/matching";
+import type { MigrationMap } from "../routing/route";
 import { DEFAULT_ROUTE_ID } from "../routing/routeIds";
 import { CutoverInputError } from "./inputError";
 import { routeTargets, type RouteTarget } from "./routeTargets";

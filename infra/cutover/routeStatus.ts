@@ -1,5 +1,5 @@
 import type { PlatformConfig } from "../config/schema";
-import type { MigrationMap } from "../routing/matching";
+import type { MigrationMap } from "../routing/route";
 import { snapshotOf } from "../routing/snapshot";
 import { migrationState, progressOf, type Progress } from "./progress";
 import { figuresFor, type BackendFigures, type MetricsReading } from "./routeFigures";

@@ -1,41 +1,25 @@
 import { type ConfigPath } from "../config/issues";
 import { describeMatcher } from "../config/routeConflicts";
-import type { HttpMethod } from "../config/schema";
-import type { MigrationMap } from "../routing/matching";
-import { assignRouteIds, DEFAULT_ROUTE_ID } from "../routing/routeIds";
+import { routesOf, type MigrationMap, type Route } from "../routing/route";
+import { DEFAULT_ROUTE_ID } from "../routing/routeIds";
 import { CutoverInputError } from "./inputError";
 
 /** One weight the cutover can move: a configured route, or the default route for every other path. */
-export interface RouteTarget {
-  /** The routing plan's id, also the `route` label of the metrics. */
-  readonly id: string;
-  /** Undefined for the default route. */
-  readonly path?: string;
-  readonly methods?: readonly HttpMethod[];
-  readonly weight: number;
+export interface RouteTarget extends Route {
   /** Where the weight lives in the namespace's config, e.g. `["routes", 0, "weight"]`. */
   readonly configPath: ConfigPath;
 }
 
 /** Every weight of a map, in match order, the default route last (as in the routing plan). */
 export function routeTargets(map: MigrationMap): RouteTarget[] {
-  const ids = assignRouteIds(map.routes);
-  return [
-    ...map.routes.map((route, index) => ({
-      id: ids[index],
-      path: route.path,
-      methods: route.methods,
-      weight: route.weight,
-      configPath: ["routes", index, "weight"],
-    })),
-    { id: DEFAULT_ROUTE_ID, weight: map.defaultWeight, configPath: ["defaultWeight"] },
-  ];
+  return routesOf(map).map((route, index) => ({
+    ...route,
+    configPath: route.id === DEFAULT_ROUTE_ID ? ["defaultWeight"] : ["routes", index, "weight"],
+  }));
 }
 
 export function describeTarget(target: RouteTarget): string {
-  return target.path === undefined
-    ? "every other path (defaultWeight)"
-    : describeMatcher({ path: target.path, methods: target.methods });
+  return target.id === DEFAULT_ROUTE_ID ? "every other path (defaultWeight)" : describeMatcher(target);
 }
 
 /**
@@ -45,7 +29,8 @@ export function describeTarget(target: RouteTarget): string {
 export function resolveRoute(targets: readonly RouteTarget[], name: string, stackName: string): RouteTarget {
   const byId = targets.find((target) => target.id === name);
   if (byId) return byId;
-  const byPath = targets.filter((target) => target.path === name);
+  // The default route's "/" is no path of the config: it is named by its id only.
+  const byPath = targets.filter((target) => target.id !== DEFAULT_ROUTE_ID && target.path === name);
   if (byPath.length === 1) return byPath[0];
   if (byPath.length > 1) {
     throw new CutoverInputError(

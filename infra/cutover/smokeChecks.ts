@@ -1,4 +1,4 @@
-import type { MigrationMap } from "../routing/matching";
+import type { MigrationMap } from "../routing/route";
 import { SERVED_BY_HEADER, type BackendName } from "../routing/plan";
 import { flaskTrafficOf } from "../routing/snapshot";
 import { CutoverInputError } from "./inputError";

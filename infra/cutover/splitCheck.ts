@@ -1,8 +1,8 @@
 import { HTTP_METHODS, type HttpMethod } from "../config/schema";
-import { matchingRouteIndex, type MigrationMap } from "../routing/matching";
+import { matchingRouteIndex } from "../routing/matching";
 import { APP_HEALTH_PATH } from "../routing/plan";
+import { routesOf, type MigrationMap, type Route } from "../routing/route";
 import { DEFAULT_ROUTE_ID } from "../routing/routeIds";
-import { routeTargets } from "./routeTargets";
 
 /** A request that the ingress routes by the weight of one particular route. */
 export interface Probe {
@@ -20,26 +20,26 @@ const PROBE_SEGMENT = "cutover-probe";
  * health path first. Undefined when no request can reach the route (earlier routes take all of it).
  */
 export function probeFor(map: MigrationMap, routeId: string): Probe | undefined {
-  const targets = routeTargets(map);
-  const index = targets.findIndex((target) => target.id === routeId);
+  const routes = routesOf(map);
+  const index = routes.findIndex((route) => route.id === routeId);
   if (index < 0) return undefined;
-  const target = targets[index];
-  const allowed = target.methods ?? HTTP_METHODS;
+  const route = routes[index];
+  const allowed = route.methods ?? HTTP_METHODS;
   const methods = [
     ...SAFE_METHODS.filter((method) => allowed.includes(method)),
     ...allowed.filter((method) => !SAFE_METHODS.includes(method)),
   ];
   const expectedIndex = routeId === DEFAULT_ROUTE_ID ? -1 : index;
   const candidates = methods.flatMap((method) =>
-    candidatePaths(target.path, SAFE_METHODS.includes(method)).map((path) => ({ path, method })),
+    candidatePaths(route, SAFE_METHODS.includes(method)).map((path) => ({ path, method })),
   );
   return candidates.find((probe) => matchingRouteIndex(map.routes, probe.path, probe.method) === expectedIndex);
 }
 
-function candidatePaths(routePath: string | undefined, safe: boolean): string[] {
-  if (routePath === undefined) return safe ? [APP_HEALTH_PATH, "/", `/${PROBE_SEGMENT}`] : [`/${PROBE_SEGMENT}`];
-  const below = `${routePath.replace(/\/+$/, "")}/${PROBE_SEGMENT}`;
-  return safe ? [routePath, below] : [below];
+function candidatePaths(route: Route, safe: boolean): string[] {
+  if (route.id === DEFAULT_ROUTE_ID) return safe ? [APP_HEALTH_PATH, "/", `/${PROBE_SEGMENT}`] : [`/${PROBE_SEGMENT}`];
+  const below = `${route.path.replace(/\/+$/, "")}/${PROBE_SEGMENT}`;
+  return safe ? [route.path, below] : [below];
 }
 
 /** Responses by the backend their served-by header names; `unlabelled` counts failures and responses without it. */

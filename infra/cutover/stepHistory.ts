@@ -1,5 +1,5 @@
 import { namespaceValues } from "../config/namespaceConfig";
-import type { MigrationMap } from "../routing/matching";
+import type { MigrationMap } from "../routing/route";
 import { parseSnapshot } from "../routing/snapshot";
 import { describeTarget, routeTargets } from "./routeTargets";
 import { parseUpdateMessage, type CutoverAction } from "./updateMessage";

@@ -1,6 +1,7 @@
 import type { PlatformConfig } from "../config/schema";
 import { BACKENDS } from "../routing/plan";
-import { routeBackendQueries, type RouteToObserve } from "./routeBackendSources";
+import type { Route } from "../routing/route";
+import { routeBackendQueries } from "./routeBackendSources";
 import { renderRuleFile, type RecordingRule } from "./ruleGroups";
 import { SERIES } from "./seriesNames";
 
@@ -14,7 +15,7 @@ const LATENCY_QUANTILES = [
 
 function routeBackendRules(
   ingress: PlatformConfig["ingress"],
-  routes: readonly RouteToObserve[],
+  routes: readonly Pick<Route, "id">[],
   window: string,
 ): RecordingRule[] {
   return routes.flatMap((route) =>
@@ -64,7 +65,7 @@ const COMPARISON_RULES: readonly RecordingRule[] = [
  */
 export function renderRecordingRules(
   ingress: PlatformConfig["ingress"],
-  routes: readonly RouteToObserve[],
+  routes: readonly Pick<Route, "id">[],
   window: string,
 ): string {
   // One group: rules of a group run in order, so the comparisons see this evaluation's figures, not the last one's.

@@ -1,12 +1,8 @@
 import type { PlatformConfig } from "../config/schema";
 import { routeBackendService } from "../render/traefik/dynamicConfig";
 import type { BackendName } from "../routing/plan";
+import type { Route } from "../routing/route";
 import { selector, type LabelMatcher } from "./promql";
-
-/** A route as the recording rules need it: the ingress labels its figures with the route's id (never its weight). */
-export interface RouteToObserve {
-  readonly id: string;
-}
 
 /** Label-free PromQL for the requests of one route served by one backend, over the gates window. */
 export interface RouteBackendQueries {
@@ -22,7 +18,7 @@ const SERVER_ERRORS: LabelMatcher = { label: "code", op: "=~", value: "5.." };
  * Traefik: from the ingress's per-service metrics of the route's own service for the backend (routeBackendService; the
  * file provider qualifies names with "@file").
  */
-function traefikQueries(route: RouteToObserve, backend: BackendName, window: string): RouteBackendQueries {
+function traefikQueries(route: Pick<Route, "id">, backend: BackendName, window: string): RouteBackendQueries {
   const service: LabelMatcher = { label: "service", op: "=", value: `${routeBackendService(route.id, backend)}@file` };
   return {
     requests: (fn, serverErrorsOnly) =>
@@ -35,7 +31,7 @@ function traefikQueries(route: RouteToObserve, backend: BackendName, window: str
  * nginx: from the Lua router's counters and histogram (infra/render/nginx/migration_router.lua), which carry the route
  * id and the backend it chose.
  */
-function nginxQueries(route: RouteToObserve, backend: BackendName, window: string): RouteBackendQueries {
+function nginxQueries(route: Pick<Route, "id">, backend: BackendName, window: string): RouteBackendQueries {
   const routeAndBackend: LabelMatcher[] = [
     { label: "route", op: "=", value: route.id },
     { label: "backend", op: "=", value: backend },
@@ -48,13 +44,14 @@ function nginxQueries(route: RouteToObserve, backend: BackendName, window: strin
 }
 
 /**
- * Where the figures of `route` served by `backend` come from, for the ingress flavour in use. Both flavours measure at
- * the ingress, so the two backends are measured alike: what clients saw, a backend that cannot be reached included,
- * and latency from the same clock whether an app queues a request in a thread pool or in an event loop.
+ * Where the figures of `route` (its id: the ingress labels them with it) served by `backend` come from, for the ingress
+ * flavour in use. Both flavours measure at the ingress, so the two backends are measured alike: what clients saw, a
+ * backend that cannot be reached included, and latency from the same clock whether an app queues a request in a thread
+ * pool or in an event loop.
  */
 export function routeBackendQueries(
   ingress: PlatformConfig["ingress"],
-  route: RouteToObserve,
+  route: Pick<Route, "id">,
   backend: BackendName,
   window: string,
 ): RouteBackendQueries {

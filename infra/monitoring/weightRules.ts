@@ -1,4 +1,4 @@
-import type { PlannedRoute } from "../routing/plan";
+import type { Route } from "../routing/route";
 import { renderRuleFile } from "./ruleGroups";
 import { SERIES } from "./seriesNames";
 
@@ -9,13 +9,13 @@ export const WEIGHT_RULES_FILE = "weights.rules.yml";
  * The configured FastAPI weight of every route, as a series Prometheus can set beside the observed share and alert
  * on. Alone in its file so that a weight change rewrites this file only, which Prometheus picks up on a reload.
  */
-export function renderWeightRules(routes: readonly Pick<PlannedRoute, "id" | "fastapiWeight">[]): string {
+export function renderWeightRules(routes: readonly Pick<Route, "id" | "weight">[]): string {
   return renderRuleFile([
     {
       name: "migration-configured-weights",
       rules: routes.map((route) => ({
         record: SERIES.configuredWeight,
-        expr: `vector(${route.fastapiWeight})`,
+        expr: `vector(${route.weight})`,
         labels: { route: route.id },
       })),
     },

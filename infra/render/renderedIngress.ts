@@ -1,24 +1,25 @@
-/** A file placed inside a container. */
-export interface ContainerFile {
-  readonly path: string;
-  readonly content: string;
-}
+import type { HealthCheck, StaticFile } from "../plan/platformPlan";
+import type { HotFile } from "../plan/routingPublisher";
 
 /**
  * What one ingress flavour needs at run time, split by how it may change: `staticFiles` are baked into the ingress
- * container (changing them replaces it), while `routing` is published into a volume the ingress watches, so a weight
+ * (changing them replaces it), while `routing` is published to the running ingress, which watches it, so a weight
  * change never restarts the ingress or drops a connection.
  */
 export interface RenderedIngress {
-  readonly staticFiles: readonly ContainerFile[];
+  readonly staticFiles: readonly StaticFile[];
   readonly command: readonly string[];
-  /** Container directory the routing volume is mounted at. */
-  readonly routingDirectory: string;
-  readonly routingFileName: string;
-  readonly routingContent: string;
+  readonly routing: HotFile;
   readonly httpPort: number;
   /** Port serving Prometheus metrics and the health endpoint. */
   readonly metricsPort: number;
   readonly metricsPath: string;
-  readonly healthcheck: readonly string[];
+  /** How to tell the ingress is healthy; the plan adds how often. */
+  readonly health: Pick<HealthCheck, "command" | "http">;
+}
+
+/** What the target tells a renderer about where the ingress runs. */
+export interface IngressEnvironment {
+  /** The DNS server that resolves the backends' names, where the flavour needs one (nginx). */
+  readonly dnsResolver?: string;
 }

@@ -1,16 +1,5 @@
 import type { HttpMethod } from "../config/schema";
-import type { RouteMatcher } from "../config/routeConflicts";
-
-/** A route as deployed or configured: what it matches and the share of its traffic that goes to FastAPI. */
-export interface WeightedRoute extends RouteMatcher {
-  readonly weight: number;
-}
-
-/** The whole migration map: routes in match order, and the weight for requests that match none of them. */
-export interface MigrationMap {
-  readonly defaultWeight: number;
-  readonly routes: readonly WeightedRoute[];
-}
+import type { MigrationMap, RouteMatcher } from "./route";
 
 /** First match wins, by path prefix and method: the index of the route that takes a request, or -1 for the default route. */
 export function matchingRouteIndex(routes: readonly RouteMatcher[], path: string, method: HttpMethod): number {

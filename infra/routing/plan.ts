@@ -1,5 +1,4 @@
-import type { HttpMethod, PlatformConfig } from "../config/schema";
-import { assignRouteIds, DEFAULT_ROUTE_ID } from "./routeIds";
+import { routesOf, type MigrationMap, type Route, type WeightedRoute } from "./route";
 
 export const BACKENDS = ["fastapi", "flask"] as const;
 export type BackendName = (typeof BACKENDS)[number];
@@ -7,12 +6,7 @@ export type BackendName = (typeof BACKENDS)[number];
 /** The response header both ingress flavours add to name the backend that answered. */
 export const SERVED_BY_HEADER = "X-Served-By";
 
-export interface PlannedRoute {
-  readonly id: string;
-  readonly pathPrefix: string;
-  /** Undefined means every method. */
-  readonly methods?: readonly HttpMethod[];
-  readonly fastapiWeight: number;
+export interface PlannedRoute extends Route {
   /** Set when the route is split and sticky: one name per route and weight, so a new step re-deals every client. */
   readonly stickyCookie?: string;
 }
@@ -42,44 +36,37 @@ export interface RoutingPlan {
   readonly servedByHeader: string;
 }
 
+/** How the ingress routes, whatever the weights: a platform config is one. */
+export interface RoutingSettings {
+  readonly sticky: boolean;
+  readonly overrideHeader: string;
+}
+
 export interface BackendServers {
   readonly fastapi: BackendEndpoints;
   readonly flask: BackendEndpoints;
 }
 
-export function routeUses(route: PlannedRoute, backend: BackendName): boolean {
-  return backend === "fastapi" ? route.fastapiWeight > 0 : route.fastapiWeight < 100;
+export function routeUses(route: Pick<WeightedRoute, "weight">, backend: BackendName): boolean {
+  return backend === "fastapi" ? route.weight > 0 : route.weight < 100;
 }
 
-export function isSplit(route: Pick<PlannedRoute, "fastapiWeight">): boolean {
-  return route.fastapiWeight > 0 && route.fastapiWeight < 100;
+export function isSplit(route: Pick<WeightedRoute, "weight">): boolean {
+  return route.weight > 0 && route.weight < 100;
 }
 
-export function buildRoutingPlan(config: PlatformConfig, servers: BackendServers): RoutingPlan {
-  const ids = assignRouteIds(config.routes);
-  const plan = (
-    id: string,
-    pathPrefix: string,
-    methods: readonly HttpMethod[] | undefined,
-    fastapiWeight: number,
-  ): PlannedRoute => ({
-    id,
-    pathPrefix,
-    methods,
-    fastapiWeight,
+export function buildRoutingPlan(map: MigrationMap, settings: RoutingSettings, servers: BackendServers): RoutingPlan {
+  const routes = routesOf(map).map((route): PlannedRoute => ({
+    ...route,
     stickyCookie:
-      config.sticky && isSplit({ fastapiWeight }) ? `migration_${id.replace(/-/g, "_")}_w${fastapiWeight}` : undefined,
-  });
-  const routes = [
-    ...config.routes.map((route, index) => plan(ids[index], route.path, route.methods, route.weight)),
-    plan(DEFAULT_ROUTE_ID, "/", undefined, config.defaultWeight),
-  ];
+      settings.sticky && isSplit(route) ? `migration_${route.id.replace(/-/g, "_")}_w${route.weight}` : undefined,
+  }));
   const flaskNeeded = routes.some((route) => routeUses(route, "flask"));
   return {
     routes,
     fastapi: { name: "fastapi", ...servers.fastapi },
     flask: flaskNeeded ? { name: "flask", ...servers.flask } : undefined,
-    overrideHeader: config.overrideHeader,
+    overrideHeader: settings.overrideHeader,
     servedByHeader: SERVED_BY_HEADER,
   };
 }

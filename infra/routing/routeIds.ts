@@ -1,4 +1,4 @@
-import type { RouteMatcher } from "../config/routeConflicts";
+import type { RouteMatcher } from "./route";
 
 export const DEFAULT_ROUTE_ID = "default";
 

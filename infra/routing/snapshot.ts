@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { HTTP_METHODS, type PlatformConfig } from "../config/schema";
 import { describeMatcher } from "../config/routeConflicts";
-import type { MigrationMap } from "./matching";
+import type { MigrationMap, WeightedRoute } from "./route";
 
 /**
  * The migration map as a stack exports it. The platform reads its own last snapshot back to limit step sizes, and the
@@ -21,7 +21,10 @@ export const migrationMapSchema = z.object({
 export function snapshotOf(config: PlatformConfig): MigrationMap {
   return {
     defaultWeight: config.defaultWeight,
-    routes: config.routes.map(({ path, methods, weight }) => (methods ? { path, methods, weight } : { path, weight })),
+    // Typed as WeightedRoute so that a config route that stops being one fails to compile here.
+    routes: config.routes.map(({ path, methods, weight }: WeightedRoute) =>
+      methods ? { path, methods, weight } : { path, weight },
+    ),
   };
 }
 

@@ -1,7 +1,8 @@
 import { configKey, type ConfigIssue } from "../config/issues";
-import { describeMatcher, type RouteMatcher } from "../config/routeConflicts";
+import { describeMatcher } from "../config/routeConflicts";
 import { HTTP_METHODS } from "../config/schema";
-import { effectiveWeight, type MigrationMap } from "./matching";
+import { effectiveWeight } from "./matching";
+import type { MigrationMap, RouteMatcher } from "./route";
 
 const ROLLBACK_NOTE = "advance in smaller steps (changes toward Flask, i.e. rollbacks, are never limited)";
 

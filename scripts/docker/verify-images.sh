@@ -431,7 +431,7 @@ verify_log_collector() {
     fail "log-collector: index-containers, curl or jq missing"
   fi
 
-  # Every component the platform's config uses (infra/monitoring/logCollectorConfig.ts), in a minimal pipeline.
+  # Every component the platform's config uses (components/docker/logCollectorConfig.ts), in a minimal pipeline.
   mkdir -p "${conf_dir}"
   printf '%s\n' 'extensions:' '  health_check: {endpoint: "0.0.0.0:13133"}' \
     '  file_storage: {directory: /var/lib/otelcol/checkpoints, create_directory: true}' \

@@ -7,7 +7,8 @@ import {
   PLATFORM_OUTPUTS,
   type ErrorTracking,
 } from "../../infra/contract/platformOutputs";
-import { APP_HEALTH_PATH } from "../../infra/routing/plan";
+import { DOCKER_PLATFORM_OUTPUTS } from "../../components/docker/names";
+import { planApp } from "../../infra/plan/planPlatform";
 import { DecommissionGuard } from "./decommissionGuard";
 
 /** Where the platform's apps report their errors (its secret `errorTracking` output); none while it exports none. */
@@ -60,18 +61,10 @@ export async function legacyFlaskProgram(): Promise<Record<string, unknown>> {
   const service = new AppService(
     "flask",
     {
-      image: flask.image,
-      serviceName: "flask",
-      replicas: flask.replicas,
-      port: flask.port,
-      healthPath: APP_HEALTH_PATH,
-      networkName: platform.requireOutput(PLATFORM_OUTPUTS.networkName) as pulumi.Output<string>,
+      plan: planApp("flask", { ...flask, databaseUrl: "sync", errorTracking }),
+      networkName: platform.requireOutput(DOCKER_PLATFORM_OUTPUTS.networkName) as pulumi.Output<string>,
       // Secret already in the platform's state; wrapped again so it stays secret whatever the reference reports.
-      env: {
-        DATABASE_URL: pulumi.secret(platform.requireOutput(PLATFORM_OUTPUTS.databaseUrl) as pulumi.Output<string>),
-        BACKEND_NAME: "flask",
-      },
-      errorTracking,
+      databaseUrl: pulumi.secret(platform.requireOutput(PLATFORM_OUTPUTS.databaseUrl) as pulumi.Output<string>),
     },
     { providers: [provider] },
   );

@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { PLATFORM_OUTPUTS } from "../../infra/contract/platformOutputs";
-import type { MigrationMap } from "../../infra/routing/matching";
+import type { MigrationMap } from "../../infra/routing/route";
 import { parseSnapshot } from "../../infra/routing/snapshot";
 
 /** Reads the migration map this very stack exported at its last successful update (undefined before the first). */

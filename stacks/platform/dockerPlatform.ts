@@ -1,129 +1,87 @@
 import * as docker from "@pulumi/docker";
-import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
-import { routingVolumeName } from "../../infra/contract/dockerNames";
 import { AppService } from "../../components/docker/appService";
+import { containerEnvs } from "../../components/docker/containerEnv";
 import { Ingress } from "../../components/docker/ingress";
 import { MigrationNetwork } from "../../components/docker/migrationNetwork";
+import { DOCKER_PLATFORM_OUTPUTS, routingVolumeName, stablePrefix } from "../../components/docker/names";
 import { OneShotContainer } from "../../components/docker/oneShotContainer";
 import { PostgresDatabase } from "../../components/docker/postgresDatabase";
-import type { PlatformConfig } from "../../infra/config/schema";
-import type { ErrorTracking } from "../../infra/contract/platformOutputs";
-import { renderIngress } from "../../infra/render/ingress";
-import { APP_HEALTH_PATH, type RoutingPlan } from "../../infra/routing/plan";
+import type { PlatformPlan } from "../../infra/plan/platformPlan";
+import { DeployedWorkloads } from "./deployedWorkloads";
 import { deployDockerMonitoring } from "./dockerMonitoring";
-
-export interface DockerPlatformArgs {
-  readonly config: PlatformConfig;
-  readonly plan: RoutingPlan;
-  /** Where FastAPI reports its unhandled errors; none when absent. */
-  readonly errorTracking?: ErrorTracking;
-  /** Prefix for names that must be stable across deploys (the database volume), e.g. `migration-dev`. */
-  readonly stablePrefix: string;
-}
-
-export interface DockerPlatform {
-  readonly networkName: pulumi.Output<string>;
-  readonly databaseUrl: pulumi.Output<string>;
-  readonly databaseVolume: pulumi.Output<string>;
-  /** Container names of the FastAPI replicas (for direct, ingress-free checks and benchmarks). */
-  readonly fastapiContainers: pulumi.Output<string[]>;
-  readonly ingressUrl: pulumi.Output<string>;
-  readonly prometheusUrl?: pulumi.Output<string>;
-  readonly migrationPageUrl?: pulumi.Output<string>;
-  readonly grafanaUrl?: pulumi.Output<string>;
-  /** Secret. */
-  readonly grafanaAdminPassword?: pulumi.Output<string>;
-  readonly logsUrl?: pulumi.Output<string>;
-}
+import type { StackIdentity, TargetDeployment } from "./platformTarget";
 
 /**
- * The platform on one Docker engine: network, database, schema migration, FastAPI, the weighted ingress, and the
- * monitoring (Prometheus and the companions whose image is configured).
+ * The platform plan on one Docker engine: a private network that every workload joins under its host name, the
+ * database on a named volume, the schema migration as a container run to completion, FastAPI's replicas, the ingress
+ * with its routing on a volume, and the monitoring.
  */
-export function deployDockerPlatform({
-  config,
-  plan,
-  errorTracking,
-  stablePrefix,
-}: DockerPlatformArgs): DockerPlatform {
+export function deployDockerPlatform(plan: PlatformPlan, stack: StackIdentity): TargetDeployment {
+  // Names that must be stable across deploys (the database volume, the routing volume), e.g. `migration-dev`.
+  const prefix = stablePrefix(stack.project, stack.stack);
   const providers = [new docker.Provider("docker", {}), new random.Provider("random", {})];
 
+  const deployed = new DeployedWorkloads();
   const network = new MigrationNetwork("network", { providers });
   const database = new PostgresDatabase(
-    "database",
-    {
-      image: config.database.image,
-      networkName: network.name,
-      databaseName: config.database.name,
-      user: config.database.user,
-      volumeName: `${stablePrefix}-pgdata`,
-      retainOnDestroy: config.database.retainOnDestroy,
-    },
+    plan.database.name,
+    { plan: plan.database, networkName: network.name, volumeName: `${prefix}-pgdata` },
     { providers },
   );
-  // Alembic (shipped in the FastAPI image) owns the shared schema; FastAPI starts only after it exits 0, and a failed
-  // migration fails the update with Alembic's output.
+  const job = plan.schemaMigration;
   const schemaMigration = new OneShotContainer(
-    "schema-migration",
+    job.name,
     {
-      image: config.fastapi.image,
-      command: ["alembic", "upgrade", "head"],
+      image: job.image,
+      command: [...job.command],
       networkName: network.name,
-      envs: [pulumi.interpolate`DATABASE_URL=${database.asyncUrl}`],
+      envs: containerEnvs(job.env, { async: database.asyncUrl }),
     },
     { providers },
   );
+  // FastAPI starts after the job has succeeded, not merely run: its output fails the update otherwise.
   const fastapi = new AppService(
-    "fastapi",
+    plan.fastapi.name,
     {
-      image: config.fastapi.image,
-      serviceName: "fastapi",
-      replicas: config.fastapi.replicas,
-      port: config.fastapi.port,
-      healthPath: APP_HEALTH_PATH,
+      plan: plan.fastapi,
       networkName: network.name,
-      env: { DATABASE_URL: database.asyncUrl, BACKEND_NAME: "fastapi" },
-      errorTracking,
+      databaseUrl: database.asyncUrl,
       startAfter: schemaMigration.succeeded,
     },
     { providers },
   );
-  const rendered = renderIngress(config.ingress, plan);
+  deployed.add(plan.fastapi.name, fastapi);
   const ingress = new Ingress(
-    "ingress",
+    plan.ingress.name,
     {
-      image: config.ingressImage,
+      plan: plan.ingress,
       networkName: network.name,
-      rendered,
-      hostPort: config.ingressPort,
-      routingVolumeName: routingVolumeName(stablePrefix),
-      startAfter: [fastapi],
+      routingVolumeName: routingVolumeName(prefix),
+      startAfter: deployed.all(plan.ingress.startsAfter),
     },
     { providers },
   );
-  const monitoring = config.monitoring.enabled
+  deployed.add(plan.ingress.name, ingress);
+  const monitoring = plan.monitoring
     ? deployDockerMonitoring({
-        config,
-        plan,
+        plan: plan.monitoring,
         networkName: network.name,
-        ingress,
-        ingressMetricsPath: rendered.metricsPath,
+        deployed,
         databaseUrl: database.syncUrl,
         providers,
       })
     : undefined;
 
   return {
-    networkName: network.name,
+    ...monitoring,
+    ingressUrl: ingress.publishedRouting.apply(() => `http://localhost:${plan.ingress.hostPort}`),
     databaseUrl: database.syncUrl,
-    databaseVolume: database.volumeName,
-    fastapiContainers: fastapi.containerNames,
-    ingressUrl: ingress.publishedRouting.apply(() => `http://localhost:${config.ingressPort}`),
-    prometheusUrl: monitoring?.prometheusUrl,
-    migrationPageUrl: monitoring?.migrationPageUrl,
-    grafanaUrl: monitoring?.grafanaUrl,
-    grafanaAdminPassword: monitoring?.grafanaAdminPassword,
-    logsUrl: monitoring?.logsUrl,
+    targetOutputs: {
+      databaseVolume: database.volumeName,
+      // The FastAPI replicas' container names, for direct, ingress-free checks and benchmarks.
+      fastapiContainers: fastapi.containerNames,
+      [DOCKER_PLATFORM_OUTPUTS.networkName]: network.name,
+    },
   };
 }

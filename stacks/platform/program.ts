@@ -1,16 +1,14 @@
 import * as pulumi from "@pulumi/pulumi";
-import { stablePrefix } from "../../infra/contract/dockerNames";
 import { PLATFORM_OUTPUTS, type ErrorTracking, type FlaskDeployment } from "../../infra/contract/platformOutputs";
 import { formatIssues, type ConfigIssue } from "../../infra/config/issues";
 import type { PlatformConfig } from "../../infra/config/schema";
 import { validatePlatformConfig } from "../../infra/config/validate";
-import { backendServers } from "../../infra/routing/backendAddresses";
-import { buildRoutingPlan } from "../../infra/routing/plan";
+import { planPlatform } from "../../infra/plan/planPlatform";
 import { flaskTrafficOf, snapshotOf } from "../../infra/routing/snapshot";
 import { checkStepSize } from "../../infra/routing/stepGuard";
 import { readDeployedMap } from "./deployedMap";
-import { deployDockerPlatform } from "./dockerPlatform";
 import { readNamespaceConfig } from "./stackConfig";
+import { targetFor } from "./targets";
 
 function refuse(issues: readonly ConfigIssue[]): never {
   // RunError prints just the message: the user needs the list of problems, not a stack trace.
@@ -44,14 +42,10 @@ export async function platformProgram(): Promise<Record<string, unknown>> {
   const stepIssues = checkStepSize(await readDeployedMap(), requestedMap, config.maxStep, namespace);
   if (stepIssues.length > 0) refuse(stepIssues);
 
-  const plan = buildRoutingPlan(config, backendServers(config));
   const errorTracking = errorTrackingOf(config, pulumi.getStack());
-  const platform = deployDockerPlatform({
-    config,
-    plan,
-    errorTracking,
-    stablePrefix: stablePrefix(namespace, pulumi.getStack()),
-  });
+  const target = targetFor(config.target);
+  const plan = planPlatform(config, target.facts(config), { errorTracking });
+  const platform = target.deploy(plan, { project: namespace, stack: pulumi.getStack() });
 
   return {
     ingress: config.ingress,
@@ -64,9 +58,7 @@ export async function platformProgram(): Promise<Record<string, unknown>> {
       ? { grafanaUrl: platform.grafanaUrl, grafanaAdminPassword: platform.grafanaAdminPassword }
       : {}),
     ...(platform.logsUrl ? { logsUrl: platform.logsUrl } : {}),
-    databaseVolume: platform.databaseVolume,
-    fastapiContainers: platform.fastapiContainers,
-    [PLATFORM_OUTPUTS.networkName]: platform.networkName,
+    ...platform.targetOutputs,
     [PLATFORM_OUTPUTS.databaseUrl]: platform.databaseUrl,
     [PLATFORM_OUTPUTS.flask]: flaskDeployment(config),
     [PLATFORM_OUTPUTS.flaskTraffic]: flaskTrafficOf(requestedMap),

@@ -5,14 +5,15 @@ import { renderAlertRules } from "../../infra/monitoring/alertRules";
 import { renderAlertmanagerConfig } from "../../infra/monitoring/alertmanagerConfig";
 import { renderMigrationDashboard } from "../../infra/monitoring/grafanaDashboard";
 import { renderGrafanaDashboardProvider, renderGrafanaDatasources } from "../../infra/monitoring/grafanaProvisioning";
-import { renderLogCollectorConfig } from "../../infra/monitoring/logCollectorConfig";
+import { renderLogCollectorConfig } from "../../components/docker/logCollectorConfig";
 import { logStoreFlags } from "../../infra/monitoring/logStoreFlags";
 import { renderMigrationConsole } from "../../infra/monitoring/migrationConsole";
 import { renderRecordingRules } from "../../infra/monitoring/recordingRules";
 import { renderWeightRules } from "../../infra/monitoring/weightRules";
 import { renderTraefikRouting } from "../../infra/render/traefik/dynamicConfig";
-import { backendServers } from "../../infra/routing/backendAddresses";
+import { backendServers } from "../../components/docker/addressing";
 import { buildRoutingPlan } from "../../infra/routing/plan";
+import { snapshotOf } from "../../infra/routing/snapshot";
 import { devPlatformConfig } from "../support/configs";
 import {
   plainInputs,
@@ -213,7 +214,7 @@ describe("the dev platform on Docker", () => {
       volumeName: "migration-dev-routing",
       directory: "/etc/traefik/routing",
       fileName: "routing.yml",
-      content: renderTraefikRouting(buildRoutingPlan(config, backendServers(config))),
+      content: renderTraefikRouting(buildRoutingPlan(snapshotOf(config), config, backendServers(config))),
       image: "migration/traefik:v3.6.12",
     });
     const ingress = container("ingress");
@@ -251,7 +252,7 @@ describe("the dev platform on Docker", () => {
 
   it("uploads the recording and alert rules and the Flask vs FastAPI page into Prometheus, and keeps the weight rules on a volume it mounts read-only", () => {
     const config = devPlatformConfig();
-    const plan = buildRoutingPlan(config, backendServers(config));
+    const plan = buildRoutingPlan(snapshotOf(config), config, backendServers(config));
     const prometheus = container("prometheus");
     expect(Object.keys(uploadsOf(prometheus.uploads))).toEqual([
       "/etc/prometheus/prometheus.yml",
@@ -729,7 +730,9 @@ describe("Grafana, when an image is configured", () => {
 
   it("provisions the Prometheus and VictoriaLogs data sources, the dashboard provider and the Flask vs FastAPI dashboard", () => {
     const config = devPlatformConfig();
-    const routeIds = buildRoutingPlan(config, backendServers(config)).routes.map((route) => route.id);
+    const routeIds = buildRoutingPlan(snapshotOf(config), config, backendServers(config)).routes.map(
+      (route) => route.id,
+    );
     const grafana = container("grafana");
     expect(grafana.image).toBe("grafana/grafana-oss:11.6.0");
     expect(uploadsOf(grafana.uploads)).toEqual({

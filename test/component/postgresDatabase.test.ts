@@ -1,5 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import { beforeAll, describe, expect, it } from "vitest";
+import { dockerTargetFacts } from "../../components/docker/addressing";
+import { planPlatform } from "../../infra/plan/planPlatform";
+import { devPlatformConfig } from "../support/configs";
 import { RecordingMocks, promiseOf, settle } from "../support/recordingMocks";
 
 const mocks = new RecordingMocks();
@@ -10,13 +13,12 @@ describe("PostgresDatabase", () => {
   beforeAll(async () => {
     await pulumi.runtime.setMocks(mocks, "migration", "dev", false, "organization");
     const { PostgresDatabase } = await import("../../components/docker/postgresDatabase");
+    const config = devPlatformConfig();
+    const planned = planPlatform(config, dockerTargetFacts(config)).database;
     database = new PostgresDatabase("db", {
-      image: "migration/postgres:15-bookworm",
+      plan: { ...planned, databaseName: "shop", user: "shop_owner", retainOnDestroy: true },
       networkName: "net",
-      databaseName: "shop",
-      user: "shop_owner",
       volumeName: "shop-data",
-      retainOnDestroy: true,
     });
     await promiseOf(database.asyncUrl);
   });

@@ -1,5 +1,5 @@
 import { launch, type Page } from "puppeteer-core";
-import { consoleUrlPath } from "../../components/docker/prometheusServer";
+import { consoleUrlPath } from "../../infra/monitoring/prometheusLayout";
 import { MIGRATION_CONSOLE_FILE } from "../../infra/monitoring/migrationConsole";
 import { routeGraphs, type RouteGraph } from "../../infra/monitoring/migrationPanels";
 import { BACKENDS } from "../../infra/routing/plan";

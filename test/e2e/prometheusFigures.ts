@@ -1,15 +1,16 @@
 import { buildMigrationDashboard, dashboardExpressions } from "../../infra/monitoring/grafanaDashboard";
 import { routeBackendQueries } from "../../infra/monitoring/routeBackendSources";
 import { SERIES } from "../../infra/monitoring/seriesNames";
-import { backendServers } from "../../infra/routing/backendAddresses";
+import { backendServers } from "../../components/docker/addressing";
 import { BACKENDS, buildRoutingPlan } from "../../infra/routing/plan";
+import { snapshotOf } from "../../infra/routing/snapshot";
 import { devPlatformConfig } from "../support/configs";
 import type { IngressFlavour } from "./e2eStacks";
 
 /** The dev stage's routes as the platform plans them (ids, paths, methods): what the recording rules are built from. */
 const DEV_ROUTES = (() => {
   const config = devPlatformConfig();
-  return buildRoutingPlan(config, backendServers(config)).routes;
+  return buildRoutingPlan(snapshotOf(config), config, backendServers(config)).routes;
 })();
 
 async function query(

@@ -3,13 +3,13 @@ import { appendFileSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileS
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { CONTAINER_NAME_PATTERN } from "../../infra/contract/dockerNames";
+import { CONTAINER_NAME_PATTERN } from "../../components/docker/names";
 import {
   CONTAINER_INDEX_DIRECTORY,
   LOG_COLLECTOR_CHECKPOINT_DIRECTORY,
   LOG_COLLECTOR_HEALTH_PORT,
   renderLogCollectorConfig,
-} from "../../infra/monitoring/logCollectorConfig";
+} from "../../components/docker/logCollectorConfig";
 import { LOG_STORE_OTLP_PATH, logStoreFlags } from "../../infra/monitoring/logStoreFlags";
 import { logPipelineBinary, queryLogStore } from "../support/logPipeline";
 import { freePort, waitFor } from "../support/processes";

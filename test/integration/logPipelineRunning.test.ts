@@ -8,7 +8,7 @@ import {
   CONTAINER_INDEX_DIRECTORY,
   LOG_COLLECTOR_CHECKPOINT_DIRECTORY,
   renderLogCollectorConfig,
-} from "../../infra/monitoring/logCollectorConfig";
+} from "../../components/docker/logCollectorConfig";
 import { LOG_STORE_HTTP_PORT, LOG_STORE_OTLP_PATH, logStoreFlags } from "../../infra/monitoring/logStoreFlags";
 import { dockerAnswers, ENGINE_TESTS_REQUIRED, imageExists } from "../support/engineTests";
 import { LOG_PIPELINE_IMAGES, queryLogStore } from "../support/logPipeline";

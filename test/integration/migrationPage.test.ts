@@ -4,13 +4,14 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { dump } from "js-yaml";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { PROMETHEUS_CONSOLES_DIRECTORY, PROMETHEUS_CONSOLE_FLAGS } from "../../components/docker/prometheusServer";
+import { PROMETHEUS_CONSOLES_DIRECTORY, PROMETHEUS_CONSOLE_FLAGS } from "../../infra/monitoring/prometheusLayout";
 import { ALERT_RULES_FILE, renderAlertRules } from "../../infra/monitoring/alertRules";
 import { MIGRATION_CONSOLE_FILE, renderMigrationConsole } from "../../infra/monitoring/migrationConsole";
 import { renderRuleFile, type RecordingRule } from "../../infra/monitoring/ruleGroups";
 import { SERIES } from "../../infra/monitoring/seriesNames";
-import { backendServers } from "../../infra/routing/backendAddresses";
+import { backendServers } from "../../components/docker/addressing";
 import { buildRoutingPlan, type BackendName } from "../../infra/routing/plan";
+import { snapshotOf } from "../../infra/routing/snapshot";
 import { CHROMIUM, checkMigrationPage } from "../e2e/migrationPage";
 import { devPlatformConfig } from "../support/configs";
 import { freePort, waitFor } from "../support/processes";
@@ -22,10 +23,10 @@ import { dockerAnswers, ENGINE_TESTS_REQUIRED, imageExists } from "../support/en
 // a person would (test/e2e/migrationPage.ts), once with no alert and once with one pending.
 const config = devPlatformConfig();
 const IMAGE = config.monitoring.image!;
-const ROUTES = buildRoutingPlan(config, backendServers(config)).routes;
+const ROUTES = buildRoutingPlan(snapshotOf(config), config, backendServers(config)).routes;
 const ROUTE_IDS = ROUTES.map((route) => route.id);
 // The dev stage: api-users-get-head and default at 10%, api-orders-post-put-patch-delete at 0% (Flask only).
-const WEIGHTS = Object.fromEntries(ROUTES.map((route) => [route.id, route.fastapiWeight]));
+const WEIGHTS = Object.fromEntries(ROUTES.map((route) => [route.id, route.weight]));
 const SPLIT_ROUTE_IDS = ROUTE_IDS.filter((route) => WEIGHTS[route] > 0);
 const REQUESTS_PER_SECOND = 20;
 const FLASK_P99_SECONDS = 0.08;

@@ -4,14 +4,22 @@ import type { Server } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { RouteConfig } from "../../infra/config/schema";
 import { LATENCY_BUCKETS_SECONDS } from "../../infra/monitoring/latencyBuckets";
 import { renderNginxConfig, type NginxLayout } from "../../infra/render/nginx/nginxConfig";
 import { CONTAINER_LAYOUT, LUA_ROUTER_FILE, readLuaRouter } from "../../infra/render/nginx/nginxIngress";
 import { renderNginxRouting } from "../../infra/render/nginx/routingDocument";
-import { buildRoutingPlan } from "../../infra/routing/plan";
+import { buildRoutingPlan, type RoutingPlan } from "../../infra/routing/plan";
+import type { WeightedRoute } from "../../infra/routing/route";
 import { devPlatformConfig } from "../support/configs";
 import { freePort, startNamedBackend, waitFor } from "../support/processes";
+import {
+  APP_BACKEND_HEADER,
+  caseName,
+  expectedReply,
+  planFor,
+  ROUTE_MATCHING_CASES,
+  sendCase,
+} from "../support/routeMatchingCases";
 
 // Real nginx with Debian's Lua module, real HTTP. scripts/test.sh installs these packages when they are missing.
 const NGINX = "/usr/sbin/nginx";
@@ -30,19 +38,26 @@ describe("the nginx flavour, running", () => {
   let workDir: string;
   let layout: NginxLayout;
   let nginx: ChildProcess;
+  let errorLog = "";
   let backends: { fastapi: { server: Server; address: string }; flask: { server: Server; address: string } };
 
-  const publish = (routes: RouteConfig[], defaultWeight: number) => {
-    const config = devPlatformConfig({ routes, defaultWeight });
-    const plan = buildRoutingPlan(config, {
-      fastapi: { servers: [backends.fastapi.address] },
-      flask: { servers: [backends.flask.address] },
-    });
+  const standInServers = () => ({
+    fastapi: { servers: [backends.fastapi.address] },
+    flask: { servers: [backends.flask.address] },
+  });
+
+  /** Returns the routing's version, which each worker logs when it loads it. */
+  const publishPlan = (plan: RoutingPlan): string => {
+    const routing = renderNginxRouting(plan);
     // The same atomic swap the Docker publisher does: write aside, then rename over.
     const staging = `${layout.routingFile}.tmp`;
-    writeFileSync(staging, renderNginxRouting(plan), { mode: 0o644 });
+    writeFileSync(staging, routing, { mode: 0o644 });
     renameSync(staging, layout.routingFile);
+    return (JSON.parse(routing) as { version: string }).version;
   };
+
+  const publish = (routes: WeightedRoute[], defaultWeight: number) =>
+    publishPlan(buildRoutingPlan({ routes, defaultWeight }, devPlatformConfig(), standInServers()));
 
   const request = async (path: string, init: RequestInit = {}): Promise<Reply> => {
     const response = await fetch(`http://127.0.0.1:${layout.httpPort}${path}`, init);
@@ -64,9 +79,12 @@ describe("the nginx flavour, running", () => {
   beforeAll(async () => {
     expect(missing, "install nginx-light libnginx-mod-http-lua lua-cjson (scripts/test.sh does)").toEqual([]);
     backends = {
-      fastapi: await startNamedBackend("fastapi"),
+      fastapi: await startNamedBackend("fastapi", { [APP_BACKEND_HEADER]: "fastapi" }),
       // The legacy app sets its own session cookie; the sticky cookie must be added beside it, not replace it.
-      flask: await startNamedBackend("flask", { "Set-Cookie": "session=legacy; Path=/" }),
+      flask: await startNamedBackend("flask", {
+        [APP_BACKEND_HEADER]: "flask",
+        "Set-Cookie": "session=legacy; Path=/",
+      }),
     };
     workDir = mkdtempSync(join(tmpdir(), "nginx-migration-"));
     chmodSync(workDir, 0o755); // nginx workers run unprivileged and must read the Lua router and routing file
@@ -92,6 +110,7 @@ describe("the nginx flavour, running", () => {
     nginx = spawn(NGINX, ["-p", workDir, "-e", "stderr", "-c", join(workDir, "nginx.conf"), "-g", "daemon off;"], {
       stdio: ["ignore", "ignore", "pipe"],
     });
+    nginx.stderr!.on("data", (chunk) => (errorLog += chunk));
     await waitFor("nginx to answer its health check", async () =>
       (await fetch(`http://127.0.0.1:${layout.metricsPort}/healthz`)).ok ? true : undefined,
     );
@@ -263,5 +282,25 @@ describe("the nginx flavour, running", () => {
       .reduce((sum, count) => sum + count, 0);
     expect(counts.at(-1)).toBe(requests);
     expect(text).toContain(`migration_ingress_request_duration_seconds_count${series}} ${requests}`);
+  });
+
+  // Last, so that the routing it publishes stays out of the tests above (their metrics among them).
+  describe("the shared routing cases", () => {
+    beforeAll(async () => {
+      const version = publishPlan(planFor(standInServers()));
+      // Every worker polls the routing file on its own: wait until each has logged loading this version.
+      const masterPid = readFileSync(layout.pidFile, "utf8").trim();
+      const workers = execFileSync("pgrep", ["-P", masterPid], { encoding: "utf8" }).trim().split("\n").length;
+      await waitFor(`routing ${version} in all ${workers} workers`, async () =>
+        errorLog.split(`migration: routing ${version} loaded`).length - 1 >= workers ? true : undefined,
+      );
+    });
+
+    it.each(ROUTE_MATCHING_CASES.map((testCase) => [caseName(testCase), testCase] as const))(
+      "%s",
+      async (_, testCase) => {
+        expect(await sendCase(`http://127.0.0.1:${layout.httpPort}`, testCase)).toEqual(expectedReply(testCase));
+      },
+    );
   });
 });

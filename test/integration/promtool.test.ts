@@ -13,8 +13,9 @@ import { monitoringScrapeTargets } from "../../infra/monitoring/scrapeTargets";
 import { WEIGHT_RULES_FILE, renderWeightRules } from "../../infra/monitoring/weightRules";
 import { renderPrometheusConfig } from "../../infra/render/prometheusConfig";
 import { routeBackendService } from "../../infra/render/traefik/dynamicConfig";
-import { backendServers } from "../../infra/routing/backendAddresses";
+import { backendServers } from "../../components/docker/addressing";
 import { buildRoutingPlan, type BackendName } from "../../infra/routing/plan";
+import { snapshotOf } from "../../infra/routing/snapshot";
 import { devPlatformConfig } from "../support/configs";
 
 // The real Prometheus tools, from Debian's prometheus and prometheus-alertmanager packages (scripts/test.sh installs
@@ -29,7 +30,7 @@ type Flavour = (typeof FLAVOURS)[number];
 // The dev stage: api-users-get-head (GET, HEAD) at 10%, api-orders-post-put-patch-delete at 0%, default at 10%;
 // minRequests 100 over a 5m window, errorRatioMargin 0.01, latencyP99Multiple 1.5.
 const config = devPlatformConfig();
-const plan = buildRoutingPlan(config, backendServers(config));
+const plan = buildRoutingPlan(snapshotOf(config), config, backendServers(config));
 const USERS = "api-users-get-head";
 const ORDERS_WRITES = "api-orders-post-put-patch-delete";
 

@@ -1,10 +1,11 @@
-import type { PlatformConfig, RouteConfig } from "../../infra/config/schema";
+import type { PlatformConfig } from "../../infra/config/schema";
 import { validatePlatformConfig } from "../../infra/config/validate";
+import type { WeightedRoute } from "../../infra/routing/route";
 import { stackFileValues } from "./stackConfig";
 
 /** The validated dev stack config, optionally with other routes and weights, for tests of what comes after validation. */
 export function devPlatformConfig(
-  overrides: { routes?: RouteConfig[]; defaultWeight?: number; sticky?: boolean } = {},
+  overrides: { routes?: readonly WeightedRoute[]; defaultWeight?: number; sticky?: boolean } = {},
 ): PlatformConfig {
   const raw = { ...stackFileValues("Pulumi.dev.yaml", "migration"), ...overrides };
   const result = validatePlatformConfig(raw, "migration");

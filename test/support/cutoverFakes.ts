@@ -8,7 +8,7 @@ import type { CutoverDeps, MigrationStack, SplitExpectation } from "../../cli/po
 import { runCli, type Commands } from "../../cli/program";
 import type { BackendFigures, MetricsReading } from "../../infra/cutover/routeFigures";
 import type { UpdateRecord } from "../../infra/cutover/stepHistory";
-import type { MigrationMap } from "../../infra/routing/matching";
+import type { MigrationMap } from "../../infra/routing/route";
 import { snapshotOf } from "../../infra/routing/snapshot";
 import { devPlatformConfig } from "./configs";
 import { stackFileConfig } from "./stackConfig";
@@ -98,7 +98,10 @@ export function fakeDeps(stack: MigrationStack, metrics: MetricsReading = health
         })),
       };
     },
-    writeRoutingNow: (_view, map) => void writtenNow.push(map),
+    publishRoutingNow: async (_view, map) => {
+      writtenNow.push(map);
+      return true;
+    },
     currentUser: () => "alice",
     now: () => NOW,
     print: (text) => void printed.push(text),

@@ -11,7 +11,7 @@ import {
 } from "../../infra/cutover/nextStep";
 import { resolveRoute, routeTargets } from "../../infra/cutover/routeTargets";
 import { withWeights } from "../../infra/cutover/stackFileWeights";
-import type { MigrationMap } from "../../infra/routing/matching";
+import type { MigrationMap } from "../../infra/routing/route";
 import { snapshotOf } from "../../infra/routing/snapshot";
 import { devPlatformConfig } from "../support/configs";
 

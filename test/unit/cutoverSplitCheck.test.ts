@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { sampleRoute, verifySplit } from "../../cli/splitProbe";
 import { judgeSplit, probeFor, sampleSize } from "../../infra/cutover/splitCheck";
-import type { MigrationMap } from "../../infra/routing/matching";
+import type { MigrationMap } from "../../infra/routing/route";
 
 const map: MigrationMap = {
   defaultWeight: 10,

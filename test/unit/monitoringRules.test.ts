@@ -2,15 +2,16 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { load } from "js-yaml";
 import { describe, expect, it } from "vitest";
-import type { RouteConfig } from "../../infra/config/schema";
 import { renderAlertRules } from "../../infra/monitoring/alertRules";
 import { LATENCY_BUCKETS_SECONDS } from "../../infra/monitoring/latencyBuckets";
 import { renderRecordingRules } from "../../infra/monitoring/recordingRules";
 import { SERIES } from "../../infra/monitoring/seriesNames";
 import { renderWeightRules } from "../../infra/monitoring/weightRules";
 import { renderTraefikRouting } from "../../infra/render/traefik/dynamicConfig";
-import { backendServers } from "../../infra/routing/backendAddresses";
+import { backendServers } from "../../components/docker/addressing";
 import { buildRoutingPlan } from "../../infra/routing/plan";
+import type { WeightedRoute } from "../../infra/routing/route";
+import { snapshotOf } from "../../infra/routing/snapshot";
 import { devPlatformConfig } from "../support/configs";
 import { REPO_ROOT } from "../support/stackConfig";
 
@@ -28,9 +29,9 @@ interface RuleFile {
 
 const ROUTE_IDS = ["api-users-get-head", "api-orders-post-put-patch-delete", "default"];
 
-function planOf(overrides: { routes?: RouteConfig[]; defaultWeight?: number } = {}) {
+function planOf(overrides: { routes?: WeightedRoute[]; defaultWeight?: number } = {}) {
   const config = devPlatformConfig(overrides);
-  return { config, plan: buildRoutingPlan(config, backendServers(config)) };
+  return { config, plan: buildRoutingPlan(snapshotOf(config), config, backendServers(config)) };
 }
 
 const parse = (text: string) => load(text) as RuleFile;
@@ -136,7 +137,7 @@ describe("recording rules", () => {
   });
 
   it("do not change when only weights change, so a cutover step never rewrites them", () => {
-    const routes = (weight: number): RouteConfig[] => [
+    const routes = (weight: number): WeightedRoute[] => [
       { path: "/api/users", methods: ["GET"], weight },
       { path: "/api/orders", weight: 0 },
     ];

@@ -1,10 +1,10 @@
 import { describe, expect, it } from "vitest";
 import { serializeNginx } from "../../infra/render/nginx/directives";
-import { renderNginxConfig } from "../../infra/render/nginx/nginxConfig";
-import { CONTAINER_LAYOUT, renderNginxIngress } from "../../infra/render/nginx/nginxIngress";
+import { renderNginxIngress } from "../../infra/render/nginx/nginxIngress";
 import { headerVariable, renderNginxRouting } from "../../infra/render/nginx/routingDocument";
-import { backendServers } from "../../infra/routing/backendAddresses";
+import { backendServers, dockerTargetFacts } from "../../components/docker/addressing";
 import { buildRoutingPlan } from "../../infra/routing/plan";
+import { snapshotOf } from "../../infra/routing/snapshot";
 import { devPlatformConfig } from "../support/configs";
 
 describe("nginx directive serialisation", () => {
@@ -27,7 +27,7 @@ describe("nginx directive serialisation", () => {
 
 describe("nginx routing document", () => {
   const config = devPlatformConfig();
-  const plan = buildRoutingPlan(config, backendServers(config));
+  const plan = buildRoutingPlan(snapshotOf(config), config, backendServers(config));
   const routing = JSON.parse(renderNginxRouting(plan));
 
   it("carries the ordered routes with their weights, methods and sticky cookies", () => {
@@ -59,9 +59,9 @@ describe("nginx routing document", () => {
     const again = JSON.parse(renderNginxRouting(plan));
     expect(again.version).toBe(routing.version);
     const moved = devPlatformConfig({ defaultWeight: 50 });
-    expect(JSON.parse(renderNginxRouting(buildRoutingPlan(moved, backendServers(moved)))).version).not.toBe(
-      routing.version,
-    );
+    expect(
+      JSON.parse(renderNginxRouting(buildRoutingPlan(snapshotOf(moved), moved, backendServers(moved)))).version,
+    ).not.toBe(routing.version);
   });
 
   it("maps header names to nginx variables", () => {
@@ -74,14 +74,19 @@ describe("nginx configuration", () => {
     const low = devPlatformConfig({ defaultWeight: 10 });
     const high = devPlatformConfig({ defaultWeight: 50, routes: [] });
     const [lowIngress, highIngress] = [low, high].map((config) =>
-      renderNginxIngress(buildRoutingPlan(config, backendServers(config))),
+      renderNginxIngress(buildRoutingPlan(snapshotOf(config), config, backendServers(config)), {}),
     );
     expect(highIngress.staticFiles).toEqual(lowIngress.staticFiles);
-    expect(highIngress.routingContent).not.toEqual(lowIngress.routingContent);
+    expect(highIngress.routing.content).not.toEqual(lowIngress.routing.content);
   });
 
-  it("loads the Lua modules itself and resolves replica names through Docker's DNS", () => {
-    const text = renderNginxConfig(CONTAINER_LAYOUT);
+  it("loads the Lua modules itself and, on Docker, resolves replica names through the engine's DNS", () => {
+    const config = devPlatformConfig();
+    const facts = dockerTargetFacts(config);
+    const nginxConf = renderNginxIngress(buildRoutingPlan(snapshotOf(config), config, facts.servers), facts)
+      .staticFiles[0];
+    expect(nginxConf.path).toBe("/etc/nginx/migration/nginx.conf");
+    const text = nginxConf.content;
     expect(text).toContain("load_module /usr/lib/nginx/modules/ngx_http_lua_module.so;");
     expect(text).toContain("resolver 127.0.0.11 valid=10s ipv6=off;");
     expect(text).toContain(

@@ -2,7 +2,7 @@ import { load } from "js-yaml";
 import { describe, expect, it } from "vitest";
 import { monitoringScrapeTargets } from "../../infra/monitoring/scrapeTargets";
 import { renderPrometheusConfig } from "../../infra/render/prometheusConfig";
-import { backendServers } from "../../infra/routing/backendAddresses";
+import { backendServers } from "../../components/docker/addressing";
 import { devPlatformConfig } from "../support/configs";
 
 const servers = backendServers(devPlatformConfig());

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { backendServers } from "../../infra/routing/backendAddresses";
+import type { PlatformConfig } from "../../infra/config/schema";
+import { backendServers } from "../../components/docker/addressing";
 import { effectiveWeight } from "../../infra/routing/matching";
 import { buildRoutingPlan } from "../../infra/routing/plan";
 import { assignRouteIds } from "../../infra/routing/routeIds";
@@ -21,24 +22,24 @@ describe("route ids", () => {
 });
 
 describe("the routing plan", () => {
+  const planOf = (config: PlatformConfig) => buildRoutingPlan(snapshotOf(config), config, backendServers(config));
+
   it("lists the configured routes in order, then the default route", () => {
-    const plan = buildRoutingPlan(devPlatformConfig(), backendServers(devPlatformConfig()));
-    expect(
-      plan.routes.map(({ id, pathPrefix, methods, fastapiWeight }) => ({ id, pathPrefix, methods, fastapiWeight })),
-    ).toEqual([
-      { id: "api-users-get-head", pathPrefix: "/api/users", methods: ["GET", "HEAD"], fastapiWeight: 10 },
+    const plan = planOf(devPlatformConfig());
+    expect(plan.routes.map(({ id, path, methods, weight }) => ({ id, path, methods, weight }))).toEqual([
+      { id: "api-users-get-head", path: "/api/users", methods: ["GET", "HEAD"], weight: 10 },
       {
         id: "api-orders-post-put-patch-delete",
-        pathPrefix: "/api/orders",
+        path: "/api/orders",
         methods: ["POST", "PUT", "PATCH", "DELETE"],
-        fastapiWeight: 0,
+        weight: 0,
       },
-      { id: "default", pathPrefix: "/", methods: undefined, fastapiWeight: 10 },
+      { id: "default", path: "/", methods: undefined, weight: 10 },
     ]);
   });
 
   it("addresses every replica by its network alias", () => {
-    const plan = buildRoutingPlan(devPlatformConfig(), backendServers(devPlatformConfig()));
+    const plan = planOf(devPlatformConfig());
     expect(plan.fastapi).toEqual({
       name: "fastapi",
       servers: ["fastapi-0:8000", "fastapi-1:8000"],
@@ -48,24 +49,24 @@ describe("the routing plan", () => {
   });
 
   it("names a sticky cookie per route and weight only for split routes", () => {
-    const plan = buildRoutingPlan(devPlatformConfig(), backendServers(devPlatformConfig()));
+    const plan = planOf(devPlatformConfig());
     expect(plan.routes.map((route) => route.stickyCookie)).toEqual([
       "migration_api_users_get_head_w10",
       undefined,
       "migration_default_w10",
     ]);
-    const notSticky = buildRoutingPlan(devPlatformConfig({ sticky: false }), backendServers(devPlatformConfig()));
+    const notSticky = planOf(devPlatformConfig({ sticky: false }));
     expect(notSticky.routes.map((route) => route.stickyCookie)).toEqual([undefined, undefined, undefined]);
   });
 
   it("drops Flask entirely once every route sends FastAPI 100%", () => {
     const config = devPlatformConfig({ routes: [{ path: "/api/users", weight: 100 }], defaultWeight: 100 });
-    expect(buildRoutingPlan(config, backendServers(config)).flask).toBeUndefined();
+    expect(planOf(config).flask).toBeUndefined();
   });
 
   it("keeps Flask while a single route still sends it traffic", () => {
     const config = devPlatformConfig({ routes: [{ path: "/api/users", weight: 0 }], defaultWeight: 100 });
-    expect(buildRoutingPlan(config, backendServers(config)).flask?.servers).toEqual(["flask-0:5000"]);
+    expect(planOf(config).flask?.servers).toEqual(["flask-0:5000"]);
   });
 
   it("reaches an external Flask at its URL, without health probes it may not answer", () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { formatIssue } from "../../infra/config/issues";
-import type { MigrationMap } from "../../infra/routing/matching";
+import type { MigrationMap } from "../../infra/routing/route";
 import { checkStepSize } from "../../infra/routing/stepGuard";
 
 const deployed: MigrationMap = {

@@ -1,11 +1,12 @@
 import { load } from "js-yaml";
 import { describe, expect, it } from "vitest";
-import type { RouteConfig } from "../../infra/config/schema";
 import { renderTraefikRouting } from "../../infra/render/traefik/dynamicConfig";
 import { LATENCY_BUCKETS_SECONDS } from "../../infra/monitoring/latencyBuckets";
 import { renderTraefikStaticConfig } from "../../infra/render/traefik/staticConfig";
-import { backendServers } from "../../infra/routing/backendAddresses";
+import { backendServers } from "../../components/docker/addressing";
 import { buildRoutingPlan } from "../../infra/routing/plan";
+import type { WeightedRoute } from "../../infra/routing/route";
+import { snapshotOf } from "../../infra/routing/snapshot";
 import { devPlatformConfig } from "../support/configs";
 
 interface TraefikRouting {
@@ -19,9 +20,13 @@ interface TraefikRouting {
   };
 }
 
-function render(overrides: { routes?: RouteConfig[]; defaultWeight?: number; sticky?: boolean } = {}): TraefikRouting {
+function render(
+  overrides: { routes?: WeightedRoute[]; defaultWeight?: number; sticky?: boolean } = {},
+): TraefikRouting {
   const config = devPlatformConfig(overrides);
-  return load(renderTraefikRouting(buildRoutingPlan(config, backendServers(config)))) as TraefikRouting;
+  return load(
+    renderTraefikRouting(buildRoutingPlan(snapshotOf(config), config, backendServers(config))),
+  ) as TraefikRouting;
 }
 
 /** Every service name a public router can end up at, following weighted services. */
@@ -164,7 +169,7 @@ describe("Traefik routing", () => {
     const text = renderTraefikRouting(
       (() => {
         const config = devPlatformConfig({ routes: [{ path: "/api/users", weight: 100 }], defaultWeight: 100 });
-        return buildRoutingPlan(config, backendServers(config));
+        return buildRoutingPlan(snapshotOf(config), config, backendServers(config));
       })(),
     );
     expect(text).not.toMatch(/flask/);

@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { RoutingPlan } from "../../routing/plan";
-import type { RenderedIngress } from "../renderedIngress";
+import type { IngressEnvironment, RenderedIngress } from "../renderedIngress";
 import { renderNginxConfig, type NginxLayout } from "./nginxConfig";
 import { renderNginxRouting } from "./routingDocument";
 
@@ -15,7 +15,7 @@ const CONFIG_DIRECTORY = "/etc/nginx/migration";
 const ROUTING_DIRECTORY = `${CONFIG_DIRECTORY}/routing`;
 const ROUTING_FILE_NAME = "routing.json";
 
-/** The layout inside the migration nginx image (Debian paths), with Docker's embedded DNS resolving replica names. */
+/** The layout inside the migration nginx image (Debian paths); the target says which DNS server resolves backends. */
 export const CONTAINER_LAYOUT: NginxLayout = {
   modulesDirectory: "/usr/lib/nginx/modules",
   luaDirectory: CONFIG_DIRECTORY,
@@ -23,24 +23,25 @@ export const CONTAINER_LAYOUT: NginxLayout = {
   pidFile: "/run/nginx-migration.pid",
   httpPort: 80,
   metricsPort: 9113,
-  resolver: "127.0.0.11",
   routingPollSeconds: 1,
 };
 
-export function renderNginxIngress(plan: RoutingPlan): RenderedIngress {
+export function renderNginxIngress(plan: RoutingPlan, environment: IngressEnvironment): RenderedIngress {
   const configPath = `${CONFIG_DIRECTORY}/nginx.conf`;
+  const layout: NginxLayout = { ...CONTAINER_LAYOUT, resolver: environment.dnsResolver };
   return {
     staticFiles: [
-      { path: configPath, content: renderNginxConfig(CONTAINER_LAYOUT) },
+      { path: configPath, content: renderNginxConfig(layout) },
       { path: `${CONFIG_DIRECTORY}/${LUA_ROUTER_FILE}`, content: readLuaRouter() },
     ],
     command: ["nginx", "-c", configPath, "-g", "daemon off;"],
-    routingDirectory: ROUTING_DIRECTORY,
-    routingFileName: ROUTING_FILE_NAME,
-    routingContent: renderNginxRouting(plan),
+    routing: { directory: ROUTING_DIRECTORY, fileName: ROUTING_FILE_NAME, content: renderNginxRouting(plan) },
     httpPort: CONTAINER_LAYOUT.httpPort,
     metricsPort: CONTAINER_LAYOUT.metricsPort,
     metricsPath: "/metrics",
-    healthcheck: ["CMD", "curl", "-fsS", "-o", "/dev/null", `http://127.0.0.1:${CONTAINER_LAYOUT.metricsPort}/healthz`],
+    health: {
+      command: ["curl", "-fsS", "-o", "/dev/null", `http://127.0.0.1:${CONTAINER_LAYOUT.metricsPort}/healthz`],
+      http: { port: CONTAINER_LAYOUT.metricsPort, path: "/healthz" },
+    },
   };
 }

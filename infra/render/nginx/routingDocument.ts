@@ -11,11 +11,12 @@ export function renderNginxRouting(plan: RoutingPlan): string {
   const document = {
     overrideHeaderVariable: headerVariable(plan.overrideHeader),
     servedByHeader: plan.servedByHeader,
+    // The Lua router reads these keys (migration_router.lua): they keep their names, whatever the plan calls them.
     routes: plan.routes.map((route) => ({
       id: route.id,
-      pathPrefix: route.pathPrefix,
+      pathPrefix: route.path,
       ...(route.methods ? { methods: route.methods } : {}),
-      fastapiWeight: route.fastapiWeight,
+      fastapiWeight: route.weight,
       ...(route.stickyCookie ? { stickyCookie: route.stickyCookie } : {}),
     })),
     backends: {

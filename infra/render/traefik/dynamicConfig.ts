@@ -27,7 +27,7 @@ function backendsOf(plan: RoutingPlan): Backend[] {
 }
 
 function matchRule(route: PlannedRoute): string {
-  const path = `PathPrefix(\`${route.pathPrefix}\`)`;
+  const path = `PathPrefix(\`${route.path}\`)`;
   if (!route.methods) return path;
   return `${path} && (${route.methods.map((method) => `Method(\`${method}\`)`).join(" || ")})`;
 }
@@ -41,8 +41,8 @@ function weightedService(route: PlannedRoute) {
   return {
     weighted: {
       services: [
-        { name: routeBackendService(route.id, "fastapi"), weight: route.fastapiWeight },
-        { name: routeBackendService(route.id, "flask"), weight: 100 - route.fastapiWeight },
+        { name: routeBackendService(route.id, "fastapi"), weight: route.weight },
+        { name: routeBackendService(route.id, "flask"), weight: 100 - route.weight },
       ],
       ...(route.stickyCookie
         ? { sticky: { cookie: { name: route.stickyCookie, httpOnly: true, sameSite: "lax" } } }

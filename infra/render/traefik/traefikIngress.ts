@@ -1,5 +1,5 @@
 import type { RoutingPlan } from "../../routing/plan";
-import type { RenderedIngress } from "../renderedIngress";
+import type { IngressEnvironment, RenderedIngress } from "../renderedIngress";
 import { TRAEFIK_HTTP_PORT, TRAEFIK_METRICS_PORT } from "./ports";
 import { renderTraefikRouting } from "./dynamicConfig";
 import { renderTraefikStaticConfig } from "./staticConfig";
@@ -7,16 +7,19 @@ import { renderTraefikStaticConfig } from "./staticConfig";
 const STATIC_CONFIG_PATH = "/etc/traefik/traefik.yml";
 const ROUTING_DIRECTORY = "/etc/traefik/routing";
 
-export function renderTraefikIngress(plan: RoutingPlan): RenderedIngress {
+/** Traefik resolves the backends' names itself, so the environment adds nothing. */
+export function renderTraefikIngress(plan: RoutingPlan, _environment: IngressEnvironment): RenderedIngress {
   return {
     staticFiles: [{ path: STATIC_CONFIG_PATH, content: renderTraefikStaticConfig(ROUTING_DIRECTORY) }],
     command: ["traefik", `--configFile=${STATIC_CONFIG_PATH}`],
-    routingDirectory: ROUTING_DIRECTORY,
-    routingFileName: "routing.yml",
-    routingContent: renderTraefikRouting(plan),
+    routing: { directory: ROUTING_DIRECTORY, fileName: "routing.yml", content: renderTraefikRouting(plan) },
     httpPort: TRAEFIK_HTTP_PORT,
     metricsPort: TRAEFIK_METRICS_PORT,
     metricsPath: "/metrics",
-    healthcheck: ["CMD", "traefik", "healthcheck", `--configFile=${STATIC_CONFIG_PATH}`],
+    // The image has no HTTP client: Traefik checks its own ping endpoint.
+    health: {
+      command: ["traefik", "healthcheck", `--configFile=${STATIC_CONFIG_PATH}`],
+      http: { port: TRAEFIK_METRICS_PORT, path: "/ping" },
+    },
   };
 }

@@ -6,6 +6,9 @@ export const stablePrefix = (project: string, stack: string) => `${project}-${st
 
 export const routingVolumeName = (prefix: string) => `${prefix}-routing`;
 
+/** What the Docker target exports beside the platform's contract: the legacy stack's Flask joins the platform network. */
+export const DOCKER_PLATFORM_OUTPUTS = { networkName: "networkName" } as const;
+
 /**
  * How the Docker engine names the platform's containers, which the log collector reads the `service` and `replica` of
  * a line from: Pulumi's auto-naming gives each container its resource name plus `-` and 7 random hex digits, and the app

@@ -1,5 +1,5 @@
 import { dump } from "js-yaml";
-import { CONTAINER_NAME_PATTERN } from "../contract/dockerNames";
+import { CONTAINER_NAME_PATTERN } from "./names";
 
 /** The collector's health endpoint (its `health_check` extension), on the platform network only. */
 export const LOG_COLLECTOR_HEALTH_PORT = 13133;

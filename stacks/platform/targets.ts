@@ -1,0 +1,17 @@
+import * as pulumi from "@pulumi/pulumi";
+import { dockerTargetFacts } from "../../components/docker/addressing";
+import type { PlatformConfig } from "../../infra/config/schema";
+import { deployDockerPlatform } from "./dockerPlatform";
+import type { PlatformTarget } from "./platformTarget";
+
+const TARGETS: Partial<Record<PlatformConfig["target"], PlatformTarget>> = {
+  docker: { facts: dockerTargetFacts, deploy: deployDockerPlatform },
+};
+
+/** The target `migration:target` names. */
+export function targetFor(name: PlatformConfig["target"]): PlatformTarget {
+  const target = TARGETS[name];
+  // Validation refuses a target without an implementation first; this guards a new target named but not added here.
+  if (!target) throw new pulumi.RunError(`migration:target "${name}" has no implementation in this version`);
+  return target;
+}
