@@ -5,11 +5,11 @@ import { report } from "./commands/report";
 import { rollback } from "./commands/rollback";
 import { smoke } from "./commands/smoke";
 import { status } from "./commands/status";
-import { openAutomationStack } from "./automationStack";
 import { currentUser } from "./identity";
 import { pulumiEnvironment } from "./localBackend";
 import type { CutoverDeps } from "./ports";
 import { runCli } from "./program";
+import { openPulumiStack } from "./pulumiStack";
 import { publishRoutingNow } from "./routingNow";
 import { verifySplit } from "./splitProbe";
 
@@ -20,11 +20,11 @@ const environment = pulumiEnvironment(process.env);
 const deps: CutoverDeps = {
   openStack: (name) => {
     for (const note of environment.notes) process.stderr.write(`${note}\n`);
-    return openAutomationStack(name, REPO_ROOT, environment.envVars);
+    return Promise.resolve(openPulumiStack(name, REPO_ROOT, environment.envVars));
   },
   readMetrics: (prometheusUrl) => readMetrics(prometheusUrl),
   verifySplit: (ingressUrl, expectations) => verifySplit(ingressUrl, expectations),
-  publishRoutingNow: (view, map) => publishRoutingNow(view, map),
+  publishRoutingNow: (stack, config, map) => publishRoutingNow(stack, config, map),
   currentUser: () => currentUser(),
   now: () => new Date(),
   print: (text) => process.stdout.write(`${text}\n`),

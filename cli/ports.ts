@@ -4,16 +4,20 @@ import type { MetricsReading } from "../infra/cutover/routeFigures";
 import type { Probe, SplitJudgement } from "../infra/cutover/splitCheck";
 import type { UpdateRecord } from "../infra/cutover/stepHistory";
 import type { MigrationMap } from "../infra/routing/route";
-import type { StackView } from "./stackView";
+import type { PlatformConfig } from "../infra/config/schema";
+
+/** The stack a routing is published for: names that must stay stable across deploys derive from it. */
+export interface StackIdentity {
+  readonly name: string;
+  /** The project's name, also the config namespace. */
+  readonly namespace: string;
+}
 
 /**
- * The stack operations the commands need, and nothing else: the Automation API implements it (automationStack.ts);
+ * The stack operations the commands need, and nothing else: the pulumi CLI implements it (pulumiStack.ts);
  * tests pass a small fake.
  */
-export interface MigrationStack {
-  readonly name: string;
-  /** The config namespace: the project's name in Pulumi.yaml. */
-  readonly namespace: string;
+export interface MigrationStack extends StackIdentity {
   /** Every config key of the stack, `key → value` as `pulumi config` shows it. */
   configValues(): Promise<Record<string, string>>;
   /** The outputs of the last update; empty before the first. */
@@ -57,7 +61,7 @@ export interface CutoverDeps {
    * Routing for `map` published to the running ingress now, ahead of the update that records it (cli/routingNow.ts);
    * false for a target with no such fast path.
    */
-  publishRoutingNow(view: StackView, map: MigrationMap): Promise<boolean>;
+  publishRoutingNow(stack: StackIdentity, config: PlatformConfig, map: MigrationMap): Promise<boolean>;
   currentUser(): string;
   now(): Date;
   /** A line (or block) of the command's own output. */

@@ -2,7 +2,7 @@ import { CliError, PULUMI_NOT_ON_PATH, pulumiSaid, stackLocked } from "./cliErro
 import { runStreaming } from "./streamingProcess";
 
 /** How Pulumi says that another update holds the stack (the service's 409, or the file backend's lock). */
-const LOCKED = /currently locked|another update is currently in progress|\[409\] Conflict/i;
+export const LOCKED = /currently locked|another update is currently in progress|\[409\] Conflict/i;
 
 export interface PulumiRun {
   /** The project directory. */

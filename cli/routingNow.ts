@@ -6,21 +6,21 @@ import type { TargetFacts } from "../infra/plan/planPlatform";
 import { planPlatform } from "../infra/plan/planPlatform";
 import type { RoutingPublisher } from "../infra/plan/routingPublisher";
 import type { MigrationMap } from "../infra/routing/route";
-import type { StackView } from "./stackView";
+import type { StackIdentity } from "./ports";
 
 /** What the fast path needs of a target: the facts its plan takes, and the publisher of the stack's ingress routing. */
 interface FastRoutingTarget {
   facts(config: PlatformConfig): TargetFacts;
-  publisher(view: StackView): RoutingPublisher;
+  publisher(stack: StackIdentity, config: PlatformConfig): RoutingPublisher;
 }
 
 const FAST_ROUTING: Partial<Record<PlatformConfig["target"], FastRoutingTarget>> = {
   docker: {
     facts: dockerTargetFacts,
-    publisher: (view) =>
+    publisher: (stack, config) =>
       volumePublisher({
-        volumeName: routingVolumeName(stablePrefix(view.stack.namespace, view.stack.name)),
-        image: view.config.ingressImage,
+        volumeName: routingVolumeName(stablePrefix(stack.namespace, stack.name)),
+        image: config.ingressImage,
       }),
   },
 };
@@ -31,10 +31,14 @@ const FAST_ROUTING: Partial<Record<PlatformConfig["target"], FastRoutingTarget>>
  * takes (program start, every resource diffed) are seconds of traffic still on a FastAPI that misbehaves; the update
  * that follows records the same routing in the stack. Resolves false for a target with no such fast path.
  */
-export async function publishRoutingNow(view: StackView, map: MigrationMap): Promise<boolean> {
-  const target = FAST_ROUTING[view.config.target];
+export async function publishRoutingNow(
+  stack: StackIdentity,
+  config: PlatformConfig,
+  map: MigrationMap,
+): Promise<boolean> {
+  const target = FAST_ROUTING[config.target];
   if (!target) return false;
-  const plan = planPlatform(view.config, target.facts(view.config), { map });
-  await target.publisher(view).publish(plan.ingress.routing);
+  const plan = planPlatform(config, target.facts(config), { map });
+  await target.publisher(stack, config).publish(plan.ingress.routing);
   return true;
 }

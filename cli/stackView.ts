@@ -22,15 +22,26 @@ export interface StackView {
 
 const stringOutput = (value: unknown) => (typeof value === "string" && value !== "" ? value : undefined);
 
-export async function loadStackView(stack: MigrationStack): Promise<StackView> {
-  const [values, outputs] = await Promise.all([stack.configValues(), stack.outputs()]);
-  // The same validation as the program's: a config `pulumi up` would refuse is reported the same way, before any step.
-  const validated = validatePlatformConfig(namespaceValues(values, stack.namespace), stack.namespace);
+/**
+ * The stack's validated config: the same validation as the program's, so a config `pulumi up` would refuse is reported
+ * the same way, before any step.
+ */
+export async function loadStackConfig(stack: MigrationStack): Promise<PlatformConfig> {
+  const validated = validatePlatformConfig(
+    namespaceValues(await stack.configValues(), stack.namespace),
+    stack.namespace,
+  );
   if (!validated.ok) throw new CliError(`stack ${stack.name}: ${formatIssues(validated.issues)}`);
+  return validated.value;
+}
+
+/** The view of a stack, its config read alongside its outputs unless the caller has read it already. */
+export async function loadStackView(stack: MigrationStack, knownConfig?: PlatformConfig): Promise<StackView> {
+  const [config, outputs] = await Promise.all([knownConfig ?? loadStackConfig(stack), stack.outputs()]);
   return {
     stack,
-    config: validated.value,
-    configured: snapshotOf(validated.value),
+    config,
+    configured: snapshotOf(config),
     deployed: parseSnapshot(outputs[PLATFORM_OUTPUTS.migrationMap]),
     ingressUrl: stringOutput(outputs[PLATFORM_OUTPUTS.ingressUrl]),
     prometheusUrl: stringOutput(outputs[PLATFORM_OUTPUTS.prometheusUrl]),

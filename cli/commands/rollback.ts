@@ -3,7 +3,8 @@ import { resolveRoute, routeTargets } from "../../infra/cutover/routeTargets";
 import { formatUpdateMessage } from "../../infra/cutover/updateMessage";
 import { EXIT } from "../cliError";
 import type { CutoverDeps } from "../ports";
-import { loadStackView } from "../stackView";
+import { snapshotOf } from "../../infra/routing/snapshot";
+import { loadStackConfig, loadStackView } from "../stackView";
 import { deployWeights } from "./deployWeights";
 import { verifyTraffic } from "./verifyTraffic";
 
@@ -20,15 +21,23 @@ export async function rollback(
 ): Promise<number> {
   const started = deps.now();
   const stack = await deps.openStack(request.stack);
-  const view = await loadStackView(stack);
-  const targets = routeTargets(view.configured);
+  // Traffic first: the config alone says which weights go to 0, and the routing goes straight into the running ingress
+  // before anything else is read (the outputs, a CLI run of their own) or recorded (a whole `pulumi up`).
+  const config = await loadStackConfig(stack);
+  const configured = snapshotOf(config);
+  const targets = routeTargets(configured);
   const selection = request.route === undefined ? targets : [resolveRoute(targets, request.route, stack.name)];
   const changes = planRollback(selection);
+  const rolledBack = applyChanges(configured, changes);
+  if (await deps.publishRoutingNow(stack, config, rolledBack)) {
+    deps.print(
+      `Routing at 0% FastAPI written to the ingress after ${secondsSince(deps, started)} s; checking the traffic...`,
+    );
+  }
+  const view = await loadStackView(stack, config);
   const live = new Map(view.deployed ? routeTargets(view.deployed).map((target) => [target.id, target.weight]) : []);
   // The config may already say 0 while a higher weight is still deployed (a change never applied): update anyway.
   const stillOnFastapi = selection.some((target) => (live.get(target.id) ?? target.weight) > 0);
-
-  const rolledBack = applyChanges(view.configured, changes);
   const expectations = selection.map((target) => ({ routeId: target.id, weight: 0 }));
   if (changes.length === 0 && !stillOnFastapi) {
     deps.print(
@@ -36,13 +45,6 @@ export async function rollback(
     );
     const verified = await verifyTraffic(deps, view.ingressUrl, rolledBack, expectations);
     return verified ? EXIT.ok : EXIT.failed;
-  }
-  // Traffic first: the routing goes straight into the running ingress, and is checked, before the update that
-  // records it in the stack (which takes as long as a whole `pulumi up`).
-  if (await deps.publishRoutingNow(view, rolledBack)) {
-    deps.print(
-      `Routing at 0% FastAPI written to the ingress after ${secondsSince(deps, started)} s; checking the traffic...`,
-    );
   }
   const verified = await verifyTraffic(deps, view.ingressUrl, rolledBack, expectations);
   deps.print(

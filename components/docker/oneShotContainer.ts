@@ -1,5 +1,6 @@
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
+import { userError } from "../userError";
 
 export interface OneShotContainerArgs {
   readonly image: pulumi.Input<string>;
@@ -46,7 +47,7 @@ export class OneShotContainer extends pulumi.ComponentResource {
     );
     this.succeeded = pulumi.all([job.exitCode, job.containerLogs]).apply(([exitCode, logs]) => {
       const failure = jobFailure(name, exitCode, logs);
-      if (failure) throw new pulumi.RunError(failure);
+      if (failure) throw userError(failure);
       return true;
     });
     // `succeeded` is deliberately not registered: its consumers (an app's image, the ingress's outputs) already fail

@@ -10,6 +10,7 @@ import {
 import { DOCKER_PLATFORM_OUTPUTS } from "../../components/docker/names";
 import { planApp } from "../../infra/plan/planPlatform";
 import { DecommissionGuard } from "./decommissionGuard";
+import { userError } from "../../components/userError";
 
 /** Where the platform's apps report their errors (its secret `errorTracking` output); none while it exports none. */
 async function platformErrorTracking(
@@ -22,7 +23,7 @@ async function platformErrorTracking(
   const parsed = errorTrackingSchema.safeParse(value);
   // The value itself is never shown: it holds the DSN's key.
   if (!parsed.success)
-    throw new pulumi.RunError(
+    throw userError(
       `platform stack ${platformStack} exports an unreadable "${PLATFORM_OUTPUTS.errorTracking}" output; expected { sentryDsn, environment }`,
     );
   return parsed.data;
@@ -42,14 +43,14 @@ export async function legacyFlaskProgram(): Promise<Record<string, unknown>> {
   const exported = await platform.getOutputDetails(PLATFORM_OUTPUTS.flask);
   const parsed = flaskDeploymentSchema.safeParse(exported.value);
   if (!parsed.success) {
-    throw new pulumi.RunError(
+    throw userError(
       `legacy-flask:platformStack: platform stack ${platformStack} has no usable "flask" output; deploy the platform first ` +
         "(`pulumi up` in the project root) and check the name, e.g. organization/migration/dev",
     );
   }
   const flask = parsed.data;
   if (flask.mode === "external") {
-    throw new pulumi.RunError(
+    throw userError(
       `platform stack ${platformStack} routes to an external Flask at ${flask.url}; this stack manages only a Flask it runs ` +
         "itself (migration:flask.mode managed), so there is nothing here to deploy",
     );

@@ -9,10 +9,11 @@ import { checkStepSize } from "../../infra/routing/stepGuard";
 import { readDeployedMap } from "./deployedMap";
 import { readNamespaceConfig } from "./stackConfig";
 import { targetFor } from "./targets";
+import { userError } from "../../components/userError";
 
 function refuse(issues: readonly ConfigIssue[]): never {
-  // RunError prints just the message: the user needs the list of problems, not a stack trace.
-  throw new pulumi.RunError(formatIssues(issues));
+  // Only the message is printed: the user needs the list of problems, not a stack trace.
+  throw userError(formatIssues(issues));
 }
 
 function flaskDeployment(config: PlatformConfig): FlaskDeployment {

@@ -1,8 +1,8 @@
-import * as pulumi from "@pulumi/pulumi";
 import { dockerTargetFacts } from "../../components/docker/addressing";
 import type { PlatformConfig } from "../../infra/config/schema";
 import { deployDockerPlatform } from "./dockerPlatform";
 import type { PlatformTarget } from "./platformTarget";
+import { userError } from "../../components/userError";
 
 const TARGETS: Partial<Record<PlatformConfig["target"], PlatformTarget>> = {
   docker: { facts: dockerTargetFacts, deploy: deployDockerPlatform },
@@ -12,6 +12,6 @@ const TARGETS: Partial<Record<PlatformConfig["target"], PlatformTarget>> = {
 export function targetFor(name: PlatformConfig["target"]): PlatformTarget {
   const target = TARGETS[name];
   // Validation refuses a target without an implementation first; this guards a new target named but not added here.
-  if (!target) throw new pulumi.RunError(`migration:target "${name}" has no implementation in this version`);
+  if (!target) throw userError(`migration:target "${name}" has no implementation in this version`);
   return target;
 }

@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { load } from "js-yaml";
+import { inspect } from "node:util";
 import { beforeAll, describe, expect, it } from "vitest";
 import { renderAlertRules } from "../../infra/monitoring/alertRules";
 import { renderAlertmanagerConfig } from "../../infra/monitoring/alertmanagerConfig";
@@ -514,6 +515,15 @@ describe("refusals happen before any resource is registered", () => {
       /Invalid stack configuration \(2 problems\); nothing was changed:\n {2}- migration:ingress: got "haproxy"; expected "traefik" or "nginx"\n {2}- migration:defaultWeight: got 150;/,
     );
     expect(mocks.resources).toEqual([]);
+  });
+
+  it("refuses with an error Pulumi formats at once: its message and no stack frame", async () => {
+    deployedMap(undefined);
+    const refusal = await run(devConfig({ defaultWeight: 150 })).catch((error: Error) => error);
+    expect(refusal).toBeInstanceOf(Error);
+    expect((refusal as Error).stack).toBe(`Error: ${(refusal as Error).message}`);
+    // What Pulumi's handler does with it before printing the message (see components/userError.ts).
+    expect(inspect(refusal, { colors: true })).toContain("migration:defaultWeight: got 150");
   });
 
   it("refuses a step larger than maxStep compared with the deployed weights, reading only its own last outputs", async () => {

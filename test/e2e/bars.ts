@@ -10,8 +10,8 @@ export const BARS = {
   convergeSeconds: 3,
   /** Rollback to 0% FastAPI, end to end. */
   rollbackSeconds: 10,
-  /** Requests/s through the ingress as a share of direct-to-app, same concurrency. */
-  ingressThroughputRatio: 0.9,
-  /** p99 added by the ingress hop. */
-  ingressAddedP99Ms: 2,
+  /** The ingress's CPU time per request as a share of the FastAPI replica's for the same requests (cgroup accounting). */
+  ingressCpuShare: 0.1,
+  /** p50 added by the ingress hop at one connection. */
+  ingressAddedP50Ms: 1,
 } as const;

@@ -98,7 +98,7 @@ export function fakeDeps(stack: MigrationStack, metrics: MetricsReading = health
         })),
       };
     },
-    publishRoutingNow: async (_view, map) => {
+    publishRoutingNow: async (_stack, _config, map) => {
       writtenNow.push(map);
       return true;
     },

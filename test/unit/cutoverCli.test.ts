@@ -1,6 +1,5 @@
-import { CommandError, ConcurrentUpdateError } from "@pulumi/pulumi/automation";
 import { describe, expect, it } from "vitest";
-import { describeAutomationError } from "../../cli/automationStack";
+import { describePulumiFailure } from "../../cli/pulumiStack";
 import { CliError } from "../../cli/cliError";
 import { advance } from "../../cli/commands/advance";
 import { rollback } from "../../cli/commands/rollback";
@@ -261,10 +260,10 @@ describe("report", () => {
   });
 });
 
-describe("Automation API errors", () => {
+describe("failed pulumi runs", () => {
   it("name a concurrent update", () => {
     expect(
-      describeAutomationError(new ConcurrentUpdateError("the stack is currently locked by 1 lock(s)"), "dev", "up")
+      describePulumiFailure({ code: 255, stderr: "error: the stack is currently locked by 1 lock(s)" }, "dev", "up")
         .message,
     ).toBe(
       "an update is already running on stack dev; wait for it to finish (if it was interrupted, `pulumi cancel --stack dev` releases the lock), then run the command again",
@@ -272,21 +271,15 @@ describe("Automation API errors", () => {
   });
 
   it("show Pulumi's error lines for a failed command", () => {
-    const failure = new CommandError(
-      "code: 255\n stdout: Updating (dev)\n stderr: warning: x\nerror: Invalid stack configuration (1 problem)\n err?: \n",
-    );
-    expect(describeAutomationError(failure, "dev", "up").message).toBe(
+    const failure = { code: 255, stderr: "warning: x\nerror: Invalid stack configuration (1 problem)\n" };
+    expect(describePulumiFailure(failure, "dev", "up").message).toBe(
       "pulumi up failed on stack dev:\nerror: Invalid stack configuration (1 problem)",
     );
   });
 
   it("say when the pulumi CLI is missing", () => {
-    expect(
-      describeAutomationError(
-        new CommandError("code: -2\n stdout: \n stderr: spawn pulumi ENOENT\n err?: Error: spawn pulumi ENOENT\n"),
-        "dev",
-        "version",
-      ).message,
-    ).toMatch(/^the pulumi CLI is not on PATH/);
+    expect(describePulumiFailure({ code: "ENOENT" }, "dev", "config").message).toMatch(
+      /^the pulumi CLI is not on PATH/,
+    );
   });
 });

@@ -1,0 +1,53 @@
+import { execFileSync } from "node:child_process";
+import { existsSync, readFileSync } from "node:fs";
+
+/** How this machine's Docker lays out its containers' cgroups (`docker info`), which decides where CPU time is kept. */
+export interface CgroupLayout {
+  readonly version: "1" | "2";
+  readonly driver: "cgroupfs" | "systemd";
+}
+
+export function dockerCgroupLayout(): CgroupLayout {
+  const [version, driver] = execFileSync("docker", ["info", "--format", "{{.CgroupVersion}} {{.CgroupDriver}}"], {
+    encoding: "utf8",
+  })
+    .trim()
+    .split(" ");
+  if ((version !== "1" && version !== "2") || (driver !== "cgroupfs" && driver !== "systemd"))
+    throw new Error(
+      `docker info reports cgroup version "${version}" and driver "${driver}": expected 1 or 2, cgroupfs or systemd`,
+    );
+  return { version, driver };
+}
+
+/**
+ * The file with the container's cumulative CPU time (user + system, every process in it), for Docker's default cgroup
+ * parent: v2 keeps `usage_usec` in `cpu.stat`, v1 keeps nanoseconds in the cpuacct controller's `cpuacct.usage`.
+ */
+export function cpuUsageFile({ version, driver }: CgroupLayout, containerId: string): string {
+  const group = driver === "systemd" ? `system.slice/docker-${containerId}.scope` : `docker/${containerId}`;
+  return version === "2" ? `/sys/fs/cgroup/${group}/cpu.stat` : `/sys/fs/cgroup/cpuacct/${group}/cpuacct.usage`;
+}
+
+/** The CPU time in that file, in microseconds. */
+export function cpuUsecIn(version: CgroupLayout["version"], text: string): number {
+  if (version === "1") {
+    if (!/^\d+$/.test(text.trim())) throw new Error(`cpuacct.usage holds "${text.trim()}", not a count of nanoseconds`);
+    return Number(text.trim()) / 1000;
+  }
+  const usage = /^usage_usec (\d+)$/m.exec(text);
+  if (!usage) throw new Error(`cpu.stat has no usage_usec line:\n${text}`);
+  return Number(usage[1]);
+}
+
+/** A clock of the CPU microseconds a running container has used so far; read it before and after a run. */
+export function containerCpuClock(containerName: string, layout: CgroupLayout): () => number {
+  // The full id, because the cgroup is named after it, not after the short id or the name.
+  const id = execFileSync("docker", ["inspect", "-f", "{{.Id}}", containerName], { encoding: "utf8" }).trim();
+  const file = cpuUsageFile(layout, id);
+  if (!existsSync(file))
+    throw new Error(
+      `no CPU accounting for container ${containerName} at ${file} (Docker reports cgroup v${layout.version}, driver ${layout.driver}; a non-default cgroup parent or a remote Docker engine puts it elsewhere)`,
+    );
+  return () => cpuUsecIn(layout.version, readFileSync(file, "utf8"));
+}

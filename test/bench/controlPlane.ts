@@ -1,0 +1,156 @@
+import { execFileSync } from "node:child_process";
+import { setTimeout as sleep } from "node:timers/promises";
+import { runStreaming } from "../../cli/streamingProcess";
+import { E2E_INGRESS_PORT, E2EStacks } from "../e2e/e2eStacks";
+import { SteadyLoad } from "../e2e/steadyLoad";
+import { REPO_ROOT } from "../support/stackConfig";
+import type { SectionOutcome } from "./benchSection";
+import {
+  CONTROL_PLANE_BARS,
+  CONTROL_PLANE_OPERATIONS,
+  judgeControlPlane,
+  type ControlPlaneOperation,
+} from "./controlPlaneFigures";
+
+/**
+ * The control-plane section of `npm run bench`: how long a user waits for each cutover operation on a dev-stage stack
+ * (`bench-control-plane`, the dev stage's config with the e2e's short gate window) under steady load, each timed as
+ * the user types it, in ROUNDS rounds of: rollback, a weight step, status, a preview refusing a bad value, and a gated
+ * advance, under light steady load. Medians of the rounds are judged against CONTROL_PLANE_BARS.
+ */
+const ROUNDS = 5;
+const STACK = "bench-control-plane";
+/**
+ * The weight step goes from 0 (after the rollback) to the dev schedule's middle step, and the gated advance from there
+ * to 100: at 50% both backends serve enough of the light load for the gates to judge within the window.
+ */
+const FIRST_STEP = 50;
+/**
+ * Light traffic: enough for the gates (100 requests per backend within the 1-minute window) and to see when a rollback
+ * takes effect, not so much that the load itself slows the commands being timed.
+ */
+const LOAD = { ratePerSecond: 30, connections: 4 };
+/** The e2e's gates (E2E_GATES): a 30 s bake, and 100 requests per backend within the window. */
+const GATES_READY_MS = 40_000;
+
+interface TimedRun {
+  readonly seconds: number;
+  readonly startedAt: number;
+  readonly code: number | null;
+  readonly output: string;
+}
+
+/** A command line run in bash from the project root, as a user types it in the project's shell. */
+async function timedShell(commandLine: string): Promise<TimedRun> {
+  const startedAt = Date.now();
+  const run = await runStreaming("bash", ["-c", commandLine], { cwd: REPO_ROOT, onOutput: () => {} });
+  return { seconds: (Date.now() - startedAt) / 1000, startedAt, ...run };
+}
+
+function mustSucceed(what: string, run: TimedRun): TimedRun {
+  if (run.code !== 0) throw new Error(`${what} failed (exit ${run.code}):\n${run.output.slice(-3000)}`);
+  return run;
+}
+
+/** Seconds from `startedAt` to the last FastAPI response the load saw after it (0 when none came). */
+function secondsUntilFlaskOnly(load: SteadyLoad, startedAt: number): number {
+  const lastFastapi = load.responses
+    .filter((response) => response.at >= startedAt && response.backend === "fastapi")
+    .reduce((last, response) => Math.max(last, response.at), startedAt);
+  return (lastFastapi - startedAt) / 1000;
+}
+
+async function seedUsers(baseUrl: string, count: number): Promise<number[]> {
+  const ids: number[] = [];
+  for (let index = 0; index < count; index++) {
+    const response = await fetch(`${baseUrl}/api/users`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ email: `control-plane-${Date.now()}-${index}@bench.test`, name: "Bench" }),
+    });
+    if (response.status !== 201) throw new Error(`could not seed a user: ${response.status} ${await response.text()}`);
+    ids.push(((await response.json()) as { id: number }).id);
+  }
+  return ids;
+}
+
+const cutover = (args: string) => `npm run --silent cutover -- ${args} --stack ${STACK}`;
+const weightStep = (weight: number) =>
+  `pulumi config set migration:defaultWeight ${weight} --stack ${STACK} && pulumi up --yes --stack ${STACK}`;
+
+async function oneRound(load: SteadyLoad, round: number): Promise<Record<ControlPlaneOperation, number>> {
+  const rollback = mustSucceed("rollback", await timedShell(cutover('rollback --reason "bench: rollback"')));
+  // The load's responses arrive a moment after the command returns: let the last in-flight ones land.
+  await sleep(1000);
+  const rollbackTrafficOnFlask = secondsUntilFlaskOnly(load, rollback.startedAt);
+  const step = mustSucceed("weight step", await timedShell(weightStep(FIRST_STEP)));
+  const status = mustSucceed("status", await timedShell(cutover("status")));
+  // The user's edit, untimed; then the preview that must refuse it, timed; then the edit undone.
+  const setDefaultWeight = (value: string) =>
+    execFileSync("pulumi", ["config", "set", "migration:defaultWeight", value, "--stack", STACK], { cwd: REPO_ROOT });
+  setDefaultWeight("150");
+  const preview = await timedShell(`pulumi preview --stack ${STACK}`);
+  setDefaultWeight(String(FIRST_STEP));
+  if (preview.code === 0 || !preview.output.includes("migration:defaultWeight"))
+    throw new Error(`pulumi preview did not refuse defaultWeight 150 by name:\n${preview.output.slice(-2000)}`);
+  await sleep(Math.max(0, GATES_READY_MS - (Date.now() - step.startedAt - step.seconds * 1000)));
+  const advance = mustSucceed(
+    "gated advance",
+    await timedShell(cutover('advance --route default --reason "bench: gated advance"')),
+  );
+  const seconds = {
+    rollbackTrafficOnFlask,
+    weightStep: step.seconds,
+    status: status.seconds,
+    gatedAdvance: advance.seconds,
+    previewRefusingBadValue: preview.seconds,
+  };
+  console.log(
+    `  round ${round}/${ROUNDS}: ` +
+      CONTROL_PLANE_OPERATIONS.map((operation) => `${operation} ${seconds[operation].toFixed(1)} s`).join(", ") +
+      ` (rollback command ${rollback.seconds.toFixed(1)} s)`,
+  );
+  return seconds;
+}
+
+export async function benchControlPlane(): Promise<SectionOutcome> {
+  const stacks = await E2EStacks.fresh("traefik", STACK);
+  let load: SteadyLoad | undefined;
+  try {
+    await stacks.upPlatform();
+    await stacks.upLegacy();
+    const baseUrl = `http://127.0.0.1:${E2E_INGRESS_PORT}`;
+    load = new SteadyLoad(baseUrl, await seedUsers(baseUrl, 5), LOAD.ratePerSecond, LOAD.connections);
+    const runs = Object.fromEntries(CONTROL_PLANE_OPERATIONS.map((operation) => [operation, [] as number[]])) as Record<
+      ControlPlaneOperation,
+      number[]
+    >;
+    for (let round = 1; round <= ROUNDS; round++) {
+      const seconds = await oneRound(load, round);
+      for (const operation of CONTROL_PLANE_OPERATIONS) runs[operation].push(seconds[operation]);
+    }
+    const figures = judgeControlPlane(runs);
+    const commit = execFileSync("git", ["rev-parse", "--short", "HEAD"], { cwd: REPO_ROOT, encoding: "utf8" }).trim();
+    const table = [
+      "operation                  median s  bar s  verdict  runs (s)",
+      ...CONTROL_PLANE_OPERATIONS.map((operation) => {
+        const { medianSeconds, barSeconds, verdict, seconds } = figures[operation];
+        return [
+          operation.padEnd(26),
+          medianSeconds.toFixed(1).padStart(8),
+          String(barSeconds).padStart(6),
+          verdict.padStart(8),
+          ` ${seconds.map((value) => value.toFixed(1)).join(", ")}`,
+        ].join(" ");
+      }),
+    ];
+    const missed = CONTROL_PLANE_OPERATIONS.filter((operation) => figures[operation].verdict === "miss").map(
+      (operation) =>
+        `${operation}: median ${figures[operation].medianSeconds.toFixed(1)} s > ${CONTROL_PLANE_BARS[operation]} s`,
+    );
+    return { report: { commit, rounds: ROUNDS, figures }, table, missed };
+  } finally {
+    await load?.stop();
+    await stacks.tearDown();
+  }
+}

@@ -1,0 +1,122 @@
+import { BARS } from "../e2e/bars";
+import { medianFigures, type WrkFigures } from "./wrk";
+
+/** The CPU time the ingress and the FastAPI replica each used over one throughput run through the ingress. */
+export interface RunCpu {
+  readonly ingressUsec: number;
+  readonly appUsec: number;
+  /** The requests wrk completed in that run. */
+  readonly requests: number;
+}
+
+export interface CpuPerRequest {
+  readonly ingressUs: number;
+  readonly appUs: number;
+  /** The ingress's CPU per request over the app's: what the hop costs next to the work it fronts. */
+  readonly ingressShare: number;
+}
+
+export function cpuPerRequest({ ingressUsec, appUsec, requests }: RunCpu): CpuPerRequest {
+  if (requests <= 0) throw new Error(`a throughput run completed ${requests} requests: no CPU per request to compute`);
+  if (appUsec <= 0)
+    throw new Error(`the app used ${appUsec} µs of CPU over ${requests} requests: its CPU accounting is not counting`);
+  return { ingressUs: ingressUsec / requests, appUs: appUsec / requests, ingressShare: ingressUsec / appUsec };
+}
+
+/** Every round's figures of one flavour, in the order they were measured. */
+export interface IngressRuns {
+  readonly directThroughput: readonly WrkFigures[];
+  readonly ingressThroughput: readonly WrkFigures[];
+  /** One per ingressThroughput run, the same run. */
+  readonly ingressThroughputCpu: readonly RunCpu[];
+  readonly directLatency: readonly WrkFigures[];
+  readonly ingressLatency: readonly WrkFigures[];
+}
+
+export interface IngressOverhead {
+  readonly ingress: string;
+  readonly throughput: { readonly direct: WrkFigures; readonly throughIngress: WrkFigures };
+  readonly latency: { readonly direct: WrkFigures; readonly throughIngress: WrkFigures };
+  /** Reported, not judged: on 2 shared cores it measures the contention between wrk and the ingress. */
+  readonly throughputRatio: number;
+  readonly cpuPerRequest: CpuPerRequest;
+  /** At one connection, so no queueing hides or inflates what the hop adds. */
+  readonly addedP50Ms: number;
+  readonly addedP99Ms: number;
+  readonly failedRequests: number;
+  readonly verdict: "pass" | "miss";
+  /** Why the verdict is a miss, a sentence each. */
+  readonly misses: readonly string[];
+  /** What the medians come from. */
+  readonly runs: IngressRuns;
+}
+
+const percent = (share: number) => `${(share * 100).toFixed(1)}%`;
+const median = (values: readonly number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+
+/**
+ * The medians of the rounds (an odd number of them), judged by the ingress bars. Each CPU figure is the median of its
+ * per-run values, so the share comes from the ingress and the app measured over the same run.
+ */
+export function judgeIngress(ingress: string, runs: IngressRuns): IngressOverhead {
+  const throughput = {
+    direct: medianFigures(runs.directThroughput),
+    throughIngress: medianFigures(runs.ingressThroughput),
+  };
+  const latency = { direct: medianFigures(runs.directLatency), throughIngress: medianFigures(runs.ingressLatency) };
+  const perRun = runs.ingressThroughputCpu.map(cpuPerRequest);
+  const cpu = {
+    ingressUs: median(perRun.map((run) => run.ingressUs)),
+    appUs: median(perRun.map((run) => run.appUs)),
+    ingressShare: median(perRun.map((run) => run.ingressShare)),
+  };
+  const addedP50Ms = latency.throughIngress.p50Ms - latency.direct.p50Ms;
+  const failedRequests = [runs.directThroughput, runs.ingressThroughput, runs.directLatency, runs.ingressLatency]
+    .flat()
+    .reduce((sum, run) => sum + run.failed, 0);
+  const misses = [
+    ...(cpu.ingressShare > BARS.ingressCpuShare
+      ? [
+          `ingress CPU ${cpu.ingressUs.toFixed(0)} µs/request is ${percent(cpu.ingressShare)} of the app's ${cpu.appUs.toFixed(0)} µs > ${percent(BARS.ingressCpuShare)}`,
+        ]
+      : []),
+    ...(addedP50Ms > BARS.ingressAddedP50Ms
+      ? [`added p50 at one connection ${addedP50Ms.toFixed(2)} ms > ${BARS.ingressAddedP50Ms} ms`]
+      : []),
+    ...(failedRequests > 0 ? [`${failedRequests} failed requests (status >= 400 or socket errors)`] : []),
+  ];
+  return {
+    ingress,
+    throughput,
+    latency,
+    throughputRatio: throughput.throughIngress.requestsPerSecond / throughput.direct.requestsPerSecond,
+    cpuPerRequest: cpu,
+    addedP50Ms,
+    addedP99Ms: latency.throughIngress.p99Ms - latency.direct.p99Ms,
+    failedRequests,
+    verdict: misses.length === 0 ? "pass" : "miss",
+    misses,
+    runs,
+  };
+}
+
+/** The printed table: one line per flavour. */
+export function ingressTable(results: readonly IngressOverhead[]): string[] {
+  return [
+    "ingress   direct req/s  ingress req/s  ratio  ingress CPU µs/req  app CPU µs/req  CPU share  added p50 ms  added p99 ms  verdict",
+    ...results.map((result) =>
+      [
+        result.ingress.padEnd(8),
+        result.throughput.direct.requestsPerSecond.toFixed(0).padStart(12),
+        result.throughput.throughIngress.requestsPerSecond.toFixed(0).padStart(13),
+        result.throughputRatio.toFixed(2).padStart(5),
+        result.cpuPerRequest.ingressUs.toFixed(1).padStart(18),
+        result.cpuPerRequest.appUs.toFixed(1).padStart(14),
+        percent(result.cpuPerRequest.ingressShare).padStart(9),
+        result.addedP50Ms.toFixed(2).padStart(12),
+        result.addedP99Ms.toFixed(2).padStart(12),
+        result.verdict,
+      ].join("  "),
+    ),
+  ];
+}
