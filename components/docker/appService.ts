@@ -2,15 +2,15 @@ import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
 import type { AppPlan } from "../../infra/plan/platformPlan";
 import { replicaHostname } from "./addressing";
-import { containerEnvs } from "./containerEnv";
+import { containerEnvs, type DatabaseUrls } from "./containerEnv";
 import { dockerHealthcheck } from "./dockerHealthcheck";
 
 export interface AppServiceArgs {
   /** The app as planned: image, replicas, port, environment and health check. */
   readonly plan: AppPlan;
   readonly networkName: pulumi.Input<string>;
-  /** Secret URL of the database, in the form the plan's environment names (`sync` or `async`). */
-  readonly databaseUrl: pulumi.Input<string>;
+  /** The database's secret URLs this deployment has; the plan's environment names the one the app takes. */
+  readonly databaseUrls: DatabaseUrls;
   /** When set, the containers are created only after it resolves (e.g. a schema migration that must succeed first). */
   readonly startAfter?: pulumi.Input<unknown>;
 }
@@ -26,7 +26,7 @@ export class AppService extends pulumi.ComponentResource {
   constructor(name: string, args: AppServiceArgs, opts?: pulumi.ComponentResourceOptions) {
     super("migration:docker:AppService", name, {}, opts);
     const { plan } = args;
-    const envs = containerEnvs(plan.env, { sync: args.databaseUrl, async: args.databaseUrl });
+    const envs = containerEnvs(plan.env, args.databaseUrls);
     // Passing the image through `startAfter` orders creation without changing any value the provider diffs.
     const image =
       args.startAfter === undefined

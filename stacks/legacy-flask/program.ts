@@ -65,7 +65,9 @@ export async function legacyFlaskProgram(): Promise<Record<string, unknown>> {
       plan: planApp("flask", { ...flask, databaseUrl: "sync", errorTracking }),
       networkName: platform.requireOutput(DOCKER_PLATFORM_OUTPUTS.networkName) as pulumi.Output<string>,
       // Secret already in the platform's state; wrapped again so it stays secret whatever the reference reports.
-      databaseUrl: pulumi.secret(platform.requireOutput(PLATFORM_OUTPUTS.databaseUrl) as pulumi.Output<string>),
+      databaseUrls: {
+        sync: pulumi.secret(platform.requireOutput(PLATFORM_OUTPUTS.databaseUrl) as pulumi.Output<string>),
+      },
     },
     { providers: [provider] },
   );

@@ -46,7 +46,7 @@ export function deployDockerPlatform(plan: PlatformPlan, stack: StackIdentity): 
     {
       plan: plan.fastapi,
       networkName: network.name,
-      databaseUrl: database.asyncUrl,
+      databaseUrls: { async: database.asyncUrl },
       startAfter: schemaMigration.succeeded,
     },
     { providers },

@@ -21,7 +21,7 @@ async function appEnvs(errorTracking?: { sentryDsn: string; environment: string 
       errorTracking,
     }),
     networkName: "net",
-    databaseUrl: "postgresql+asyncpg://db/app",
+    databaseUrls: { async: "postgresql+asyncpg://db/app" },
   });
   await settle();
   return mocks.named(CONTAINER, "app-0").inputs.envs;
