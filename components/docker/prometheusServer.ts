@@ -8,6 +8,11 @@ export interface PrometheusServerArgs {
   /** Prometheus as planned; its image has promtool on PATH and `sh`, `cat` and `mv`. */
   readonly plan: PrometheusPlan;
   readonly networkName: pulumi.Input<string>;
+  /**
+   * What the Prometheus container waits for on its first start (what it scrapes and alerts to). Only the container: the
+   * weight rules must not wait for them, so that a weight change is published as early as the update can.
+   */
+  readonly startAfter?: pulumi.Input<pulumi.Resource>[];
 }
 
 /**
@@ -24,6 +29,20 @@ export class PrometheusServer extends pulumi.ComponentResource {
     const { plan } = args;
     const data = new docker.Volume(`${name}-data`, {}, { parent: this });
     const weightsVolume = new docker.Volume(`${name}-weights`, {}, { parent: this });
+    // Written before Prometheus first starts (it reads the file then), and at every weight change while it runs, each
+    // write followed by a HUP to the Prometheus that mounts the volume.
+    const weightRules = new VolumeFile(
+      `${name}-weights-file`,
+      {
+        volumeName: weightsVolume.name,
+        directory: plan.weightRules.directory,
+        fileName: plan.weightRules.fileName,
+        content: plan.weightRules.content,
+        image: plan.image,
+        reload: { signal: "HUP" },
+      },
+      { parent: this },
+    );
     const container = new docker.Container(
       name,
       {
@@ -42,21 +61,7 @@ export class PrometheusServer extends pulumi.ComponentResource {
         waitTimeout: 120,
       },
       // A host port can be bound by one container at a time, so a replacement must remove the old one first.
-      { parent: this, deleteBeforeReplace: true },
-    );
-    // Written once Prometheus runs (the signal needs its container), then at every weight change. Prometheus starts
-    // without it, which only delays the configured-weight series by the seconds until the first write.
-    new VolumeFile(
-      `${name}-weights-file`,
-      {
-        volumeName: weightsVolume.name,
-        directory: plan.weightRules.directory,
-        fileName: plan.weightRules.fileName,
-        content: plan.weightRules.content,
-        image: plan.image,
-        reload: { containerName: container.name, signal: "HUP" },
-      },
-      { parent: this },
+      { parent: this, dependsOn: [weightRules, ...(args.startAfter ?? [])], deleteBeforeReplace: true },
     );
     this.url = container.name.apply(() => `http://127.0.0.1:${plan.hostPort}`);
     this.registerOutputs({ url: this.url });

@@ -13,8 +13,8 @@ export interface VolumeFileInputs {
   readonly reload?: ReloadSignal;
 }
 
-function publish({ volumeName, image, reload, directory, fileName, content }: VolumeFileInputs): void {
-  publishIntoVolume({ volumeName, image, reload }, { directory, fileName, content });
+function publish({ volumeName, image, reload, directory, fileName, content }: VolumeFileInputs): Promise<void> {
+  return publishIntoVolume({ volumeName, image, reload }, { directory, fileName, content });
 }
 
 /**
@@ -24,7 +24,7 @@ function publish({ volumeName, image, reload, directory, fileName, content }: Vo
  */
 export const volumeFileProvider: pulumi.dynamic.ResourceProvider = {
   async create(inputs: VolumeFileInputs) {
-    publish(inputs);
+    await publish(inputs);
     return { id: `${inputs.volumeName}/${inputs.fileName}`, outs: inputs };
   },
   async diff(_id: string, olds: VolumeFileInputs, news: VolumeFileInputs) {
@@ -37,7 +37,7 @@ export const volumeFileProvider: pulumi.dynamic.ResourceProvider = {
     };
   },
   async update(_id: string, _olds: VolumeFileInputs, news: VolumeFileInputs) {
-    publish(news);
+    await publish(news);
     return { outs: news };
   },
   async delete() {},
@@ -49,11 +49,11 @@ export interface VolumeFileArgs {
   readonly fileName: pulumi.Input<string>;
   readonly content: pulumi.Input<string>;
   readonly image: pulumi.Input<string>;
-  /** Sent to the reader after every write (`docker kill --signal`), for a reader that does not watch the file. */
-  readonly reload?: pulumi.Input<{
-    readonly containerName: pulumi.Input<string>;
-    readonly signal: pulumi.Input<string>;
-  }>;
+  /**
+   * Sent after every write (`docker kill --signal`) to each running container that mounts the volume, for a reader that
+   * does not watch the file.
+   */
+  readonly reload?: pulumi.Input<{ readonly signal: pulumi.Input<string> }>;
 }
 
 /** One file kept up to date inside a Docker volume, for a running container that watches it or is told to reload. */
@@ -62,5 +62,18 @@ export class VolumeFile extends pulumi.dynamic.Resource {
 
   constructor(name: string, args: VolumeFileArgs, opts?: pulumi.CustomResourceOptions) {
     super(volumeFileProvider, name, args, opts);
+  }
+}
+
+/**
+ * The process that runs every VolumeFile's provider, declared explicitly and first among a program's providers: the
+ * engine then starts it (most of a second) while the rest of the program is still being registered, instead of
+ * halting every registration to start the default one when the first file arrives, in the preview and again in the
+ * update. With no configuration of its own, unlike the default one (which gets the stack's), a weight change does not
+ * update it either. Components pass it to their VolumeFiles through `providers`.
+ */
+export class VolumeFileProvider extends pulumi.ProviderResource {
+  constructor(name: string, opts?: pulumi.ResourceOptions) {
+    super("pulumi-nodejs", name, {}, opts);
   }
 }

@@ -1,8 +1,11 @@
 import type { HotFile, RoutingPublisher } from "../../infra/plan/routingPublisher";
 
-/** A container told to re-read its files after a write, for programs that only reload on a signal (Prometheus: HUP). */
+/**
+ * The signal sent after a write to every running container that mounts the volume, for readers that only reload on a
+ * signal (Prometheus: HUP). Found by the volume, not by a container's name, so that the write waits for no container:
+ * a weight change publishes at once, whatever else the update is still diffing.
+ */
 export interface ReloadSignal {
-  readonly containerName: string;
   readonly signal: string;
 }
 
@@ -14,25 +17,32 @@ export interface VolumeDestination {
   readonly reload?: ReloadSignal;
 }
 
-/** The Docker CLI's error output, the part of a failure worth showing. */
-function dockerError(error: unknown): string {
-  return (error as { stderr?: Buffer }).stderr?.toString().trim() || String(error);
-}
-
 /**
  * Writes the file through a throwaway container of the Docker CLI (which honours DOCKER_HOST and the Docker context
- * like the Docker provider does), then signals the reader when it needs one. Written aside and renamed over, so a
+ * like the Docker provider does), then signals the readers when they need one. Written aside and renamed over, so a
  * watcher never reads a half-written file; the temp name has no .yml/.json suffix, which Traefik's file provider would
  * otherwise try to load. The writer runs as root: a new volume belongs to root, and some readers' images (Prometheus's)
- * run as an unprivileged user; the file itself is created world-readable. Synchronous, and every module it needs is
- * required inside: it also runs serialised, in the VolumeFile dynamic provider's process.
+ * run as an unprivileged user; the file itself is created world-readable. Asynchronous, so that the VolumeFile dynamic
+ * provider writes the routing and the weight rules at the same time; every module it needs is required inside, because
+ * it also runs in that provider's process.
  */
-export function publishIntoVolume(destination: VolumeDestination, file: HotFile): void {
-  const { execFileSync } = require("node:child_process");
+export async function publishIntoVolume(destination: VolumeDestination, file: HotFile): Promise<void> {
+  const { execFile } = require("node:child_process");
+  /** Runs the Docker CLI, feeding `input` to its stdin; resolves to its stdout, rejects with its error output. */
+  const docker = (args: string[], input?: string): Promise<string> =>
+    new Promise((resolve, reject) => {
+      const child = execFile(
+        "docker",
+        args,
+        { timeout: 120_000 },
+        (error: Error | null, stdout: string, stderr: string) =>
+          error ? reject(new Error(stderr.trim() || error.message)) : resolve(stdout),
+      );
+      child.stdin.end(input ?? "");
+    });
   const script = 'set -eu; cat > "$1/.publish.tmp"; mv -f "$1/.publish.tmp" "$1/$2"';
   try {
-    execFileSync(
-      "docker",
+    await docker(
       [
         "run",
         "--rm",
@@ -52,26 +62,29 @@ export function publishIntoVolume(destination: VolumeDestination, file: HotFile)
         file.directory,
         file.fileName,
       ],
-      { input: file.content, stdio: ["pipe", "pipe", "pipe"], timeout: 120_000 },
+      file.content,
     );
   } catch (error) {
-    throw new Error(`could not write ${file.fileName} into volume ${destination.volumeName}: ${dockerError(error)}`);
+    throw new Error(
+      `could not write ${file.fileName} into volume ${destination.volumeName}: ${(error as Error).message}`,
+    );
   }
   const { reload } = destination;
   if (!reload) return;
   try {
-    execFileSync("docker", ["kill", "--signal", reload.signal, reload.containerName], {
-      stdio: ["ignore", "pipe", "pipe"],
-      timeout: 30_000,
-    });
+    const readers = (await docker(["ps", "--quiet", "--filter", `volume=${destination.volumeName}`]))
+      .split("\n")
+      .filter((id) => id !== "");
+    // None yet on a first deploy: the reader starts after the write (it depends on it) and reads the file then.
+    if (readers.length > 0) await docker(["kill", "--signal", reload.signal, ...readers]);
   } catch (error) {
     throw new Error(
-      `wrote ${file.fileName}, but could not send ${reload.signal} to container ${reload.containerName} to reload it: ${dockerError(error)}`,
+      `wrote ${file.fileName}, but could not send ${reload.signal} to the containers that mount volume ${destination.volumeName} to reload it: ${(error as Error).message}`,
     );
   }
 }
 
 /** The Docker target's RoutingPublisher: every publish goes into the same volume. */
 export function volumePublisher(destination: VolumeDestination): RoutingPublisher {
-  return { publish: async (file) => publishIntoVolume(destination, file) };
+  return { publish: (file) => publishIntoVolume(destination, file) };
 }

@@ -47,8 +47,8 @@ export function deployDockerMonitoring({
   }
   const prometheus = new PrometheusServer(
     plan.prometheus.name,
-    { plan: plan.prometheus, networkName },
-    { providers, dependsOn: deployed.all(plan.prometheus.startsAfter) },
+    { plan: plan.prometheus, networkName, startAfter: deployed.all(plan.prometheus.startsAfter) },
+    { providers },
   );
   deployed.add(plan.prometheus.name, prometheus);
   const logStore = plan.logs ? deployLogPipeline(plan.logs, networkName, deployed, providers) : undefined;

@@ -3,6 +3,7 @@ import * as random from "@pulumi/random";
 import { AppService } from "../../components/docker/appService";
 import { containerEnvs } from "../../components/docker/containerEnv";
 import { Ingress } from "../../components/docker/ingress";
+import { VolumeFileProvider } from "../../components/docker/volumeFile";
 import { MigrationNetwork } from "../../components/docker/migrationNetwork";
 import { DOCKER_PLATFORM_OUTPUTS, routingVolumeName, stablePrefix } from "../../components/docker/names";
 import { OneShotContainer } from "../../components/docker/oneShotContainer";
@@ -20,7 +21,11 @@ import type { StackIdentity, TargetDeployment } from "./platformTarget";
 export function deployDockerPlatform(plan: PlatformPlan, stack: StackIdentity): TargetDeployment {
   // Names that must be stable across deploys (the database volume, the routing volume), e.g. `migration-dev`.
   const prefix = stablePrefix(stack.project, stack.stack);
-  const providers = [new docker.Provider("docker", {}), new random.Provider("random", {})];
+  const providers = [
+    new VolumeFileProvider("volume-files"),
+    new docker.Provider("docker", {}),
+    new random.Provider("random", {}),
+  ];
 
   const deployed = new DeployedWorkloads();
   const network = new MigrationNetwork("network", { providers });

@@ -85,6 +85,7 @@ describe("the dev platform on Docker", () => {
     expect(pairs.sort()).toEqual(
       [
         "pulumi:pulumi:StackReference::deployed-migration-map",
+        "pulumi:providers:pulumi-nodejs::volume-files",
         "pulumi:providers:docker::docker",
         "pulumi:providers:random::random",
         "migration:docker:MigrationNetwork::network",
@@ -122,6 +123,19 @@ describe("the dev platform on Docker", () => {
         `${CONTAINER}::log-collector`,
       ].sort(),
     );
+  });
+
+  it("writes both hot files through the explicit VolumeFile provider, the first resource the platform registers", () => {
+    for (const [type, name] of [
+      ["pulumi-nodejs:dynamic:Resource", "ingress-routing-file"],
+      [VOLUME_FILE, "prometheus-weights-file"],
+    ]) {
+      expect(mocks.named(type, name).provider).toMatch(
+        /^urn:pulumi:dev::migration::pulumi:providers:pulumi-nodejs::volume-files::/,
+      );
+    }
+    const registered = deployment.urns.filter((urn) => !urn.includes("pulumi:pulumi:"));
+    expect(registered[0]).toBe("urn:pulumi:dev::migration::pulumi:providers:pulumi-nodejs::volume-files");
   });
 
   it("parents every resource under its component", () => {
@@ -281,18 +295,22 @@ describe("the dev platform on Docker", () => {
       fileName: "weights.rules.yml",
       content: renderWeightRules(plan.routes),
       image: "migration/prometheus:2.42-bookworm",
-      reload: { containerName: "prometheus-generated", signal: "HUP" },
+      reload: { signal: "HUP" },
     });
   });
 
-  it("writes the weight rules only once Prometheus runs, since the reload signals its container", () => {
-    expect(mocks.optionsOf(VOLUME_FILE, "prometheus-weights-file").dependencies).toContain(
-      `urn:pulumi:dev::migration::migration:docker:PrometheusServer$${CONTAINER}::prometheus`,
+  it("writes the weight rules waiting for no workload (a weight change publishes at once), and starts Prometheus after them", () => {
+    expect(mocks.optionsOf(VOLUME_FILE, "prometheus-weights-file").dependencies).toEqual([
+      `urn:pulumi:dev::migration::migration:docker:PrometheusServer$${VOLUME}::prometheus-weights`,
+    ]);
+    expect(mocks.optionsOf("migration:docker:PrometheusServer", "prometheus").dependencies ?? []).toEqual([]);
+    expect(mocks.optionsOf(CONTAINER, "prometheus").dependencies).toContain(
+      `urn:pulumi:dev::migration::migration:docker:PrometheusServer$${VOLUME_FILE}::prometheus-weights-file`,
     );
   });
 
   it("starts Prometheus once what it scrapes and alerts to exists", () => {
-    const dependencies = mocks.optionsOf("migration:docker:PrometheusServer", "prometheus").dependencies;
+    const dependencies = mocks.optionsOf(CONTAINER, "prometheus").dependencies;
     for (const [component, name] of [
       ["Ingress", "ingress"],
       ["AlertmanagerServer", "alertmanager"],

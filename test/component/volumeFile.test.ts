@@ -14,7 +14,7 @@ const written = {
   fileName: "weights.rules.yml",
   content: "groups: []\n",
   image: "migration/prometheus:2.42-bookworm",
-  reload: { containerName: "prometheus-1a2b3c", signal: "HUP" },
+  reload: { signal: "HUP" },
 };
 
 const diff = (news: Record<string, unknown>) =>
@@ -31,11 +31,7 @@ describe("VolumeFile's diff", () => {
 
   it.each([
     ["the content", { content: "groups: [{ name: x, rules: [] }]\n" }],
-    [
-      "the reader to reload (a replaced container has a new name)",
-      { reload: { containerName: "prometheus-9z8y7x", signal: "HUP" } },
-    ],
-    ["the signal", { reload: { containerName: "prometheus-1a2b3c", signal: "USR1" } }],
+    ["the signal", { reload: { signal: "USR1" } }],
     ["whether to reload at all", { reload: undefined }],
   ])("updates in place, never replaces, when %s changes", async (_what, news) => {
     expect(await diff(news)).toEqual({ changes: true, replaces: [], deleteBeforeReplace: false });
@@ -43,8 +39,9 @@ describe("VolumeFile's diff", () => {
 });
 
 /**
- * A stand-in `docker` first on PATH: it logs each call (arguments, then stdin for `run`) and fails `kill` like the
- * Docker CLI does for a container that is not running, when asked to.
+ * A stand-in `docker` first on PATH: it logs each call (arguments, then stdin for `run`), lists $READERS as the
+ * containers that mount a volume, and fails `kill` like the Docker CLI does for a container that is not running, when
+ * asked to.
  */
 describe("writing and reloading, against a stand-in Docker CLI", () => {
   const directory = mkdtempSync(join(tmpdir(), "volume-file-"));
@@ -58,6 +55,7 @@ describe("writing and reloading, against a stand-in Docker CLI", () => {
         "#!/bin/sh",
         `echo "$*" >> "${log}"`,
         `if [ "$1" = run ]; then cat >> "${log}"; fi`,
+        'if [ "$1" = ps ]; then for id in $READERS; do echo "$id"; done; fi',
         'if [ "$1" = kill ] && [ -n "$FAIL_KILL" ]; then echo "Error response from daemon: container $4 is not running" >&2; exit 1; fi',
       ].join("\n"),
     );
@@ -68,32 +66,45 @@ describe("writing and reloading, against a stand-in Docker CLI", () => {
   afterAll(() => {
     process.env.PATH = originalPath;
     delete process.env.FAIL_KILL;
+    delete process.env.READERS;
     rmSync(directory, { recursive: true, force: true });
   });
 
-  it("writes the file as root, then signals the reader", async () => {
+  it("writes the file as root, then signals every running container that mounts the volume", async () => {
     rmSync(log, { force: true });
+    process.env.READERS = "1a2b3c 4d5e6f";
     await volumeFileProvider.update!("weights/weights.rules.yml", written, written);
     expect(readFileSync(log, "utf8").split("\n")).toEqual([
       expect.stringMatching(
         /^run --rm -i --network none --user 0 --volume weights:\/etc\/prometheus\/weights --entrypoint sh migration\/prometheus:2.42-bookworm -c .* publish \/etc\/prometheus\/weights weights.rules.yml$/,
       ),
       "groups: []",
-      "kill --signal HUP prometheus-1a2b3c",
+      "ps --quiet --filter volume=weights",
+      "kill --signal HUP 1a2b3c 4d5e6f",
       "",
     ]);
   });
 
-  it("only writes when there is no reader to signal", async () => {
+  it("signals nobody when no container mounts the volume yet (the reader reads the file when it starts)", async () => {
     rmSync(log, { force: true });
-    await volumeFileProvider.create!({ ...written, reload: undefined });
+    process.env.READERS = "";
+    await volumeFileProvider.create!(written);
+    expect(readFileSync(log, "utf8")).toContain("ps --quiet --filter volume=weights");
     expect(readFileSync(log, "utf8")).not.toContain("kill");
   });
 
-  it("fails, naming the container, when the reader cannot be signalled", async () => {
+  it("only writes when no reload is asked for", async () => {
+    rmSync(log, { force: true });
+    process.env.READERS = "1a2b3c";
+    await volumeFileProvider.create!({ ...written, reload: undefined });
+    expect(readFileSync(log, "utf8")).not.toMatch(/^(ps|kill) /m);
+  });
+
+  it("fails, naming the volume and the Docker error, when a reader cannot be signalled", async () => {
     process.env.FAIL_KILL = "1";
+    process.env.READERS = "1a2b3c";
     await expect(volumeFileProvider.update!("weights/weights.rules.yml", written, written)).rejects.toThrow(
-      "wrote weights.rules.yml, but could not send HUP to container prometheus-1a2b3c to reload it: Error response from daemon: container prometheus-1a2b3c is not running",
+      "wrote weights.rules.yml, but could not send HUP to the containers that mount volume weights to reload it: Error response from daemon: container 1a2b3c is not running",
     );
     delete process.env.FAIL_KILL;
   });
@@ -104,12 +115,9 @@ describe("a VolumeFile with a reload signal", () => {
     await pulumi.runtime.setMocks(mocks, "migration", "dev", false, "organization");
   });
 
-  it("hands the reader's container and the signal to its provider", async () => {
+  it("hands the signal to its provider", async () => {
     const { VolumeFile } = await import("../../components/docker/volumeFile");
-    new VolumeFile("weights-file", {
-      ...written,
-      reload: { containerName: pulumi.output("prometheus-1a2b3c"), signal: "HUP" },
-    });
+    new VolumeFile("weights-file", { ...written, reload: { signal: pulumi.output("HUP") } });
     await settle();
     const inputs = mocks.named("pulumi-nodejs:dynamic:Resource", "weights-file").inputs;
     expect(inputs).toMatchObject(written);
