@@ -38,7 +38,10 @@ export async function publishIntoVolume(destination: VolumeDestination, file: Ho
         (error: Error | null, stdout: string, stderr: string) =>
           error ? reject(new Error(stderr.trim() || error.message)) : resolve(stdout),
       );
-      child.stdin.end(input ?? "");
+      // A CLI that exits without reading its input (`ps`, `kill`, a `run` that fails early) closes the pipe under the
+      // write: that EPIPE is not the failure, the exit status above reports it.
+      child.stdin.on("error", () => {});
+      child.stdin.end(input);
     });
   const script = 'set -eu; cat > "$1/.publish.tmp"; mv -f "$1/.publish.tmp" "$1/$2"';
   try {
