@@ -6,18 +6,14 @@ import type { UpdateRecord } from "../infra/cutover/stepHistory";
 import type { MigrationMap } from "../infra/routing/route";
 import type { PlatformConfig } from "../infra/config/schema";
 
-/** The stack a routing is published for: names that must stay stable across deploys derive from it. */
-export interface StackIdentity {
-  readonly name: string;
-  /** The project's name, also the config namespace. */
-  readonly namespace: string;
-}
-
 /**
  * The stack operations the commands need, and nothing else: the pulumi CLI implements it (pulumiStack.ts);
  * tests pass a small fake.
  */
-export interface MigrationStack extends StackIdentity {
+export interface MigrationStack {
+  readonly name: string;
+  /** The config namespace: the project's name in Pulumi.yaml. */
+  readonly namespace: string;
   /** Every config key of the stack, `key → value` as `pulumi config` shows it. */
   configValues(): Promise<Record<string, string>>;
   /** The outputs of the last update; empty before the first. */
@@ -61,7 +57,11 @@ export interface CutoverDeps {
    * Routing for `map` published to the running ingress now, ahead of the update that records it (cli/routingNow.ts);
    * false for a target with no such fast path.
    */
-  publishRoutingNow(stack: StackIdentity, config: PlatformConfig, map: MigrationMap): Promise<boolean>;
+  publishRoutingNow(
+    stack: Pick<MigrationStack, "name" | "namespace">,
+    config: PlatformConfig,
+    map: MigrationMap,
+  ): Promise<boolean>;
   currentUser(): string;
   now(): Date;
   /** A line (or block) of the command's own output. */

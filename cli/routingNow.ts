@@ -6,12 +6,15 @@ import type { TargetFacts } from "../infra/plan/planPlatform";
 import { planPlatform } from "../infra/plan/planPlatform";
 import type { RoutingPublisher } from "../infra/plan/routingPublisher";
 import type { MigrationMap } from "../infra/routing/route";
-import type { StackIdentity } from "./ports";
+import type { MigrationStack } from "./ports";
+
+/** The stack a routing is published for: the names that stay stable across its deploys derive from these. */
+type PublishedStack = Pick<MigrationStack, "name" | "namespace">;
 
 /** What the fast path needs of a target: the facts its plan takes, and the publisher of the stack's ingress routing. */
 interface FastRoutingTarget {
   facts(config: PlatformConfig): TargetFacts;
-  publisher(stack: StackIdentity, config: PlatformConfig): RoutingPublisher;
+  publisher(stack: PublishedStack, config: PlatformConfig): RoutingPublisher;
 }
 
 const FAST_ROUTING: Partial<Record<PlatformConfig["target"], FastRoutingTarget>> = {
@@ -32,7 +35,7 @@ const FAST_ROUTING: Partial<Record<PlatformConfig["target"], FastRoutingTarget>>
  * that follows records the same routing in the stack. Resolves false for a target with no such fast path.
  */
 export async function publishRoutingNow(
-  stack: StackIdentity,
+  stack: PublishedStack,
   config: PlatformConfig,
   map: MigrationMap,
 ): Promise<boolean> {

@@ -1,3 +1,5 @@
+import { median } from "./median";
+
 /** The operations the control-plane section times, each as a user runs it, with the bar it must meet (seconds). */
 export const CONTROL_PLANE_BARS = {
   /** `npm run cutover -- rollback`: from the command's start until every probe is answered by Flask. */
@@ -14,13 +16,6 @@ export const CONTROL_PLANE_BARS = {
 
 export type ControlPlaneOperation = keyof typeof CONTROL_PLANE_BARS;
 export const CONTROL_PLANE_OPERATIONS = Object.keys(CONTROL_PLANE_BARS) as ControlPlaneOperation[];
-
-export function median(values: readonly number[]): number {
-  if (values.length === 0) return Number.NaN;
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
-}
 
 export interface OperationFigures {
   readonly seconds: readonly number[];

@@ -1,4 +1,5 @@
 import { BARS } from "../e2e/bars";
+import { median } from "./median";
 import { medianFigures, type WrkFigures } from "./wrk";
 
 /** The CPU time the ingress and the FastAPI replica each used over one throughput run through the ingress. */
@@ -52,7 +53,6 @@ export interface IngressOverhead {
 }
 
 const percent = (share: number) => `${(share * 100).toFixed(1)}%`;
-const median = (values: readonly number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 
 /**
  * The medians of the rounds (an odd number of them), judged by the ingress bars. Each CPU figure is the median of its

@@ -1,6 +1,7 @@
 import { execFileSync } from "node:child_process";
 import { join } from "node:path";
 import { CLIENT_CPU } from "./cpuPlacement";
+import { median } from "./median";
 
 export interface WrkFigures {
   readonly requestsPerSecond: number;
@@ -49,8 +50,6 @@ export function wrk(run: WrkRun): WrkFigures {
     failed: summary.socketErrors + summary.non2xx,
   };
 }
-
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 
 /** Each figure's median over the runs (an odd number of them), and every failed request of every run. */
 export const medianFigures = (runs: readonly WrkFigures[]): WrkFigures => ({

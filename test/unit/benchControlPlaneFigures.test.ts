@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { judgeControlPlane, median } from "../bench/controlPlaneFigures";
+import { judgeControlPlane } from "../bench/controlPlaneFigures";
+import { median } from "../bench/median";
 
 const runs = (seconds: number[]) => ({
   rollbackTrafficOnFlask: seconds,
