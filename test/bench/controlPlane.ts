@@ -1,5 +1,6 @@
 import { execFileSync } from "node:child_process";
 import { setTimeout as sleep } from "node:timers/promises";
+import { EXIT } from "../../cli/cliError";
 import { runStreaming } from "../../cli/streamingProcess";
 import { E2E_INGRESS_PORT, E2EStacks } from "../e2e/e2eStacks";
 import { SteadyLoad } from "../e2e/steadyLoad";
@@ -32,6 +33,13 @@ const FIRST_STEP = 50;
 const LOAD = { ratePerSecond: 30, connections: 4 };
 /** The e2e's gates (E2E_GATES): a 30 s bake, and 100 requests per backend within the window. */
 const GATES_READY_MS = 40_000;
+/**
+ * A refusal by the gates is the product working, not a bench failure: on these shared 2 cores the latency gate now and
+ * then sees FastAPI's p99 above Flask's over a one-minute window. A refused advance changes nothing, so it is timed
+ * anyway, counted, and tried again once the window has moved on.
+ */
+const ADVANCE_ATTEMPTS = 3;
+const ADVANCE_RETRY_MS = 20_000;
 
 interface TimedRun {
   readonly seconds: number;
@@ -78,7 +86,29 @@ const cutover = (args: string) => `npm run --silent cutover -- ${args} --stack $
 const weightStep = (weight: number) =>
   `pulumi config set migration:defaultWeight ${weight} --stack ${STACK} && pulumi up --yes --stack ${STACK}`;
 
-async function oneRound(load: SteadyLoad, round: number): Promise<Record<ControlPlaneOperation, number>> {
+/** The gated advance, retried while the gates refuse it; its time is the accepted attempt's. */
+async function gatedAdvance(): Promise<{ run: TimedRun; refusals: string[] }> {
+  const refusals: string[] = [];
+  for (let attempt = 1; ; attempt++) {
+    const run = await timedShell(cutover('advance --route default --reason "bench: gated advance"'));
+    if (run.code !== EXIT.refused || attempt === ADVANCE_ATTEMPTS)
+      return { run: mustSucceed("gated advance", run), refusals };
+    const reason =
+      run.output
+        .split("\n")
+        .find((line) => /refus|gate/i.test(line))
+        ?.trim() ?? "refused";
+    refusals.push(`${run.seconds.toFixed(1)} s: ${reason}`);
+    await sleep(ADVANCE_RETRY_MS);
+  }
+}
+
+interface RoundOutcome {
+  readonly seconds: Record<ControlPlaneOperation, number>;
+  readonly refusedAdvances: readonly string[];
+}
+
+async function oneRound(load: SteadyLoad, round: number): Promise<RoundOutcome> {
   const rollback = mustSucceed("rollback", await timedShell(cutover('rollback --reason "bench: rollback"')));
   // The load's responses arrive a moment after the command returns: let the last in-flight ones land.
   await sleep(1000);
@@ -94,10 +124,7 @@ async function oneRound(load: SteadyLoad, round: number): Promise<Record<Control
   if (preview.code === 0 || !preview.output.includes("migration:defaultWeight"))
     throw new Error(`pulumi preview did not refuse defaultWeight 150 by name:\n${preview.output.slice(-2000)}`);
   await sleep(Math.max(0, GATES_READY_MS - (Date.now() - step.startedAt - step.seconds * 1000)));
-  const advance = mustSucceed(
-    "gated advance",
-    await timedShell(cutover('advance --route default --reason "bench: gated advance"')),
-  );
+  const { run: advance, refusals } = await gatedAdvance();
   const seconds = {
     rollbackTrafficOnFlask,
     weightStep: step.seconds,
@@ -110,7 +137,8 @@ async function oneRound(load: SteadyLoad, round: number): Promise<Record<Control
       CONTROL_PLANE_OPERATIONS.map((operation) => `${operation} ${seconds[operation].toFixed(1)} s`).join(", ") +
       ` (rollback command ${rollback.seconds.toFixed(1)} s)`,
   );
-  return seconds;
+  for (const refusal of refusals) console.log(`    advance refused by the gates first (${refusal})`);
+  return { seconds, refusedAdvances: refusals };
 }
 
 export async function benchControlPlane(): Promise<SectionOutcome> {
@@ -125,9 +153,11 @@ export async function benchControlPlane(): Promise<SectionOutcome> {
       ControlPlaneOperation,
       number[]
     >;
+    const refusedAdvances: string[] = [];
     for (let round = 1; round <= ROUNDS; round++) {
-      const seconds = await oneRound(load, round);
-      for (const operation of CONTROL_PLANE_OPERATIONS) runs[operation].push(seconds[operation]);
+      const outcome = await oneRound(load, round);
+      for (const operation of CONTROL_PLANE_OPERATIONS) runs[operation].push(outcome.seconds[operation]);
+      refusedAdvances.push(...outcome.refusedAdvances.map((refusal) => `round ${round}: ${refusal}`));
     }
     const figures = judgeControlPlane(runs);
     const commit = execFileSync("git", ["rev-parse", "--short", "HEAD"], { cwd: REPO_ROOT, encoding: "utf8" }).trim();
@@ -148,7 +178,9 @@ export async function benchControlPlane(): Promise<SectionOutcome> {
       (operation) =>
         `${operation}: median ${figures[operation].medianSeconds.toFixed(1)} s > ${CONTROL_PLANE_BARS[operation]} s`,
     );
-    return { report: { commit, rounds: ROUNDS, figures }, table, missed };
+    if (refusedAdvances.length > 0)
+      table.push(`gated advances refused by the gates and retried: ${refusedAdvances.length}`);
+    return { report: { commit, rounds: ROUNDS, figures, refusedAdvances }, table, missed };
   } finally {
     await load?.stop();
     await stacks.tearDown();
