@@ -1,6 +1,7 @@
 import { resolve } from "node:path";
 import { readMetrics } from "./prometheus";
 import { advance } from "./commands/advance";
+import { canDecommission } from "./commands/canDecommission";
 import { report } from "./commands/report";
 import { rollback } from "./commands/rollback";
 import { smoke } from "./commands/smoke";
@@ -44,6 +45,7 @@ runCli(
     rollback: (request) => rollback(deps, request),
     report: (options) => report(deps, options),
     smoke: (options) => smoke(deps, options),
+    canDecommission: (options) => canDecommission(deps, options),
   },
   terminal,
 ).then(

@@ -10,6 +10,7 @@ export interface Commands {
   rollback(request: { readonly stack: string; readonly route?: string; readonly reason?: string }): Promise<number>;
   report(options: { readonly stack: string; readonly json: boolean }): Promise<number>;
   smoke(options: { readonly stack: string; readonly url?: string }): Promise<number>;
+  canDecommission(options: { readonly stack: string; readonly json: boolean }): Promise<number>;
 }
 
 export interface Terminal {
@@ -22,7 +23,7 @@ const ROUTE_HELP =
 
 const EPILOGUE = `
 Exit codes: 0 done, 1 failed (including a split not observed in time, or a failed smoke check), 2 invalid input,
-3 refused by the gates.
+3 refused (by the gates, or can-decommission's no).
 Works on the Pulumi project at the repository root; needs the pulumi CLI on PATH. The backend and passphrase
 default as for npm run up (file://~/.pulumi-migration-state, "migration-dev") unless PULUMI_BACKEND_URL and
 PULUMI_CONFIG_PASSPHRASE are set.`;
@@ -107,6 +108,17 @@ function buildProgram(commands: Commands, terminal: Terminal, setExitCode: (code
     .option("--url <url>", "the ingress to test, e.g. through a port-forward, instead of the stack's ingressUrl output")
     .action(async (options: { stack: string; url?: string }) =>
       setExitCode(await commands.smoke({ stack: options.stack, url: options.url })),
+    );
+
+  program
+    .command("can-decommission")
+    .description(
+      "whether the legacy Flask stack may be destroyed now: no route sends Flask traffic, and none has for the platform's backupWindow (read from its update history); the legacy stack's destroy runs this check",
+    )
+    .requiredOption(...stackOption)
+    .option("--json", "machine-readable output")
+    .action(async (options: { stack: string; json?: boolean }) =>
+      setExitCode(await commands.canDecommission({ stack: options.stack, json: Boolean(options.json) })),
     );
 
   return program;

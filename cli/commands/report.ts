@@ -1,3 +1,4 @@
+import { flaskBackup } from "../../infra/cutover/flaskBackup";
 import { evaluateGates, gateSettings } from "../../infra/cutover/gates";
 import { CutoverInputError } from "../../infra/cutover/inputError";
 import { planAdvance } from "../../infra/cutover/nextStep";
@@ -50,7 +51,15 @@ export async function report(
   const [updates, metrics] = await Promise.all([stack.history(), readStackMetrics(deps, view)]);
   const events = stepEvents(updates, stack.namespace);
   const now = deps.now();
-  const status = buildStatus({ stack: stack.name, config: view.config, deployed: view.deployed, metrics, events, now });
+  const status = buildStatus({
+    stack: stack.name,
+    config: view.config,
+    deployed: view.deployed,
+    metrics,
+    events,
+    flaskBackup: flaskBackup(updates, stack.namespace),
+    now,
+  });
   const model = buildReport(status, reviewNextStep(view, metrics, events, now), events);
   deps.print(options.json ? renderReportJson(model) : renderReportMarkdown(model));
   return EXIT.ok;

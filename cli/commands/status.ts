@@ -1,3 +1,4 @@
+import { flaskBackup } from "../../infra/cutover/flaskBackup";
 import { buildStatus } from "../../infra/cutover/routeStatus";
 import { renderStatus } from "../../infra/cutover/statusTable";
 import { stepEvents } from "../../infra/cutover/stepHistory";
@@ -18,6 +19,7 @@ export async function status(
     deployed: view.deployed,
     metrics,
     events: stepEvents(updates, stack.namespace),
+    flaskBackup: flaskBackup(updates, stack.namespace),
     now: deps.now(),
   });
   deps.print(options.json ? JSON.stringify(model, null, 2) : renderStatus(model));

@@ -20,6 +20,8 @@ const IDENTIFIER = /^[a-z_][a-z0-9_]{0,62}$/;
 const DURATION = /^[1-9][0-9]*(h|d|w|y)$/;
 const SHORT_DURATION = /^[1-9][0-9]*(s|m|h)$/;
 const SHORT_DURATION_TEXT = 'a duration in s, m or h, such as "10m"';
+const BACKUP_WINDOW = /^(0|[1-9][0-9]*)(s|m|h|d)$/;
+const BACKUP_WINDOW_TEXT = 'a duration in s, m, h or d, such as "14d", or "0s" for no backup window';
 
 const LOG_RETENTION =
   'a duration of at least 24h in h, d, w or y, such as "7d" (VictoriaLogs deletes logs by whole days)';
@@ -94,6 +96,14 @@ export const platformConfigSchema = z.strictObject({
   ingress: z.enum(INGRESS_KINDS, { error: quoted(INGRESS_KINDS) }).default("traefik"),
   ingressImage: imageSchema,
   ingressPort: portSchema.default(8080),
+  /**
+   * How long Flask stays deployed as the backup once no route sends it traffic: the legacy stack's destroy is refused
+   * until that long after the platform update that took Flask's last configured share away.
+   */
+  backupWindow: z
+    .string({ error: BACKUP_WINDOW_TEXT })
+    .regex(BACKUP_WINDOW, { error: BACKUP_WINDOW_TEXT })
+    .default("14d"),
   defaultWeight: weightSchema,
   schedule: z
     .array(weightSchema, { error: "a list of weights, e.g. [10, 50, 100]" })

@@ -8,6 +8,10 @@ import { z } from "zod";
 export const PLATFORM_OUTPUTS = {
   databaseUrl: "databaseUrl",
   flask: "flask",
+  /**
+   * What still reaches Flask, in words; empty once nothing does. Legacy stacks deployed before the backup window read
+   * it in their guard's delete (serialised into their state), so it stays while such a stack may still exist.
+   */
   flaskTraffic: "flaskTraffic",
   migrationMap: "migrationMap",
   /** Where clients reach the service through the ingress, e.g. `http://localhost:8080`. */

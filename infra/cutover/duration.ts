@@ -1,12 +1,13 @@
-const UNIT_MS = { s: 1_000, m: 60_000, h: 3_600_000 } as const;
+const UNIT_MS = { s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
 
 /**
- * The one reader of the short durations in `migration:gates` ("90s", "5m", "1h"). The schema has already checked
- * their shape; this throws only when called with something that did not pass it.
+ * The one reader of the durations in `migration:gates` ("90s", "5m", "1h") and of `migration:backupWindow` ("14d",
+ * "0s"). The schema has already checked their shape (the gates' allow neither days nor zero); this throws only when
+ * called with something that did not pass it.
  */
 export function parseDuration(text: string): number {
-  const match = /^([1-9][0-9]*)(s|m|h)$/.exec(text);
-  if (!match) throw new Error(`not a duration in s, m or h: "${text}"`);
+  const match = /^(0|[1-9][0-9]*)(s|m|h|d)$/.exec(text);
+  if (!match) throw new Error(`not a duration in s, m, h or d: "${text}"`);
   return Number(match[1]) * UNIT_MS[match[2] as keyof typeof UNIT_MS];
 }
 

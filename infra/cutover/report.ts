@@ -1,4 +1,5 @@
 import { formatLatency, formatRate, formatRatio, formatShare } from "./figureFormat";
+import { describeFlaskBackup } from "./flaskBackup";
 import type { GateResult } from "./gates";
 import type { StackStatus } from "./routeStatus";
 import { formatProgress, formatSinceLastStep, formatWeight } from "./statusTable";
@@ -96,6 +97,8 @@ export function renderReportMarkdown({ status, nextStep, history }: MigrationRep
     "## Progress",
     "",
     `${formatProgress(status.progress, status.window)}.`,
+    "",
+    `${describeFlaskBackup(status.flaskBackup, new Date(status.generatedAt))}.`,
     "",
     "## Endpoints",
     "",

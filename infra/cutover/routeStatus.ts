@@ -4,6 +4,7 @@ import { snapshotOf } from "../routing/snapshot";
 import { migrationState, progressOf, type Progress } from "./progress";
 import { figuresFor, type BackendFigures, type MetricsReading } from "./routeFigures";
 import { describeTarget, routeTargets } from "./routeTargets";
+import type { FlaskBackup } from "./flaskBackup";
 import { lastStepAt, type StepEvent } from "./stepHistory";
 
 export interface RouteStatus {
@@ -29,6 +30,8 @@ export interface StackStatus {
   readonly metrics: { readonly available: boolean; readonly reason?: string };
   readonly routes: readonly RouteStatus[];
   readonly progress: Progress;
+  /** Flask's standing as the backup, from the update history (the decommission guard's rule). */
+  readonly flaskBackup: FlaskBackup;
 }
 
 export interface StatusInput {
@@ -37,10 +40,11 @@ export interface StatusInput {
   readonly deployed?: MigrationMap;
   readonly metrics: MetricsReading;
   readonly events: readonly StepEvent[];
+  readonly flaskBackup: FlaskBackup;
   readonly now: Date;
 }
 
-export function buildStatus({ stack, config, deployed, metrics, events, now }: StatusInput): StackStatus {
+export function buildStatus({ stack, config, deployed, metrics, events, flaskBackup, now }: StatusInput): StackStatus {
   const deployedWeights = new Map(deployed ? routeTargets(deployed).map((target) => [target.id, target.weight]) : []);
   const routes = routeTargets(snapshotOf(config)).map((target): RouteStatus => {
     const deployedWeight = deployedWeights.get(target.id);
@@ -66,5 +70,6 @@ export function buildStatus({ stack, config, deployed, metrics, events, now }: S
       routes.map((route) => route.deployedWeight ?? route.configuredWeight),
       metrics,
     ),
+    flaskBackup,
   };
 }

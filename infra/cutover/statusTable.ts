@@ -1,4 +1,5 @@
 import { formatDuration } from "./duration";
+import { describeFlaskBackup } from "./flaskBackup";
 import { formatLatency, formatRate, formatRatio, formatShare } from "./figureFormat";
 import type { Progress } from "./progress";
 import type { RouteStatus, StackStatus } from "./routeStatus";
@@ -58,5 +59,6 @@ export function renderStatus(status: StackStatus): string {
     formatTable(header, rows),
     "",
     formatProgress(status.progress, status.window),
+    describeFlaskBackup(status.flaskBackup, new Date(status.generatedAt)),
   ].join("\n");
 }

@@ -41,10 +41,31 @@ export interface StepEvent {
   readonly changes: readonly RouteWeightStep[];
 }
 
-function mapAt(update: UpdateRecord, namespace: string): MigrationMap | undefined {
-  const values = namespaceValues(update.config, namespace);
-  return parseSnapshot({ defaultWeight: values.defaultWeight, routes: values.routes ?? [] });
+/** A successful update with the migration map it deployed, read from the config it ran with. */
+export interface DeployedUpdate {
+  readonly update: UpdateRecord;
+  readonly map: MigrationMap;
 }
+
+/**
+ * The successful updates that deployed a migration map, oldest first. `updates` come as `pulumi stack history` lists
+ * them, newest first; they are put in order by start time (to the second), keeping that listing's order for updates
+ * started in the same second, since the DIY backend numbers none.
+ */
+export function deployedUpdates(updates: readonly UpdateRecord[], namespace: string): DeployedUpdate[] {
+  return [...updates]
+    .reverse()
+    .filter((update) => update.kind === "update" && update.result === "succeeded")
+    .sort((a, b) => a.startTime.getTime() - b.startTime.getTime())
+    .flatMap((update) => {
+      const values = namespaceValues(update.config, namespace);
+      const map = parseSnapshot({ defaultWeight: values.defaultWeight, routes: values.routes ?? [] });
+      return map ? [{ update, map }] : [];
+    });
+}
+
+/** When an update's change took effect: its end, or its start on a record without one. */
+export const updateTime = (update: UpdateRecord): Date => update.endTime ?? update.startTime;
 
 function authorship(update: UpdateRecord): Pick<StepEvent, "who" | "whoSource" | "why" | "action"> {
   const record = parseUpdateMessage(update.message);
@@ -69,19 +90,11 @@ function authorship(update: UpdateRecord): Pick<StepEvent, "who" | "whoSource" |
  * The migration's steps, oldest first: every successful update whose weights differ from those of the successful
  * update before it. Reading the weights from each update's recorded config (rather than from messages) also counts
  * steps taken by hand with `pulumi config set` and `pulumi up`. The first deploy is a step: it set the first weights.
- * `updates` come as `pulumi stack history` lists them, newest first; they are put in order by start time (to the
- * second), keeping that listing's order for updates started in the same second, since the DIY backend numbers none.
  */
 export function stepEvents(updates: readonly UpdateRecord[], namespace: string): StepEvent[] {
-  const successful = [...updates]
-    .reverse()
-    .filter((update) => update.kind === "update" && update.result === "succeeded")
-    .sort((a, b) => a.startTime.getTime() - b.startTime.getTime());
   const events: StepEvent[] = [];
   let previous: Map<string, RouteWeightStep> | undefined;
-  for (const update of successful) {
-    const map = mapAt(update, namespace);
-    if (!map) continue;
+  for (const { update, map } of deployedUpdates(updates, namespace)) {
     const current = new Map(
       routeTargets(map).map((target) => [
         target.id,
@@ -98,7 +111,7 @@ export function stepEvents(updates: readonly UpdateRecord[], namespace: string):
     if (changes.length > 0) {
       events.push({
         version: update.version > 0 ? update.version : undefined,
-        at: update.endTime ?? update.startTime,
+        at: updateTime(update),
         ...authorship(update),
         changes,
       });

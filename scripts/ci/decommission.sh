@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The decommission workflow's step: destroys the legacy Flask stack. Its decommission guard refuses, naming the
-# routes, while the platform still sends Flask any traffic; nothing is deleted then.
+# routes, while the platform still sends Flask any traffic, and, naming the date, inside the platform's backup window
+# (docs/cutover.md); nothing is deleted then.
 # Usage: scripts/ci/decommission.sh STACK   (needs the Pulumi backend and passphrase)
 set -euo pipefail
 # shellcheck source=scripts/ci/lib.sh

@@ -1,37 +1,48 @@
 import * as pulumi from "@pulumi/pulumi";
-import { decommissionVerdict } from "../../infra/contract/decommission";
-import { PLATFORM_OUTPUTS } from "../../infra/contract/platformOutputs";
-
-// Plain local copies: the provider below is serialised with everything it captures, and capturing these values keeps
-// whole modules (with their schema objects) out of that closure.
-const FLASK_TRAFFIC_OUTPUT: string = PLATFORM_OUTPUTS.flaskTraffic;
-const verdictOf = decommissionVerdict;
 
 interface GuardInputs {
   readonly platformStack: string;
   readonly forceDecommission: boolean;
 }
 
-/** Asks the Pulumi CLI for the platform's current `flaskTraffic`; `undefined` when it cannot be read. */
-function readFlaskTraffic(platformStack: string, outputName: string): unknown {
-  // Required inside the function: this code runs later, serialised, in the provider process at destroy time.
-  const { execFileSync } = require("node:child_process");
-  try {
-    const json = execFileSync("pulumi", ["stack", "output", outputName, "--json", "--stack", platformStack], {
+/**
+ * Runs the project's `cutover can-decommission` on the platform stack and returns why Flask must stay, or undefined
+ * when it may go. The rules live in that command (infra/cutover/flaskBackup.ts) so that this code, which is serialised
+ * into the stack's state, holds none of them: a destroy judges by the checkout it runs from, as `cutover status` does.
+ */
+function whyFlaskMustStay(platformStack: string): string | undefined {
+  // Required inside the function: this code runs later, serialised, in the provider process at destroy time, whose
+  // working directory is the legacy stack's folder; npm finds the repository's package.json above it.
+  const { spawnSync } = require("node:child_process");
+  const run = spawnSync(
+    "npm",
+    ["run", "--silent", "cutover", "--", "can-decommission", "--json", "--stack", platformStack],
+    {
       encoding: "utf8",
-      stdio: ["ignore", "pipe", "pipe"],
-      timeout: 60_000,
-    });
-    return JSON.parse(json);
-  } catch {
-    return undefined;
+      timeout: 120_000,
+    },
+  );
+  if (run.status === 0) return undefined;
+  if (run.status === 3) {
+    try {
+      return JSON.parse(run.stdout).reason;
+    } catch {
+      // Fall through: an answer that cannot be read is no permission.
+    }
   }
+  const said = `${run.error?.message ?? ""}\n${run.stderr ?? ""}${run.stdout ?? ""}`.trim().slice(-1500);
+  return (
+    `could not check platform stack ${platformStack} (\`npm run cutover -- can-decommission --stack ${platformStack}\`` +
+    ` from the repository, exit ${run.status ?? "none"}):\n${said}\nIf the platform is really gone, set ` +
+    'legacy-flask:forceDecommission to true with `pulumi up --message "<why>"`, then destroy.'
+  );
 }
 
 /**
- * Refuses `pulumi destroy` of the legacy stack while the platform still routes traffic to Flask. Destroy does not run
- * the program, so the check must live in a resource's delete; it reads the platform's outputs as they are at that
- * moment, not as they were at the last `pulumi up` here. Everything Flask runs depends on the guard being gone first.
+ * Refuses `pulumi destroy` of the legacy stack while the platform still routes traffic to Flask, or has routed it
+ * nothing for less than its backup window. Destroy does not run the program, so the check must live in a resource's
+ * delete; it reads the platform as it is at that moment, not as it was at the last `pulumi up` here. Everything Flask
+ * runs depends on the guard being gone first.
  */
 const guardProvider: pulumi.dynamic.ResourceProvider = {
   async create(inputs: GuardInputs) {
@@ -44,16 +55,16 @@ const guardProvider: pulumi.dynamic.ResourceProvider = {
     return { outs: news };
   },
   async delete(_id: string, props: GuardInputs) {
-    const traffic = props.forceDecommission ? [] : readFlaskTraffic(props.platformStack, FLASK_TRAFFIC_OUTPUT);
-    const verdict = verdictOf(props.platformStack, traffic, props.forceDecommission);
-    if (!verdict.allowed) throw new Error(`Refusing to decommission Flask: ${verdict.reason}`);
+    if (props.forceDecommission) return;
+    const reason = whyFlaskMustStay(props.platformStack);
+    if (reason !== undefined) throw new Error(`Refusing to decommission Flask: ${reason}`);
   },
 };
 
 export interface DecommissionGuardArgs {
   /** Fully qualified name of the platform stack, e.g. `organization/migration/dev`. */
   readonly platformStack: pulumi.Input<string>;
-  /** Skip the traffic check (only for a platform stack that no longer exists). */
+  /** Skip the check (only for a platform stack that no longer exists, or a decision recorded in the update message). */
   readonly forceDecommission: pulumi.Input<boolean>;
 }
 

@@ -67,13 +67,14 @@ describe("the legacy Flask stack", () => {
     });
   });
 
-  it("guards its own destroy with a check of the platform's current routing", async () => {
+  it("guards its own destroy with the cutover command's check of the platform's routing and backup window", async () => {
     platformExports({ mode: "managed", image: "migration/legacy-flask:0.2.0", port: 5000, replicas: 1 });
     await run();
     const guard = mocks.named("pulumi-nodejs:dynamic:Resource", "decommission-guard").inputs;
     expect(guard.platformStack).toBe(PLATFORM);
     expect(guard.forceDecommission).toBe(false);
     expect(guard.__provider).toContain("Refusing to decommission Flask");
+    expect(guard.__provider).toContain("can-decommission");
   });
 
   it("reports errors to the platform's Sentry project, the DSN kept secret, with the Flask image tag as release", async () => {

@@ -63,6 +63,12 @@ export interface DecommissionEntry {
   readonly ingress: IngressFlavour;
   readonly refusedWhileRouted: boolean;
   readonly refusal: string;
+  /** The destroy tried right after the last step: refused because Flask is the backup for the window. */
+  readonly refusedInWindow: boolean;
+  readonly windowRefusal: string;
+  /** The stage's `backupWindow`, and how long after the last step's update returned the destroy was allowed. */
+  readonly backupWindow: string;
+  readonly allowedAfterSeconds: number;
   readonly destroySeconds: number;
   readonly failedRequests: number;
   readonly totalRequests: number;
@@ -212,10 +218,21 @@ export class E2EReport {
       ),
       table(
         "decommission",
-        ["ingress", "refused while routed", "destroy s", "failed/total", "rows before", "rows after"],
+        [
+          "ingress",
+          "refused while routed",
+          "refused in backup window",
+          "allowed after s (window)",
+          "destroy s",
+          "failed/total",
+          "rows before",
+          "rows after",
+        ],
         this.decommission.map((entry) => [
           entry.ingress,
           `${entry.refusedWhileRouted}`,
+          `${entry.refusedInWindow}`,
+          `${entry.allowedAfterSeconds.toFixed(0)} (${entry.backupWindow})`,
           entry.destroySeconds.toFixed(1),
           failures(entry),
           `${entry.rowsBefore}`,

@@ -23,6 +23,11 @@ const LEGACY_DIRECTORY = join(REPO_ROOT, "stacks", "legacy-flask");
  * 100 requests per backend keep a p99 from resting on two or three samples.
  */
 export const E2E_GATES = { window: "1m", minRequests: 100, bakeTime: "30s" } as const;
+/**
+ * A backup window the e2e can wait out (the dev stage has none, prod two weeks), so that the run sees the legacy
+ * stack's destroy refused inside it and allowed after it.
+ */
+export const E2E_BACKUP_WINDOW = "30s";
 
 /** Prints Pulumi's progress lines, prefixed, so a long run shows where it is. */
 const progress = (prefix: string) => (line: string) => {
@@ -57,6 +62,7 @@ function devStageConfig(flavour: IngressFlavour, overrides: Record<string, unkno
       ...(logs ? { logs: { ...logs, port: E2E_LOGS_PORT } } : {}),
     },
     "migration:gates": { ...gates, ...E2E_GATES },
+    "migration:backupWindow": E2E_BACKUP_WINDOW,
     ...overrides,
   };
 }

@@ -8,6 +8,7 @@ import { EXIT } from "../../cli/cliError";
 import { parseDuration } from "../../infra/cutover/duration";
 import { ContainerOutage } from "./containerOutage";
 import {
+  E2E_BACKUP_WINDOW,
   E2E_GATES,
   E2E_INGRESS_PORT,
   E2E_LOGS_PORT,
@@ -113,7 +114,7 @@ describe.each<IngressFlavour>(["traefik", "nginx"])("the migration journey throu
     return { allSettled, window, unreadable };
   }
 
-  /** One advance, recorded in `weightChanges`. */
+  /** One advance, recorded in `weightChanges`; returns its `pulumi up`. */
   async function advance(from: number, to: number, routeIndexes: number[], watched: RouteLabel[]) {
     const step = await changeWeights(from, to, routeIndexes, watched);
     report.weightChanges.push({
@@ -128,6 +129,7 @@ describe.each<IngressFlavour>(["traefik", "nginx"])("the migration journey throu
       preview: step.preview,
       unreadableRows: step.unreadable.length,
     });
+    return step.up;
   }
 
   /**
@@ -413,12 +415,24 @@ describe.each<IngressFlavour>(["traefik", "nginx"])("the migration journey throu
     expect(flaskStillServes.flask).toBe(200);
   });
 
-  it("decommissions Flask once every route is on FastAPI: no failed request, every row readable through FastAPI", async () => {
+  it("decommissions Flask once every route is on FastAPI and its backup window is over: no failed request, every row readable through FastAPI", async () => {
     let from = 0;
+    let lastStepReturnedAt = 0;
     for (const to of [50, 100]) {
-      await advance(from, to, [USERS_ROUTE, ORDERS_ROUTE], ALL_ROUTES);
+      lastStepReturnedAt = (await advance(from, to, [USERS_ROUTE, ORDERS_ROUTE], ALL_ROUTES)).returnedAt;
       from = to;
     }
+    const inWindow = await stacks.destroyLegacy().then(
+      () => "",
+      (error: Error) => error.message,
+    );
+    const windowRefusal =
+      inWindow.match(/Refusing to decommission Flask: Flask is the backup until[^\n]*/)?.[0] ?? inWindow.slice(-500);
+    expect(windowRefusal).toMatch(/^Refusing to decommission Flask: Flask is the backup until /);
+    // The date the refusal names, from the platform's history: wait until then, and the destroy is allowed.
+    const check = await stacks.cutover(["can-decommission", "--json"]);
+    const until = Date.parse((JSON.parse(check.output) as { backup: { until: string } }).backup.until);
+    await sleep(Math.max(0, until - Date.now()) + 1_000);
     const rows = [...seeded, ...load!.created];
     const startedAt = Date.now();
     const destroy = await stacks.destroyLegacy();
@@ -429,6 +443,10 @@ describe.each<IngressFlavour>(["traefik", "nginx"])("the migration journey throu
       ingress: flavour,
       refusedWhileRouted,
       refusal,
+      refusedInWindow: windowRefusal.startsWith("Refusing to decommission Flask: Flask is the backup until"),
+      windowRefusal,
+      backupWindow: E2E_BACKUP_WINDOW,
+      allowedAfterSeconds: (startedAt - lastStepReturnedAt) / 1000,
       destroySeconds: destroy.seconds,
       ...window,
       rowsBefore: rows.length,

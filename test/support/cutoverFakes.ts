@@ -1,5 +1,6 @@
 import { CliError } from "../../cli/cliError";
 import { advance } from "../../cli/commands/advance";
+import { canDecommission } from "../../cli/commands/canDecommission";
 import { report } from "../../cli/commands/report";
 import { rollback } from "../../cli/commands/rollback";
 import { smoke, type SmokeOptions } from "../../cli/commands/smoke";
@@ -128,6 +129,7 @@ export async function cli(
     rollback: (request) => rollback(deps, request),
     report: (options) => report(deps, options),
     smoke: (options) => smoke(deps, options, smokeOptions),
+    canDecommission: (options) => canDecommission(deps, options),
   };
   const code = await runCli(argv, commands, {
     out: (text) => void (written.out += text),

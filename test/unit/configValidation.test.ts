@@ -88,6 +88,14 @@ describe("target and ingress", () => {
     );
   });
 
+  it("keeps Flask as the backup for two weeks in prod and none in dev, and refuses a window it cannot read", () => {
+    expect(stackFileValues("Pulumi.prod.yaml", NAMESPACE).backupWindow).toBe("14d");
+    expect(stackFileValues("Pulumi.dev.yaml", NAMESPACE).backupWindow).toBe("0s");
+    expect(onlyMessage({ ...devConfig(), backupWindow: "2 weeks" })).toBe(
+      'migration:backupWindow: got "2 weeks"; expected a duration in s, m, h or d, such as "14d", or "0s" for no backup window',
+    );
+  });
+
   it("says plainly that the kubernetes target is not implemented yet", () => {
     expect(onlyMessage({ ...devConfig(), target: "kubernetes" })).toBe(
       'migration:target: got "kubernetes"; expected "docker": the kubernetes target is planned but not implemented in this version',

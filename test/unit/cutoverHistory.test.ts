@@ -1,35 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { lastStepAt, stepEvents, type UpdateRecord } from "../../infra/cutover/stepHistory";
 import { formatUpdateMessage, parseUpdateMessage } from "../../infra/cutover/updateMessage";
-
-const routes = (users: number, orders: number) =>
-  JSON.stringify([
-    { path: "/api/users", methods: ["GET"], weight: users },
-    { path: "/api/orders", weight: orders },
-  ]);
-
-function update(
-  version: number,
-  minute: number,
-  weights: { users: number; orders: number; default: number },
-  extra: Partial<UpdateRecord> = {},
-): UpdateRecord {
-  return {
-    version,
-    kind: "update",
-    result: "succeeded",
-    startTime: new Date(Date.UTC(2030, 0, 1, 12, minute, 0)),
-    endTime: new Date(Date.UTC(2030, 0, 1, 12, minute, 20)),
-    message: "",
-    environment: { "git.author": "Dana Dev" },
-    config: {
-      "migration:defaultWeight": String(weights.default),
-      "migration:routes": routes(weights.users, weights.orders),
-      "migration:maxStep": "50",
-    },
-    ...extra,
-  };
-}
+import { update } from "../support/updateRecords";
 
 describe("the update message", () => {
   it("records who, what and why, and reads back", () => {

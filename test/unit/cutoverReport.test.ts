@@ -54,6 +54,7 @@ const status = buildStatus({
   deployed,
   metrics,
   events,
+  flaskBackup: { state: "routed", routes: ["every other path (defaultWeight): 90%"] },
   now,
 });
 
@@ -94,6 +95,7 @@ describe("status", () => {
         "default                           every other path (defaultWeight)        10%     10.0%     1.8 / 0.2              — / —                — / —                29m 40s ago",
         "",
         "0 of 3 endpoint groups fully on FastAPI (0.0%); FastAPI served 46.0% of all requests in the last 5m",
+        "Flask: still routed (every other path (defaultWeight): 90%); its backup window starts when no route sends it traffic",
       ].join("\n"),
     );
   });
@@ -105,6 +107,7 @@ describe("status", () => {
       deployed,
       metrics: { available: false, reason: "Prometheus at http://127.0.0.1:9090 is unreachable (ECONNREFUSED)" },
       events,
+      flaskBackup: { state: "routed", routes: ["every other path (defaultWeight): 90%"] },
       now,
     });
     const text = renderStatus(drifted);
@@ -151,6 +154,8 @@ describe("the report", () => {
         "## Progress",
         "",
         "0 of 3 endpoint groups fully on FastAPI (0.0%); FastAPI served 46.0% of all requests in the last 5m.",
+        "",
+        "Flask: still routed (every other path (defaultWeight): 90%); its backup window starts when no route sends it traffic.",
         "",
         "## Endpoints",
         "",
