@@ -93,11 +93,8 @@ async function gatedAdvance(): Promise<{ run: TimedRun; refusals: string[] }> {
     const run = await timedShell(cutover('advance --route default --reason "bench: gated advance"'));
     if (run.code !== EXIT.refused || attempt === ADVANCE_ATTEMPTS)
       return { run: mustSucceed("gated advance", run), refusals };
-    const reason =
-      run.output
-        .split("\n")
-        .find((line) => /refus|gate/i.test(line))
-        ?.trim() ?? "refused";
+    // The verdict's own sentence: "Refused: <the gates that failed and why>."
+    const reason = run.output.split("\n").find((line) => line.startsWith("Refused:")) ?? "refused";
     refusals.push(`${run.seconds.toFixed(1)} s: ${reason}`);
     await sleep(ADVANCE_RETRY_MS);
   }

@@ -14,4 +14,6 @@ export const BARS = {
   ingressCpuShare: 0.1,
   /** p50 added by the ingress hop at one connection. */
   ingressAddedP50Ms: 1,
+  /** After PostgreSQL restarts: both apps serving again within this long of it accepting connections (issue 19). */
+  appsBackAfterDatabaseSeconds: 5,
 } as const;

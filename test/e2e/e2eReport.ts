@@ -3,6 +3,7 @@ import { join } from "node:path";
 import type { OpMap } from "@pulumi/pulumi/automation";
 import { REPO_ROOT } from "../support/stackConfig";
 import type { IngressFlavour } from "./e2eStacks";
+import type { MethodTally } from "./steadyLoad";
 
 export interface SplitEntry {
   readonly ingress: IngressFlavour;
@@ -77,6 +78,24 @@ export interface DecommissionEntry {
   readonly rowsAfter: number;
 }
 
+/** One crash at 50% under the steady load (docs/testing.md, faults). */
+export interface FaultEntry {
+  readonly ingress: IngressFlavour;
+  readonly fault: string;
+  /** Answered requests from the crash until the victim served again (plus a few seconds), failed and total per method. */
+  readonly byMethod: Record<"GET" | "POST", MethodTally>;
+  /** Requests in the same window that got no response at all (their method is unknown). */
+  readonly noResponse: number;
+  /** From the crash until the victim served a request again (for PostgreSQL: until both apps did). */
+  readonly recoverySeconds: number;
+  /** For PostgreSQL: from its accepting connections again until both apps served; the bar is 5 s. */
+  readonly appsBackAfterDatabaseSeconds?: number;
+  /** Restarts of the containers that did not crash (the apps, when PostgreSQL did): must be none. */
+  readonly bystanderRestarts: number;
+  readonly rowsBefore: number;
+  readonly rowsAfter: number;
+}
+
 export interface StickyEntry {
   readonly ingress: IngressFlavour;
   readonly clients: number;
@@ -130,6 +149,7 @@ export class E2EReport {
   readonly rollback: RollbackEntry[] = [];
   readonly gatedAdvance: GatedAdvanceEntry[] = [];
   readonly decommission: DecommissionEntry[] = [];
+  readonly faults: FaultEntry[] = [];
   readonly sticky: StickyEntry[] = [];
   readonly monitoring: MonitoringEntry[] = [];
   /** Per flavour: each per-route, per-backend recording rule and the backends Prometheus has a series of it for. */
@@ -235,6 +255,33 @@ export class E2EReport {
           `${entry.allowedAfterSeconds.toFixed(0)} (${entry.backupWindow})`,
           entry.destroySeconds.toFixed(1),
           failures(entry),
+          `${entry.rowsBefore}`,
+          `${entry.rowsAfter}`,
+        ]),
+      ),
+      table(
+        "faults at 50% (no failover yet: issue 19)",
+        [
+          "ingress",
+          "fault",
+          "GET failed/total",
+          "POST failed/total",
+          "no response",
+          "recovery s",
+          "apps after db s",
+          "bystander restarts",
+          "rows before",
+          "rows after",
+        ],
+        this.faults.map((entry) => [
+          entry.ingress,
+          entry.fault,
+          `${entry.byMethod.GET.failed}/${entry.byMethod.GET.total}`,
+          `${entry.byMethod.POST.failed}/${entry.byMethod.POST.total}`,
+          `${entry.noResponse}`,
+          entry.recoverySeconds.toFixed(1),
+          entry.appsBackAfterDatabaseSeconds?.toFixed(1) ?? "-",
+          `${entry.bystanderRestarts}`,
           `${entry.rowsBefore}`,
           `${entry.rowsAfter}`,
         ]),

@@ -182,10 +182,18 @@ export class E2EStacks {
   }
 
   async platformOutput<T>(name: string): Promise<T> {
-    const outputs = await this.platform.outputs();
-    if (!(name in outputs)) throw new Error(`platform stack ${this.platform.name} has no output ${name}`);
-    return outputs[name].value as T;
+    return outputOf<T>(this.platform, name);
   }
+
+  async legacyOutput<T>(name: string): Promise<T> {
+    return outputOf<T>(this.legacy, name);
+  }
+}
+
+async function outputOf<T>(stack: Stack, name: string): Promise<T> {
+  const outputs = await stack.outputs();
+  if (!(name in outputs)) throw new Error(`stack ${stack.name} in ${stack.workspace.workDir} has no output ${name}`);
+  return outputs[name].value as T;
 }
 
 /** `pulumi <args>` on the stack, exactly as a user runs it, with its progress shown under `prefix`. */

@@ -23,10 +23,12 @@ import { gateOutcomes } from "./gateOutcomes";
 import { awaitLogLines, logLines } from "./logLines";
 import { checkMigrationPage } from "./migrationPage";
 import { dashboardSeriesCounts, prometheusFastapiShare, recordedBackends } from "./prometheusFigures";
-import { E2EReport } from "./e2eReport";
+import { E2EReport, type FaultEntry } from "./e2eReport";
+import { crash, firstServedBy, healthyAgain, postgresReady, restartCount } from "./faults";
 import { unreadableRows, writeRowsThroughBothApps, type WrittenRow } from "./rows";
 import { sampleSplit, stickyClients } from "./splitSample";
 import { type RouteLabel, SteadyLoad } from "./steadyLoad";
+import { waitFor } from "../support/processes";
 import { REPO_ROOT } from "../support/stackConfig";
 
 const BASE_URL = `http://127.0.0.1:${E2E_INGRESS_PORT}`;
@@ -49,6 +51,10 @@ const OUTAGE_MS = 25_000;
 const GATE_WINDOW_MS = parseDuration(E2E_GATES.window);
 /** A scrape and a rule evaluation (5 s each), twice over, before the recorded figures cover the window's last seconds. */
 const RULE_LAG_MS = 20_000;
+/** How long a crashed container may take to be restarted by the engine and serve again. */
+const CRASH_RECOVERY_MS = 60_000;
+/** Observed after a fault has recovered, so that its last failures are counted. */
+const AFTER_RECOVERY_MS = 3_000;
 
 const report = new E2EReport();
 const share = (fastapi: number, requests: number) => (100 * fastapi) / requests;
@@ -415,13 +421,100 @@ describe.each<IngressFlavour>(["traefik", "nginx"])("the migration journey throu
     expect(flaskStillServes.flask).toBe(200);
   });
 
-  it("decommissions Flask once every route is on FastAPI and its backup window is over: no failed request, every row readable through FastAPI", async () => {
-    let from = 0;
-    let lastStepReturnedAt = 0;
-    for (const to of [50, 100]) {
-      lastStepReturnedAt = (await advance(from, to, [USERS_ROUTE, ORDERS_ROUTE], ALL_ROUTES)).returnedAt;
-      from = to;
+  it("recovers from crashes at 50% under the steady load: a FastAPI replica, Flask, PostgreSQL; no row lost", async () => {
+    await advance(0, 50, [USERS_ROUTE, ORDERS_ROUTE], ALL_ROUTES);
+    const fastapi = await stacks.platformOutput<string[]>("fastapiContainers");
+    const flask = await stacks.legacyOutput<string[]>("containers");
+    const databaseVolume = await stacks.platformOutput<string>("databaseVolume");
+    const database = execFileSync("docker", ["ps", "--quiet", "--filter", `volume=${databaseVolume}`], {
+      encoding: "utf8",
+    })
+      .trim()
+      .split("\n")[0];
+    const entries: FaultEntry[] = [];
+    /** Records one fault's figures from its crash to a few seconds after it recovered. */
+    const record = async (
+      fault: string,
+      crashedAt: number,
+      recoveredAt: number,
+      bystanders: readonly string[],
+      restartsBefore: readonly number[],
+      extra: Partial<FaultEntry> = {},
+    ) => {
+      await sleep(AFTER_RECOVERY_MS);
+      const to = Date.now();
+      const restartsAfter = await Promise.all(bystanders.map(restartCount));
+      const rows = [...seeded, ...load!.created];
+      const unreadable = await unreadableRows(BASE_URL, rows, { [OVERRIDE_HEADER]: "fastapi" });
+      const entry: FaultEntry = {
+        ingress: flavour,
+        fault,
+        byMethod: load!.byMethod(crashedAt, to),
+        noResponse: load!.window(crashedAt, to).failures["no response"] ?? 0,
+        recoverySeconds: (recoveredAt - crashedAt) / 1000,
+        bystanderRestarts: restartsAfter.reduce((sum, count, index) => sum + count - restartsBefore[index], 0),
+        rowsBefore: rows.length,
+        rowsAfter: rows.length - unreadable.length,
+        ...extra,
+      };
+      entries.push(entry);
+      report.faults.push(entry);
+    };
+
+    const others = [...fastapi.slice(1), ...flask];
+    let restarts = await Promise.all(others.map(restartCount));
+    let crashedAt = await crash(fastapi[0]);
+    await record(
+      "FastAPI replica crash",
+      crashedAt,
+      await healthyAgain(fastapi[0], crashedAt, CRASH_RECOVERY_MS),
+      others,
+      restarts,
+    );
+
+    restarts = await Promise.all(fastapi.map(restartCount));
+    crashedAt = await crash(flask[0]);
+    const flaskBack = await waitFor(
+      "Flask serving again after its crash",
+      async () => firstServedBy(load!.responses, "flask", crashedAt + 1_000),
+      CRASH_RECOVERY_MS,
+      200,
+    );
+    await record("Flask crash (its only replica)", crashedAt, flaskBack, fastapi, restarts);
+
+    const apps = [...fastapi, ...flask];
+    restarts = await Promise.all(apps.map(restartCount));
+    crashedAt = await crash(database);
+    const databaseBack = await postgresReady(database, CRASH_RECOVERY_MS);
+    const bothServe = await waitFor(
+      "both apps serving again after PostgreSQL's crash",
+      async () => {
+        const times = [
+          firstServedBy(load!.responses, "flask", databaseBack),
+          firstServedBy(load!.responses, "fastapi", databaseBack),
+        ];
+        return times.every((at) => at !== undefined) ? Math.max(...(times as number[])) : undefined;
+      },
+      CRASH_RECOVERY_MS,
+      200,
+    );
+    await record("PostgreSQL crash", crashedAt, bothServe, apps, restarts, {
+      appsBackAfterDatabaseSeconds: Math.max(0, bothServe - databaseBack) / 1000,
+    });
+    // Failures only while PostgreSQL was down or the apps reconnecting, none once both serve again.
+    const afterDatabase = load!.window(bothServe, Date.now());
+
+    for (const entry of entries) {
+      expect(entry.rowsAfter, entry.fault).toBe(entry.rowsBefore);
+      expect(entry.bystanderRestarts, entry.fault).toBe(0);
     }
+    expect(entries[2].appsBackAfterDatabaseSeconds).toBeLessThanOrEqual(BARS.appsBackAfterDatabaseSeconds);
+    expect(afterDatabase.failures).toEqual({});
+  });
+
+  it("decommissions Flask once every route is on FastAPI and its backup window is over: no failed request, every row readable through FastAPI", async () => {
+    // From the 50% the faults left.
+    const lastStepReturnedAt = (await advance(50, 100, [USERS_ROUTE, ORDERS_ROUTE], ALL_ROUTES)).returnedAt;
     const inWindow = await stacks.destroyLegacy().then(
       () => "",
       (error: Error) => error.message,

@@ -8,7 +8,14 @@ export type RouteLabel = "/api/users" | "/api/orders" | "default";
 
 export interface LoadResponse extends ObservedResponse {
   readonly route: RouteLabel;
+  readonly method: "GET" | "POST";
   readonly status: number;
+}
+
+/** Requests of one method in a window, and how many of them failed (a 4xx/5xx status). */
+export interface MethodTally {
+  readonly failed: number;
+  readonly total: number;
 }
 
 export interface CreatedRow {
@@ -40,22 +47,22 @@ export class SteadyLoad {
   constructor(baseUrl: string, userIds: readonly number[], ratePerSecond = 100, connections = 8) {
     const pick = (ids: readonly number[]) => ids[Math.floor(Math.random() * ids.length)];
     const record =
-      (route: RouteLabel, kind?: CreatedRow["kind"]) =>
+      (route: RouteLabel, method: LoadResponse["method"], kind?: CreatedRow["kind"]) =>
       (status: number, body: string, _context: object, headers: IncomingHttpHeaders | undefined) => {
-        this.responses.push({ at: Date.now(), route, status, backend: servedBy(headers) });
+        this.responses.push({ at: Date.now(), route, method, status, backend: servedBy(headers) });
         if (kind && status === 201) this.created.push({ kind, id: JSON.parse(body).id });
       };
     const json = { "content-type": "application/json" };
     const getUser: autocannon.Request = {
       method: "GET",
       setupRequest: (request) => ({ ...request, path: `/api/users/${pick(userIds)}` }),
-      onResponse: record("/api/users"),
+      onResponse: record("/api/users", "GET"),
     };
     // GET of orders is not in the /api/orders route's methods: it takes the default route.
     const listOrders: autocannon.Request = {
       method: "GET",
       path: "/api/orders?per_page=5",
-      onResponse: record("default"),
+      onResponse: record("default", "GET"),
     };
     const createUser: autocannon.Request = {
       method: "POST",
@@ -65,7 +72,7 @@ export class SteadyLoad {
         ...request,
         body: JSON.stringify({ email: `load-${process.pid}-${Date.now()}-${this.sequence++}@e2e.test`, name: "Load" }),
       }),
-      onResponse: record("default", "users"),
+      onResponse: record("default", "POST", "users"),
     };
     const createOrder: autocannon.Request = {
       method: "POST",
@@ -75,7 +82,7 @@ export class SteadyLoad {
         ...request,
         body: JSON.stringify({ user_id: pick(userIds), item: "Load", quantity: 1, total_cents: 100 }),
       }),
-      onResponse: record("/api/orders", "orders"),
+      onResponse: record("/api/orders", "POST", "orders"),
     };
     let instance: autocannon.Instance | undefined;
     this.finished = new Promise((resolve, reject) => {
@@ -120,6 +127,20 @@ export class SteadyLoad {
     }
     const failedRequests = Object.values(failures).reduce((sum, count) => sum + count, 0);
     return { totalRequests: answered.length + unanswered, failedRequests, failures };
+  }
+
+  /**
+   * The answered requests between two moments by method. Requests that got no response at all cannot be told apart by
+   * method (the load generator reports only the error): `window` counts them as "no response".
+   */
+  byMethod(from: number, to: number): Record<LoadResponse["method"], MethodTally> {
+    const tally = (method: LoadResponse["method"]) => {
+      const answered = this.responses.filter(
+        (response) => response.method === method && response.at >= from && response.at <= to,
+      );
+      return { failed: answered.filter((response) => response.status >= 400).length, total: answered.length };
+    };
+    return { GET: tally("GET"), POST: tally("POST") };
   }
 
   /** The responses of one route since a moment, for judging when it settled on a new weight. */
