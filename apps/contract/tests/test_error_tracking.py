@@ -46,7 +46,6 @@ def services_and_sentry(
     with SentryStandIn() as sentry, running_services(
         with_port(database_url, free_port()),
         log_dir,
-        expected_health=503,
         extra_environment={backend: environment(sentry, backend) for backend in BACKENDS},
     ) as started:
         yield started, sentry

@@ -1,4 +1,5 @@
-"""/healthz and /metrics: what health checks, Prometheus and the cutover gates rely on."""
+"""/healthz, /healthz/database and /metrics: what health checks, Prometheus and the cutover gates
+rely on."""
 
 import time
 from collections.abc import Iterator
@@ -12,11 +13,16 @@ from harness.http import BACKEND_HEADER, INTERNAL_SERVER_ERROR
 from harness.services import BACKENDS, Service, free_port, running_services, start_service
 
 
-def test_healthz_reports_the_database(api: httpx.Client) -> None:
-    response = api.get("/healthz")
+def test_healthz_says_the_process_serves_and_healthz_database_reports_the_database(
+    api: httpx.Client,
+) -> None:
+    health = api.get("/healthz")
+    database_health = api.get("/healthz/database")
 
-    assert response.status_code == 200
-    assert response.json() == {"status": "ok", "database": "ok"}
+    assert health.status_code == 200
+    assert health.json() == {"status": "ok"}
+    assert database_health.status_code == 200
+    assert database_health.json() == {"status": "ok", "database": "ok"}
 
 
 def sample(metrics: str, name: str, labels: dict[str, str]) -> float | None:
@@ -87,22 +93,24 @@ def services_without_database(
     with running_services(
         with_port(database_url, free_port()),
         tmp_path_factory.mktemp("logs-no-db"),
-        expected_health=503,
     ) as started:
         yield started
 
 
 @pytest.mark.parametrize("backend", BACKENDS)
-def test_without_database_healthz_is_503_and_requests_fail_in_json(
+def test_without_database_only_the_database_health_is_503_and_requests_fail_in_json(
     services_without_database: dict[str, Service], backend: str
 ) -> None:
     with httpx.Client(base_url=services_without_database[backend].base_url, timeout=30) as client:
         health = client.get("/healthz")
+        database_health = client.get("/healthz/database")
         listing = client.get("/api/users")
         metrics = client.get("/metrics").text
 
-    assert health.status_code == 503
-    assert health.json() == {"status": "unavailable", "database": "unavailable"}
+    # Still routable: the other backend shares the database, so routing around it would not help.
+    assert health.status_code == 200
+    assert database_health.status_code == 503
+    assert database_health.json() == {"status": "unavailable", "database": "unavailable"}
     assert listing.status_code == 500
     assert listing.json() == INTERNAL_SERVER_ERROR
     assert listing.headers[BACKEND_HEADER] == backend
@@ -123,7 +131,7 @@ def test_fastapi_opens_its_pool_before_requests_need_it(
     scratch_url = with_database(database_url, "contract_warm_pool")
     service = start_service("fastapi", scratch_url, tmp_path_factory.mktemp("logs-warm-pool"), {})
     try:
-        service.wait_until_serving(200)
+        service.wait_until_serving()
         deadline = time.monotonic() + WARM_UP_TIMEOUT_SECONDS
         while (opened := connections_to(database_url, "contract_warm_pool")) < FASTAPI_POOL_SIZE:
             assert time.monotonic() < deadline, f"{opened} connections open:\n{service.log_tail()}"

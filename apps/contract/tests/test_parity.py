@@ -14,6 +14,7 @@ API_HEADERS = ("Content-Type",)
 
 REQUESTS = [
     ("GET", "/healthz", None),
+    ("GET", "/healthz/database", None),
     ("GET", "/api/users", None),
     ("GET", "/api/users?page=2&per_page=2", None),
     ("GET", "/api/users?page=9", None),

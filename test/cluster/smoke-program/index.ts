@@ -104,7 +104,7 @@ const fastapi = new k8s.apps.v1.Deployment(
                 },
               ],
               ports: [{ containerPort: 8000 }],
-              // Ready only when the database answers: /healthz runs SELECT 1.
+              // Ready when the process serves (/healthz; /healthz/database asks the database).
               readinessProbe: { httpGet: { path: "/healthz", port: 8000 }, periodSeconds: 2 },
             },
           ],
