@@ -16,10 +16,10 @@ export const RECORDING_RULES = {
 
 const QUERY_TIMEOUT_MS = 5_000;
 
-/** A sample of an instant vector: which route and backend, and the value. */
+/** A sample of an instant vector: which route and, for a per-backend series, which backend; and the value. */
 export interface RuleSample {
   readonly route: string;
-  readonly backend: BackendName;
+  readonly backend?: BackendName;
   readonly value: number;
 }
 
@@ -54,7 +54,7 @@ export function parseQueryResponse(body: unknown, rule: string, prometheusUrl: s
     (series) => {
       const route = series.metric?.route;
       const backend = series.metric?.backend as BackendName | undefined;
-      if (!route || !backend || !BACKENDS.includes(backend)) return [];
+      if (!route || (backend !== undefined && !BACKENDS.includes(backend))) return [];
       return [{ route, backend, value: parseSampleValue(series.value?.[1]) }];
     },
   );
@@ -86,18 +86,26 @@ async function query(prometheusUrl: string, rule: string, fetchImpl: typeof fetc
 export async function readMetrics(prometheusUrl: string, fetchImpl: typeof fetch = fetch): Promise<MetricsReading> {
   const fields = Object.keys(RECORDING_RULES) as Array<keyof typeof RECORDING_RULES>;
   let answers: RuleSample[][];
+  let failovers: RuleSample[];
   try {
-    answers = await Promise.all(fields.map((field) => query(prometheusUrl, RECORDING_RULES[field], fetchImpl)));
+    [failovers, ...answers] = await Promise.all(
+      [SERIES.failoverRate, ...fields.map((field) => RECORDING_RULES[field])].map((rule) =>
+        query(prometheusUrl, rule, fetchImpl),
+      ),
+    );
   } catch (error) {
     if (error instanceof PrometheusError) return { available: false, reason: error.message };
     throw error;
   }
-  const routes: Record<string, Record<BackendName, Record<string, number>>> = {};
+  const routes: Record<
+    string,
+    { flask: Record<string, number>; fastapi: Record<string, number>; failoverRate?: number }
+  > = {};
+  const routeOf = (id: string) => (routes[id] ??= { flask: {}, fastapi: {} });
   fields.forEach((field, index) => {
-    for (const sample of answers[index]) {
-      routes[sample.route] ??= { flask: {}, fastapi: {} };
-      routes[sample.route][sample.backend][field] = sample.value;
-    }
+    for (const sample of answers[index])
+      if (sample.backend) routeOf(sample.route)[sample.backend][field] = sample.value;
   });
+  for (const sample of failovers) if (!sample.backend) routeOf(sample.route).failoverRate = sample.value;
   return { available: true, routes: routes as Record<string, RouteFigures> };
 }

@@ -39,7 +39,7 @@ grafana_url="$(cd "$root" && { pulumi stack output grafanaUrl --stack "$stack" 2
 # VictoriaLogs' web UI; empty too when the logs go to the user's own backend (monitoring.logs.otlpEndpoint).
 logs_url="$(cd "$root" && { pulumi stack output logsUrl --stack "$stack" 2>/dev/null || true; })"
 log "ready: service at $ingress_url${prometheus_url:+, Prometheus at $prometheus_url}${page_url:+, the Flask vs FastAPI page at $page_url}${grafana_url:+, Grafana at $grafana_url (admin; pulumi stack output grafanaAdminPassword --show-secrets)}${logs_url:+, the logs (VictoriaLogs) at $logs_url}"
-log "try:   curl -si $ingress_url/api/users | grep -i x-served-by"
+log "try:   curl -si $ingress_url/api/users | grep -i x-app-backend"
 if [ -n "$logs_url" ]; then
   # The UI is at <store>/select/vmui/; the query API beside it, LogsQL in `query`.
   log "logs:  curl -s ${logs_url%/select/vmui/}/select/logsql/query --data-urlencode 'query={service=\"flask\"} | limit 20'"

@@ -118,6 +118,11 @@ export const platformConfigSchema = z.strictObject({
     .string({ error: "an HTTP header name" })
     .regex(HEADER_NAME, { error: "an HTTP header name (letters, digits, -)" })
     .default("X-Backend"),
+  /**
+   * Failover between the backends: a dead backend takes no new requests, and a GET, HEAD or OPTIONS that fails to
+   * reach one is retried once on the other. Needs both backends probed, so it is off with `flask.mode: external`.
+   */
+  failover: z.boolean({ error: "true or false" }).default(true),
   routes: z.array(routeSchema, { error: "a list of routes { path, methods?, weight }" }).default([]),
   flask: z.discriminatedUnion("mode", [managedFlaskSchema, externalFlaskSchema], {
     error: 'an object with mode "managed" (image, port, replicas) or "external" (url)',

@@ -17,7 +17,10 @@ export interface BackendFigures {
   readonly observedShare?: number;
 }
 
-export type RouteFigures = Readonly<Record<BackendName, BackendFigures>>;
+export interface RouteFigures extends Readonly<Record<BackendName, BackendFigures>> {
+  /** Requests per second that failed on one backend and were sent to the other (failover). */
+  readonly failoverRate?: number;
+}
 
 /** Figures per route id (the routing plan's ids, including the default route), or why there are none. */
 export type MetricsReading =

@@ -19,6 +19,8 @@ export interface RouteStatus {
   readonly secondsSinceLastStep?: number;
   readonly flask: BackendFigures;
   readonly fastapi: BackendFigures;
+  /** Requests per second that failed on one backend and were sent to the other; not part of either's share. */
+  readonly failoverRate?: number;
 }
 
 /** Everything `status` shows, as plain data (it is also the `--json` output). */

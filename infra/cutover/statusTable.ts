@@ -38,6 +38,7 @@ export function renderStatus(status: StackStatus): string {
     pair(formatRate(route.flask.requestRate), formatRate(route.fastapi.requestRate)),
     pair(formatRatio(route.flask.errorRatio), formatRatio(route.fastapi.errorRatio)),
     pair(formatLatency(route.flask.latencyP99Seconds), formatLatency(route.fastapi.latencyP99Seconds)),
+    formatRate(route.failoverRate),
     formatSinceLastStep(route),
   ]);
   const header = [
@@ -48,6 +49,7 @@ export function renderStatus(status: StackStatus): string {
     "REQ/S flask / fastapi",
     "5XX flask / fastapi",
     "P99 flask / fastapi",
+    "FAILOVER/S",
     "LAST STEP",
   ];
   const figures = status.metrics.available

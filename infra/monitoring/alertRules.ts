@@ -1,4 +1,5 @@
 import type { PlatformConfig } from "../config/schema";
+import { parseDuration } from "../cutover/duration";
 import { BACKENDS, type BackendName } from "../routing/plan";
 import { renderRuleFile, type AlertingRule } from "./ruleGroups";
 import { SERIES } from "./seriesNames";
@@ -77,6 +78,17 @@ export function renderAlertRules(gates: Gates): string {
       },
     },
     ...BACKENDS.map((backend) => starvedBackendRule(backend, gates)),
+    {
+      // Failover hides a failing backend from the clients; this is what keeps it from hiding it from the operators.
+      alert: "MigrationFailover",
+      // Half a failover per window: one failover fires it, the float noise of Traefik's difference of counters does not.
+      expr: `${SERIES.failoverRate} > ${0.5 / (parseDuration(gates.window) / 1000)}`,
+      for: PENDING_FOR,
+      labels: { severity: "warning" },
+      annotations: {
+        summary: `Requests on route {{ $labels.route }} failed on one backend and were sent to the other, {{ printf "%.2f" $value }} per second over the last ${gates.window}: a backend is failing (its figures count each failed attempt)`,
+      },
+    },
   ];
   return renderRuleFile([{ name: "migration-gates", rules }]);
 }

@@ -39,10 +39,18 @@ const perBackend = (series: string, routeId: string): PanelQuery[] => [
   { expr: ofRoute(series, routeId), legend: { label: "backend" } },
 ];
 
-/** One route's graphs, in the order they are laid out: rate, 5xx ratio, p99, configured weight vs observed share. */
+/** One route's graphs, in the order they are laid out: rate and failovers, 5xx ratio, p99, configured weight vs observed share. */
 export function routeGraphs(routeId: string): RouteGraph[] {
   return [
-    { title: "Requests/s", unit: "requestsPerSecond", queries: perBackend(SERIES.requestRate, routeId) },
+    {
+      title: "Requests/s",
+      unit: "requestsPerSecond",
+      // Failed over: requests that failed on one backend and went to the other, beside each backend's own rate.
+      queries: [
+        ...perBackend(SERIES.requestRate, routeId),
+        { expr: ofRoute(SERIES.failoverRate, routeId), legend: { text: "failed over" } },
+      ],
+    },
     { title: "5xx ratio", unit: "ratio", queries: perBackend(SERIES.errorRatio, routeId) },
     { title: "p99 latency", unit: "seconds", queries: perBackend(SERIES.latencyP99, routeId) },
     {

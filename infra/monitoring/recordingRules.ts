@@ -1,7 +1,7 @@
 import type { PlatformConfig } from "../config/schema";
 import { BACKENDS } from "../routing/plan";
 import type { Route } from "../routing/route";
-import { routeBackendQueries } from "./routeBackendSources";
+import { routeBackendQueries, routeFailoverQuery } from "./routeBackendSources";
 import { renderRuleFile, type RecordingRule } from "./ruleGroups";
 import { SERIES } from "./seriesNames";
 
@@ -18,8 +18,13 @@ function routeBackendRules(
   routes: readonly Pick<Route, "id">[],
   window: string,
 ): RecordingRule[] {
-  return routes.flatMap((route) =>
-    BACKENDS.flatMap((backend): RecordingRule[] => {
+  return routes.flatMap((route) => [
+    {
+      record: SERIES.failoverRate,
+      expr: routeFailoverQuery(ingress, route, "rate", window),
+      labels: { route: route.id },
+    },
+    ...BACKENDS.flatMap((backend): RecordingRule[] => {
       const queries = routeBackendQueries(ingress, route, backend, window);
       const labels = { route: route.id, backend };
       return [
@@ -39,7 +44,7 @@ function routeBackendRules(
         })),
       ];
     }),
-  );
+  ]);
 }
 
 /** Rules over the per-route, per-backend series above; they are evaluated after them, in the same group. */

@@ -1,6 +1,6 @@
 import type { PlatformConfig } from "../config/schema";
-import { routeBackendService } from "../render/traefik/dynamicConfig";
-import type { BackendName } from "../routing/plan";
+import { routeBackendService, routeRouters } from "../render/traefik/dynamicConfig";
+import { BACKENDS, type BackendName } from "../routing/plan";
 import type { Route } from "../routing/route";
 import { selector, type LabelMatcher } from "./promql";
 
@@ -41,6 +41,30 @@ function nginxQueries(route: Pick<Route, "id">, backend: BackendName, window: st
       `sum(${fn}(${selector("migration_ingress_requests_total", serverErrorsOnly ? [...routeAndBackend, SERVER_ERRORS] : routeAndBackend)}[${window}]))`,
     latencyBuckets: `sum by (le) (rate(${selector("migration_ingress_request_duration_seconds_bucket", routeAndBackend)}[${window}]))`,
   };
+}
+
+/**
+ * Failovers on `route` (`rate`: per second; `increase`: a count): requests that failed on one backend and were sent
+ * again. nginx counts them itself. Traefik has no retry metric (v3.6 gives its retry middleware no listener); every attempt counts in a backend service's
+ * figures and every request once in its router's, so the attempts beyond the requests are the retries.
+ */
+export function routeFailoverQuery(
+  ingress: PlatformConfig["ingress"],
+  route: Pick<Route, "id">,
+  fn: "rate" | "increase",
+  window: string,
+): string {
+  if (ingress === "nginx")
+    return `sum(${fn}(${selector("migration_ingress_failovers_total", [{ label: "route", op: "=", value: route.id }])}[${window}]))`;
+  const services = BACKENDS.map((backend) => routeBackendService(route.id, backend)).join("|");
+  const attempts = selector("traefik_service_requests_total", [
+    { label: "service", op: "=~", value: `(${services})@file` },
+  ]);
+  const requests = selector("traefik_router_requests_total", [
+    { label: "router", op: "=~", value: `(${routeRouters(route.id).join("|")})@file` },
+  ]);
+  // The two counters are scraped at once but advance at different moments of a request: never below zero.
+  return `clamp_min(sum(${fn}(${attempts}[${window}])) - sum(${fn}(${requests}[${window}])), 0)`;
 }
 
 /**

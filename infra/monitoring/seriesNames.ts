@@ -19,6 +19,8 @@ export const SERIES = {
   errorRatioDelta: "migration:route:error_ratio_delta",
   /** FastAPI's p99 latency divided by Flask's. */
   latencyP99Ratio: "migration:route:latency_p99_ratio",
+  /** Requests per second that failed on one backend and were sent again (failover), over the gates window. */
+  failoverRate: "migration:route:failover_rate",
   /** The configured FastAPI weight of the route, in percent (0..100). */
   configuredWeight: "migration:route:configured_weight",
 } as const;

@@ -3,8 +3,18 @@ import { routesOf, type MigrationMap, type Route, type WeightedRoute } from "./r
 export const BACKENDS = ["fastapi", "flask"] as const;
 export type BackendName = (typeof BACKENDS)[number];
 
-/** The response header both ingress flavours add to name the backend that answered. */
-export const SERVED_BY_HEADER = "X-Served-By";
+/**
+ * The response header that names the backend that answered. The apps send it themselves; nginx sets it too, from its own
+ * choice. Traefik passes the apps' along: it can only add headers per router, and with failover a router no longer
+ * knows which backend will answer.
+ */
+export const SERVED_BY_HEADER = "X-App-Backend";
+
+/**
+ * The methods failover retries on the other backend: a request with these has no body, and the HTTP semantics say that
+ * sending it twice changes nothing. Any other request may have reached an app, and is never sent twice.
+ */
+export const FAILOVER_METHODS = ["GET", "HEAD", "OPTIONS"] as const;
 
 export interface PlannedRoute extends Route {
   /** Set when the route is split and sticky: one name per route and weight, so a new step re-deals every client. */
@@ -34,12 +44,20 @@ export interface RoutingPlan {
   readonly flask?: Backend;
   readonly overrideHeader: string;
   readonly servedByHeader: string;
+  /**
+   * Whether a request that cannot reach the backend picked for it goes to the other one: both backends are probed for
+   * health (a dead one takes no new requests), and a FAILOVER_METHODS request that fails to connect is retried once on
+   * the other. Never for the override header. Only where both backends have a health path (not with an external Flask).
+   */
+  readonly failover: boolean;
 }
 
 /** How the ingress routes, whatever the weights: a platform config is one. */
 export interface RoutingSettings {
   readonly sticky: boolean;
   readonly overrideHeader: string;
+  /** `migration:failover`: on unless turned off. */
+  readonly failover: boolean;
 }
 
 export interface BackendServers {
@@ -61,12 +79,17 @@ export function buildRoutingPlan(map: MigrationMap, settings: RoutingSettings, s
     stickyCookie:
       settings.sticky && isSplit(route) ? `migration_${route.id.replace(/-/g, "_")}_w${route.weight}` : undefined,
   }));
-  const flaskNeeded = routes.some((route) => routeUses(route, "flask"));
+  const failover =
+    settings.failover && servers.fastapi.healthPath !== undefined && servers.flask.healthPath !== undefined;
+  // With failover, Flask stays in the routing as the backup of 100% FastAPI routes: an ingress that finds it gone (its
+  // stack destroyed) marks it down and serves on, so its decommission needs no platform update first.
+  const flaskNeeded = failover || routes.some((route) => routeUses(route, "flask"));
   return {
     routes,
     fastapi: { name: "fastapi", ...servers.fastapi },
     flask: flaskNeeded ? { name: "flask", ...servers.flask } : undefined,
     overrideHeader: settings.overrideHeader,
     servedByHeader: SERVED_BY_HEADER,
+    failover,
   };
 }

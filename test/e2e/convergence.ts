@@ -2,7 +2,7 @@
 export interface ObservedResponse {
   /** Milliseconds since the epoch. */
   readonly at: number;
-  /** "fastapi" or "flask" (the X-Served-By header), or undefined when the request failed. */
+  /** "fastapi" or "flask" (the X-App-Backend header), or undefined when the request failed. */
   readonly backend: string | undefined;
 }
 

@@ -86,6 +86,10 @@ export interface FaultEntry {
   readonly byMethod: Record<"GET" | "POST", MethodTally>;
   /** Requests in the same window that got no response at all (their method is unknown). */
   readonly noResponse: number;
+  /** POSTs sent in the second after the crash: the most that may fail (a POST is never sent twice). */
+  readonly postsInCrashSecond: number;
+  /** Requests the ingress sent again to the other backend (or another replica) after a failure, per its metrics. */
+  readonly failovers: number;
   /** From the crash until the victim served a request again (for PostgreSQL: until both apps did). */
   readonly recoverySeconds: number;
   /** For PostgreSQL: from its accepting connections again until both apps served; the bar is 5 s. */
@@ -260,12 +264,14 @@ export class E2EReport {
         ]),
       ),
       table(
-        "faults at 50% (no failover yet: issue 19)",
+        "faults at 50%, with failover",
         [
           "ingress",
           "fault",
           "GET failed/total",
           "POST failed/total",
+          "POSTs in crash second",
+          "failovers",
           "no response",
           "recovery s",
           "apps after db s",
@@ -278,6 +284,8 @@ export class E2EReport {
           entry.fault,
           `${entry.byMethod.GET.failed}/${entry.byMethod.GET.total}`,
           `${entry.byMethod.POST.failed}/${entry.byMethod.POST.total}`,
+          `${entry.postsInCrashSecond}`,
+          entry.failovers.toFixed(0),
           `${entry.noResponse}`,
           entry.recoverySeconds.toFixed(1),
           entry.appsBackAfterDatabaseSeconds?.toFixed(1) ?? "-",

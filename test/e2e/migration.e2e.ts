@@ -22,7 +22,12 @@ import { saveCommandOutput } from "./commandOutput";
 import { gateOutcomes } from "./gateOutcomes";
 import { awaitLogLines, logLines } from "./logLines";
 import { checkMigrationPage } from "./migrationPage";
-import { dashboardSeriesCounts, prometheusFastapiShare, recordedBackends } from "./prometheusFigures";
+import {
+  dashboardSeriesCounts,
+  prometheusFailovers,
+  prometheusFastapiShare,
+  recordedBackends,
+} from "./prometheusFigures";
 import { E2EReport, type FaultEntry } from "./e2eReport";
 import { crash, firstServedBy, healthyAgain, postgresReady, restartCount } from "./faults";
 import { unreadableRows, writeRowsThroughBothApps, type WrittenRow } from "./rows";
@@ -55,6 +60,8 @@ const RULE_LAG_MS = 20_000;
 const CRASH_RECOVERY_MS = 60_000;
 /** Observed after a fault has recovered, so that its last failures are counted. */
 const AFTER_RECOVERY_MS = 3_000;
+/** Longer than Prometheus's scrape interval (5 s), so that its counters include everything up to now. */
+const SCRAPE_WAIT_MS = 6_000;
 
 const report = new E2EReport();
 const share = (fastapi: number, requests: number) => (100 * fastapi) / requests;
@@ -421,7 +428,7 @@ describe.each<IngressFlavour>(["traefik", "nginx"])("the migration journey throu
     expect(flaskStillServes.flask).toBe(200);
   });
 
-  it("recovers from crashes at 50% under the steady load: a FastAPI replica, Flask, PostgreSQL; no row lost", async () => {
+  it("recovers from crashes at 50% under the steady load: a FastAPI replica and Flask without a failed GET (failover), PostgreSQL; no row lost", async () => {
     await advance(0, 50, [USERS_ROUTE, ORDERS_ROUTE], ALL_ROUTES);
     const fastapi = await stacks.platformOutput<string[]>("fastapiContainers");
     const flask = await stacks.legacyOutput<string[]>("containers");
@@ -443,6 +450,14 @@ describe.each<IngressFlavour>(["traefik", "nginx"])("the migration journey throu
     ) => {
       await sleep(AFTER_RECOVERY_MS);
       const to = Date.now();
+      // Prometheus scrapes the ingress every 5 s: wait for a scrape after `to`, and count over a little more than the
+      // fault's window (failovers happen only while a backend is failing, so the margin adds none).
+      await sleep(SCRAPE_WAIT_MS);
+      const failovers = await prometheusFailovers(
+        PROMETHEUS_URL,
+        flavour,
+        Math.ceil((Date.now() - crashedAt) / 1000) + 5,
+      );
       const restartsAfter = await Promise.all(bystanders.map(restartCount));
       const rows = [...seeded, ...load!.created];
       const unreadable = await unreadableRows(BASE_URL, rows, { [OVERRIDE_HEADER]: "fastapi" });
@@ -451,6 +466,8 @@ describe.each<IngressFlavour>(["traefik", "nginx"])("the migration journey throu
         fault,
         byMethod: load!.byMethod(crashedAt, to),
         noResponse: load!.window(crashedAt, to).failures["no response"] ?? 0,
+        postsInCrashSecond: load!.byMethod(crashedAt, crashedAt + 1_000).POST.total,
+        failovers,
         recoverySeconds: (recoveredAt - crashedAt) / 1000,
         bystanderRestarts: restartsAfter.reduce((sum, count, index) => sum + count - restartsBefore[index], 0),
         rowsBefore: rows.length,
@@ -507,6 +524,12 @@ describe.each<IngressFlavour>(["traefik", "nginx"])("the migration journey throu
     for (const entry of entries) {
       expect(entry.rowsAfter, entry.fault).toBe(entry.rowsBefore);
       expect(entry.bystanderRestarts, entry.fault).toBe(0);
+    }
+    // Failover: an app's crash costs no GET, and at most the POSTs sent in its first second (never sent twice).
+    for (const entry of entries.slice(0, 2)) {
+      expect(entry.byMethod.GET.failed, entry.fault).toBe(0);
+      expect(entry.noResponse, entry.fault).toBe(0);
+      expect(entry.byMethod.POST.failed, entry.fault).toBeLessThanOrEqual(entry.postsInCrashSecond);
     }
     expect(entries[2].appsBackAfterDatabaseSeconds).toBeLessThanOrEqual(BARS.appsBackAfterDatabaseSeconds);
     expect(afterDatabase.failures).toEqual({});

@@ -1,5 +1,5 @@
 import { buildMigrationDashboard, dashboardExpressions } from "../../infra/monitoring/grafanaDashboard";
-import { routeBackendQueries } from "../../infra/monitoring/routeBackendSources";
+import { routeBackendQueries, routeFailoverQuery } from "../../infra/monitoring/routeBackendSources";
 import { SERIES } from "../../infra/monitoring/seriesNames";
 import { backendServers } from "../../components/docker/addressing";
 import { BACKENDS, buildRoutingPlan } from "../../infra/routing/plan";
@@ -54,6 +54,21 @@ export async function prometheusFastapiShare(
   );
   const total = counts.fastapi + counts.flask;
   return total === 0 ? Number.NaN : (100 * counts.fastapi) / total;
+}
+
+/** Requests of every route that failed on one backend and were sent again (failover) over the last `seconds`. */
+export async function prometheusFailovers(
+  prometheusUrl: string,
+  flavour: IngressFlavour,
+  seconds: number,
+): Promise<number> {
+  const counts = await Promise.all(
+    DEV_ROUTES.map(async (route) => {
+      const [sample] = await query(prometheusUrl, routeFailoverQuery(flavour, route, "increase", `${seconds}s`));
+      return sample === undefined ? 0 : Number(sample.value[1]);
+    }),
+  );
+  return counts.reduce((sum, count) => sum + count, 0);
 }
 
 /** Every per-route, per-backend recording rule, and the backends it has a series for. */

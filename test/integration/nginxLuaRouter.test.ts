@@ -1,37 +1,112 @@
-import { execFileSync, spawn, type ChildProcess } from "node:child_process";
+import { execFileSync, spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { createSocket, type Socket } from "node:dgram";
 import { chmodSync, existsSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
-import type { Server } from "node:http";
+import type { IncomingMessage, Server } from "node:http";
+import { createServer as createTcpServer, type Server as TcpServer, type Socket as TcpSocket } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { setTimeout as sleep } from "node:timers/promises";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { LATENCY_BUCKETS_SECONDS } from "../../infra/monitoring/latencyBuckets";
+import type { FailoverBudget } from "../../infra/render/nginx/failoverBudget";
 import { renderNginxConfig, type NginxLayout } from "../../infra/render/nginx/nginxConfig";
 import { CONTAINER_LAYOUT, LUA_ROUTER_FILE, readLuaRouter } from "../../infra/render/nginx/nginxIngress";
 import { renderNginxRouting } from "../../infra/render/nginx/routingDocument";
-import { buildRoutingPlan, type RoutingPlan } from "../../infra/routing/plan";
+import {
+  APP_HEALTH_PATH,
+  buildRoutingPlan,
+  SERVED_BY_HEADER,
+  type BackendServers,
+  type RoutingPlan,
+} from "../../infra/routing/plan";
 import type { WeightedRoute } from "../../infra/routing/route";
 import { devPlatformConfig } from "../support/configs";
 import { freePort, startNamedBackend, waitFor } from "../support/processes";
-import {
-  APP_BACKEND_HEADER,
-  caseName,
-  expectedReply,
-  planFor,
-  ROUTE_MATCHING_CASES,
-  sendCase,
-} from "../support/routeMatchingCases";
+import { caseName, expectedReply, planFor, ROUTE_MATCHING_CASES, sendCase } from "../support/routeMatchingCases";
 
-// Real nginx with Debian's Lua module, real HTTP. scripts/test.sh installs these packages when they are missing.
+// Real nginx with Debian's Lua module, real HTTP; its metrics page checked by Prometheus's own promtool. scripts/test.sh
+// installs these packages when they are missing.
 const NGINX = "/usr/sbin/nginx";
 const MODULES = "/usr/lib/nginx/modules";
-const missing = [NGINX, `${MODULES}/ngx_http_lua_module.so`, "/usr/lib/x86_64-linux-gnu/lua/5.1/cjson.so"].filter(
-  (path) => !existsSync(path),
-);
+const PROMTOOL = "/usr/bin/promtool";
+const missing = [
+  NGINX,
+  `${MODULES}/ngx_http_lua_module.so`,
+  "/usr/lib/x86_64-linux-gnu/lua/5.1/cjson.so",
+  PROMTOOL,
+].filter((path) => !existsSync(path));
+
+/** Short enough that a test waits on a hung backend for a second; each stand-in answers in a millisecond. */
+const TEST_UPSTREAM_TIMEOUTS = { connectSeconds: 1, responseSeconds: 1 };
+
+/** What a decommissioned stack's replica name resolves to: nothing. */
+const UNRESOLVABLE_FLASK = "flask-decommissioned.invalid:5000";
 
 interface Reply {
   readonly backend: string;
   readonly servedBy: string | null;
   readonly cookies: string[];
+}
+
+interface Outcome {
+  readonly status: number;
+  readonly servedBy: string | null;
+  readonly cookies: string[];
+}
+
+/** A stand-in backend that counts the requests that reached it, by method. It sends no X-App-Backend of its own. */
+async function startCountingBackend(name: string) {
+  const backend = await startNamedBackend(name);
+  const received: Record<string, number> = {};
+  backend.server.on("request", (request: IncomingMessage) => {
+    received[request.method!] = (received[request.method!] ?? 0) + 1;
+  });
+  return { ...backend, received };
+}
+
+/** A backend that accepts connections and reads requests but never answers: a hung app. */
+async function startHungBackend(): Promise<{ server: TcpServer; address: string; close: () => void }> {
+  const sockets: TcpSocket[] = [];
+  const server = createTcpServer((socket) => {
+    sockets.push(socket);
+    socket.resume();
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const address = server.address();
+  return {
+    server,
+    address: `127.0.0.1:${typeof address === "object" && address ? address.port : 0}`,
+    close: () => {
+      for (const socket of sockets) socket.destroy();
+      server.close();
+    },
+  };
+}
+
+/**
+ * A DNS server that knows no name: every query gets NXDOMAIN, which is what Docker's DNS answers for the replicas of a
+ * destroyed stack. nginx's queries carry one question and no other record, so the answer is the query with a new header.
+ */
+async function startNamelessResolver(): Promise<{ socket: Socket; address: string }> {
+  const socket = createSocket("udp4");
+  socket.on("message", (query, client) => {
+    const answer = Buffer.from(query);
+    answer.writeUInt16BE(0x8183, 2); // a response, recursion desired and available, NXDOMAIN
+    socket.send(answer, client.port, client.address);
+  });
+  await new Promise<void>((resolve) => socket.bind(0, "127.0.0.1", resolve));
+  return { socket, address: `127.0.0.1:${socket.address().port}` };
+}
+
+/** The value of one series on a Prometheus text page, e.g. `name{label="x"}`; undefined when it is not there. */
+function sampleOf(text: string, series: string): number | undefined {
+  const line = text.split("\n").find((candidate) => candidate.startsWith(`${series} `));
+  return line === undefined ? undefined : Number(line.slice(series.length + 1));
+}
+
+/** Waits until the next wall-clock second has just begun, so that a burst falls within one second of the budget. */
+async function startOfNextSecond(): Promise<void> {
+  await sleep(1000 - (Date.now() % 1000) + 50);
 }
 
 describe("the nginx flavour, running", () => {
@@ -40,6 +115,7 @@ describe("the nginx flavour, running", () => {
   let nginx: ChildProcess;
   let errorLog = "";
   let backends: { fastapi: { server: Server; address: string }; flask: { server: Server; address: string } };
+  let resolver: { socket: Socket; address: string };
 
   const standInServers = () => ({
     fastapi: { servers: [backends.fastapi.address] },
@@ -47,14 +123,37 @@ describe("the nginx flavour, running", () => {
   });
 
   /** Returns the routing's version, which each worker logs when it loads it. */
-  const publishPlan = (plan: RoutingPlan): string => {
-    const routing = renderNginxRouting(plan);
+  const publishPlan = (plan: RoutingPlan, budget?: FailoverBudget): string => {
+    const routing = renderNginxRouting(plan, budget);
     // The same atomic swap the Docker publisher does: write aside, then rename over.
     const staging = `${layout.routingFile}.tmp`;
     writeFileSync(staging, routing, { mode: 0o644 });
     renameSync(staging, layout.routingFile);
     return (JSON.parse(routing) as { version: string }).version;
   };
+
+  /** Publishes, then waits until every worker (each polls the routing file on its own) has logged loading it. */
+  const publishToEveryWorker = async (plan: RoutingPlan, budget?: FailoverBudget): Promise<void> => {
+    const logBefore = errorLog.length;
+    const version = publishPlan(plan, budget);
+    const masterPid = readFileSync(layout.pidFile, "utf8").trim();
+    const workers = execFileSync("pgrep", ["-P", masterPid], { encoding: "utf8" }).trim().split("\n").length;
+    await waitFor(`routing ${version} in all ${workers} workers`, async () =>
+      errorLog.slice(logBefore).split(`migration: routing ${version} loaded`).length - 1 >= workers ? true : undefined,
+    );
+  };
+
+  const send = async (path: string, init: RequestInit = {}): Promise<Outcome> => {
+    const response = await fetch(`http://127.0.0.1:${layout.httpPort}${path}`, init);
+    await response.arrayBuffer();
+    return {
+      status: response.status,
+      servedBy: response.headers.get(SERVED_BY_HEADER),
+      cookies: response.headers.getSetCookie(),
+    };
+  };
+
+  const metricsPage = async () => (await fetch(`http://127.0.0.1:${layout.metricsPort}/metrics`)).text();
 
   const publish = (routes: WeightedRoute[], defaultWeight: number) =>
     publishPlan(buildRoutingPlan({ routes, defaultWeight }, devPlatformConfig(), standInServers()));
@@ -65,7 +164,7 @@ describe("the nginx flavour, running", () => {
     expect(response.status).toBe(200);
     return {
       backend: body.backend,
-      servedBy: response.headers.get("x-served-by"),
+      servedBy: response.headers.get(SERVED_BY_HEADER),
       cookies: response.headers.getSetCookie(),
     };
   };
@@ -77,15 +176,20 @@ describe("the nginx flavour, running", () => {
   };
 
   beforeAll(async () => {
-    expect(missing, "install nginx-light libnginx-mod-http-lua lua-cjson (scripts/test.sh does)").toEqual([]);
+    expect(missing, "install nginx-light libnginx-mod-http-lua lua-cjson prometheus (scripts/test.sh does)").toEqual(
+      [],
+    );
     backends = {
-      fastapi: await startNamedBackend("fastapi", { [APP_BACKEND_HEADER]: "fastapi" }),
+      // Sends no X-App-Backend, so that the one on its answers is nginx's.
+      fastapi: await startNamedBackend("fastapi"),
+      // Names itself, as the apps do: one value on its answers, not two, is nginx's header replacing the app's.
       // The legacy app sets its own session cookie; the sticky cookie must be added beside it, not replace it.
       flask: await startNamedBackend("flask", {
-        [APP_BACKEND_HEADER]: "flask",
+        [SERVED_BY_HEADER]: "flask",
         "Set-Cookie": "session=legacy; Path=/",
       }),
     };
+    resolver = await startNamelessResolver();
     workDir = mkdtempSync(join(tmpdir(), "nginx-migration-"));
     chmodSync(workDir, 0o755); // nginx workers run unprivileged and must read the Lua router and routing file
     layout = {
@@ -96,6 +200,8 @@ describe("the nginx flavour, running", () => {
       httpPort: await freePort(),
       metricsPort: await freePort(),
       routingPollSeconds: 0.2,
+      resolver: resolver.address,
+      upstreamTimeouts: TEST_UPSTREAM_TIMEOUTS,
     };
     writeFileSync(join(workDir, LUA_ROUTER_FILE), readLuaRouter(), { mode: 0o644 });
     writeFileSync(join(workDir, "nginx.conf"), renderNginxConfig(layout));
@@ -121,6 +227,7 @@ describe("the nginx flavour, running", () => {
     await new Promise((resolve) => nginx?.once("exit", resolve));
     backends?.fastapi.server.close();
     backends?.flask.server.close();
+    resolver?.socket.close();
     if (workDir) rmSync(workDir, { recursive: true, force: true });
   });
 
@@ -132,7 +239,7 @@ describe("the nginx flavour, running", () => {
     ).not.toThrow();
   });
 
-  it("names the backend that served every response", async () => {
+  it("names the backend that served every response itself, replacing the app's own header", async () => {
     for (let i = 0; i < 20; i++) {
       const reply = await request("/api/users");
       expect(reply.servedBy).toBe(reply.backend);
@@ -284,16 +391,255 @@ describe("the nginx flavour, running", () => {
     expect(text).toContain(`migration_ingress_request_duration_seconds_count${series}} ${requests}`);
   });
 
+  describe("failover", () => {
+    let fastapiA: Awaited<ReturnType<typeof startCountingBackend>>;
+    let flask: Awaited<ReturnType<typeof startCountingBackend>>;
+    let hung: Awaited<ReturnType<typeof startHungBackend>>;
+    /** An address nothing listens on: a crashed replica whose port refuses connections. */
+    let dead: string;
+    let alsoDead: string;
+
+    /** Both backends probed for health, as managed ones are: the plan turns failover on. */
+    const probed = (fastapi: string[], flaskServers: string[]): BackendServers => ({
+      fastapi: { servers: fastapi, healthPath: APP_HEALTH_PATH },
+      flask: { servers: flaskServers, healthPath: APP_HEALTH_PATH },
+    });
+
+    const publishFailover = async (
+      routes: WeightedRoute[],
+      servers: BackendServers,
+      budget?: FailoverBudget,
+    ): Promise<void> => {
+      const plan = buildRoutingPlan({ routes, defaultWeight: 0 }, devPlatformConfig(), servers);
+      expect(plan.failover).toBe(true);
+      await publishToEveryWorker(plan, budget);
+    };
+
+    beforeAll(async () => {
+      [fastapiA, flask, hung] = await Promise.all([
+        startCountingBackend("fastapi"),
+        startCountingBackend("flask"),
+        startHungBackend(),
+      ]);
+      dead = `127.0.0.1:${await freePort()}`;
+      alsoDead = `127.0.0.1:${await freePort()}`;
+    });
+
+    beforeEach(() => {
+      for (const backend of [fastapiA, flask])
+        for (const method of Object.keys(backend.received)) delete backend.received[method];
+    });
+
+    afterAll(() => {
+      fastapiA?.server.close();
+      flask?.server.close();
+      hung?.close();
+    });
+
+    it("retries a GET, HEAD or OPTIONS on the other backend when the one picked refuses it, and counts both attempts", async () => {
+      await publishFailover([{ path: "/flask-down", weight: 0 }], probed([fastapiA.address], [dead]));
+      for (const method of ["GET", "HEAD", "OPTIONS"]) {
+        const outcome = await send("/flask-down/1", { method });
+        expect(outcome).toMatchObject({ status: 200, servedBy: "fastapi" });
+        expect(fastapiA.received[method]).toBe(1);
+      }
+      const text = await metricsPage();
+      expect(sampleOf(text, 'migration_ingress_failovers_total{route="flask-down",from="flask",to="fastapi"}')).toBe(3);
+      expect(sampleOf(text, 'migration_ingress_requests_total{route="flask-down",backend="flask",code="502"}')).toBe(3);
+      expect(sampleOf(text, 'migration_ingress_requests_total{route="flask-down",backend="fastapi",code="200"}')).toBe(
+        3,
+      );
+      expect(
+        sampleOf(text, 'migration_ingress_request_duration_seconds_count{route="flask-down",backend="flask"}'),
+      ).toBe(3);
+      expect(
+        sampleOf(text, 'migration_ingress_request_duration_seconds_count{route="flask-down",backend="fastapi"}'),
+      ).toBe(3);
+    });
+
+    it("never sends a POST, PUT, PATCH or DELETE twice: it gets the ingress's 502 and the other backend never sees it", async () => {
+      await publishFailover([{ path: "/flask-down-writes", weight: 0 }], probed([fastapiA.address], [dead]));
+      for (const method of ["POST", "PUT", "PATCH", "DELETE"])
+        expect(await send("/flask-down-writes/1", { method, body: "{}" })).toMatchObject({
+          status: 502,
+          servedBy: "flask",
+        });
+      expect(fastapiA.received).toEqual({});
+      const text = await metricsPage();
+      expect(text).not.toContain('migration_ingress_failovers_total{route="flask-down-writes"');
+      expect(
+        sampleOf(text, 'migration_ingress_requests_total{route="flask-down-writes",backend="flask",code="502"}'),
+      ).toBe(4);
+    });
+
+    it("never fails a request forced with the override header over: the tester sees the real backend's error", async () => {
+      await publishFailover([{ path: "/forced", weight: 100 }], probed([fastapiA.address], [dead]));
+      expect(await send("/forced/1", { headers: { "X-Backend": "flask" } })).toMatchObject({
+        status: 502,
+        servedBy: "flask",
+      });
+      expect(fastapiA.received).toEqual({});
+      expect(await metricsPage()).not.toContain('migration_ingress_failovers_total{route="forced"');
+    });
+
+    it("answers 502 as before failover when the routing has it off (an external Flask is not probed)", async () => {
+      const plan = buildRoutingPlan(
+        { routes: [{ path: "/no-failover", weight: 0 }], defaultWeight: 0 },
+        devPlatformConfig(),
+        {
+          fastapi: { servers: [fastapiA.address], healthPath: APP_HEALTH_PATH },
+          flask: { servers: [dead] },
+        },
+      );
+      expect(plan.failover).toBe(false);
+      await publishToEveryWorker(plan);
+      expect(JSON.parse(readFileSync(layout.routingFile, "utf8"))).not.toHaveProperty("failover");
+      expect(await send("/no-failover/1")).toMatchObject({ status: 502, servedBy: "flask" });
+      expect(fastapiA.received).toEqual({});
+    });
+
+    it("keeps a 100% FastAPI route serving while its backup Flask no longer resolves, a dead replica's GETs on the next one", async () => {
+      await publishFailover(
+        [{ path: "/decommissioned", weight: 100 }],
+        probed([dead, fastapiA.address], [UNRESOLVABLE_FLASK]),
+      );
+      const outcomes = await Promise.all(Array.from({ length: 20 }, () => send("/decommissioned/1")));
+      expect(outcomes.map(({ status, servedBy }) => ({ status, servedBy }))).toEqual(
+        Array(20).fill({ status: 200, servedBy: "fastapi" }),
+      );
+      expect(fastapiA.received.GET).toBe(20);
+      const text = await metricsPage();
+      const failovers = sampleOf(
+        text,
+        'migration_ingress_failovers_total{route="decommissioned",from="fastapi",to="fastapi"}',
+      );
+      expect(failovers).toBeGreaterThan(0);
+      expect(
+        sampleOf(text, 'migration_ingress_requests_total{route="decommissioned",backend="fastapi",code="502"}'),
+      ).toBe(failovers);
+    });
+
+    it("retries a GET that a FastAPI replica refused on the next replica before Flask, so FastAPI answers what it was dealt", async () => {
+      await publishFailover(
+        [{ path: "/replica-down", weight: 100 }],
+        probed([dead, fastapiA.address], [flask.address]),
+      );
+      const outcomes = await Promise.all(Array.from({ length: 10 }, () => send("/replica-down/1")));
+      expect(outcomes.map(({ status, servedBy }) => ({ status, servedBy }))).toEqual(
+        Array(10).fill({ status: 200, servedBy: "fastapi" }),
+      );
+      expect(flask.received).toEqual({});
+    });
+
+    it("retries a GET dealt to a Flask that no longer resolves on FastAPI", async () => {
+      await publishFailover([{ path: "/flask-gone", weight: 0 }], probed([fastapiA.address], [UNRESOLVABLE_FLASK]));
+      expect(await send("/flask-gone/1")).toMatchObject({ status: 200, servedBy: "fastapi" });
+      expect(errorLog).toContain("flask-decommissioned.invalid could not be resolved (3: Host not found)");
+      expect(
+        sampleOf(
+          await metricsPage(),
+          'migration_ingress_requests_total{route="flask-gone",backend="flask",code="502"}',
+        ),
+      ).toBe(1);
+    });
+
+    it("answers the failed attempt's 502 when no other replica accepts a connection, and counts no failover", async () => {
+      await publishFailover([{ path: "/nowhere-else", weight: 100 }], probed([dead], [UNRESOLVABLE_FLASK]));
+      expect(await send("/nowhere-else/1")).toMatchObject({ status: 502, servedBy: "fastapi" });
+      expect(await metricsPage()).not.toContain('migration_ingress_failovers_total{route="nowhere-else"');
+    });
+
+    it("sends a 100% FastAPI route's GETs to Flask while every FastAPI replica is down (Flask is the backup)", async () => {
+      await publishFailover([{ path: "/fastapi-down", weight: 100 }], probed([dead, alsoDead], [flask.address]));
+      const outcomes = await Promise.all(Array.from({ length: 10 }, () => send("/fastapi-down/1")));
+      expect(outcomes.map(({ status, servedBy }) => ({ status, servedBy }))).toEqual(
+        Array(10).fill({ status: 200, servedBy: "flask" }),
+      );
+      expect(
+        sampleOf(
+          await metricsPage(),
+          'migration_ingress_failovers_total{route="fastapi-down",from="fastapi",to="flask"}',
+        ),
+      ).toBe(10);
+    });
+
+    it("bounds a hung backend by the response timeout: a GET fails over after it, a POST gets the 504", async () => {
+      await publishFailover([{ path: "/hung", weight: 0 }], probed([fastapiA.address], [hung.address]));
+      const startedAt = Date.now();
+      expect(await send("/hung/1")).toMatchObject({ status: 200, servedBy: "fastapi" });
+      expect(Date.now() - startedAt).toBeGreaterThanOrEqual(TEST_UPSTREAM_TIMEOUTS.responseSeconds * 1000);
+      expect(await send("/hung/1", { method: "POST", body: "{}" })).toMatchObject({ status: 504, servedBy: "flask" });
+      expect(fastapiA.received).toEqual({ GET: 1 });
+      const text = await metricsPage();
+      expect(sampleOf(text, 'migration_ingress_requests_total{route="hung",backend="flask",code="504"}')).toBe(2);
+      // The failed attempt is timed as the wait for the hung backend, the answer as FastAPI's own time.
+      expect(
+        sampleOf(text, 'migration_ingress_request_duration_seconds_sum{route="hung",backend="flask"}'),
+      ).toBeGreaterThanOrEqual(2);
+      expect(
+        sampleOf(text, 'migration_ingress_request_duration_seconds_sum{route="hung",backend="fastapi"}'),
+      ).toBeLessThan(0.5);
+    });
+
+    it("pins a new sticky client to the backend it was dealt, also when its request failed over", async () => {
+      await publishFailover([{ path: "/sticky-split", weight: 50 }], probed([fastapiA.address], [dead]));
+      const dealtFlask = await waitFor("a client dealt Flask", async () => {
+        const outcome = await send("/sticky-split/1");
+        return outcome.cookies.includes("migration_sticky_split_w50=flask; Path=/; HttpOnly; SameSite=Lax")
+          ? outcome
+          : undefined;
+      });
+      expect(dealtFlask).toMatchObject({ status: 200, servedBy: "fastapi" });
+      const pinned = await send("/sticky-split/1", { headers: { Cookie: "migration_sticky_split_w50=flask" } });
+      expect(pinned).toEqual({ status: 200, servedBy: "fastapi", cookies: [] });
+    });
+
+    it("refuses failovers beyond the budget's floor in a second, and counts the refusals", async () => {
+      const budget = { floorPerSecond: 3, share: 0 };
+      await publishFailover([{ path: "/budget-floor", weight: 0 }], probed([fastapiA.address], [dead]), budget);
+      await startOfNextSecond();
+      const outcomes = await Promise.all(Array.from({ length: 20 }, () => send("/budget-floor/1")));
+      const served = outcomes.filter((outcome) => outcome.status === 200);
+      // One second's floor; two, should the burst straddle a second.
+      expect(served.length).toBeGreaterThanOrEqual(budget.floorPerSecond);
+      expect(served.length).toBeLessThanOrEqual(2 * budget.floorPerSecond);
+      expect(outcomes.filter((outcome) => outcome.status === 502)).toHaveLength(20 - served.length);
+      const text = await metricsPage();
+      expect(sampleOf(text, 'migration_ingress_failovers_total{route="budget-floor",from="flask",to="fastapi"}')).toBe(
+        served.length,
+      );
+      expect(sampleOf(text, 'migration_ingress_failovers_refused_total{route="budget-floor",from="flask"}')).toBe(
+        20 - served.length,
+      );
+    });
+
+    it("lets at most the budget's share of a second's requests fail over", async () => {
+      await publishFailover([{ path: "/budget-share", weight: 0 }], probed([fastapiA.address], [dead]), {
+        floorPerSecond: 0,
+        share: 0.5,
+      });
+      await startOfNextSecond();
+      const outcomes: Outcome[] = [];
+      for (let i = 0; i < 40; i++) outcomes.push(await send("/budget-share/1"));
+      // Every request fails on Flask; within one second the n-th may fail over while failovers stay <= n / 2.
+      const served = outcomes.filter((outcome) => outcome.status === 200).length;
+      expect(served).toBeLessThanOrEqual(20);
+      expect(served).toBeGreaterThanOrEqual(18);
+    });
+  });
+
+  it("serves its metrics page, failover counters among them, as valid Prometheus text (promtool check metrics)", async () => {
+    const page = await metricsPage();
+    expect(page).toContain("migration_ingress_failovers_refused_total{");
+    const check = spawnSync(PROMTOOL, ["check", "metrics"], { input: page, encoding: "utf8" });
+    expect(check.stdout + check.stderr).toBe("");
+    expect(check.status).toBe(0);
+  });
+
   // Last, so that the routing it publishes stays out of the tests above (their metrics among them).
   describe("the shared routing cases", () => {
     beforeAll(async () => {
-      const version = publishPlan(planFor(standInServers()));
-      // Every worker polls the routing file on its own: wait until each has logged loading this version.
-      const masterPid = readFileSync(layout.pidFile, "utf8").trim();
-      const workers = execFileSync("pgrep", ["-P", masterPid], { encoding: "utf8" }).trim().split("\n").length;
-      await waitFor(`routing ${version} in all ${workers} workers`, async () =>
-        errorLog.split(`migration: routing ${version} loaded`).length - 1 >= workers ? true : undefined,
-      );
+      await publishToEveryWorker(planFor(standInServers()));
     });
 
     it.each(ROUTE_MATCHING_CASES.map((testCase) => [caseName(testCase), testCase] as const))(

@@ -41,6 +41,8 @@ interface Traffic {
   readonly perMinute: number;
   readonly errorsPerMinute?: number;
   readonly latencySeconds?: number;
+  /** Requests per minute of these that failed here and were sent to the other backend (failover). */
+  readonly failoversPerMinute?: number;
 }
 
 interface InputSeries {
@@ -66,41 +68,63 @@ function histogram(metric: string, base: Record<string, string>, perMinute: numb
 
 /** The series each ingress flavour would expose for this traffic. */
 function inputSeries(flavour: Flavour, traffic: readonly Traffic[]): InputSeries[] {
-  return traffic.flatMap(({ route, backend, perMinute, errorsPerMinute = 0, latencySeconds = 0.03 }) => {
-    const ok = perMinute - errorsPerMinute;
-    if (flavour === "traefik") {
-      const service = { service: `${routeBackendService(route, backend)}@file`, method: "GET", protocol: "http" };
+  return traffic.flatMap(
+    ({ route, backend, perMinute, errorsPerMinute = 0, latencySeconds = 0.03, failoversPerMinute = 0 }) => {
+      const ok = perMinute - errorsPerMinute;
+      if (flavour === "traefik") {
+        const service = { service: `${routeBackendService(route, backend)}@file`, method: "GET", protocol: "http" };
+        // The route's router counts each request once; a failed-over one made two attempts in the services.
+        const router = { router: `route-${route}@file`, service: service.service, method: "GET", protocol: "http" };
+        return [
+          {
+            series: `traefik_router_requests_total${labels({ ...router, code: "200" })}`,
+            values: counter(perMinute - failoversPerMinute),
+          },
+          { series: `traefik_service_requests_total${labels({ ...service, code: "200" })}`, values: counter(ok) },
+          ...(errorsPerMinute > 0
+            ? [
+                {
+                  series: `traefik_service_requests_total${labels({ ...service, code: "500" })}`,
+                  values: counter(errorsPerMinute),
+                },
+              ]
+            : []),
+          ...histogram(
+            "traefik_service_request_duration_seconds_bucket",
+            { ...service, code: "200" },
+            perMinute,
+            latencySeconds,
+          ),
+        ];
+      }
+      const other = backend === "fastapi" ? "flask" : "fastapi";
       return [
-        { series: `traefik_service_requests_total${labels({ ...service, code: "200" })}`, values: counter(ok) },
+        { series: `migration_ingress_requests_total${labels({ route, backend, code: "200" })}`, values: counter(ok) },
+        ...(failoversPerMinute > 0
+          ? [
+              {
+                series: `migration_ingress_failovers_total${labels({ route, from: backend, to: other })}`,
+                values: counter(failoversPerMinute),
+              },
+            ]
+          : []),
         ...(errorsPerMinute > 0
           ? [
               {
-                series: `traefik_service_requests_total${labels({ ...service, code: "500" })}`,
+                series: `migration_ingress_requests_total${labels({ route, backend, code: "500" })}`,
                 values: counter(errorsPerMinute),
               },
             ]
           : []),
         ...histogram(
-          "traefik_service_request_duration_seconds_bucket",
-          { ...service, code: "200" },
+          "migration_ingress_request_duration_seconds_bucket",
+          { route, backend },
           perMinute,
           latencySeconds,
         ),
       ];
-    }
-    return [
-      { series: `migration_ingress_requests_total${labels({ route, backend, code: "200" })}`, values: counter(ok) },
-      ...(errorsPerMinute > 0
-        ? [
-            {
-              series: `migration_ingress_requests_total${labels({ route, backend, code: "500" })}`,
-              values: counter(errorsPerMinute),
-            },
-          ]
-        : []),
-      ...histogram("migration_ingress_request_duration_seconds_bucket", { route, backend }, perMinute, latencySeconds),
-    ];
-  });
+    },
+  );
 }
 
 interface ExpectedAlert {
@@ -112,6 +136,7 @@ const ALERT_NAMES = [
   "MigrationFastapiErrorRatioAboveFlask",
   "MigrationFastapiLatencyP99AboveFlask",
   "MigrationBackendWithoutTraffic",
+  "MigrationFailover",
 ];
 
 let workDir: string;
@@ -356,6 +381,28 @@ describe.each(FLAVOURS)("the generated Prometheus files (%s), checked by promtoo
             exp_labels: { route: USERS, backend: "flask", severity: "critical" },
             exp_annotations: {
               summary: `Flask served no request of route ${USERS} in the last 5m, although its configured weight should have sent it about 450`,
+            },
+          },
+        ],
+      },
+    );
+  });
+
+  it("fire when requests fail over, naming the route and the rate", () => {
+    expectAlerts(
+      flavour,
+      "failover",
+      [
+        { route: USERS, backend: "fastapi", perMinute: 300 },
+        // Flask's 30 failed attempts a minute, each sent again to FastAPI (and counted there among its 300).
+        { route: USERS, backend: "flask", perMinute: 300, errorsPerMinute: 30, failoversPerMinute: 30 },
+      ],
+      {
+        MigrationFailover: [
+          {
+            exp_labels: { route: USERS, severity: "warning" },
+            exp_annotations: {
+              summary: `Requests on route ${USERS} failed on one backend and were sent to the other, 0.50 per second over the last 5m: a backend is failing (its figures count each failed attempt)`,
             },
           },
         ],

@@ -5,7 +5,7 @@ import { stackFileValues } from "./stackConfig";
 
 /** The validated dev stack config, optionally with other routes and weights, for tests of what comes after validation. */
 export function devPlatformConfig(
-  overrides: { routes?: readonly WeightedRoute[]; defaultWeight?: number; sticky?: boolean } = {},
+  overrides: { routes?: readonly WeightedRoute[]; defaultWeight?: number; sticky?: boolean; failover?: boolean } = {},
 ): PlatformConfig {
   const raw = { ...stackFileValues("Pulumi.dev.yaml", "migration"), ...overrides };
   const result = validatePlatformConfig(raw, "migration");

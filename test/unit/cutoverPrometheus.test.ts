@@ -1,3 +1,4 @@
+import { SERIES } from "../../infra/monitoring/seriesNames";
 import { describe, expect, it } from "vitest";
 import { parseQueryResponse, parseSampleValue, readMetrics, RECORDING_RULES } from "../../cli/prometheus";
 
@@ -62,7 +63,7 @@ describe("Prometheus sample values", () => {
 });
 
 describe("reading the recording rules", () => {
-  it("asks for each rule by its exact name and files every figure under route and backend", async () => {
+  it("asks for each rule by its exact name and files every figure under route and backend, failovers under route", async () => {
     const asked: string[] = [];
     const reading = await readMetrics(
       URL_BASE,
@@ -82,11 +83,13 @@ describe("reading the recording rules", () => {
           ],
           [RECORDING_RULES.latencyP99Seconds]: [sample("api-users-get-head", "flask", "0.12")],
           [RECORDING_RULES.observedShare]: [sample("default", "fastapi", "0.1")],
+          [SERIES.failoverRate]: [{ metric: { route: "api-users-get-head" }, value: [1893499200, "0.5"] }],
         },
         asked,
       ),
     );
     expect(asked.sort()).toEqual([
+      "migration:route:failover_rate",
       "migration:route_backend:error_ratio",
       "migration:route_backend:latency_p99_seconds",
       "migration:route_backend:observed_share",
@@ -99,6 +102,7 @@ describe("reading the recording rules", () => {
         "api-users-get-head": {
           flask: { requestRate: 9, requestsInWindow: 2700, errorRatio: 0.001, latencyP99Seconds: 0.12 },
           fastapi: { requestRate: 1, requestsInWindow: 300, errorRatio: NaN },
+          failoverRate: 0.5,
         },
         default: { flask: {}, fastapi: { observedShare: 0.1 } },
       },
@@ -120,7 +124,7 @@ describe("reading the recording rules", () => {
     expect(await readMetrics(`${URL_BASE}/`, proxy)).toMatchObject({
       available: false,
       reason: expect.stringMatching(
-        /^Prometheus at http:\/\/127\.0\.0\.1:9090\/ answered HTTP 502 to the query migration:route_backend:/,
+        /^Prometheus at http:\/\/127\.0\.0\.1:9090\/ answered HTTP 502 to the query migration:route/,
       ),
     });
   });

@@ -40,6 +40,7 @@ const metrics: MetricsReading = {
     "api-users-get-head": {
       flask: { requestRate: 9, requestsInWindow: 2700, errorRatio: 0.001, latencyP99Seconds: 0.12, observedShare: 0.5 },
       fastapi: { requestRate: 9, requestsInWindow: 2700, errorRatio: 0, latencyP99Seconds: 0.08, observedShare: 0.5 },
+      failoverRate: 0.3,
     },
     default: {
       flask: { requestRate: 1.8, observedShare: 0.9 },
@@ -84,15 +85,15 @@ describe("progress", () => {
 });
 
 describe("status", () => {
-  it("is a table per route with Flask and FastAPI side by side, then the progress", () => {
+  it("is a table per route with Flask and FastAPI side by side and the failovers, then the progress", () => {
     expect(renderStatus(status)).toBe(
       [
         "Stack dev: FastAPI weight and observed FastAPI share per route; figures over the last 5m",
         "",
-        "ROUTE                             MATCHES                                 WEIGHT  OBSERVED  REQ/S flask / fastapi  5XX flask / fastapi  P99 flask / fastapi  LAST STEP",
-        "api-users-get-head                /api/users (GET, HEAD)                  50%     50.0%     9.0 / 9.0              0.10% / 0.00%        120 ms / 80 ms       9m 40s ago",
-        "api-orders-post-put-patch-delete  /api/orders (POST, PUT, PATCH, DELETE)  0%      —         — / —                  — / —                — / —                29m 40s ago",
-        "default                           every other path (defaultWeight)        10%     10.0%     1.8 / 0.2              — / —                — / —                29m 40s ago",
+        "ROUTE                             MATCHES                                 WEIGHT  OBSERVED  REQ/S flask / fastapi  5XX flask / fastapi  P99 flask / fastapi  FAILOVER/S  LAST STEP",
+        "api-users-get-head                /api/users (GET, HEAD)                  50%     50.0%     9.0 / 9.0              0.10% / 0.00%        120 ms / 80 ms       0.3         9m 40s ago",
+        "api-orders-post-put-patch-delete  /api/orders (POST, PUT, PATCH, DELETE)  0%      —         — / —                  — / —                — / —                —           29m 40s ago",
+        "default                           every other path (defaultWeight)        10%     10.0%     1.8 / 0.2              — / —                — / —                —           29m 40s ago",
         "",
         "0 of 3 endpoint groups fully on FastAPI (0.0%); FastAPI served 46.0% of all requests in the last 5m",
         "Flask: still routed (every other path (defaultWeight): 90%); its backup window starts when no route sends it traffic",

@@ -18,7 +18,7 @@ const EMAIL = (writer: string) => `smoke-${NOW.getTime()}-${RUN_TOKEN}-${writer}
 const json = (status: number, body: unknown, servedBy?: string) =>
   new Response(JSON.stringify(body), {
     status,
-    headers: { "Content-Type": "application/json", ...(servedBy ? { "X-Served-By": servedBy } : {}) },
+    headers: { "Content-Type": "application/json", ...(servedBy ? { "X-App-Backend": servedBy } : {}) },
   });
 
 /**
@@ -56,7 +56,7 @@ function fakeIngress(
     if (!users.has(userId)) return json(404, { error: "Not Found", message: `User ${userId} not found.` }, servedBy);
     if (request.method === "GET") return json(200, users.get(userId), servedBy);
     users.delete(userId);
-    return new Response(null, { status: 204, headers: { "X-Served-By": servedBy } });
+    return new Response(null, { status: 204, headers: { "X-App-Backend": servedBy } });
   }) as typeof fetch;
   return { fetchImpl, users, sent };
 }

@@ -100,7 +100,7 @@ function fakeIngress(weightBefore: number, weightAfter: number, switchAfter: num
     const weight = served < switchAfter ? weightBefore : weightAfter;
     const backend = ((served * weight) % 100) + weight >= 100 ? "fastapi" : "flask";
     served++;
-    return new Response("{}", { status: 200, headers: { "X-Served-By": backend } });
+    return new Response("{}", { status: 200, headers: { "X-App-Backend": backend } });
   }) as typeof fetch;
   return { fetchImpl, seen };
 }

@@ -58,6 +58,7 @@ describe("the Flask vs FastAPI dashboard", () => {
     const [rate, errors, p99, weight] = dashboard.panels.slice(2, 6);
     expect(rate.targets).toMatchObject([
       { expr: 'migration:route_backend:request_rate{route="api-users-get-head"}', legendFormat: "{{backend}}" },
+      { expr: 'migration:route:failover_rate{route="api-users-get-head"}', legendFormat: "failed over" },
     ]);
     expect(errors.targets).toMatchObject([
       { expr: 'migration:route_backend:error_ratio{route="api-users-get-head"}', legendFormat: "{{backend}}" },
@@ -95,7 +96,7 @@ describe("the Flask vs FastAPI dashboard", () => {
     const expressions = dashboardExpressions(buildMigrationDashboard(ROUTES));
     const queried = dashboard.panels.flatMap((panel) => (panel.targets ?? []).map((target) => target.expr));
     expect(expressions).toEqual(queried);
-    expect(expressions).toHaveLength(5 * ROUTES.length);
+    expect(expressions).toHaveLength(6 * ROUTES.length);
   });
 });
 

@@ -67,7 +67,7 @@ describe("the Flask vs FastAPI console page", () => {
     expect(panel).toContain('<p class="migration-no-alerts">No migration alert is firing or pending.</p>');
   });
 
-  it("draws each route's four graphs, both backends as lines of one graph, in the same units as the dashboard", () => {
+  it("draws each route's four graphs, both backends as lines of one graph (and the failovers beside the rates), in the same units as the dashboard", () => {
     const route = page.slice(
       page.indexOf('data-route="{{ "api-users-get-head" }}"'),
       page.indexOf('data-route="{{ "default" }}"'),
@@ -80,7 +80,8 @@ describe("the Flask vs FastAPI console page", () => {
       "FastAPI share: configured vs observed",
     ]);
     expect(graphs).toHaveLength(4);
-    for (const options of graphs.slice(0, 3)) expect(options).toContain('name: [{{ "[[backend]]" }}]');
+    expect(graphs[0]).toContain('name: [{{ "[[backend]]" }}, {{ "failed over" }}]');
+    for (const options of graphs.slice(1, 3)) expect(options).toContain('name: [{{ "[[backend]]" }}]');
     expect(graphs[3]).toContain('name: [{{ "configured weight" }}, {{ "observed share" }}]');
     expect(graphs.map((options) => /yUnits: \{\{ "(.*?)" \}\}/.exec(options)![1])).toEqual([" req/s", "%", "s", "%"]);
     // The 5xx ratio is a ratio (0..1), shown in percent like Grafana's percentunit.

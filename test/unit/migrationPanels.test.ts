@@ -22,7 +22,7 @@ describe("the Flask vs FastAPI views", () => {
     expect(grafana).toEqual(
       ROUTES.flatMap((route) => routeGraphs(route).flatMap((graph) => graph.queries.map((query) => query.expr))),
     );
-    expect(grafana).toHaveLength(5 * ROUTES.length);
+    expect(grafana).toHaveLength(6 * ROUTES.length);
   });
 
   it("list the same alerts: Grafana filters its alert list with the matcher the console page queries on ALERTS", () => {

@@ -65,7 +65,7 @@ describe("recording rules", () => {
     "(%s) record every figure once per route of the plan and per backend, labelled route and backend",
     (ingress) => {
       const rules = recordingRules(ingress);
-      const labelled = rules.filter((rule) => rule.labels);
+      const labelled = rules.filter((rule) => rule.labels && rule.record !== SERIES.failoverRate);
       expect(labelled).toHaveLength(perRouteBackend.length * ROUTE_IDS.length * 2);
       for (const series of perRouteBackend)
         for (const route of ROUTE_IDS)
@@ -73,6 +73,20 @@ describe("recording rules", () => {
       for (const rule of labelled) expect(Object.keys(rule.labels!).sort()).toEqual(["backend", "route"]);
     },
   );
+
+  it.each(["traefik", "nginx"] as const)("(%s) record each route's failover rate, labelled route", (ingress) => {
+    const failovers = recordingRules(ingress).filter((rule) => rule.record === SERIES.failoverRate);
+    expect(failovers.map((rule) => rule.labels)).toEqual(ROUTE_IDS.map((route) => ({ route })));
+  });
+
+  it("count Traefik's failovers as the attempts of a route's backend services beyond the requests of its routers", () => {
+    const users = recordingRules("traefik").find(
+      (rule) => rule.record === SERIES.failoverRate && rule.labels?.route === "api-users-get-head",
+    );
+    expect(users?.expr).toBe(
+      'clamp_min(sum(rate(traefik_service_requests_total{service=~"(route-api-users-get-head-via-fastapi|route-api-users-get-head-via-flask)@file"}[5m])) - sum(rate(traefik_router_requests_total{router=~"(route-api-users-get-head|route-api-users-get-head-retried)@file"}[5m])), 0)',
+    );
+  });
 
   it("compare the backends per route after the per-backend figures, in the same group, carrying the labels of their inputs", () => {
     const file = parse(renderRecordingRules("traefik", planOf().plan.routes, "5m"));
@@ -177,6 +191,7 @@ describe("alert rules", () => {
       ["MigrationFastapiLatencyP99AboveFlask", { severity: "warning" }],
       ["MigrationBackendWithoutTraffic", { severity: "critical", backend: "fastapi" }],
       ["MigrationBackendWithoutTraffic", { severity: "critical", backend: "flask" }],
+      ["MigrationFailover", { severity: "warning" }],
     ]);
     for (const rule of alerts) {
       expect(rule.for).toBe("1m");

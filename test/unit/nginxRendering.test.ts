@@ -1,6 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { serializeNginx } from "../../infra/render/nginx/directives";
-import { renderNginxIngress } from "../../infra/render/nginx/nginxIngress";
+import { FAILOVER_BUDGET } from "../../infra/render/nginx/failoverBudget";
+import { renderNginxConfig } from "../../infra/render/nginx/nginxConfig";
+import { CONTAINER_LAYOUT, renderNginxIngress } from "../../infra/render/nginx/nginxIngress";
 import { headerVariable, renderNginxRouting } from "../../infra/render/nginx/routingDocument";
 import { backendServers, dockerTargetFacts } from "../../components/docker/addressing";
 import { buildRoutingPlan } from "../../infra/routing/plan";
@@ -52,7 +54,26 @@ describe("nginx routing document", () => {
   it("carries the backends' replicas and the header names", () => {
     expect(routing.backends).toEqual({ fastapi: ["fastapi-0:8000", "fastapi-1:8000"], flask: ["flask-0:5000"] });
     expect(routing.overrideHeaderVariable).toBe("http_x_backend");
-    expect(routing.servedByHeader).toBe("X-Served-By");
+    expect(routing.servedByHeader).toBe("X-App-Backend");
+  });
+
+  it("carries failover, the methods it retries and the retry budget when the plan has it on", () => {
+    expect(plan.failover).toBe(true);
+    expect(routing.failover).toEqual({
+      methods: ["GET", "HEAD", "OPTIONS"],
+      budget: { floorPerSecond: 10, share: 0.5 },
+    });
+  });
+
+  it("carries the budget it is given, so that a test can publish a tiny one", () => {
+    const tiny = { floorPerSecond: 1, share: 0 };
+    expect(JSON.parse(renderNginxRouting(plan, tiny)).failover.budget).toEqual(tiny);
+    expect(JSON.parse(renderNginxRouting(plan, FAILOVER_BUDGET))).toEqual(routing);
+  });
+
+  it("leaves failover out when the plan has it off", () => {
+    const off = buildRoutingPlan(snapshotOf(config), { ...config, failover: false }, backendServers(config));
+    expect(JSON.parse(renderNginxRouting(off))).not.toHaveProperty("failover");
   });
 
   it("is versioned by its content", () => {
@@ -92,5 +113,41 @@ describe("nginx configuration", () => {
     expect(text).toContain(
       'require("migration_router").start("/etc/nginx/migration/routing/routing.json", 1, { 0.0025, 0.005,',
     );
+  });
+
+  /** The text of the proxy location and of the failover location, each from its opening line to its closing brace. */
+  function proxyLocations(text: string): { main: string; failover: string } {
+    const location = (args: string) => {
+      const start = text.indexOf(`location ${args} {`);
+      return text.slice(start, text.indexOf("\n        }", start));
+    };
+    return { main: location("/"), failover: location("@failover") };
+  }
+
+  it("sends only the 502 and 504 nginx produces itself to the failover location, where the router decides", () => {
+    const text = renderNginxConfig(CONTAINER_LAYOUT);
+    const { main, failover } = proxyLocations(text);
+    expect(main).toContain("error_page 502 504 = @failover;");
+    expect(failover).toContain('require("migration_router").fail_over()');
+    expect(failover).not.toContain("error_page");
+    // With it, error_page would also catch an app's own 502 or 503, which is the app's answer and final.
+    expect(text).not.toContain("proxy_intercept_errors");
+  });
+
+  it("proxies, names the backend and counts the same way from both locations", () => {
+    const { main, failover } = proxyLocations(renderNginxConfig(CONTAINER_LAYOUT));
+    const proxying = (location: string) => location.slice(location.indexOf("proxy_pass"));
+    expect(proxying(failover)).toBe(proxying(main));
+    expect(proxying(main)).toContain("log_by_lua_block");
+  });
+
+  it("bounds every proxied request by the shared upstream timeouts, and gives the router the connect timeout", () => {
+    const text = renderNginxConfig(CONTAINER_LAYOUT);
+    for (const location of Object.values(proxyLocations(text))) {
+      expect(location).toContain("proxy_connect_timeout 1s;");
+      expect(location).toContain("proxy_send_timeout 30s;");
+      expect(location).toContain("proxy_read_timeout 30s;");
+    }
+    expect(text).toMatch(/require\("migration_router"\)\.start\(.*, 1\)$/m);
   });
 });

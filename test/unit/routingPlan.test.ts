@@ -59,9 +59,23 @@ describe("the routing plan", () => {
     expect(notSticky.routes.map((route) => route.stickyCookie)).toEqual([undefined, undefined, undefined]);
   });
 
-  it("drops Flask entirely once every route sends FastAPI 100%", () => {
+  it("keeps Flask as the backup once every route sends FastAPI 100%, while failover is on", () => {
     const config = devPlatformConfig({ routes: [{ path: "/api/users", weight: 100 }], defaultWeight: 100 });
-    expect(planOf(config).flask).toBeUndefined();
+    expect(planOf(config)).toMatchObject({ failover: true, flask: { servers: ["flask-0:5000"] } });
+  });
+
+  it("drops Flask entirely once every route sends FastAPI 100%, with failover off", () => {
+    const config = devPlatformConfig({
+      routes: [{ path: "/api/users", weight: 100 }],
+      defaultWeight: 100,
+      failover: false,
+    });
+    expect(planOf(config)).toMatchObject({ failover: false, flask: undefined });
+  });
+
+  it("turns failover off for an external Flask, which has no health path to probe", () => {
+    const config = { ...devPlatformConfig(), flask: { mode: "external" as const, url: "http://10.1.2.3:5000" } };
+    expect(planOf(config).failover).toBe(false);
   });
 
   it("keeps Flask while a single route still sends it traffic", () => {

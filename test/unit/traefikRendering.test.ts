@@ -21,7 +21,7 @@ interface TraefikRouting {
 }
 
 function render(
-  overrides: { routes?: WeightedRoute[]; defaultWeight?: number; sticky?: boolean } = {},
+  overrides: { routes?: WeightedRoute[]; defaultWeight?: number; sticky?: boolean; failover?: boolean } = {},
 ): TraefikRouting {
   const config = devPlatformConfig(overrides);
   return load(
@@ -43,10 +43,11 @@ function reachableServices(routing: TraefikRouting, routerName: string): string[
 describe("Traefik routing", () => {
   it("splits a route by weight through a weighted service", () => {
     const routing = render();
-    expect(routing.http.routers["route-api-users-get-head"]).toEqual({
+    expect(routing.http.routers["route-api-users-get-head-retried"]).toEqual({
       entryPoints: ["web"],
       rule: "PathPrefix(`/api/users`) && (Method(`GET`) || Method(`HEAD`))",
-      priority: 30,
+      priority: 31,
+      middlewares: ["retry-on-other-backend"],
       service: "split-api-users-get-head",
     });
     expect(routing.http.services["split-api-users-get-head"].weighted.services).toEqual([
@@ -78,29 +79,31 @@ describe("Traefik routing", () => {
         { path: "/api/users", weight: 50 },
       ],
     });
-    expect(routing.http.routers["route-api-get"].priority).toBeGreaterThan(
-      routing.http.routers["route-api-users"].priority,
+    expect(routing.http.routers["route-api-get-retried"].priority).toBeGreaterThan(
+      routing.http.routers["route-api-users-retried"].priority,
     );
   });
 
-  it("routes a 0% route to Flask only and a 100% route to FastAPI only", () => {
+  it("routes a 0% route to Flask only and a 100% route to FastAPI only, with failover off", () => {
     const routing = render({
       routes: [
         { path: "/api/orders", weight: 0 },
         { path: "/api/users", weight: 100 },
       ],
+      failover: false,
     });
     expect(reachableServices(routing, "route-api-orders")).toEqual(["route-api-orders-via-flask"]);
     expect(reachableServices(routing, "route-api-users")).toEqual(["route-api-users-via-fastapi"]);
   });
 
-  it("gives every route its own service per backend it uses, all on the backend's hop, so Traefik's metrics tell routes apart", () => {
+  it("gives every route its own service per backend it uses, so Traefik's metrics tell routes apart", () => {
     const routing = render({
       routes: [
         { path: "/api/orders", weight: 0 },
         { path: "/api/users", weight: 50 },
       ],
       defaultWeight: 100,
+      failover: false,
     });
     const perRoute = Object.keys(routing.http.services).filter((name) => /^route-.*-via-/.test(name));
     expect(perRoute.sort()).toEqual([
@@ -109,11 +112,12 @@ describe("Traefik routing", () => {
       "route-api-users-via-flask",
       "route-default-via-fastapi",
     ]);
-    expect(routing.http.services["route-api-users-via-fastapi"]).toEqual({
-      loadBalancer: { servers: [{ url: "http://127.0.0.1:8101" }], passHostHeader: true },
-    });
     expect(routing.http.services["route-api-users-via-flask"]).toEqual({
-      loadBalancer: { servers: [{ url: "http://127.0.0.1:8102" }], passHostHeader: true },
+      loadBalancer: {
+        servers: [{ url: "http://flask-0:5000" }],
+        passHostHeader: true,
+        healthCheck: { path: "/healthz", interval: "2s", timeout: "1s" },
+      },
     });
   });
 
@@ -124,7 +128,7 @@ describe("Traefik routing", () => {
       "PathPrefix(`/`) && Header(`X-Backend`, `fastapi`)",
       "PathPrefix(`/`) && Header(`X-Backend`, `flask`)",
     ]);
-    expect(overrides.map((router) => router.service)).toEqual(["via-fastapi", "via-flask"]);
+    expect(overrides.map((router) => router.service)).toEqual(["override-via-fastapi", "override-via-flask"]);
     const routePriorities = Object.entries(routing.http.routers)
       .filter(([name]) => name.startsWith("route-"))
       .map(([, router]) => router.priority);
@@ -139,36 +143,83 @@ describe("Traefik routing", () => {
     expect(render({ sticky: false }).http.services["split-api-users-get-head"].weighted.sticky).toBeUndefined();
   });
 
-  it("names the backend that served each response through a hop router per backend", () => {
-    const routing = render();
-    expect(routing.http.routers["hop-flask"]).toEqual({
-      entryPoints: ["hop-flask"],
-      rule: "PathPrefix(`/`)",
-      middlewares: ["served-by-flask"],
-      service: "flask",
-    });
-    expect(routing.http.middlewares["served-by-fastapi"]).toEqual({
-      headers: { customResponseHeaders: { "X-Served-By": "fastapi" } },
-    });
-    expect(routing.http.services["via-fastapi"]).toEqual({
-      loadBalancer: { servers: [{ url: "http://127.0.0.1:8101" }], passHostHeader: true },
-    });
-  });
-
-  it("balances over every replica and skips unhealthy ones", () => {
-    expect(render().http.services.fastapi).toEqual({
+  it("balances a route's backend over every replica and skips unhealthy ones, probed fast enough for failover", () => {
+    expect(render().http.services["route-default-via-fastapi"]).toEqual({
       loadBalancer: {
         servers: [{ url: "http://fastapi-0:8000" }, { url: "http://fastapi-1:8000" }],
         passHostHeader: true,
-        healthCheck: { path: "/healthz", interval: "2s", timeout: "1s" },
+        healthCheck: { path: "/healthz", interval: "500ms", timeout: "1s" },
       },
+    });
+    expect(render({ failover: false }).http.services["route-default-via-fastapi"].loadBalancer.healthCheck).toEqual({
+      path: "/healthz",
+      interval: "2s",
+      timeout: "1s",
     });
   });
 
-  it("references Flask nowhere once every route is at 100%", () => {
+  it("retries a failed GET, HEAD or OPTIONS once, on a router of its own a step above the route's", () => {
+    const routing = render({ routes: [{ path: "/api/users", weight: 50 }] });
+    expect(routing.http.routers["route-api-users-retried"]).toEqual({
+      entryPoints: ["web"],
+      rule: "PathPrefix(`/api/users`) && (Method(`GET`) || Method(`HEAD`) || Method(`OPTIONS`))",
+      priority: routing.http.routers["route-api-users"].priority + 1,
+      middlewares: ["retry-on-other-backend"],
+      service: "split-api-users",
+    });
+    expect(routing.http.routers["route-api-users"].middlewares).toBeUndefined();
+    expect(routing.http.middlewares["retry-on-other-backend"]).toEqual({
+      retry: { attempts: 2, initialInterval: "1200ms" },
+    });
+  });
+
+  it("retries only the methods a route takes, and gives a route of safe methods only no unretried router", () => {
+    const routing = render();
+    expect(routing.http.routers["route-api-users-get-head"]).toBeUndefined();
+    expect(routing.http.routers["route-api-users-get-head-retried"].rule).toBe(
+      "PathPrefix(`/api/users`) && (Method(`GET`) || Method(`HEAD`))",
+    );
+    expect(routing.http.routers["route-api-orders-post-put-patch-delete-retried"]).toBeUndefined();
+    expect(routing.http.routers["route-api-orders-post-put-patch-delete"].middlewares).toBeUndefined();
+  });
+
+  it("drops a split backend whose replicas are all down, and backs a one-backend route with the other", () => {
+    const routing = render({ routes: [{ path: "/api/orders", weight: 0 }], defaultWeight: 100 });
+    expect(routing.http.services["split-default"]).toBeUndefined();
+    expect(routing.http.services["failover-api-orders"]).toEqual({
+      failover: {
+        service: "route-api-orders-via-flask",
+        fallback: "route-api-orders-via-fastapi",
+        healthCheck: {},
+      },
+    });
+    expect(routing.http.services["failover-default"].failover).toMatchObject({
+      service: "route-default-via-fastapi",
+      fallback: "route-default-via-flask",
+    });
+    expect(
+      render({ routes: [{ path: "/api/orders", weight: 50 }] }).http.services["split-api-orders"].weighted.healthCheck,
+    ).toEqual({});
+  });
+
+  it("renders no retry, no failover service and no health propagation with failover off", () => {
     const text = renderTraefikRouting(
       (() => {
-        const config = devPlatformConfig({ routes: [{ path: "/api/users", weight: 100 }], defaultWeight: 100 });
+        const config = devPlatformConfig({ routes: [{ path: "/api/orders", weight: 0 }], failover: false });
+        return buildRoutingPlan(snapshotOf(config), config, backendServers(config));
+      })(),
+    );
+    expect(text).not.toMatch(/retry|failover|healthCheck: \{\}/);
+  });
+
+  it("references Flask nowhere once every route is at 100%, with failover off", () => {
+    const text = renderTraefikRouting(
+      (() => {
+        const config = devPlatformConfig({
+          routes: [{ path: "/api/users", weight: 100 }],
+          defaultWeight: 100,
+          failover: false,
+        });
         return buildRoutingPlan(snapshotOf(config), config, backendServers(config));
       })(),
     );
@@ -183,17 +234,6 @@ describe("Traefik static configuration", () => {
     expect(staticConfig.providers).toEqual({
       providersThrottleDuration: "200ms",
       file: { directory: "/etc/traefik/routing", watch: true },
-    });
-  });
-
-  it("keeps the backend hops on loopback and trusts only loopback's forwarded headers there", () => {
-    expect(staticConfig.entryPoints["hop-fastapi"]).toEqual({
-      address: "127.0.0.1:8101",
-      forwardedHeaders: { trustedIPs: ["127.0.0.1/32"] },
-    });
-    expect(staticConfig.entryPoints["hop-flask"]).toEqual({
-      address: "127.0.0.1:8102",
-      forwardedHeaders: { trustedIPs: ["127.0.0.1/32"] },
     });
   });
 
@@ -212,7 +252,9 @@ describe("Traefik static configuration", () => {
     expect(staticConfig.global).toEqual({ checkNewVersion: false, sendAnonymousUsage: false });
   });
 
-  it("drops idle backend connections before the apps do, so no request is sent on a closing one", () => {
-    expect(staticConfig.serversTransport).toEqual({ forwardingTimeouts: { idleConnTimeout: "1s" } });
+  it("drops idle backend connections before the apps do, and bounds a dead or hung backend's connect and answer", () => {
+    expect(staticConfig.serversTransport).toEqual({
+      forwardingTimeouts: { idleConnTimeout: "1s", dialTimeout: "1s", responseHeaderTimeout: "30s" },
+    });
   });
 });

@@ -11,6 +11,11 @@ local routing_text = nil  -- its raw text, to skip decoding when the file did no
 local dealt = {}          -- requests dealt per route and weight, for an exact weighted split
 local cursor = {}         -- round-robin position per backend
 local latency_bounds = {} -- upper bounds, in seconds, of the latency histogram's buckets (without +Inf)
+local connect_timeout_ms = 1000 -- how long a failover target may take to accept a connection (proxy_connect_timeout)
+
+local OTHER_BACKEND = { fastapi = "flask", flask = "fastapi" }
+-- A retry budget counter is read only during its own second, then expires: the dictionary holds two seconds' worth.
+local BUDGET_COUNTER_SECONDS = 2
 
 local function read_file(path)
   local file = io.open(path, "rb")
@@ -37,8 +42,9 @@ local function load_routing(path)
   ngx.log(ngx.NOTICE, "migration: routing ", tostring(decoded.version), " loaded")
 end
 
-function M.start(path, interval, bounds)
+function M.start(path, interval, bounds, connect_timeout_seconds)
   latency_bounds = bounds
+  connect_timeout_ms = connect_timeout_seconds * 1000
   load_routing(path)
   local ok, err = ngx.timer.every(interval, function(premature)
     if not premature then
@@ -50,12 +56,9 @@ function M.start(path, interval, bounds)
   end
 end
 
-local function allows_method(route, method)
-  if not route.methods then
-    return true
-  end
-  for _, allowed in ipairs(route.methods) do
-    if allowed == method then
+local function contains(list, wanted)
+  for _, value in ipairs(list) do
+    if value == wanted then
       return true
     end
   end
@@ -65,7 +68,8 @@ end
 -- First match wins, in the order of the migration map; the last route is the catch-all default.
 local function match_route(uri, method)
   for _, route in ipairs(routing.routes) do
-    if string.sub(uri, 1, #route.pathPrefix) == route.pathPrefix and allows_method(route, method) then
+    if string.sub(uri, 1, #route.pathPrefix) == route.pathPrefix
+        and (not route.methods or contains(route.methods, method)) then
       return route
     end
   end
@@ -99,9 +103,20 @@ local function next_server(backend)
   return servers[position]
 end
 
-local function choose_backend(route)
+-- The backend the override header names, when the routing has it.
+local function forced_backend()
   local forced = ngx.var[routing.overrideHeaderVariable]
   if forced and routing.backends[forced] then
+    return forced
+  end
+  return nil
+end
+
+-- A new sticky client is pinned to the backend it was dealt, also when its request fails over: a failover answers
+-- for a backend that failed, it does not move the client to the other side of the split.
+local function choose_backend(route)
+  local forced = forced_backend()
+  if forced then
     return forced
   end
   if not route.stickyCookie then
@@ -112,8 +127,34 @@ local function choose_backend(route)
     return pinned
   end
   local dealt_backend = deal(route)
-  ngx.ctx.sticky_cookie = route.stickyCookie .. "=" .. dealt_backend .. "; Path=/; HttpOnly; SameSite=Lax"
+  ngx.var.migration_sticky_cookie = route.stickyCookie .. "=" .. dealt_backend .. "; Path=/; HttpOnly; SameSite=Lax"
   return dealt_backend
+end
+
+-- Shared-dictionary keys: a kind, then labels, separated by tabs.
+local function key(...)
+  return table.concat({ ... }, "\t")
+end
+
+-- The retry budget is ingress-wide: every worker counts into shared counters of the current second.
+local function count_for_budget()
+  ngx.shared.migration_failover_budget:incr(key("requests", ngx.time()), 1, 0, BUDGET_COUNTER_SECONDS)
+end
+
+-- Takes one failover from the current second's budget, if it has one left: failovers may not exceed
+-- floorPerSecond + share * the requests routed in that second.
+local function take_from_budget(budget)
+  local counters = ngx.shared.migration_failover_budget
+  local second = ngx.time()
+  local limit = budget.floorPerSecond + budget.share * (counters:get(key("requests", second)) or 0)
+  local failovers = key("failovers", second)
+  local taken = counters:incr(failovers, 1, 0, BUDGET_COUNTER_SECONDS)
+  if taken and taken <= limit then
+    return true
+  end
+  -- Given back: the limit grows with the second's requests, and a refusal must not use up what a later one may take.
+  counters:incr(failovers, -1)
+  return false
 end
 
 -- access phase: pick the route, the backend and one of its replicas.
@@ -127,6 +168,9 @@ function M.route()
   ngx.var.migration_route = route.id
   ngx.var.migration_backend = backend
   ngx.var.migration_upstream = next_server(backend)
+  if routing.failover then
+    count_for_budget()
+  end
 end
 
 -- header filter: name the backend that answered and pin new sticky clients.
@@ -135,8 +179,8 @@ function M.decorate_response()
   if routing and backend and backend ~= "" then
     ngx.header[routing.servedByHeader] = backend
   end
-  local cookie = ngx.ctx.sticky_cookie
-  if cookie then
+  local cookie = ngx.var.migration_sticky_cookie
+  if cookie and cookie ~= "" then
     local existing = ngx.header["Set-Cookie"]
     if existing == nil then
       ngx.header["Set-Cookie"] = cookie
@@ -149,11 +193,6 @@ function M.decorate_response()
   end
 end
 
--- Shared-dictionary keys: "requests", "bucket" and "seconds" series, their labels separated by tabs.
-local function key(...)
-  return table.concat({ ... }, "\t")
-end
-
 -- The index of the first bucket whose upper bound holds `seconds`; one past the bounds is +Inf.
 local function bucket_of(seconds)
   for i, bound in ipairs(latency_bounds) do
@@ -164,16 +203,28 @@ local function bucket_of(seconds)
   return #latency_bounds + 1
 end
 
+-- The upstream times nginx recorded for this request, one per connection tried, in order ("0.004, 0.002" within one
+-- proxy_pass, " : " after the redirect to the failover location); false for one without a time ("-").
+local function upstream_timings()
+  local timings = {}
+  for timing in string.gmatch(ngx.var.upstream_response_time or "", "[^%s,:]+") do
+    timings[#timings + 1] = tonumber(timing) or false
+  end
+  return timings
+end
+
 -- How long the backend took to answer, as nginx saw it: from connecting to it until the response's last byte
--- (the sum over the backends tried, "0.004, 0.002"). Both backends are timed alike, as Traefik times them: an app's
+-- (the sum over the connections tried from `first` on). Both backends are timed alike, as Traefik times them: an app's
 -- own histogram would leave out the time a request waits for a gunicorn thread but count the time it waits in an
 -- event loop. It leaves out nginx's own wait for DNS, which re-resolves a replica's name when its cached address
 -- expires: that falls on a larger share of the requests of the backend with less traffic, and would be held against
 -- it. A request that never reached a backend has no upstream time: its whole time in nginx counts.
-local function backend_seconds()
+local function backend_seconds(timings, first)
   local total, found = 0, false
-  for seconds in string.gmatch(ngx.var.upstream_response_time or "", "[%d.]+") do
-    total, found = total + tonumber(seconds), true
+  for i, seconds in ipairs(timings) do
+    if i >= first and seconds then
+      total, found = total + seconds, true
+    end
   end
   if found then
     return total
@@ -181,28 +232,140 @@ local function backend_seconds()
   return tonumber(ngx.var.request_time) or 0
 end
 
--- log phase: count every request by route, backend and status, and time it by route and backend.
+-- One answer of a backend, by route and status, timed by route and backend.
+local function count_answer(route, backend, status, seconds)
+  local metrics = ngx.shared.migration_metrics
+  metrics:incr(key("requests", route, backend, status), 1, 0)
+  metrics:incr(key("bucket", route, backend, bucket_of(seconds)), 1, 0)
+  metrics:incr(key("seconds", route, backend), seconds, 0)
+end
+
+-- The status nginx produced for the attempt that failed. $status is not set yet in the failover location ("000"), but
+-- the upstream module kept the attempt's last status; a backend whose name did not resolve left none, and nginx
+-- answers those 502.
+local function failed_status()
+  return tonumber(string.match(ngx.var.upstream_status or "", "(%d+)$")) or ngx.HTTP_BAD_GATEWAY
+end
+
+-- Whether a server accepts a connection now: a failover target that is gone (its port closed, its name no longer
+-- resolving once its stack is destroyed) is passed over, so that the one retry is not spent on it.
+local function accepts_connections(server)
+  local host, port = string.match(server, "^(.+):(%d+)$")
+  local socket = ngx.socket.tcp()
+  socket:settimeout(connect_timeout_ms)
+  if not socket:connect(host, tonumber(port)) then
+    return false
+  end
+  socket:close()
+  return true
+end
+
+local function replica_after(servers, server)
+  for i, candidate in ipairs(servers) do
+    if candidate == server then
+      return servers[i % #servers + 1]
+    end
+  end
+  return servers[1]
+end
+
+-- Where a failed request is retried: the next replica of the same backend, so that a request dealt to a backend is
+-- answered by it while it has a live replica, else the other backend (Flask is the backup of a route on FastAPI, and
+-- FastAPI the backup of one on Flask). Returns the backend and the server, or nothing when no candidate accepts.
+local function failover_target(backend, failed_server)
+  local candidates = {}
+  local own = routing.backends[backend] or {}
+  if #own > 1 then
+    candidates[#candidates + 1] = { backend, replica_after(own, failed_server) }
+  end
+  local other = OTHER_BACKEND[backend]
+  if routing.backends[other] then
+    candidates[#candidates + 1] = { other, next_server(other) }
+  end
+  for _, candidate in ipairs(candidates) do
+    if accepts_connections(candidate[2]) then
+      return candidate[1], candidate[2]
+    end
+  end
+  return nil
+end
+
+-- access phase of the failover location, where nginx sends a request it got no answer for (its own 502 or 504):
+-- retry it once on another replica, or answer with the failed attempt's status. Only the methods the routing names
+-- are retried (their requests carry no body and may be sent twice), never a request forced with the override header
+-- (testers must see the real backend), and only within the retry budget.
+function M.fail_over()
+  local route, backend = ngx.var.migration_route, ngx.var.migration_backend
+  local status = failed_status()
+  local failover = routing.failover
+  if not failover or forced_backend() or not contains(failover.methods, ngx.req.get_method()) then
+    return ngx.exit(status)
+  end
+  local target_backend, target_server = failover_target(backend, ngx.var.migration_upstream)
+  if not target_backend then
+    return ngx.exit(status)
+  end
+  local metrics = ngx.shared.migration_metrics
+  if not take_from_budget(failover.budget) then
+    metrics:incr(key("refused", route, backend), 1, 0)
+    return ngx.exit(status)
+  end
+  -- The failed attempt counts as an answer of the backend that failed, as the gates see it; the log phase counts the
+  -- retry's answer without the failed attempt's timings.
+  local timings = upstream_timings()
+  count_answer(route, backend, status, backend_seconds(timings, 1))
+  metrics:incr(key("failovers", route, backend, target_backend), 1, 0)
+  ngx.var.migration_timings_before_failover = tostring(#timings)
+  ngx.var.migration_backend = target_backend
+  ngx.var.migration_upstream = target_server
+end
+
+-- log phase: count the request's answer by route, backend and status, and time it by route and backend.
 function M.count()
   local route = ngx.var.migration_route
   if not route or route == "" then
     return
   end
-  local backend = ngx.var.migration_backend
-  local metrics = ngx.shared.migration_metrics
-  metrics:incr(key("requests", route, backend, ngx.var.status), 1, 0)
-  local seconds = backend_seconds()
-  metrics:incr(key("bucket", route, backend, bucket_of(seconds)), 1, 0)
-  metrics:incr(key("seconds", route, backend), seconds, 0)
+  local earlier = tonumber(ngx.var.migration_timings_before_failover) or 0
+  count_answer(route, ngx.var.migration_backend, ngx.var.status, backend_seconds(upstream_timings(), earlier + 1))
+end
+
+-- The labels of a shared-dictionary key, after its kind.
+local function labels_of(name)
+  local labels = {}
+  for label in string.gmatch(name, "[^\t]+") do
+    labels[#labels + 1] = label
+  end
+  return table.remove(labels, 1), labels
+end
+
+local function say_counter(name, help, label_names, series)
+  ngx.say("# HELP ", name, " ", help)
+  ngx.say("# TYPE ", name, " counter")
+  for _, sample in ipairs(series) do
+    local pairs_text = {}
+    for i, label_name in ipairs(label_names) do
+      pairs_text[i] = string.format('%s="%s"', label_name, sample.labels[i])
+    end
+    ngx.say(string.format("%s{%s} %d", name, table.concat(pairs_text, ","), sample.value))
+  end
 end
 
 local function say_histogram(metrics, series)
+  local counts = {} -- per route and backend, the count of each bucket
+  for _, sample in ipairs(series) do
+    local route, backend, bucket = unpack(sample.labels)
+    local labels = key(route, backend)
+    counts[labels] = counts[labels] or {}
+    counts[labels][tonumber(bucket)] = sample.value
+  end
   ngx.say("# HELP migration_ingress_request_duration_seconds Time the backend took to answer, as the ingress saw it, by route and backend.")
   ngx.say("# TYPE migration_ingress_request_duration_seconds histogram")
-  for labels, counts in pairs(series) do
+  for labels, buckets in pairs(counts) do
     local route, backend = string.match(labels, "^([^\t]*)\t([^\t]*)$")
     local cumulative = 0
     for i = 1, #latency_bounds + 1 do
-      cumulative = cumulative + (counts[i] or 0)
+      cumulative = cumulative + (buckets[i] or 0)
       local le = latency_bounds[i] and string.format("%g", latency_bounds[i]) or "+Inf"
       ngx.say(string.format('migration_ingress_request_duration_seconds_bucket{route="%s",backend="%s",le="%s"} %d',
         route, backend, le, cumulative))
@@ -216,22 +379,26 @@ end
 
 function M.metrics()
   local metrics = ngx.shared.migration_metrics
-  local histograms = {}
-  ngx.header["Content-Type"] = "text/plain; version=0.0.4"
-  ngx.say("# HELP migration_ingress_requests_total Requests answered through the ingress by route, backend and status.")
-  ngx.say("# TYPE migration_ingress_requests_total counter")
+  local series = { requests = {}, bucket = {}, failovers = {}, refused = {} }
   for _, name in ipairs(metrics:get_keys(0)) do
-    local kind, route, backend, last = string.match(name, "^([^\t]*)\t([^\t]*)\t([^\t]*)\t([^\t]*)$")
-    if kind == "requests" then
-      ngx.say(string.format('migration_ingress_requests_total{route="%s",backend="%s",code="%s"} %d',
-        route, backend, last, metrics:get(name) or 0))
-    elseif kind == "bucket" then
-      local labels = key(route, backend)
-      histograms[labels] = histograms[labels] or {}
-      histograms[labels][tonumber(last)] = metrics:get(name) or 0
+    local kind, labels = labels_of(name)
+    if series[kind] then
+      table.insert(series[kind], { labels = labels, value = metrics:get(name) or 0 })
     end
   end
-  say_histogram(metrics, histograms)
+  ngx.header["Content-Type"] = "text/plain; version=0.0.4"
+  say_counter("migration_ingress_requests_total",
+    "Answers through the ingress by route, backend and status. A request that failed over counts twice: its failed "
+      .. "attempt under the backend that failed, with the ingress's own 502 or 504, and its answer under the one that served it.",
+    { "route", "backend", "code" }, series.requests)
+  say_histogram(metrics, series.bucket)
+  say_counter("migration_ingress_failovers_total",
+    "Requests retried once after the ingress got no answer from the backend picked, by route, the backend that failed "
+      .. "and the backend retried on (the same one for another replica).",
+    { "route", "from", "to" }, series.failovers)
+  say_counter("migration_ingress_failovers_refused_total",
+    "Failovers the retry budget refused, by route and the backend that failed: those requests got its error.",
+    { "route", "from" }, series.refused)
 end
 
 return M

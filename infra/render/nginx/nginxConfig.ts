@@ -1,7 +1,15 @@
 import { LATENCY_BUCKETS_SECONDS } from "../../monitoring/latencyBuckets";
 import { serializeNginx, type NginxDirective } from "./directives";
 
-/** Where nginx finds its parts; the container layout in production, temp dirs in tests. */
+/** How long nginx waits on a backend before it answers for it: 502 when it cannot connect, 504 when no answer comes. */
+export interface UpstreamTimeouts {
+  /** Whole seconds to connect to a replica; also how long a failover target may take to accept a connection. */
+  readonly connectSeconds: number;
+  /** Whole seconds between two writes of the request or two reads of the answer: what a hung backend costs. */
+  readonly responseSeconds: number;
+}
+
+/** Where nginx finds its parts and how long it waits on backends; the container layout in production, temp dirs in tests. */
 export interface NginxLayout {
   readonly modulesDirectory: string;
   readonly luaDirectory: string;
@@ -13,30 +21,72 @@ export interface NginxLayout {
   readonly resolver?: string;
   /** Seconds between polls of the routing file. */
   readonly routingPollSeconds: number;
+  readonly upstreamTimeouts: UpstreamTimeouts;
 }
+
+/**
+ * The statuses nginx produces itself when it gets no answer from the replica it proxied to: 502 (refused, reset, name
+ * not resolved, a broken answer) and 504 (a timeout). Only these send a request to the failover location: without
+ * proxy_intercept_errors, error_page never sees an app's own 502 or 503, which is the app's answer and final.
+ */
+const FAILOVER_STATUSES = [502, 504];
+const FAILOVER_LOCATION = "@failover";
 
 const lua = (call: string) => `require("migration_router").${call}`;
 /** The router's latency histogram uses the bounds every other latency histogram here uses, as a Lua table. */
 const LATENCY_BOUNDS_LUA = `{ ${LATENCY_BUCKETS_SECONDS.join(", ")} }`;
 
-function proxyLocation(): NginxDirective {
+/**
+ * The variables the router hands from phase to phase. They are nginx variables, not ngx.ctx, because the internal
+ * redirect to the failover location empties ngx.ctx and keeps them.
+ */
+const ROUTER_VARIABLES = [
+  "$migration_route",
+  "$migration_backend",
+  "$migration_upstream",
+  "$migration_sticky_cookie",
+  "$migration_timings_before_failover",
+];
+
+/** Proxies to the replica the router chose, then names the backend on the answer and counts it. */
+function proxyToChosenReplica(timeouts: UpstreamTimeouts): NginxDirective[] {
+  return [
+    { name: "proxy_pass", args: ["http://$migration_upstream"] },
+    { name: "proxy_http_version", args: ["1.1"] },
+    { name: "proxy_connect_timeout", args: [`${timeouts.connectSeconds}s`] },
+    { name: "proxy_send_timeout", args: [`${timeouts.responseSeconds}s`] },
+    { name: "proxy_read_timeout", args: [`${timeouts.responseSeconds}s`] },
+    { name: "proxy_set_header", args: ["Host", "$host"] },
+    { name: "proxy_set_header", args: ["Connection", ""] },
+    { name: "proxy_set_header", args: ["X-Forwarded-For", "$proxy_add_x_forwarded_for"] },
+    { name: "proxy_set_header", args: ["X-Forwarded-Proto", "$scheme"] },
+    { name: "header_filter_by_lua_block", lua: lua("decorate_response()") },
+    { name: "log_by_lua_block", lua: lua("count()") },
+  ];
+}
+
+function proxyLocation(timeouts: UpstreamTimeouts): NginxDirective {
   return {
     name: "location",
     args: ["/"],
     children: [
-      { name: "set", args: ["$migration_route", ""] },
-      { name: "set", args: ["$migration_backend", ""] },
-      { name: "set", args: ["$migration_upstream", ""] },
+      ...ROUTER_VARIABLES.map((variable): NginxDirective => ({ name: "set", args: [variable, ""] })),
       { name: "access_by_lua_block", lua: lua("route()") },
-      { name: "proxy_pass", args: ["http://$migration_upstream"] },
-      { name: "proxy_http_version", args: ["1.1"] },
-      { name: "proxy_set_header", args: ["Host", "$host"] },
-      { name: "proxy_set_header", args: ["Connection", ""] },
-      { name: "proxy_set_header", args: ["X-Forwarded-For", "$proxy_add_x_forwarded_for"] },
-      { name: "proxy_set_header", args: ["X-Forwarded-Proto", "$scheme"] },
-      { name: "header_filter_by_lua_block", lua: lua("decorate_response()") },
-      { name: "log_by_lua_block", lua: lua("count()") },
+      { name: "error_page", args: [...FAILOVER_STATUSES, "=", FAILOVER_LOCATION] },
+      ...proxyToChosenReplica(timeouts),
     ],
+  };
+}
+
+/**
+ * Where a request goes when nginx got no answer for it, with its method. The router retries it once elsewhere or answers
+ * with the failed attempt's status; nginx follows error_page only once per request, so a failed retry is final.
+ */
+function failoverLocation(timeouts: UpstreamTimeouts): NginxDirective {
+  return {
+    name: "location",
+    args: [FAILOVER_LOCATION],
+    children: [{ name: "access_by_lua_block", lua: lua("fail_over()") }, ...proxyToChosenReplica(timeouts)],
   };
 }
 
@@ -60,6 +110,8 @@ function metricsServer(port: number): NginxDirective {
  * router polls), so it only changes when the ingress itself is reconfigured.
  */
 export function renderNginxConfig(layout: NginxLayout): string {
+  const timeouts = layout.upstreamTimeouts;
+  const start = `start(${JSON.stringify(layout.routingFile)}, ${layout.routingPollSeconds}, ${LATENCY_BOUNDS_LUA}, ${timeouts.connectSeconds})`;
   const directives: NginxDirective[] = [
     { name: "load_module", args: [`${layout.modulesDirectory}/ndk_http_module.so`] },
     { name: "load_module", args: [`${layout.modulesDirectory}/ngx_http_lua_module.so`] },
@@ -75,12 +127,14 @@ export function renderNginxConfig(layout: NginxLayout): string {
         { name: "keepalive_requests", args: [100000] },
         { name: "lua_package_path", args: [`${layout.luaDirectory}/?.lua;;`] },
         { name: "lua_shared_dict", args: ["migration_metrics", "4m"] },
+        // A few counters per second, each living two seconds: the retry budget's, apart so metrics never evict them.
+        { name: "lua_shared_dict", args: ["migration_failover_budget", "1m"] },
         ...(layout.resolver ? [{ name: "resolver", args: [layout.resolver, "valid=10s", "ipv6=off"] }] : []),
+        { name: "init_worker_by_lua_block", lua: lua(start) },
         {
-          name: "init_worker_by_lua_block",
-          lua: lua(`start(${JSON.stringify(layout.routingFile)}, ${layout.routingPollSeconds}, ${LATENCY_BOUNDS_LUA})`),
+          name: "server",
+          children: [{ name: "listen", args: [layout.httpPort] }, proxyLocation(timeouts), failoverLocation(timeouts)],
         },
-        { name: "server", children: [{ name: "listen", args: [layout.httpPort] }, proxyLocation()] },
         metricsServer(layout.metricsPort),
       ],
     },

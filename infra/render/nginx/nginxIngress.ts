@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { RoutingPlan } from "../../routing/plan";
 import type { IngressEnvironment, RenderedIngress } from "../renderedIngress";
+import { UPSTREAM_TIMEOUTS } from "../upstreamTimeouts";
 import { renderNginxConfig, type NginxLayout } from "./nginxConfig";
 import { renderNginxRouting } from "./routingDocument";
 
@@ -24,6 +25,7 @@ export const CONTAINER_LAYOUT: NginxLayout = {
   httpPort: 80,
   metricsPort: 9113,
   routingPollSeconds: 1,
+  upstreamTimeouts: UPSTREAM_TIMEOUTS,
 };
 
 export function renderNginxIngress(plan: RoutingPlan, environment: IngressEnvironment): RenderedIngress {

@@ -1,27 +1,19 @@
 import { dump } from "js-yaml";
 import { LATENCY_BUCKETS_SECONDS } from "../../monitoring/latencyBuckets";
-import { BACKENDS } from "../../routing/plan";
-import { TRAEFIK_HOP_PORTS, TRAEFIK_HTTP_PORT, TRAEFIK_METRICS_PORT } from "./ports";
+import { UPSTREAM_TIMEOUTS } from "../upstreamTimeouts";
+import { TRAEFIK_HTTP_PORT, TRAEFIK_METRICS_PORT } from "./ports";
 
 /** Below the shortest keep-alive timeout of the apps behind the ingress (gunicorn's default, 2s). */
 export const IDLE_BACKEND_CONNECTION_TIMEOUT = "1s";
 
 /** Traefik's install-time configuration: entry points, the watched routing directory, metrics. No routing in here. */
 export function renderTraefikStaticConfig(routingDirectory: string): string {
-  const hopEntryPoints = Object.fromEntries(
-    BACKENDS.map((backend) => [
-      `hop-${backend}`,
-      // The hop receives requests from Traefik itself; trusting loopback keeps the client's X-Forwarded-* intact.
-      { address: `127.0.0.1:${TRAEFIK_HOP_PORTS[backend]}`, forwardedHeaders: { trustedIPs: ["127.0.0.1/32"] } },
-    ]),
-  );
   return dump(
     {
       global: { checkNewVersion: false, sendAnonymousUsage: false },
       entryPoints: {
         web: { address: `:${TRAEFIK_HTTP_PORT}` },
         metrics: { address: `:${TRAEFIK_METRICS_PORT}` },
-        ...hopEntryPoints,
       },
       // Traefik waits this long after a provider event before applying it (2s by default); a publish is one atomic
       // rename, so there is nothing to batch and the wait is pure delay in every cutover step and rollback.
@@ -29,7 +21,13 @@ export function renderTraefikStaticConfig(routingDirectory: string): string {
       // The apps close idle keep-alive connections long before Traefik's default 90s (gunicorn after 2s, uvicorn after
       // 5s); a request Traefik sends on a connection the app is just closing comes back as a 502. Closing idle
       // connections first removes that race (the e2e saw one such 502 in 2,300 requests before this).
-      serversTransport: { forwardingTimeouts: { idleConnTimeout: IDLE_BACKEND_CONNECTION_TIMEOUT } },
+      serversTransport: {
+        forwardingTimeouts: {
+          idleConnTimeout: IDLE_BACKEND_CONNECTION_TIMEOUT,
+          dialTimeout: `${UPSTREAM_TIMEOUTS.connectSeconds}s`,
+          responseHeaderTimeout: `${UPSTREAM_TIMEOUTS.responseSeconds}s`,
+        },
+      },
       metrics: {
         prometheus: {
           entryPoint: "metrics",

@@ -1,0 +1,183 @@
+import { createServer as createHttpServer, type Server } from "node:http";
+import { setTimeout as sleep } from "node:timers/promises";
+import { afterEach, describe, expect, it } from "vitest";
+import { renderTraefikRouting } from "../../infra/render/traefik/dynamicConfig";
+import { APP_HEALTH_PATH, buildRoutingPlan, SERVED_BY_HEADER, type RoutingPlan } from "../../infra/routing/plan";
+import { snapshotOf } from "../../infra/routing/snapshot";
+import { devPlatformConfig } from "../support/configs";
+import { waitFor } from "../support/processes";
+import { startTraefik, traefikSkipReason, type RunningTraefik } from "../support/realTraefik";
+
+// Failover through the real Traefik on the routing the project renders, with stand-in backends that are killed (every
+// connection dropped, the port closed) while requests flow. Killing a stand-in is what a crashed app looks like to the
+// ingress: refused connections.
+const skipReason = traefikSkipReason("Traefik failover");
+
+/** A stand-in app that can crash and come back on the same port. It counts the requests that reached it, by method. */
+class StandIn {
+  readonly received: Record<string, number> = {};
+  private server?: Server;
+  port = 0;
+
+  constructor(
+    readonly name: string,
+    /** Reads each request, then drops the connection without an answer: a request that reached the app, then failed. */
+    private readonly dropsRequests = false,
+  ) {}
+
+  get address(): string {
+    return `127.0.0.1:${this.port}`;
+  }
+
+  async start(): Promise<this> {
+    const server = createHttpServer((request, response) => {
+      if (request.url !== APP_HEALTH_PATH) this.received[request.method!] = (this.received[request.method!] ?? 0) + 1;
+      if (this.dropsRequests && request.url !== APP_HEALTH_PATH) return void request.socket.destroy();
+      response.writeHead(200, { [SERVED_BY_HEADER]: this.name });
+      response.end(this.name);
+    });
+    await new Promise<void>((resolve) => server.listen(this.port, "127.0.0.1", resolve));
+    const address = server.address();
+    this.port = typeof address === "object" && address ? address.port : 0;
+    this.server = server;
+    return this;
+  }
+
+  crash(): void {
+    this.server?.close();
+    this.server?.closeAllConnections();
+    this.server = undefined;
+  }
+}
+
+interface Outcome {
+  readonly status: number;
+  readonly servedBy: string | null;
+}
+
+async function send(url: string, method = "GET", headers: Record<string, string> = {}): Promise<Outcome> {
+  try {
+    const response = await fetch(url, { method, headers, body: method === "POST" ? "{}" : undefined });
+    await response.arrayBuffer();
+    return { status: response.status, servedBy: response.headers.get(SERVED_BY_HEADER) };
+  } catch {
+    return { status: 0, servedBy: null };
+  }
+}
+
+/** Requests from `workers` clients in a loop until `durationMs` is over; `during` runs meanwhile. */
+async function underLoad(
+  url: string,
+  durationMs: number,
+  during: () => Promise<void>,
+  workers = 4,
+): Promise<Outcome[]> {
+  const outcomes: Outcome[] = [];
+  const deadline = Date.now() + durationMs;
+  const client = async () => {
+    while (Date.now() < deadline) {
+      outcomes.push(await send(url));
+      await sleep(20);
+    }
+  };
+  await Promise.all([...Array.from({ length: workers }, client), during()]);
+  return outcomes;
+}
+
+const failed = (outcomes: readonly Outcome[]) => outcomes.filter((outcome) => outcome.status !== 200);
+const servedBy = (outcomes: readonly Outcome[]) => new Set(outcomes.map((outcome) => outcome.servedBy));
+
+describe.skipIf(skipReason !== "")(`failover through Traefik${skipReason ? ` (skipped: ${skipReason})` : ""}`, () => {
+  let traefik: RunningTraefik | undefined;
+  const standIns: StandIn[] = [];
+
+  afterEach(async () => {
+    await traefik?.stop();
+    traefik = undefined;
+    for (const standIn of standIns.splice(0)) standIn.crash();
+  });
+
+  /** /split at 50%, /new at 100% FastAPI, everything else on Flask; FastAPI with two replicas. */
+  async function world(options: { flaskAddress?: string; flaskDropsRequests?: boolean } = {}) {
+    const [fastapiA, fastapiB, flask] = await Promise.all([
+      new StandIn("fastapi").start(),
+      new StandIn("fastapi").start(),
+      new StandIn("flask", options.flaskDropsRequests).start(),
+    ]);
+    standIns.push(fastapiA, fastapiB, flask);
+    const config = devPlatformConfig({
+      routes: [
+        { path: "/split", weight: 50 },
+        { path: "/new", weight: 100 },
+      ],
+      defaultWeight: 0,
+      sticky: false,
+    });
+    const plan: RoutingPlan = buildRoutingPlan(snapshotOf(config), config, {
+      fastapi: { servers: [fastapiA.address, fastapiB.address], healthPath: APP_HEALTH_PATH },
+      flask: { servers: [options.flaskAddress ?? flask.address], healthPath: APP_HEALTH_PATH },
+    });
+    expect(plan.failover).toBe(true);
+    traefik = await startTraefik(renderTraefikRouting(plan), async (url) => (await send(`${url}/new`)).status === 200);
+    return { url: traefik.url, fastapiA, fastapiB, flask };
+  }
+
+  it("answers every GET on a split route while Flask crashes, and routes to Flask again once it is back", async () => {
+    const { url, flask } = await world();
+    const outcomes = await underLoad(`${url}/split/1`, 4_000, async () => {
+      await sleep(1_000);
+      flask.crash();
+    });
+    expect(failed(outcomes)).toEqual([]);
+    expect(outcomes.length).toBeGreaterThan(200);
+
+    await flask.start();
+    await waitFor("Flask to take its share again", async () =>
+      (await send(`${url}/split/1`)).servedBy === "flask" || (await send(`${url}/split/1`)).servedBy === "flask"
+        ? true
+        : undefined,
+    );
+  });
+
+  it("answers every GET on a 100% route while one FastAPI replica crashes, then while both do (Flask is the backup)", async () => {
+    const { url, fastapiA, fastapiB } = await world();
+    const oneDown = await underLoad(`${url}/new/1`, 3_000, async () => {
+      await sleep(1_000);
+      fastapiA.crash();
+    });
+    expect(failed(oneDown)).toEqual([]);
+    expect(servedBy(oneDown)).toEqual(new Set(["fastapi"]));
+
+    const bothDown = await underLoad(`${url}/new/1`, 3_000, async () => {
+      await sleep(1_000);
+      fastapiB.crash();
+    });
+    expect(failed(bothDown)).toEqual([]);
+    expect(servedBy(bothDown)).toEqual(new Set(["fastapi", "flask"]));
+  });
+
+  it("never sends a POST twice: one that reached Flask and got no answer fails, and FastAPI never sees it", async () => {
+    const { url, fastapiA, fastapiB, flask } = await world({ flaskDropsRequests: true });
+    const posts = await Promise.all(Array.from({ length: 20 }, () => send(`${url}/split/1`, "POST")));
+    const toFlask = flask.received.POST ?? 0;
+    expect(toFlask).toBeGreaterThan(0);
+    expect(failed(posts)).toHaveLength(toFlask);
+    expect((fastapiA.received.POST ?? 0) + (fastapiB.received.POST ?? 0)).toBe(20 - toFlask);
+  });
+
+  it("does not fail a request forced with the override header over to the other backend", async () => {
+    const { url, flask } = await world();
+    flask.crash();
+    const forced = await send(`${url}/new/1`, "GET", { "X-Backend": "flask" });
+    expect(forced.status).toBeGreaterThanOrEqual(502);
+    expect(forced.servedBy).toBeNull();
+  });
+
+  it("keeps serving a 100% route whose backup Flask no longer resolves (its stack destroyed)", async () => {
+    const { url } = await world({ flaskAddress: "flask-decommissioned.invalid:5000" });
+    const outcomes = await underLoad(`${url}/new/1`, 2_000, async () => undefined);
+    expect(failed(outcomes)).toEqual([]);
+    expect(servedBy(outcomes)).toEqual(new Set(["fastapi"]));
+    expect(traefik!.output()).not.toMatch(/ ERR /);
+  });
+});
