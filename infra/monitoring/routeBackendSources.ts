@@ -1,5 +1,5 @@
 import type { PlatformConfig } from "../config/schema";
-import { routeBackendService, routeRouters } from "../render/traefik/dynamicConfig";
+import { routeBackendService, routeFallbackService, routeRouters } from "../render/traefik/dynamicConfig";
 import { BACKENDS, type BackendName } from "../routing/plan";
 import type { Route } from "../routing/route";
 import { selector, type LabelMatcher } from "./promql";
@@ -16,14 +16,23 @@ const SERVER_ERRORS: LabelMatcher = { label: "code", op: "=~", value: "5.." };
 
 /**
  * Traefik: from the ingress's per-service metrics of the route's own service for the backend (routeBackendService; the
- * file provider qualifies names with "@file").
+ * file provider qualifies names with "@file"), and of its fallback service for the backend (routeFallbackService):
+ * requests the other backend served because every replica of this one was down count as this one's, all failed.
  */
 function traefikQueries(route: Pick<Route, "id">, backend: BackendName, window: string): RouteBackendQueries {
-  const service: LabelMatcher = { label: "service", op: "=", value: `${routeBackendService(route.id, backend)}@file` };
+  const own = `${routeBackendService(route.id, backend)}@file`;
+  const fallback = `${routeFallbackService(route.id, backend)}@file`;
   return {
-    requests: (fn, serverErrorsOnly) =>
-      `sum(${fn}(${selector("traefik_service_requests_total", serverErrorsOnly ? [service, SERVER_ERRORS] : [service])}[${window}]))`,
-    latencyBuckets: `sum by (le) (rate(${selector("traefik_service_request_duration_seconds_bucket", [service])}[${window}]))`,
+    requests: (fn, serverErrorsOnly) => {
+      const count = (matchers: LabelMatcher[]) =>
+        `${fn}(${selector("traefik_service_requests_total", matchers)}[${window}])`;
+      // `or` keeps whichever of the two series exist (their service labels differ), so that one missing never hides the
+      // other, and the sum is absent (no data) only when both are.
+      return serverErrorsOnly
+        ? `sum(${count([{ label: "service", op: "=", value: own }, SERVER_ERRORS])} or ${count([{ label: "service", op: "=", value: fallback }])})`
+        : `sum(${count([{ label: "service", op: "=~", value: `${own}|${fallback}` }])})`;
+    },
+    latencyBuckets: `sum by (le) (rate(${selector("traefik_service_request_duration_seconds_bucket", [{ label: "service", op: "=", value: own }])}[${window}]))`,
   };
 }
 
@@ -45,8 +54,10 @@ function nginxQueries(route: Pick<Route, "id">, backend: BackendName, window: st
 
 /**
  * Failovers on `route` (`rate`: per second; `increase`: a count): requests that failed on one backend and were sent
- * again. nginx counts them itself. Traefik has no retry metric (v3.6 gives its retry middleware no listener); every attempt counts in a backend service's
- * figures and every request once in its router's, so the attempts beyond the requests are the retries.
+ * again, or that the other backend served because every replica of theirs was down. nginx counts them itself. Traefik
+ * has no retry metric (v3.6 gives its retry middleware no listener): every attempt counts in a service's figures and
+ * every request once in its router's, so the attempts beyond the requests are the retries; its fallback services
+ * count the rest.
  */
 export function routeFailoverQuery(
   ingress: PlatformConfig["ingress"],
@@ -54,17 +65,19 @@ export function routeFailoverQuery(
   fn: "rate" | "increase",
   window: string,
 ): string {
-  if (ingress === "nginx")
-    return `sum(${fn}(${selector("migration_ingress_failovers_total", [{ label: "route", op: "=", value: route.id }])}[${window}]))`;
-  const services = BACKENDS.map((backend) => routeBackendService(route.id, backend)).join("|");
-  const attempts = selector("traefik_service_requests_total", [
-    { label: "service", op: "=~", value: `(${services})@file` },
-  ]);
-  const requests = selector("traefik_router_requests_total", [
-    { label: "router", op: "=~", value: `(${routeRouters(route.id).join("|")})@file` },
-  ]);
+  const counted = (metric: string, label: string, names: readonly string[]) =>
+    `sum(${fn}(${selector(metric, [{ label, op: "=~", value: `(${names.join("|")})@file` }])}[${window}]))`;
+  if (ingress === "nginx") {
+    const ofRoute = [{ label: "route", op: "=" as const, value: route.id }];
+    // nginx has a failover series only once one happened: a route with traffic and none has zero, not no data.
+    return `sum(${fn}(${selector("migration_ingress_failovers_total", ofRoute)}[${window}])) or 0 * sum(${fn}(${selector("migration_ingress_requests_total", ofRoute)}[${window}]))`;
+  }
+  const fallbacks = BACKENDS.map((backend) => routeFallbackService(route.id, backend));
+  const services = [...BACKENDS.map((backend) => routeBackendService(route.id, backend)), ...fallbacks];
+  const attempts = counted("traefik_service_requests_total", "service", services);
+  const requests = counted("traefik_router_requests_total", "router", routeRouters(route.id));
   // The two counters are scraped at once but advance at different moments of a request: never below zero.
-  return `clamp_min(sum(${fn}(${attempts}[${window}])) - sum(${fn}(${requests}[${window}])), 0)`;
+  return `(${counted("traefik_service_requests_total", "service", fallbacks)} or vector(0)) + clamp_min(${attempts} - ${requests}, 0)`;
 }
 
 /**

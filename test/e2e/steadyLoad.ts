@@ -44,7 +44,13 @@ export class SteadyLoad {
   private readonly finished: Promise<autocannon.Result>;
   private sequence = 0;
 
-  constructor(baseUrl: string, userIds: readonly number[], ratePerSecond = 100, connections = 8) {
+  constructor(
+    baseUrl: string,
+    userIds: readonly number[],
+    ratePerSecond = 100,
+    /** At most this many requests are out at once. */
+    readonly connections = 8,
+  ) {
     const pick = (ids: readonly number[]) => ids[Math.floor(Math.random() * ids.length)];
     const record =
       (route: RouteLabel, method: LoadResponse["method"], kind?: CreatedRow["kind"]) =>

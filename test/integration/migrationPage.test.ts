@@ -68,6 +68,7 @@ function backendSeries(route: string, backend: BackendName, p99Seconds: number):
 function recordedSeries(fastapiP99Multiple: number): string {
   const rules = ROUTE_IDS.flatMap((route) => [
     { record: SERIES.configuredWeight, expr: `vector(${WEIGHTS[route]})`, labels: { route } },
+    { record: SERIES.failoverRate, expr: "vector(0)", labels: { route } },
     ...backendSeries(route, "flask", FLASK_P99_SECONDS),
     ...(WEIGHTS[route] > 0
       ? [
@@ -166,7 +167,7 @@ describe.skipIf(skip)(`the migration page, in Chromium${skip ? ` (skipped: ${mis
         .graphs.map((graph) => graph.series.map((line) => line.name).sort());
     for (const routeId of SPLIT_ROUTE_IDS)
       expect(linesOf(routeId)).toEqual([
-        ["fastapi", "flask"],
+        ["failed over", "fastapi", "flask"],
         ["fastapi", "flask"],
         ["fastapi", "flask"],
         ["configured weight", "observed share"],
@@ -174,7 +175,7 @@ describe.skipIf(skip)(`the migration page, in Chromium${skip ? ` (skipped: ${mis
     // A route that sends FastAPI nothing (api-orders-post-put-patch-delete) has Flask's lines and the weight only.
     const flaskOnly = ROUTE_IDS.filter((route) => !SPLIT_ROUTE_IDS.includes(route));
     expect(flaskOnly).toHaveLength(1);
-    expect(linesOf(flaskOnly[0])).toEqual([["flask"], ["flask"], ["flask"], ["configured weight"]]);
+    expect(linesOf(flaskOnly[0])).toEqual([["failed over", "flask"], ["flask"], ["flask"], ["configured weight"]]);
     expect(readFileSync(SCREENSHOT).subarray(1, 4).toString()).toBe("PNG");
   });
 

@@ -436,7 +436,7 @@ describe("the nginx flavour, running", () => {
       hung?.close();
     });
 
-    it("retries a GET, HEAD or OPTIONS on the other backend when the one picked refuses it, and counts both attempts", async () => {
+    it("retries a GET, HEAD or OPTIONS on the other backend when the one picked refuses it, and counts the failed attempt against the one that failed", async () => {
       await publishFailover([{ path: "/flask-down", weight: 0 }], probed([fastapiA.address], [dead]));
       for (const method of ["GET", "HEAD", "OPTIONS"]) {
         const outcome = await send("/flask-down/1", { method });
@@ -446,15 +446,14 @@ describe("the nginx flavour, running", () => {
       const text = await metricsPage();
       expect(sampleOf(text, 'migration_ingress_failovers_total{route="flask-down",from="flask",to="fastapi"}')).toBe(3);
       expect(sampleOf(text, 'migration_ingress_requests_total{route="flask-down",backend="flask",code="502"}')).toBe(3);
-      expect(sampleOf(text, 'migration_ingress_requests_total{route="flask-down",backend="fastapi",code="200"}')).toBe(
-        3,
-      );
       expect(
         sampleOf(text, 'migration_ingress_request_duration_seconds_count{route="flask-down",backend="flask"}'),
       ).toBe(3);
-      expect(
-        sampleOf(text, 'migration_ingress_request_duration_seconds_count{route="flask-down",backend="fastapi"}'),
-      ).toBe(3);
+      // FastAPI's answers for Flask are in the failovers only: FastAPI's own figures are what the weights gave it.
+      expect(text).not.toContain('migration_ingress_requests_total{route="flask-down",backend="fastapi"');
+      expect(text).not.toContain(
+        'migration_ingress_request_duration_seconds_count{route="flask-down",backend="fastapi"',
+      );
     });
 
     it("never sends a POST, PUT, PATCH or DELETE twice: it gets the ingress's 502 and the other backend never sees it", async () => {
@@ -572,13 +571,11 @@ describe("the nginx flavour, running", () => {
       expect(fastapiA.received).toEqual({ GET: 1 });
       const text = await metricsPage();
       expect(sampleOf(text, 'migration_ingress_requests_total{route="hung",backend="flask",code="504"}')).toBe(2);
-      // The failed attempt is timed as the wait for the hung backend, the answer as FastAPI's own time.
+      // The failed attempt is timed as the wait for the hung backend; FastAPI's answer for it is no figure of FastAPI's.
       expect(
         sampleOf(text, 'migration_ingress_request_duration_seconds_sum{route="hung",backend="flask"}'),
       ).toBeGreaterThanOrEqual(2);
-      expect(
-        sampleOf(text, 'migration_ingress_request_duration_seconds_sum{route="hung",backend="fastapi"}'),
-      ).toBeLessThan(0.5);
+      expect(text).not.toContain('migration_ingress_request_duration_seconds_sum{route="hung",backend="fastapi"');
     });
 
     it("pins a new sticky client to the backend it was dealt, also when its request failed over", async () => {

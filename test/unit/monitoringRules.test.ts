@@ -79,12 +79,13 @@ describe("recording rules", () => {
     expect(failovers.map((rule) => rule.labels)).toEqual(ROUTE_IDS.map((route) => ({ route })));
   });
 
-  it("count Traefik's failovers as the attempts of a route's backend services beyond the requests of its routers", () => {
+  it("count Traefik's failovers as what its fallback services served plus the attempts beyond its routers' requests", () => {
     const users = recordingRules("traefik").find(
       (rule) => rule.record === SERIES.failoverRate && rule.labels?.route === "api-users-get-head",
     );
+    const fallbacks = "route-api-users-get-head-fallback-for-fastapi|route-api-users-get-head-fallback-for-flask";
     expect(users?.expr).toBe(
-      'clamp_min(sum(rate(traefik_service_requests_total{service=~"(route-api-users-get-head-via-fastapi|route-api-users-get-head-via-flask)@file"}[5m])) - sum(rate(traefik_router_requests_total{router=~"(route-api-users-get-head|route-api-users-get-head-retried)@file"}[5m])), 0)',
+      `(sum(rate(traefik_service_requests_total{service=~"(${fallbacks})@file"}[5m])) or vector(0)) + clamp_min(sum(rate(traefik_service_requests_total{service=~"(route-api-users-get-head-via-fastapi|route-api-users-get-head-via-flask|${fallbacks})@file"}[5m])) - sum(rate(traefik_router_requests_total{router=~"(route-api-users-get-head|route-api-users-get-head-retried)@file"}[5m])), 0)`,
     );
   });
 
@@ -102,13 +103,17 @@ describe("recording rules", () => {
     ]);
   });
 
-  it("(traefik) read the per-service metrics of the route's own service for each backend, as the Traefik routing names it", () => {
+  it("(traefik) read the per-service metrics of the route's own service and fallback service for each backend, as the Traefik routing names them", () => {
     const rules = recordingRules("traefik");
     expect(ruleFor(rules, SERIES.requestsInWindow, "default", "fastapi").expr).toBe(
-      'sum(increase(traefik_service_requests_total{service="route-default-via-fastapi@file"}[5m]))',
+      'sum(increase(traefik_service_requests_total{service=~"route-default-via-fastapi@file|route-default-fallback-for-fastapi@file"}[5m]))',
     );
     expect(ruleFor(rules, SERIES.requestRate, "default", "flask").expr).toBe(
-      'sum(rate(traefik_service_requests_total{service="route-default-via-flask@file"}[5m]))',
+      'sum(rate(traefik_service_requests_total{service=~"route-default-via-flask@file|route-default-fallback-for-flask@file"}[5m]))',
+    );
+    // Everything the fallback served for a backend counts as that backend's failure.
+    expect(ruleFor(rules, SERIES.errorRatio, "default", "flask").expr).toBe(
+      '(sum(increase(traefik_service_requests_total{service="route-default-via-flask@file", code=~"5.."}[5m]) or increase(traefik_service_requests_total{service="route-default-fallback-for-flask@file"}[5m])) or vector(0)) / sum(increase(traefik_service_requests_total{service=~"route-default-via-flask@file|route-default-fallback-for-flask@file"}[5m]))',
     );
     expect(ruleFor(rules, SERIES.latencyP95, "api-users-get-head", "flask").expr).toBe(
       'histogram_quantile(0.95, sum by (le) (rate(traefik_service_request_duration_seconds_bucket{service="route-api-users-get-head-via-flask@file"}[5m])))',
@@ -119,10 +124,10 @@ describe("recording rules", () => {
       (load(renderTraefikRouting(plan)) as { http: { services: Record<string, unknown> } }).http.services,
     );
     for (const backend of ["fastapi", "flask"]) {
-      const service = /service="([^"]+)@file"/.exec(
+      const read = /service=~"([^"]+)@file\|([^"]+)@file"/.exec(
         ruleFor(rules, SERIES.requestRate, "api-users-get-head", backend).expr,
-      )![1];
-      expect(services).toContain(service);
+      )!;
+      expect(services).toEqual(expect.arrayContaining([read[1], read[2]]));
     }
   });
 
@@ -141,7 +146,7 @@ describe("recording rules", () => {
     (ingress) => {
       const expr = ruleFor(recordingRules(ingress), SERIES.errorRatio, "default", "fastapi").expr;
       const [numerator, denominator] = expr.split(" / ");
-      expect(numerator).toMatch(/^\(sum\(increase\(.*code=~"5\.\."\}\[5m\]\)\) or vector\(0\)\)$/);
+      expect(numerator).toMatch(/^\(sum\(increase\(.*code=~"5\.\."\}\[5m\]\).*\) or vector\(0\)\)$/);
       expect(denominator).not.toMatch(/vector|code/);
     },
   );

@@ -41,19 +41,24 @@ function reachableServices(routing: TraefikRouting, routerName: string): string[
 }
 
 describe("Traefik routing", () => {
-  it("splits a route by weight through a weighted service", () => {
+  it("splits a route by weight through a weighted service over each backend's share", () => {
     const routing = render();
     expect(routing.http.routers["route-api-users-get-head-retried"]).toEqual({
       entryPoints: ["web"],
       rule: "PathPrefix(`/api/users`) && (Method(`GET`) || Method(`HEAD`))",
       priority: 31,
-      middlewares: ["retry-on-other-backend"],
+      middlewares: ["retry-once"],
       service: "split-api-users-get-head",
     });
     expect(routing.http.services["split-api-users-get-head"].weighted.services).toEqual([
-      { name: "route-api-users-get-head-via-fastapi", weight: 10 },
-      { name: "route-api-users-get-head-via-flask", weight: 90 },
+      { name: "failover-api-users-get-head-fastapi", weight: 10 },
+      { name: "failover-api-users-get-head-flask", weight: 90 },
     ]);
+    expect(
+      render({ failover: false }).http.services["split-api-users-get-head"].weighted.services.map(
+        (service: { name: string }) => service.name,
+      ),
+    ).toEqual(["route-api-users-get-head-via-fastapi", "route-api-users-get-head-via-flask"]);
   });
 
   it("sends everything else through the default route at the default weight, below every configured route", () => {
@@ -67,8 +72,8 @@ describe("Traefik routing", () => {
       routing.http.routers["route-default"].priority,
     );
     expect(routing.http.services["split-default"].weighted.services).toEqual([
-      { name: "route-default-via-fastapi", weight: 30 },
-      { name: "route-default-via-flask", weight: 70 },
+      { name: "failover-default-fastapi", weight: 30 },
+      { name: "failover-default-flask", weight: 70 },
     ]);
   });
 
@@ -164,11 +169,11 @@ describe("Traefik routing", () => {
       entryPoints: ["web"],
       rule: "PathPrefix(`/api/users`) && (Method(`GET`) || Method(`HEAD`) || Method(`OPTIONS`))",
       priority: routing.http.routers["route-api-users"].priority + 1,
-      middlewares: ["retry-on-other-backend"],
+      middlewares: ["retry-once"],
       service: "split-api-users",
     });
     expect(routing.http.routers["route-api-users"].middlewares).toBeUndefined();
-    expect(routing.http.middlewares["retry-on-other-backend"]).toEqual({
+    expect(routing.http.middlewares["retry-once"]).toEqual({
       retry: { attempts: 2, initialInterval: "1200ms" },
     });
   });
@@ -183,33 +188,36 @@ describe("Traefik routing", () => {
     expect(routing.http.routers["route-api-orders-post-put-patch-delete"].middlewares).toBeUndefined();
   });
 
-  it("drops a split backend whose replicas are all down, and backs a one-backend route with the other", () => {
+  it("serves each backend's share from that backend while it is up, else from the other through a fallback service of its own", () => {
     const routing = render({ routes: [{ path: "/api/orders", weight: 0 }], defaultWeight: 100 });
-    expect(routing.http.services["split-default"]).toBeUndefined();
-    expect(routing.http.services["failover-api-orders"]).toEqual({
+    expect(routing.http.routers["route-api-orders"].service).toBe("failover-api-orders-flask");
+    expect(routing.http.services["failover-api-orders-flask"]).toEqual({
       failover: {
         service: "route-api-orders-via-flask",
-        fallback: "route-api-orders-via-fastapi",
+        fallback: "route-api-orders-fallback-for-flask",
         healthCheck: {},
       },
     });
-    expect(routing.http.services["failover-default"].failover).toMatchObject({
+    // The fallback for Flask's share is FastAPI's replicas, in a service apart from FastAPI's own on the route.
+    expect(routing.http.services["route-api-orders-fallback-for-flask"].loadBalancer.servers).toEqual(
+      routing.http.services["override-via-fastapi"].loadBalancer.servers,
+    );
+    expect(routing.http.services["route-api-orders-via-fastapi"]).toBeUndefined();
+    expect(routing.http.services["failover-default-fastapi"].failover).toMatchObject({
       service: "route-default-via-fastapi",
-      fallback: "route-default-via-flask",
+      fallback: "route-default-fallback-for-fastapi",
     });
-    expect(
-      render({ routes: [{ path: "/api/orders", weight: 50 }] }).http.services["split-api-orders"].weighted.healthCheck,
-    ).toEqual({});
+    expect(routing.http.services["split-default"]).toBeUndefined();
   });
 
-  it("renders no retry, no failover service and no health propagation with failover off", () => {
+  it("renders no retry, no failover service and no fallback with failover off", () => {
     const text = renderTraefikRouting(
       (() => {
         const config = devPlatformConfig({ routes: [{ path: "/api/orders", weight: 0 }], failover: false });
         return buildRoutingPlan(snapshotOf(config), config, backendServers(config));
       })(),
     );
-    expect(text).not.toMatch(/retry|failover|healthCheck: \{\}/);
+    expect(text).not.toMatch(/retry|failover|fallback|healthCheck: \{\}/);
   });
 
   it("references Flask nowhere once every route is at 100%, with failover off", () => {

@@ -316,14 +316,21 @@ function M.fail_over()
   count_answer(route, backend, status, backend_seconds(timings, 1))
   metrics:incr(key("failovers", route, backend, target_backend), 1, 0)
   ngx.var.migration_timings_before_failover = tostring(#timings)
+  ngx.var.migration_failed_over_from = backend
   ngx.var.migration_backend = target_backend
   ngx.var.migration_upstream = target_server
 end
 
--- log phase: count the request's answer by route, backend and status, and time it by route and backend.
+-- log phase: count the request's answer by route, backend and status, and time it by route and backend. The answer
+-- of a request failed over to the other backend is not counted as that backend's: it served what the weights gave the
+-- one that failed (counted there, failed, and in the failovers), and Flask's own figures stay apart from its backup work.
 function M.count()
   local route = ngx.var.migration_route
   if not route or route == "" then
+    return
+  end
+  local from = ngx.var.migration_failed_over_from
+  if from ~= "" and from ~= ngx.var.migration_backend then
     return
   end
   local earlier = tonumber(ngx.var.migration_timings_before_failover) or 0

@@ -46,6 +46,7 @@ const ROUTER_VARIABLES = [
   "$migration_upstream",
   "$migration_sticky_cookie",
   "$migration_timings_before_failover",
+  "$migration_failed_over_from",
 ];
 
 /** Proxies to the replica the router chose, then names the backend on the answer and counts it. */

@@ -1,6 +1,7 @@
 import { dump } from "js-yaml";
 import type { HttpMethod } from "../../config/schema";
 import {
+  BACKENDS,
   FAILOVER_METHODS,
   isSplit,
   routeUses,
@@ -12,8 +13,8 @@ import {
 
 const OVERRIDE_PRIORITY = 1_000_000;
 
-/** The middleware that sends a failed safe request once more through its route's service. */
-const RETRY_MIDDLEWARE = "retry-on-other-backend";
+/** The middleware that sends a safe request that never reached an app once more through its route's service. */
+const RETRY_MIDDLEWARE = "retry-once";
 
 /**
  * Health probes of the replicas behind a route. With failover they are fast: a backend's crash must be seen before the
@@ -39,13 +40,20 @@ const other = (backend: BackendName): BackendName => (backend === "fastapi" ? "f
 /**
  * The load-balancer service through which a route reaches one backend's replicas. Every route has its own per backend:
  * Traefik keeps request and latency metrics per load-balancer service only (a weighted or failover service has none),
- * so this is what gives each route's Flask and FastAPI figures apart. A failed attempt before a failover counts here
- * too, as the backend's error. Requests forced with the override header take other services and stay out of them.
+ * so this is what gives each route's Flask and FastAPI figures apart. A failed attempt before a retry counts here too,
+ * as the backend's error. Requests forced with the override header take other services and stay out of them.
  */
 export const routeBackendService = (routeId: string, backend: BackendName) => `route-${routeId}-via-${backend}`;
 
 /** The names a route's routers may have: its own, and the one that retries its safe methods. */
 export const routeRouters = (routeId: string) => [`route-${routeId}`, `route-${routeId}-retried`];
+
+/**
+ * The other backend's replicas serving a route's share of `backend` while all of that backend's are down: a service of
+ * its own, so that what it serves counts as `backend`'s failures and stays out of the other backend's own figures.
+ */
+export const routeFallbackService = (routeId: string, backend: BackendName) =>
+  `route-${routeId}-fallback-for-${backend}`;
 
 const overrideService = (backend: BackendName) => `override-via-${backend}`;
 
@@ -66,34 +74,37 @@ function retriedMethods(route: PlannedRoute): HttpMethod[] {
 /** The backend a route that is not split sends everything to. */
 const soleBackend = (route: PlannedRoute): BackendName => (routeUses(route, "fastapi") ? "fastapi" : "flask");
 
-function serviceFor(route: PlannedRoute, failover: boolean): string {
-  if (isSplit(route)) return `split-${route.id}`;
-  return failover ? `failover-${route.id}` : routeBackendService(route.id, soleBackend(route));
+/**
+ * What serves a route's share of one backend: with failover, that backend while any of its replicas is up, else the
+ * other backend through the route's fallback service for it; without, that backend alone.
+ */
+function shareService(routeId: string, backend: BackendName, failover: boolean): string {
+  return failover ? `failover-${routeId}-${backend}` : routeBackendService(routeId, backend);
 }
 
-/** Weighted between the route's two backend services; with failover, a backend whose replicas are all down gets none. */
+function serviceFor(route: PlannedRoute, failover: boolean): string {
+  return isSplit(route) ? `split-${route.id}` : shareService(route.id, soleBackend(route), failover);
+}
+
 function weightedService(route: PlannedRoute, failover: boolean) {
   return {
     weighted: {
       services: [
-        { name: routeBackendService(route.id, "fastapi"), weight: route.weight },
-        { name: routeBackendService(route.id, "flask"), weight: 100 - route.weight },
+        { name: shareService(route.id, "fastapi", failover), weight: route.weight },
+        { name: shareService(route.id, "flask", failover), weight: 100 - route.weight },
       ],
       ...(route.stickyCookie
         ? { sticky: { cookie: { name: route.stickyCookie, httpOnly: true, sameSite: "lax" } } }
         : {}),
-      ...(failover ? { healthCheck: {} } : {}),
     },
   };
 }
 
-/** A route that sends everything to one backend, with the other as its backup while that one is down. */
-function failoverService(route: PlannedRoute) {
-  const backend = soleBackend(route);
+function failoverService(routeId: string, backend: BackendName) {
   return {
     failover: {
-      service: routeBackendService(route.id, backend),
-      fallback: routeBackendService(route.id, other(backend)),
+      service: routeBackendService(routeId, backend),
+      fallback: routeFallbackService(routeId, backend),
       healthCheck: {},
     },
   };
@@ -114,8 +125,10 @@ function loadBalancer(backend: Backend, probe: { interval: string; timeout: stri
  * priority falls with position), override routers that beat every weight, and services that reference Flask only
  * while some route still sends it traffic or, with failover, while it is the backup.
  *
- * With failover, a route's GET, HEAD and OPTIONS take a router of their own, one priority step above the route's, that
- * retries once (Traefik's retry middleware is not method-aware, and retries only a request that never reached an app).
+ * With failover, each backend's share of a route is a failover service: the backend while any of its replicas passes
+ * its probe, else the other backend (which serves a 100% route's requests too while every FastAPI replica is down).
+ * A route's GET, HEAD and OPTIONS take a router of their own, one priority step above the route's, that retries once:
+ * Traefik's retry middleware is not method-aware, and retries only a request that never reached an app.
  */
 export function renderTraefikRouting(plan: RoutingPlan): string {
   const backends: Record<BackendName, Backend | undefined> = { fastapi: plan.fastapi, flask: plan.flask };
@@ -129,10 +142,10 @@ export function renderTraefikRouting(plan: RoutingPlan): string {
     const service = serviceFor(route, plan.failover);
     const retried = plan.failover ? retriedMethods(route) : [];
     const onlyRetried = route.methods !== undefined && route.methods.length === retried.length;
-    if (!onlyRetried)
-      routers[`route-${route.id}`] = { entryPoints: ["web"], rule: matchRule(route), priority, service };
+    const [ownRouter, retryingRouter] = routeRouters(route.id);
+    if (!onlyRetried) routers[ownRouter] = { entryPoints: ["web"], rule: matchRule(route), priority, service };
     if (retried.length > 0)
-      routers[`route-${route.id}-retried`] = {
+      routers[retryingRouter] = {
         entryPoints: ["web"],
         rule: matchRule(route, retried),
         priority: priority + 1,
@@ -141,10 +154,11 @@ export function renderTraefikRouting(plan: RoutingPlan): string {
       };
 
     if (isSplit(route)) services[service] = weightedService(route, plan.failover);
-    else if (plan.failover) services[service] = failoverService(route);
-    for (const backend of Object.values(backends)) {
-      if (backend && (plan.failover || routeUses(route, backend.name)))
-        services[routeBackendService(route.id, backend.name)] = loadBalancer(backend, probe);
+    for (const backend of BACKENDS.filter((name) => routeUses(route, name))) {
+      services[routeBackendService(route.id, backend)] = loadBalancer(backends[backend]!, probe);
+      if (!plan.failover) continue;
+      services[shareService(route.id, backend, true)] = failoverService(route.id, backend);
+      services[routeFallbackService(route.id, backend)] = loadBalancer(backends[other(backend)]!, probe);
     }
   });
 
