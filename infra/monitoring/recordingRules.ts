@@ -21,7 +21,7 @@ function routeBackendRules(
   return routes.flatMap((route) => [
     {
       record: SERIES.failoverRate,
-      expr: routeFailoverQuery(ingress, route, "rate", window),
+      expr: routeFailoverQuery(ingress, route, "perSecond", window),
       labels: { route: route.id },
     },
     ...BACKENDS.flatMap((backend): RecordingRule[] => {

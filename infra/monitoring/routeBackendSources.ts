@@ -1,4 +1,5 @@
 import type { PlatformConfig } from "../config/schema";
+import { parseDuration } from "../cutover/duration";
 import { routeBackendService, routeFallbackService, routeRouters } from "../render/traefik/dynamicConfig";
 import { BACKENDS, type BackendName } from "../routing/plan";
 import type { Route } from "../routing/route";
@@ -53,7 +54,17 @@ function nginxQueries(route: Pick<Route, "id">, backend: BackendName, window: st
 }
 
 /**
- * Failovers on `route` (`rate`: per second; `increase`: a count): requests that failed on one backend and were sent
+ * How much the series of `selected` grew over the last `window`: today's sum less the sum `window` ago. Failovers come in
+ * bursts on series that appear with the burst (a new status code, a new from/to pair), and `increase`/`rate` leave out
+ * what a series counted before its first sample in the window, so a burst would count as nothing. Absent without any
+ * series now; a counter reset (the ingress restarted) reads as nothing rather than negative.
+ */
+function growth(selected: string, window: string): string {
+  return `clamp_min(sum(${selected}) - (sum(${selected} offset ${window}) or vector(0)), 0)`;
+}
+
+/**
+ * Failovers on `route` (`count` over the window, or per second): requests that failed on one backend and were sent
  * again, or that the other backend served because every replica of theirs was down. nginx counts them itself. Traefik
  * has no retry metric (v3.6 gives its retry middleware no listener): every attempt counts in a service's figures and
  * every request once in its router's, so the attempts beyond the requests are the retries; its fallback services
@@ -62,22 +73,23 @@ function nginxQueries(route: Pick<Route, "id">, backend: BackendName, window: st
 export function routeFailoverQuery(
   ingress: PlatformConfig["ingress"],
   route: Pick<Route, "id">,
-  fn: "rate" | "increase",
+  as: "count" | "perSecond",
   window: string,
 ): string {
-  const counted = (metric: string, label: string, names: readonly string[]) =>
-    `sum(${fn}(${selector(metric, [{ label, op: "=~", value: `(${names.join("|")})@file` }])}[${window}]))`;
+  const perWindow = as === "count" ? "" : ` / ${parseDuration(window) / 1000}`;
   if (ingress === "nginx") {
     const ofRoute = [{ label: "route", op: "=" as const, value: route.id }];
     // nginx has a failover series only once one happened: a route with traffic and none has zero, not no data.
-    return `sum(${fn}(${selector("migration_ingress_failovers_total", ofRoute)}[${window}])) or 0 * sum(${fn}(${selector("migration_ingress_requests_total", ofRoute)}[${window}]))`;
+    return `(${growth(selector("migration_ingress_failovers_total", ofRoute), window)} or 0 * ${growth(selector("migration_ingress_requests_total", ofRoute), window)})${perWindow}`;
   }
+  const named = (metric: string, label: string, names: readonly string[]) =>
+    growth(selector(metric, [{ label, op: "=~", value: `(${names.join("|")})@file` }]), window);
   const fallbacks = BACKENDS.map((backend) => routeFallbackService(route.id, backend));
   const services = [...BACKENDS.map((backend) => routeBackendService(route.id, backend)), ...fallbacks];
-  const attempts = counted("traefik_service_requests_total", "service", services);
-  const requests = counted("traefik_router_requests_total", "router", routeRouters(route.id));
+  const attempts = named("traefik_service_requests_total", "service", services);
+  const requests = named("traefik_router_requests_total", "router", routeRouters(route.id));
   // The two counters are scraped at once but advance at different moments of a request: never below zero.
-  return `(${counted("traefik_service_requests_total", "service", fallbacks)} or vector(0)) + clamp_min(${attempts} - ${requests}, 0)`;
+  return `((${named("traefik_service_requests_total", "service", fallbacks)} or vector(0)) + clamp_min(${attempts} - ${requests}, 0))${perWindow}`;
 }
 
 /**

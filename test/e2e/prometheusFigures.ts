@@ -64,7 +64,7 @@ export async function prometheusFailovers(
 ): Promise<number> {
   const counts = await Promise.all(
     DEV_ROUTES.map(async (route) => {
-      const [sample] = await query(prometheusUrl, routeFailoverQuery(flavour, route, "increase", `${seconds}s`));
+      const [sample] = await query(prometheusUrl, routeFailoverQuery(flavour, route, "count", `${seconds}s`));
       return sample === undefined ? 0 : Number(sample.value[1]);
     }),
   );

@@ -166,9 +166,10 @@ function expectAlerts(
   name: string,
   traffic: readonly Traffic[],
   firing: Partial<Record<string, ExpectedAlert[]>>,
+  extraSeries: readonly InputSeries[] = [],
 ) {
   const result = promtoolTest(flavour, name, {
-    input_series: inputSeries(flavour, traffic),
+    input_series: [...inputSeries(flavour, traffic), ...extraSeries],
     alert_rule_test: ALERT_NAMES.map((alertname) => ({
       eval_time: EVAL_TIME,
       alertname,
@@ -407,6 +408,33 @@ describe.each(FLAVOURS)("the generated Prometheus files (%s), checked by promtoo
           },
         ],
       },
+    );
+  });
+
+  it("fire for a burst of failovers on a series that appears with it, and stays constant after", () => {
+    // Three GETs failed on Flask at 7m and were retried: series that did not exist before, counted once.
+    const burst =
+      flavour === "traefik"
+        ? `traefik_service_requests_total${labels({ service: `${routeBackendService(USERS, "flask")}@file`, method: "GET", protocol: "http", code: "502" })}`
+        : `migration_ingress_failovers_total${labels({ route: USERS, from: "flask", to: "fastapi" })}`;
+    expectAlerts(
+      flavour,
+      "failover-burst",
+      [
+        { route: USERS, backend: "fastapi", perMinute: 300 },
+        { route: USERS, backend: "flask", perMinute: 300 },
+      ],
+      {
+        MigrationFailover: [
+          {
+            exp_labels: { route: USERS, severity: "warning" },
+            exp_annotations: {
+              summary: `Requests on route ${USERS} failed on one backend and were sent to the other, 0.01 per second over the last 5m: a backend is failing (its figures count each failed attempt)`,
+            },
+          },
+        ],
+      },
+      [{ series: burst, values: "_x7 3x8" }],
     );
   });
 

@@ -84,8 +84,20 @@ describe("recording rules", () => {
       (rule) => rule.record === SERIES.failoverRate && rule.labels?.route === "api-users-get-head",
     );
     const fallbacks = "route-api-users-get-head-fallback-for-fastapi|route-api-users-get-head-fallback-for-flask";
+    const growth = (selected: string) => `clamp_min(sum(${selected}) - (sum(${selected} offset 5m) or vector(0)), 0)`;
     expect(users?.expr).toBe(
-      `(sum(rate(traefik_service_requests_total{service=~"(${fallbacks})@file"}[5m])) or vector(0)) + clamp_min(sum(rate(traefik_service_requests_total{service=~"(route-api-users-get-head-via-fastapi|route-api-users-get-head-via-flask|${fallbacks})@file"}[5m])) - sum(rate(traefik_router_requests_total{router=~"(route-api-users-get-head|route-api-users-get-head-retried)@file"}[5m])), 0)`,
+      `((${growth(`traefik_service_requests_total{service=~"(${fallbacks})@file"}`)} or vector(0)) + clamp_min(${growth(
+        `traefik_service_requests_total{service=~"(route-api-users-get-head-via-fastapi|route-api-users-get-head-via-flask|${fallbacks})@file"}`,
+      )} - ${growth('traefik_router_requests_total{router=~"(route-api-users-get-head|route-api-users-get-head-retried)@file"}')}, 0)) / 300`,
+    );
+  });
+
+  it("count failovers by how much the counters grew, so that a burst on a series new with it counts in full", () => {
+    const users = recordingRules("nginx").find(
+      (rule) => rule.record === SERIES.failoverRate && rule.labels?.route === "api-users-get-head",
+    );
+    expect(users?.expr).toBe(
+      '(clamp_min(sum(migration_ingress_failovers_total{route="api-users-get-head"}) - (sum(migration_ingress_failovers_total{route="api-users-get-head"} offset 5m) or vector(0)), 0) or 0 * clamp_min(sum(migration_ingress_requests_total{route="api-users-get-head"}) - (sum(migration_ingress_requests_total{route="api-users-get-head"} offset 5m) or vector(0)), 0)) / 300',
     );
   });
 
@@ -152,7 +164,8 @@ describe("recording rules", () => {
   );
 
   it("compute over the gates window", () => {
-    for (const rule of recordingRules("nginx", "2m").filter((rule) => rule.labels)) expect(rule.expr).toMatch(/\[2m\]/);
+    for (const rule of recordingRules("nginx", "2m").filter((rule) => rule.labels))
+      expect(rule.expr).toMatch(/\[2m\]|offset 2m/);
   });
 
   it("do not change when only weights change, so a cutover step never rewrites them", () => {
