@@ -50,8 +50,8 @@ export interface VolumeFileArgs {
   readonly content: pulumi.Input<string>;
   readonly image: pulumi.Input<string>;
   /**
-   * Sent after every write (`docker kill --signal`) to each running container that mounts the volume, for a reader that
-   * does not watch the file.
+   * Sent after every write to the main process of each running container that mounts the volume (from inside it, with
+   * `docker exec`), for a reader that does not watch the file.
    */
   readonly reload?: pulumi.Input<{ readonly signal: pulumi.Input<string> }>;
 }

@@ -1,8 +1,8 @@
 import type { HotFile, RoutingPublisher } from "../../infra/plan/routingPublisher";
 
 /**
- * The signal sent after a write to every running container that mounts the volume, for readers that only reload on a
- * signal (Prometheus: HUP). Found by the volume, not by a container's name, so that the write waits for no container:
+ * The signal sent after a write to the main process of every running container that mounts the volume, for readers
+ * that only reload on a signal (Prometheus: HUP); the reader's image must have `sh`. Found by the volume, not by a container's name, so that the write waits for no container:
  * a weight change publishes at once, whatever else the update is still diffing.
  */
 export interface ReloadSignal {
@@ -78,8 +78,11 @@ export async function publishIntoVolume(destination: VolumeDestination, file: Ho
     const readers = (await docker(["ps", "--quiet", "--filter", `volume=${destination.volumeName}`]))
       .split("\n")
       .filter((id) => id !== "");
-    // None yet on a first deploy: the reader starts after the write (it depends on it) and reads the file then.
-    if (readers.length > 0) await docker(["kill", "--signal", reload.signal, ...readers]);
+    // None yet on a first deploy: the reader starts after the write (it depends on it) and reads the file then. The
+    // signal is sent from inside the container, to its main process: `docker kill --signal` would mark the container
+    // as manually stopped, and its restart policy would then no longer bring it back after a crash or an engine
+    // restart.
+    await Promise.all(readers.map((reader) => docker(["exec", reader, "sh", "-c", `kill -s ${reload.signal} 1`])));
   } catch (error) {
     throw new Error(
       `wrote ${file.fileName}, but could not send ${reload.signal} to the containers that mount volume ${destination.volumeName} to reload it: ${(error as Error).message}`,
