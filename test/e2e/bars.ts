@@ -16,4 +16,6 @@ export const BARS = {
   ingressAddedP50Ms: 1,
   /** After PostgreSQL restarts: both apps serving again within this long of it accepting connections (issue 19). */
   appsBackAfterDatabaseSeconds: 5,
+  /** After the Docker engine restarts: every container of both stacks running and healthy again (issue 19). */
+  containersBackAfterEngineSeconds: 60,
 } as const;

@@ -94,6 +94,8 @@ export interface FaultEntry {
   readonly recoverySeconds: number;
   /** For PostgreSQL: from its accepting connections again until both apps served; the bar is 5 s. */
   readonly appsBackAfterDatabaseSeconds?: number;
+  /** For the engine: from its start until every container that ran before was running and healthy; the bar is 60 s. */
+  readonly containersBackAfterEngineSeconds?: number;
   /** Restarts of the containers that did not crash (the apps, when PostgreSQL did): must be none. */
   readonly bystanderRestarts: number;
   readonly rowsBefore: number;
@@ -275,6 +277,7 @@ export class E2EReport {
           "no response",
           "recovery s",
           "apps after db s",
+          "containers after engine s",
           "bystander restarts",
           "rows before",
           "rows after",
@@ -289,6 +292,7 @@ export class E2EReport {
           `${entry.noResponse}`,
           entry.recoverySeconds.toFixed(1),
           entry.appsBackAfterDatabaseSeconds?.toFixed(1) ?? "-",
+          entry.containersBackAfterEngineSeconds?.toFixed(1) ?? "-",
           `${entry.bystanderRestarts}`,
           `${entry.rowsBefore}`,
           `${entry.rowsAfter}`,

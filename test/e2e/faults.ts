@@ -1,7 +1,10 @@
 import { execFile } from "node:child_process";
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
 import { promisify } from "node:util";
 import { waitFor } from "../support/processes";
-import type { LoadResponse } from "./steadyLoad";
+import { REPO_ROOT } from "../support/stackConfig";
+import type { LoadResponse, SteadyLoad } from "./steadyLoad";
 
 const run = promisify(execFile);
 
@@ -63,4 +66,65 @@ export function firstServedBy(
 ): number | undefined {
   return responses.find((response) => response.at >= since && response.backend === backend && response.status < 400)
     ?.at;
+}
+
+/** Waits until the load has seen both apps serve a request at or after `since`; returns when the later one did. */
+export async function bothAppsServeSince(
+  load: SteadyLoad,
+  since: number,
+  after: string,
+  timeoutMs: number,
+): Promise<number> {
+  return waitFor(
+    `both apps serving again after ${after}`,
+    async () => {
+      const times = [firstServedBy(load.responses, "flask", since), firstServedBy(load.responses, "fastapi", since)];
+      return times.every((at) => at !== undefined) ? Math.max(...(times as number[])) : undefined;
+    },
+    timeoutMs,
+    200,
+  );
+}
+
+/** The containers running now, by id: after an engine restart, each must be back. */
+export async function runningContainers(): Promise<string[]> {
+  return (await run("docker", ["ps", "--quiet", "--no-trunc"])).stdout.split("\n").filter((id) => id !== "");
+}
+
+/**
+ * The engine stopped as an operator (or a host's shutdown) stops it, SIGTERM to dockerd, which stops every container;
+ * then started again by the project's own script (scripts/docker/ensure-engine.sh, as `.ci/run` and `npm run up` start
+ * it), whose containers' restart policy brings them back.
+ */
+export async function restartEngine(): Promise<{ readonly stoppedAt: number; readonly startedAt: number }> {
+  const pid = Number(readFileSync("/var/run/docker.pid", "utf8").trim());
+  const stoppedAt = Date.now();
+  process.kill(pid, "SIGTERM");
+  await waitFor("dockerd to exit", async () => (existsSync(`/proc/${pid}`) ? undefined : true), 120_000, 200);
+  await run("bash", [join(REPO_ROOT, "scripts", "docker", "ensure-engine.sh")], { timeout: 180_000 });
+  return { stoppedAt, startedAt: Date.now() };
+}
+
+/** Waits until every one of `containers` runs again, healthy where it has a health check; returns when they all did. */
+export async function allBackAndHealthy(containers: readonly string[], timeoutMs: number): Promise<number> {
+  return waitFor(
+    `${containers.length} containers running and healthy again`,
+    async () => {
+      const states = (
+        await run("docker", [
+          "inspect",
+          "--format",
+          "{{.Name}} {{.State.Running}} {{if .State.Health}}{{.State.Health.Status}}{{else}}no-check{{end}}",
+          ...containers,
+        ])
+      ).stdout
+        .trim()
+        .split("\n");
+      const waiting = states.filter((state) => !/ true (healthy|no-check)$/.test(state));
+      if (waiting.length === 0) return Date.now();
+      throw new Error(`not yet: ${waiting.join(", ")}`);
+    },
+    timeoutMs,
+    500,
+  );
 }

@@ -29,7 +29,17 @@ import {
   recordedBackends,
 } from "./prometheusFigures";
 import { E2EReport, type FaultEntry } from "./e2eReport";
-import { crash, firstServedBy, healthyAgain, postgresReady, restartCount } from "./faults";
+import {
+  allBackAndHealthy,
+  bothAppsServeSince,
+  crash,
+  firstServedBy,
+  healthyAgain,
+  postgresReady,
+  restartCount,
+  restartEngine,
+  runningContainers,
+} from "./faults";
 import { unreadableRows, writeRowsThroughBothApps, type WrittenRow } from "./rows";
 import { sampleSplit, stickyClients } from "./splitSample";
 import { type RouteLabel, SteadyLoad } from "./steadyLoad";
@@ -58,6 +68,8 @@ const GATE_WINDOW_MS = parseDuration(E2E_GATES.window);
 const RULE_LAG_MS = 20_000;
 /** How long a crashed container may take to be restarted by the engine and serve again. */
 const CRASH_RECOVERY_MS = 60_000;
+/** How long every container of both stacks may take to be back and healthy after the engine restarts. */
+const ENGINE_RECOVERY_MS = 120_000;
 /** Observed after a fault has recovered, so that its last failures are counted. */
 const AFTER_RECOVERY_MS = 3_000;
 /** Longer than Prometheus's scrape interval (5 s), so that its counters include everything up to now. */
@@ -428,7 +440,7 @@ describe.each<IngressFlavour>(["traefik", "nginx"])("the migration journey throu
     expect(flaskStillServes.flask).toBe(200);
   });
 
-  it("recovers from crashes at 50% under the steady load: a FastAPI replica and Flask without a failed GET (failover), PostgreSQL; no row lost", async () => {
+  it("recovers from faults at 50% under the steady load: a FastAPI replica and Flask crash without a failed GET (failover), PostgreSQL crashes, the engine restarts; no row lost", async () => {
     await advance(0, 50, [USERS_ROUTE, ORDERS_ROUTE], ALL_ROUTES);
     const fastapi = await stacks.platformOutput<string[]>("fastapiContainers");
     const flask = await stacks.legacyOutput<string[]>("containers");
@@ -503,23 +515,25 @@ describe.each<IngressFlavour>(["traefik", "nginx"])("the migration journey throu
     restarts = await Promise.all(apps.map(restartCount));
     crashedAt = await crash(database);
     const databaseBack = await postgresReady(database, CRASH_RECOVERY_MS);
-    const bothServe = await waitFor(
-      "both apps serving again after PostgreSQL's crash",
-      async () => {
-        const times = [
-          firstServedBy(load!.responses, "flask", databaseBack),
-          firstServedBy(load!.responses, "fastapi", databaseBack),
-        ];
-        return times.every((at) => at !== undefined) ? Math.max(...(times as number[])) : undefined;
-      },
-      CRASH_RECOVERY_MS,
-      200,
-    );
+    const bothServe = await bothAppsServeSince(load!, databaseBack, "PostgreSQL's crash", CRASH_RECOVERY_MS);
     await record("PostgreSQL crash", crashedAt, bothServe, apps, restarts, {
       appsBackAfterDatabaseSeconds: Math.max(0, bothServe - databaseBack) / 1000,
     });
     // Failures only while PostgreSQL was down or the apps reconnecting, none once both serve again.
     const afterDatabase = load!.window(bothServe, Date.now());
+
+    const everyContainer = await runningContainers();
+    const engine = await restartEngine();
+    const allBack = await allBackAndHealthy(everyContainer, ENGINE_RECOVERY_MS);
+    const bothServeAgain = await bothAppsServeSince(
+      load!,
+      engine.startedAt,
+      "the engine's restart",
+      ENGINE_RECOVERY_MS,
+    );
+    await record("Docker engine restart", engine.stoppedAt, Math.max(allBack, bothServeAgain), [], [], {
+      containersBackAfterEngineSeconds: (allBack - engine.startedAt) / 1000,
+    });
 
     for (const entry of entries) {
       expect(entry.rowsAfter, entry.fault).toBe(entry.rowsBefore);
@@ -536,6 +550,7 @@ describe.each<IngressFlavour>(["traefik", "nginx"])("the migration journey throu
     expect(entries[1].byMethod.POST.failed, entries[1].fault).toBeLessThanOrEqual(entries[1].postsInCrashSecond);
     expect(entries[2].appsBackAfterDatabaseSeconds).toBeLessThanOrEqual(BARS.appsBackAfterDatabaseSeconds);
     expect(afterDatabase.failures).toEqual({});
+    expect(entries[3].containersBackAfterEngineSeconds).toBeLessThanOrEqual(BARS.containersBackAfterEngineSeconds);
   });
 
   it("decommissions Flask once every route is on FastAPI and its backup window is over: no failed request, every row readable through FastAPI", async () => {
