@@ -27,11 +27,11 @@ const PROBE = { interval: "2s", timeout: "1s" };
 
 /**
  * How long Traefik's retry waits before the second attempt: its backoff draws between half and one and a half times
- * this, so at least 0.6 s, longer than a probe interval (0.5 s) and, for a replica that stopped answering SYNs, longer
- * than its dial timeout (1 s, staticConfig) plus the probe's own wait minus that dial timeout. By then the failed
- * replica is marked down and the retry cannot pick it again. Traefik v3.6 has no way to steer a retry away from the
- * server that failed but health, and its passive health check would also take a replica out for an app's own 500s (a
- * database blink would take out both backends).
+ * this, so at least 0.6 s. A replica that refuses connections is marked down by the next probe, within 0.5 s. One that
+ * stopped answering at all fails the request's dial after 1 s (staticConfig); the probe that started within 0.5 s of
+ * its death gives up 1 s later, before the retry comes. So the retry cannot pick the failed replica again: Traefik v3.6
+ * can steer a retry only by health. Its passive health check would steer faster, but it also takes a replica out for
+ * the app's own 500s, and a database blink would take out both backends.
  */
 const RETRY_WAIT = "1200ms";
 
