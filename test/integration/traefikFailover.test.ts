@@ -65,7 +65,8 @@ async function send(url: string, method = "GET", headers: Record<string, string>
   }
 }
 
-const CLIENTS = 4;
+// Light on purpose: `npm test` runs this beside the browser test and the nginx router's, on two cores.
+const CLIENTS = 2;
 
 /** Requests from CLIENTS clients in a loop until `durationMs` is over; `during` runs meanwhile. */
 async function underLoad(url: string, durationMs: number, during: () => Promise<void>): Promise<Outcome[]> {
@@ -74,7 +75,7 @@ async function underLoad(url: string, durationMs: number, during: () => Promise<
   const client = async () => {
     while (Date.now() < deadline) {
       outcomes.push(await send(url));
-      await sleep(20);
+      await sleep(40);
     }
   };
   await Promise.all([...Array.from({ length: CLIENTS }, client), during()]);
@@ -89,7 +90,9 @@ const failed = (outcomes: readonly Outcome[]) => outcomes.filter((outcome) => ou
  * never reached a server. At most one per client, each having one request out at a time.
  */
 const LOST_IN_FLIGHT = CLIENTS;
-const servedBy = (outcomes: readonly Outcome[]) => new Set(outcomes.map((outcome) => outcome.servedBy));
+/** Who answered the requests that were answered. */
+const servedBy = (outcomes: readonly Outcome[]) =>
+  new Set(outcomes.filter((outcome) => outcome.status === 200).map((outcome) => outcome.servedBy));
 
 describe.skipIf(skipReason !== "")(`failover through Traefik${skipReason ? ` (skipped: ${skipReason})` : ""}`, () => {
   let traefik: RunningTraefik | undefined;
@@ -133,7 +136,7 @@ describe.skipIf(skipReason !== "")(`failover through Traefik${skipReason ? ` (sk
       flask.crash();
     });
     expect(failed(outcomes).length).toBeLessThanOrEqual(LOST_IN_FLIGHT);
-    expect(outcomes.length).toBeGreaterThan(200);
+    expect(outcomes.length).toBeGreaterThan(100);
 
     await flask.start();
     await waitFor("Flask to take its share again", async () =>
