@@ -153,7 +153,21 @@ describe("the nginx flavour, running", () => {
     };
   };
 
-  const metricsPage = async () => (await fetch(`http://127.0.0.1:${layout.metricsPort}/metrics`)).text();
+  /**
+   * The metrics page once it has settled: nginx counts a request in its log phase, after the client already has the
+   * answer, so a page read right after the last answer may not count it yet.
+   */
+  const metricsPage = async () => {
+    const read = async () => (await fetch(`http://127.0.0.1:${layout.metricsPort}/metrics`)).text();
+    let previous = await read();
+    for (let reads = 0; reads < 40; reads++) {
+      await sleep(50);
+      const current = await read();
+      if (current === previous) return current;
+      previous = current;
+    }
+    return previous;
+  };
 
   const publish = (routes: WeightedRoute[], defaultWeight: number) =>
     publishPlan(buildRoutingPlan({ routes, defaultWeight }, devPlatformConfig(), standInServers()));
