@@ -1,13 +1,6 @@
 import { LATENCY_BUCKETS_SECONDS } from "../../monitoring/latencyBuckets";
+import type { UpstreamTimeouts } from "../upstreamTimeouts";
 import { serializeNginx, type NginxDirective } from "./directives";
-
-/** How long nginx waits on a backend before it answers for it: 502 when it cannot connect, 504 when no answer comes. */
-export interface UpstreamTimeouts {
-  /** Whole seconds to connect to a replica; also how long a failover target may take to accept a connection. */
-  readonly connectSeconds: number;
-  /** Whole seconds between two writes of the request or two reads of the answer: what a hung backend costs. */
-  readonly responseSeconds: number;
-}
 
 /** Where nginx finds its parts and how long it waits on backends; the container layout in production, temp dirs in tests. */
 export interface NginxLayout {
@@ -21,6 +14,7 @@ export interface NginxLayout {
   readonly resolver?: string;
   /** Seconds between polls of the routing file. */
   readonly routingPollSeconds: number;
+  /** How long nginx waits on a backend before it answers for it: 502 when it cannot connect, 504 when none comes. */
   readonly upstreamTimeouts: UpstreamTimeouts;
 }
 
