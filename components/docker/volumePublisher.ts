@@ -2,8 +2,9 @@ import type { HotFile, RoutingPublisher } from "../../infra/plan/routingPublishe
 
 /**
  * The signal sent after a write to the main process of every running container that mounts the volume, for readers
- * that only reload on a signal (Prometheus: HUP); the reader's image must have `sh`. Found by the volume, not by a container's name, so that the write waits for no container:
- * a weight change publishes at once, whatever else the update is still diffing.
+ * that only reload on a signal (Prometheus: HUP); the reader's image must have `sh`. Found by the volume, not by a
+ * container's name, so that the write waits for no container: a weight change publishes at once, whatever else the
+ * update is still diffing.
  */
 export interface ReloadSignal {
   readonly signal: string;
