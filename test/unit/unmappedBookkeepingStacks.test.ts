@@ -1,0 +1,45 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+
+/** Stands in for ts-node's source-map support: marks every stack it formats. */
+const sourceMapped = (error: Error, frames: NodeJS.CallSite[]) => `MAPPED ${error}\n${frames.length}`;
+
+// The name @pulumi/pulumi gives the function that keeps a stack for every promise it tracks.
+function debuggablePromise(): string | undefined {
+  return new Error().stack;
+}
+
+function resourceSourcePosition(): string | undefined {
+  const limit = Error.stackTraceLimit;
+  Error.stackTraceLimit = Number.POSITIVE_INFINITY;
+  try {
+    return new Error().stack;
+  } finally {
+    Error.stackTraceLimit = limit;
+  }
+}
+
+describe("the stacks Pulumi formats for its own bookkeeping", () => {
+  let installed: typeof Error.prepareStackTrace;
+
+  beforeEach(async () => {
+    installed = Error.prepareStackTrace;
+    Error.prepareStackTrace = sourceMapped;
+    vi.resetModules();
+    await import("../../infra/runtime/unmappedBookkeepingStacks");
+  });
+
+  afterEach(() => {
+    Error.prepareStackTrace = installed;
+  });
+
+  it("skips source maps for a resource's source position and a tracked promise, in V8's own format", () => {
+    for (const stack of [resourceSourcePosition(), debuggablePromise()]) {
+      expect(stack).not.toMatch(/^MAPPED/);
+      expect(stack).toMatch(/^Error\n {4}at .*unmappedBookkeepingStacks\.test\.ts:\d+:\d+/);
+    }
+  });
+
+  it("still maps every other stack, such as an error the program throws", () => {
+    expect(new Error("bad config").stack).toMatch(/^MAPPED Error: bad config\n\d+$/);
+  });
+});
