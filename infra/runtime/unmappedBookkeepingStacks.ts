@@ -1,4 +1,4 @@
-// Imported first by each Pulumi program's entry point, after ts-node has installed its source-map support.
+// Called by each Pulumi program's entry point, which runs after ts-node has installed its source-map support.
 //
 // @pulumi/pulumi formats a call stack for its own bookkeeping at every resource (the resource's source position, with
 // Error.stackTraceLimit raised to Infinity) and at every promise it tracks (kept in case the promise leaks, printed
@@ -7,13 +7,14 @@
 // here as V8 would without source maps; every other stack, such as an error the program throws, is still mapped.
 // Should Pulumi rename what is matched here, its stacks are simply mapped again: slower, never wrong.
 
-const mapStack = Error.prepareStackTrace;
-
 function isPulumiBookkeeping(frames: readonly NodeJS.CallSite[]): boolean {
   return Error.stackTraceLimit === Number.POSITIVE_INFINITY || frames[0]?.getFunctionName() === "debuggablePromise";
 }
 
-if (mapStack) {
+/** Wraps the installed stack formatter (ts-node's source-map support) so that it skips Pulumi's bookkeeping stacks. */
+export function leaveBookkeepingStacksUnmapped(): void {
+  const mapStack = Error.prepareStackTrace;
+  if (!mapStack) return;
   Error.prepareStackTrace = (error, frames) =>
     isPulumiBookkeeping(frames)
       ? `${error}\n${frames.map((frame) => `    at ${frame}`).join("\n")}`

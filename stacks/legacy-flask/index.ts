@@ -1,5 +1,6 @@
 // Entry point of the legacy-flask project (stacks/legacy-flask/Pulumi.yaml).
-import "../../infra/runtime/unmappedBookkeepingStacks";
+import { leaveBookkeepingStacksUnmapped } from "../../infra/runtime/unmappedBookkeepingStacks";
 import { legacyFlaskProgram } from "./program";
 
+leaveBookkeepingStacksUnmapped();
 export = legacyFlaskProgram;

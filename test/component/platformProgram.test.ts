@@ -236,7 +236,11 @@ describe("the dev platform on Docker", () => {
     expect(ingress.volumes).toEqual([
       { volumeName: "migration-dev-routing", containerPath: "/etc/traefik/routing", readOnly: true },
     ]);
-    expect(ingress.uploads.map((upload: { file: string }) => upload.file)).toEqual(["/etc/traefik/traefik.yml"]);
+    expect(ingress.uploads.map((upload: { file: string }) => upload.file)).toEqual([
+      "/etc/traefik/traefik.yml",
+      "/plugins-local/src/migration.local/failoverretry/.traefik.yml",
+      "/plugins-local/src/migration.local/failoverretry/failoverretry.go",
+    ]);
     expect(ingress.entrypoints).toEqual(["traefik", "--configFile=/etc/traefik/traefik.yml"]);
     expect(ingress.ports).toEqual([{ internal: 80, external: 8080 }]);
     expect(ingress.networksAdvanced).toEqual([{ name: "network-generated", aliases: ["ingress"] }]);
@@ -526,7 +530,7 @@ describe("a weight-only change", () => {
   });
 });
 
-describe("refusals happen before any resource is registered", () => {
+describe("refusals happen before any resource but a provider is registered", () => {
   it("refuses invalid config", async () => {
     deployedMap(undefined);
     await expect(run(devConfig({ defaultWeight: 150, ingress: "haproxy" }))).rejects.toThrow(
@@ -549,8 +553,18 @@ describe("refusals happen before any resource is registered", () => {
     await expect(run(devConfig({ defaultWeight: 70 }))).rejects.toThrow(
       /migration:defaultWeight: got 70; expected at most 60: maxStep is 50 and 10 is deployed/,
     );
-    expect(mocks.resources.map((resource) => resource.type)).toEqual(["pulumi:pulumi:StackReference"]);
-    expect(mocks.resources[0].inputs.name).toBe(SELF);
+    // The target's providers come first, so that their plugins start while the program reads; they change nothing.
+    const [providers, others] = [
+      mocks.resources.filter((resource) => resource.type.startsWith("pulumi:providers:")),
+      mocks.resources.filter((resource) => !resource.type.startsWith("pulumi:providers:")),
+    ];
+    expect(providers.map((resource) => resource.type).sort()).toEqual([
+      "pulumi:providers:docker",
+      "pulumi:providers:pulumi-nodejs",
+      "pulumi:providers:random",
+    ]);
+    expect(others.map((resource) => resource.type)).toEqual(["pulumi:pulumi:StackReference"]);
+    expect(others[0].inputs.name).toBe(SELF);
   });
 
   it("allows a rollback of any size", async () => {

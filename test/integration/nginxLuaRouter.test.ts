@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { LATENCY_BUCKETS_SECONDS } from "../../infra/monitoring/latencyBuckets";
-import type { FailoverBudget } from "../../infra/render/nginx/failoverBudget";
+import type { FailoverBudget } from "../../infra/render/failoverBudget";
 import { renderNginxConfig, type NginxLayout } from "../../infra/render/nginx/nginxConfig";
 import { CONTAINER_LAYOUT, LUA_ROUTER_FILE, readLuaRouter } from "../../infra/render/nginx/nginxIngress";
 import { renderNginxRouting } from "../../infra/render/nginx/routingDocument";

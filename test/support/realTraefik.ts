@@ -10,8 +10,9 @@ import {
   writeFileSync,
 } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { dump, load } from "js-yaml";
+import { failoverRetryPluginFiles } from "../../infra/render/traefik/failoverRetryPlugin";
 import { renderTraefikStaticConfig } from "../../infra/render/traefik/staticConfig";
 import { ENGINE_TESTS_REQUIRED } from "./engineTests";
 import { freePort, waitFor } from "./processes";
@@ -82,8 +83,17 @@ export async function startTraefik(routing: string, ready: (url: string) => Prom
   const configFile = join(workDir, "traefik.yml");
   writeFileSync(configFile, testStaticConfig(routingDirectory, webPort, metricsPort));
 
+  // Traefik reads its local plugins under its working directory, as in the container.
+  for (const file of failoverRetryPluginFiles(workDir)) {
+    mkdirSync(dirname(file.path), { recursive: true });
+    writeFileSync(file.path, file.content);
+  }
+
   let output = "";
-  const traefik: ChildProcess = spawn(TRAEFIK, [`--configFile=${configFile}`], { stdio: ["ignore", "pipe", "pipe"] });
+  const traefik: ChildProcess = spawn(TRAEFIK, [`--configFile=${configFile}`], {
+    cwd: workDir,
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   traefik.stdout!.on("data", (chunk) => (output += chunk));
   traefik.stderr!.on("data", (chunk) => (output += chunk));
   const url = `http://127.0.0.1:${webPort}`;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { serializeNginx } from "../../infra/render/nginx/directives";
-import { FAILOVER_BUDGET } from "../../infra/render/nginx/failoverBudget";
+import { FAILOVER_BUDGET } from "../../infra/render/failoverBudget";
 import { renderNginxConfig } from "../../infra/render/nginx/nginxConfig";
 import { CONTAINER_LAYOUT, renderNginxIngress } from "../../infra/render/nginx/nginxIngress";
 import { headerVariable, renderNginxRouting } from "../../infra/render/nginx/routingDocument";

@@ -47,7 +47,7 @@ describe("Traefik routing", () => {
       entryPoints: ["web"],
       rule: "PathPrefix(`/api/users`) && (Method(`GET`) || Method(`HEAD`))",
       priority: 31,
-      middlewares: ["retry-once"],
+      middlewares: ["failover-retry"],
       service: "split-api-users-get-head",
     });
     expect(routing.http.services["split-api-users-get-head"].weighted.services).toEqual([
@@ -169,12 +169,20 @@ describe("Traefik routing", () => {
       entryPoints: ["web"],
       rule: "PathPrefix(`/api/users`) && (Method(`GET`) || Method(`HEAD`) || Method(`OPTIONS`))",
       priority: routing.http.routers["route-api-users"].priority + 1,
-      middlewares: ["retry-once"],
+      middlewares: ["failover-retry"],
       service: "split-api-users",
     });
     expect(routing.http.routers["route-api-users"].middlewares).toBeUndefined();
-    expect(routing.http.middlewares["retry-once"]).toEqual({
-      retry: { attempts: 2, initialInterval: "1200ms" },
+    expect(routing.http.middlewares["failover-retry"]).toEqual({
+      plugin: {
+        failoverretry: {
+          methods: ["GET", "HEAD", "OPTIONS"],
+          backendHeader: "X-App-Backend",
+          wait: "600ms",
+          budgetFloorPerSecond: 10,
+          budgetShare: 0.5,
+        },
+      },
     });
   });
 

@@ -1,4 +1,5 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { leaveBookkeepingStacksUnmapped } from "../../infra/runtime/unmappedBookkeepingStacks";
 
 /** Stands in for ts-node's source-map support: marks every stack it formats. */
 const sourceMapped = (error: Error, frames: NodeJS.CallSite[]) => `MAPPED ${error}\n${frames.length}`;
@@ -21,11 +22,10 @@ function resourceSourcePosition(): string | undefined {
 describe("the stacks Pulumi formats for its own bookkeeping", () => {
   let installed: typeof Error.prepareStackTrace;
 
-  beforeEach(async () => {
+  beforeEach(() => {
     installed = Error.prepareStackTrace;
     Error.prepareStackTrace = sourceMapped;
-    vi.resetModules();
-    await import("../../infra/runtime/unmappedBookkeepingStacks");
+    leaveBookkeepingStacksUnmapped();
   });
 
   afterEach(() => {

@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import { FAILOVER_METHODS, type RoutingPlan } from "../../routing/plan";
-import { FAILOVER_BUDGET, type FailoverBudget } from "./failoverBudget";
+import { FAILOVER_BUDGET, type FailoverBudget } from "../failoverBudget";
 
 /** nginx exposes request header `X-Backend` as variable `$http_x_backend`. */
 export function headerVariable(header: string): string {

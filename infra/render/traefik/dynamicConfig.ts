@@ -5,16 +5,23 @@ import {
   FAILOVER_METHODS,
   isSplit,
   routeUses,
+  SERVED_BY_HEADER,
   type Backend,
   type BackendName,
   type PlannedRoute,
   type RoutingPlan,
 } from "../../routing/plan";
+import { FAILOVER_BUDGET } from "../failoverBudget";
+import { FAILOVER_RETRY_PLUGIN } from "./failoverRetryPlugin";
 
 const OVERRIDE_PRIORITY = 1_000_000;
 
-/** The middleware that sends a safe request that never reached an app once more through its route's service. */
-const RETRY_MIDDLEWARE = "retry-once";
+/**
+ * The middleware that sends a safe request once more through its route's service when Traefik itself failed it: the
+ * project's plugin (failoverRetryPlugin.ts), since Traefik's own retry middleware resends only a request that never
+ * reached a server, and so loses a GET in flight on a replica that crashes.
+ */
+const RETRY_MIDDLEWARE = "failover-retry";
 
 /**
  * Health probes of the replicas behind a route. With failover they are fast: a backend's crash must be seen before the
@@ -26,14 +33,26 @@ const FAILOVER_PROBE = { interval: "500ms", timeout: "1s" };
 const PROBE = { interval: "2s", timeout: "1s" };
 
 /**
- * How long Traefik's retry waits before the second attempt: its backoff draws between half and one and a half times
- * this, so at least 0.6 s. A replica that refuses connections is marked down by the next probe, within 0.5 s. One that
- * stopped answering at all fails the request's dial after 1 s (staticConfig); the probe that started within 0.5 s of
- * its death gives up 1 s later, before the retry comes. So the retry cannot pick the failed replica again: Traefik v3.6
- * can steer a retry only by health. Its passive health check would steer faster, but it also takes a replica out for
- * the app's own 500s, and a database blink would take out both backends.
+ * How long the retry waits before the second attempt. A replica that refuses connections is marked down by the next
+ * probe, within 0.5 s. One that stopped answering at all fails the request's dial after 1 s (staticConfig); the probe
+ * that started within 0.5 s of its death gives up 1 s later, before the retry comes. So the retry cannot pick the
+ * failed replica again: Traefik v3.6 can steer a request away from a server only by health. Its passive health check
+ * would steer faster, but it also takes a replica out for the app's own 500s, and a database blink would take out both
+ * backends.
  */
-const RETRY_WAIT = "1200ms";
+const RETRY_WAIT = "600ms";
+
+const retryMiddleware = {
+  plugin: {
+    [FAILOVER_RETRY_PLUGIN]: {
+      methods: [...FAILOVER_METHODS],
+      backendHeader: SERVED_BY_HEADER,
+      wait: RETRY_WAIT,
+      budgetFloorPerSecond: FAILOVER_BUDGET.floorPerSecond,
+      budgetShare: FAILOVER_BUDGET.share,
+    },
+  },
+};
 
 const other = (backend: BackendName): BackendName => (backend === "fastapi" ? "flask" : "fastapi");
 
@@ -127,8 +146,9 @@ function loadBalancer(backend: Backend, probe: { interval: string; timeout: stri
  *
  * With failover, each backend's share of a route is a failover service: the backend while any of its replicas passes
  * its probe, else the other backend (which serves a 100% route's requests too while every FastAPI replica is down).
- * A route's GET, HEAD and OPTIONS take a router of their own, one priority step above the route's, that retries once:
- * Traefik's retry middleware is not method-aware, and retries only a request that never reached an app.
+ * A route's GET, HEAD and OPTIONS take a router of their own, one priority step above the route's, with the retry: a
+ * request of another method never pays for the interpreted plugin (which checks the method again, and never sends a
+ * request with a body twice).
  */
 export function renderTraefikRouting(plan: RoutingPlan): string {
   const backends: Record<BackendName, Backend | undefined> = { fastapi: plan.fastapi, flask: plan.flask };
@@ -174,8 +194,6 @@ export function renderTraefikRouting(plan: RoutingPlan): string {
   }
 
   // Traefik refuses an empty middlewares section.
-  const middlewares = plan.failover
-    ? { middlewares: { [RETRY_MIDDLEWARE]: { retry: { attempts: 2, initialInterval: RETRY_WAIT } } } }
-    : {};
+  const middlewares = plan.failover ? { middlewares: { [RETRY_MIDDLEWARE]: retryMiddleware } } : {};
   return dump({ http: { routers, ...middlewares, services } }, { lineWidth: -1, noRefs: true, sortKeys: true });
 }

@@ -1,6 +1,7 @@
 import { dump } from "js-yaml";
 import { LATENCY_BUCKETS_SECONDS } from "../../monitoring/latencyBuckets";
 import { UPSTREAM_TIMEOUTS } from "../upstreamTimeouts";
+import { failoverRetryPluginConfig } from "./failoverRetryPlugin";
 import { TRAEFIK_HTTP_PORT, TRAEFIK_METRICS_PORT } from "./ports";
 
 /** Below the shortest keep-alive timeout of the apps behind the ingress (gunicorn's default, 2s). */
@@ -38,6 +39,8 @@ export function renderTraefikStaticConfig(routingDirectory: string): string {
         },
       },
       ping: { entryPoint: "metrics" },
+      // Loaded whether or not failover is on, so that turning it on or off is a routing change, not a restart.
+      experimental: failoverRetryPluginConfig,
       log: { level: "INFO" },
     },
     { lineWidth: -1, noRefs: true },

@@ -2,6 +2,7 @@ import type { RoutingPlan } from "../../routing/plan";
 import type { IngressEnvironment, RenderedIngress } from "../renderedIngress";
 import { TRAEFIK_HTTP_PORT, TRAEFIK_METRICS_PORT } from "./ports";
 import { renderTraefikRouting } from "./dynamicConfig";
+import { failoverRetryPluginFiles } from "./failoverRetryPlugin";
 import { renderTraefikStaticConfig } from "./staticConfig";
 
 const STATIC_CONFIG_PATH = "/etc/traefik/traefik.yml";
@@ -10,7 +11,10 @@ const ROUTING_DIRECTORY = "/etc/traefik/routing";
 /** Traefik resolves the backends' names itself, so the environment adds nothing. */
 export function renderTraefikIngress(plan: RoutingPlan, _environment: IngressEnvironment): RenderedIngress {
   return {
-    staticFiles: [{ path: STATIC_CONFIG_PATH, content: renderTraefikStaticConfig(ROUTING_DIRECTORY) }],
+    staticFiles: [
+      { path: STATIC_CONFIG_PATH, content: renderTraefikStaticConfig(ROUTING_DIRECTORY) },
+      ...failoverRetryPluginFiles("/"),
+    ],
     command: ["traefik", `--configFile=${STATIC_CONFIG_PATH}`],
     routing: { directory: ROUTING_DIRECTORY, fileName: "routing.yml", content: renderTraefikRouting(plan) },
     httpPort: TRAEFIK_HTTP_PORT,

@@ -1,7 +1,8 @@
 /**
- * The retry budget of the nginx ingress: in any one second, across all its workers, at most `floorPerSecond` plus
- * `share` times the requests routed in that second fail over. A request over the budget gets its failed attempt's error,
- * so that a dying backend cannot pile its whole share onto the surviving one.
+ * The retry budget of the ingress, either flavour: in any one second, at most `floorPerSecond` plus `share` times the
+ * requests routed in that second are sent again (nginx: across all its workers, every request counted; Traefik: across
+ * all its routers, the requests of the retried methods counted). A request over the budget gets its failed attempt's
+ * error, so that a dying backend cannot pile its whole share onto the surviving one.
  */
 export interface FailoverBudget {
   readonly floorPerSecond: number;

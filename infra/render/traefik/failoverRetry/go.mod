@@ -1,0 +1,3 @@
+module migration.local/failoverretry
+
+go 1.22
