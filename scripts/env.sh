@@ -7,7 +7,7 @@
 # It sets, for this shell only (your global Pulumi login and ~/.pulumi are never touched):
 #   PATH                      the project's Pulumi CLI (built by `npm run up`) and Node 22 first, unless you have a
 #                             `pulumi` of your own on PATH and no toolchain was built (then yours is used)
-#   PULUMI_HOME and the offline flags of the toolchain (scripts/toolchain/env.sh)
+#   PULUMI_HOME, the offline flags of the toolchain and Node's compile cache (scripts/toolchain/env.sh)
 #   PULUMI_BACKEND_URL        file://$HOME/.pulumi-migration-state, the local file backend, unless already set
 #   PULUMI_CONFIG_PASSPHRASE  "migration-dev", the demo passphrase, unless it or PULUMI_CONFIG_PASSPHRASE_FILE is set
 # `npm run up` sources this file too, so the two always agree. It sets no shell options and builds nothing.

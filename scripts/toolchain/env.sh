@@ -4,9 +4,9 @@
 #   source scripts/toolchain/env.sh
 #
 # It puts the cached CLI (and the project's Node 22 from node_modules/.bin, which @pulumi/pulumi 3.270
-# needs) first on PATH and sets PULUMI_HOME and the variables that keep Pulumi from reaching the
-# network. It builds nothing, so it is fast; it fails (returns 1) if the toolchain is not built yet.
-# It sets no shell options, so it is safe to source into an interactive shell.
+# needs) first on PATH and sets PULUMI_HOME, the variables that keep Pulumi from reaching the network,
+# and Node's compile cache. It builds nothing, so it is fast; it fails (returns 1) if the toolchain is
+# not built yet. It sets no shell options, so it is safe to source into an interactive shell.
 
 # shellcheck source=scripts/toolchain/lib.sh
 source "$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/lib.sh" || return 1
@@ -37,4 +37,9 @@ export PATH
 export PULUMI_HOME="$TOOLCHAIN_PULUMI_HOME"
 export PULUMI_SKIP_UPDATE_CHECK=true
 export PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION=true
+# Node's compile cache for every Node.js process Pulumi starts from this shell, not only the programs (which enable it
+# themselves: infra/runtime/compileCache.cjs): the dynamic resources' provider loads all of @pulumi/pulumi in each
+# preview and each update, and the engine waits for it before it handles the next registration. Same folder as the
+# programs' default.
+export NODE_COMPILE_CACHE="${NODE_COMPILE_CACHE:-${TMPDIR:-/tmp}/node-compile-cache}"
 unset -f toolchain_path_prepend
