@@ -1,5 +1,4 @@
 import * as docker from "@pulumi/docker";
-import type * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import { AppService } from "../../components/docker/appService";
 import { containerEnvs } from "../../components/docker/containerEnv";
@@ -14,23 +13,19 @@ import { DeployedWorkloads } from "./deployedWorkloads";
 import { deployDockerMonitoring } from "./dockerMonitoring";
 import type { StackIdentity, TargetDeployment } from "./platformTarget";
 
-/** The Docker target's providers: the hot files' (VolumeFileProvider says why it is explicit), Docker's, random's. */
-export function dockerProviders(): pulumi.ProviderResource[] {
-  return [new VolumeFileProvider("volume-files"), new docker.Provider("docker", {}), new random.Provider("random", {})];
-}
-
 /**
  * The platform plan on one Docker engine: a private network that every workload joins under its host name, the
  * database on a named volume, the schema migration as a container run to completion, FastAPI's replicas, the ingress
  * with its routing on a volume, and the monitoring.
  */
-export function deployDockerPlatform(
-  plan: PlatformPlan,
-  stack: StackIdentity,
-  providers: pulumi.ProviderResource[],
-): TargetDeployment {
+export function deployDockerPlatform(plan: PlatformPlan, stack: StackIdentity): TargetDeployment {
   // Names that must be stable across deploys (the database volume, the routing volume), e.g. `migration-dev`.
   const prefix = stablePrefix(stack.project, stack.stack);
+  const providers = [
+    new VolumeFileProvider("volume-files"),
+    new docker.Provider("docker", {}),
+    new random.Provider("random", {}),
+  ];
 
   const deployed = new DeployedWorkloads();
   const network = new MigrationNetwork("network", { providers });

@@ -28,14 +28,8 @@ export interface StackIdentity {
   readonly stack: string;
 }
 
-/** A place the platform runs: the facts its plan needs, its providers, and how it deploys that plan with them. */
+/** A place the platform runs: the facts its plan needs, and how it deploys that plan. */
 export interface PlatformTarget {
   facts(config: PlatformConfig): TargetFacts;
-  /**
-   * Registered as soon as the configuration is valid, before the program reads the deployed weights and plans: the
-   * engine starts each provider's plugin (most of a second for Docker's) meanwhile, instead of after, in the preview
-   * and again in the update. Registering a provider changes nothing, so a refused step still changes nothing.
-   */
-  providers(): pulumi.ProviderResource[];
-  deploy(plan: PlatformPlan, stack: StackIdentity, providers: pulumi.ProviderResource[]): TargetDeployment;
+  deploy(plan: PlatformPlan, stack: StackIdentity): TargetDeployment;
 }

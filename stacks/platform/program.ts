@@ -31,24 +31,22 @@ function errorTrackingOf(config: PlatformConfig, stack: string): ErrorTracking |
 
 /**
  * The platform program: validate everything, compare the requested weights with the deployed ones, and only then
- * register resources (the target's providers excepted, which change nothing). A bad value or too large a step therefore
- * stops the update before anything changes.
+ * register resources. A bad value or too large a step therefore stops the update before anything changes.
  */
 export async function platformProgram(): Promise<Record<string, unknown>> {
   const namespace = pulumi.getProject();
   const validated = validatePlatformConfig(readNamespaceConfig(namespace), namespace);
   if (!validated.ok) refuse(validated.issues);
   const config = validated.value;
-  const target = targetFor(config.target);
-  const providers = target.providers();
 
   const requestedMap = snapshotOf(config);
   const stepIssues = checkStepSize(await readDeployedMap(), requestedMap, config.maxStep, namespace);
   if (stepIssues.length > 0) refuse(stepIssues);
 
   const errorTracking = errorTrackingOf(config, pulumi.getStack());
+  const target = targetFor(config.target);
   const plan = planPlatform(config, target.facts(config), { errorTracking });
-  const platform = target.deploy(plan, { project: namespace, stack: pulumi.getStack() }, providers);
+  const platform = target.deploy(plan, { project: namespace, stack: pulumi.getStack() });
 
   return {
     ingress: config.ingress,
