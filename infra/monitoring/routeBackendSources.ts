@@ -66,8 +66,8 @@ function growth(selected: string, window: string): string {
 /**
  * Failovers on `route` (`count` over the window, or per second): requests that failed on one backend and were sent
  * again, or that the other backend served because every replica of theirs was down. nginx counts them itself. Traefik
- * has no retry metric (v3.6 gives its retry middleware no listener): every attempt counts in a service's figures and
- * every request once in its router's, so the attempts beyond the requests are the retries; its fallback services
+ * has no retry metric (its plugins can export none, and the retry is the project's plugin): every attempt counts in a
+ * service's figures and every request once in its router's, so the attempts beyond the requests are the retries; its fallback services
  * count the rest.
  */
 export function routeFailoverQuery(

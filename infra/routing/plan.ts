@@ -46,8 +46,9 @@ export interface RoutingPlan {
   readonly servedByHeader: string;
   /**
    * Whether a request that cannot reach the backend picked for it goes to the other one: both backends are probed for
-   * health (a dead one takes no new requests), and a FAILOVER_METHODS request that fails to connect is retried once on
-   * the other. Never for the override header. Only where both backends have a health path (not with an external Flask).
+   * health (a dead one takes no new requests), and a FAILOVER_METHODS request that the ingress itself failed (a refused,
+   * broken or timed-out connection) is sent once more, to a live replica or the other backend, within a retry budget.
+   * Never for the override header. Only where both backends have a health path (not with an external Flask).
    */
   readonly failover: boolean;
 }
