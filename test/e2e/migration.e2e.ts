@@ -477,7 +477,7 @@ describe.each<IngressFlavour>(["traefik", "nginx"])("the migration journey throu
         ingress: flavour,
         fault,
         byMethod: load!.byMethod(crashedAt, to),
-        noResponse: load!.window(crashedAt, to).failures["no response"] ?? 0,
+        noResponse: load!.unansweredCount(crashedAt, to),
         postsInCrashSecond: load!.byMethod(crashedAt, crashedAt + 1_000).POST.total,
         failovers,
         recoverySeconds: (recoveredAt - crashedAt) / 1000,

@@ -26,8 +26,28 @@ export interface CreatedRow {
 export interface LoadWindow {
   readonly totalRequests: number;
   readonly failedRequests: number;
-  /** Failed requests by HTTP status, route and who answered (e.g. "404 /api/users from the ingress"), and "no response". */
+  /**
+   * Failed requests by HTTP status, route and who answered (e.g. "404 /api/users from the ingress"), and those that got
+   * no response at all by why (NO_RESPONSE_TIMED_OUT, or "no response: " and the connection's error).
+   */
   readonly failures: Record<string, number>;
+}
+
+/** How long a request waits for its answer before the load generator gives up on it. */
+const TIMEOUT_SECONDS = 10;
+/** The failure key of the requests the load generator gave up on after TIMEOUT_SECONDS. */
+export const NO_RESPONSE_TIMED_OUT = `no response: timed out after ${TIMEOUT_SECONDS} s`;
+/** The message autocannon gives a request it gave up on (lib/run.js, onTimeout). */
+const AUTOCANNON_TIMEOUT_MESSAGE = "request timed out";
+
+/** A request that got no response at all, and when it counts. */
+interface Unanswered {
+  /**
+   * Milliseconds since the epoch: when it was sent, for a request that timed out (so that one which waited out an
+   * outage counts in the outage, not in the seconds after it), else when its connection failed.
+   */
+  readonly at: number;
+  readonly why: string;
 }
 
 /**
@@ -38,8 +58,7 @@ export interface LoadWindow {
 export class SteadyLoad {
   readonly responses: LoadResponse[] = [];
   readonly created: CreatedRow[] = [];
-  /** When requests got no response at all (reset, timeout), milliseconds since the epoch. */
-  readonly unanswered: number[] = [];
+  private readonly unanswered: Unanswered[] = [];
   private readonly instance: autocannon.Instance;
   private readonly finished: Promise<autocannon.Result>;
   private sequence = 0;
@@ -99,7 +118,7 @@ export class SteadyLoad {
           overallRate: ratePerSecond,
           // Stopped by `stop()`; the duration is only a bound for a run that forgot to.
           duration: 3600,
-          timeout: 10,
+          timeout: TIMEOUT_SECONDS,
           requests: [
             getUser,
             getUser,
@@ -117,27 +136,39 @@ export class SteadyLoad {
       );
     });
     this.instance = instance!;
-    this.instance.on("reqError", () => this.unanswered.push(Date.now()));
+    this.instance.on("reqError", (error: Error) =>
+      this.unanswered.push(
+        error.message === AUTOCANNON_TIMEOUT_MESSAGE
+          ? { at: Date.now() - TIMEOUT_SECONDS * 1_000, why: NO_RESPONSE_TIMED_OUT }
+          : { at: Date.now(), why: `no response: ${error.message}` },
+      ),
+    );
   }
 
   /** Requests answered or failed between two moments (milliseconds since the epoch). */
   window(from: number, to: number): LoadWindow {
     const within = (at: number) => at >= from && at <= to;
     const answered = this.responses.filter((response) => within(response.at));
-    const unanswered = this.unanswered.filter(within).length;
-    const failures: Record<string, number> = unanswered ? { "no response": unanswered } : {};
+    const unanswered = this.unanswered.filter((request) => within(request.at));
+    const failures: Record<string, number> = {};
+    for (const { why } of unanswered) failures[why] = (failures[why] ?? 0) + 1;
     // Keyed by status, route and who answered: a response without the served-by header came from the ingress itself.
     for (const response of answered.filter((candidate) => candidate.status >= 400)) {
       const key = `${response.status} ${response.route} from ${response.backend ?? "the ingress"}`;
       failures[key] = (failures[key] ?? 0) + 1;
     }
     const failedRequests = Object.values(failures).reduce((sum, count) => sum + count, 0);
-    return { totalRequests: answered.length + unanswered, failedRequests, failures };
+    return { totalRequests: answered.length + unanswered.length, failedRequests, failures };
+  }
+
+  /** How many requests got no response at all between two moments (`window` tells why). */
+  unansweredCount(from: number, to: number): number {
+    return this.unanswered.filter((request) => request.at >= from && request.at <= to).length;
   }
 
   /**
    * The answered requests between two moments by method. Requests that got no response at all cannot be told apart by
-   * method (the load generator reports only the error): `window` counts them as "no response".
+   * method (the load generator reports only the error): `unansweredCount` and `window` count them.
    */
   byMethod(from: number, to: number): Record<LoadResponse["method"], MethodTally> {
     const tally = (method: LoadResponse["method"]) => {
