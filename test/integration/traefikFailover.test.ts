@@ -140,7 +140,8 @@ describe.skipIf(skipReason !== "")(`failover through Traefik${skipReason ? ` (sk
       flask.crash();
     });
     expect(failed(outcomes)).toEqual([]);
-    expect(outcomes.length).toBeGreaterThan(100);
+    // Load throughout, not a few lucky requests: each client's request on the dead Flask waits out the retry's 1.75 s.
+    expect(outcomes.length).toBeGreaterThan(60);
 
     await flask.start();
     await waitFor("Flask to take its share again", async () =>

@@ -153,7 +153,7 @@ describe("Traefik routing", () => {
       loadBalancer: {
         servers: [{ url: "http://fastapi-0:8000" }, { url: "http://fastapi-1:8000" }],
         passHostHeader: true,
-        healthCheck: { path: "/healthz", interval: "500ms", timeout: "1s" },
+        healthCheck: { path: "/healthz", interval: "500ms", timeout: "1000ms" },
       },
     });
     expect(render({ failover: false }).http.services["route-default-via-fastapi"].loadBalancer.healthCheck).toEqual({
@@ -178,7 +178,7 @@ describe("Traefik routing", () => {
         failoverretry: {
           methods: ["GET", "HEAD", "OPTIONS"],
           backendHeader: "X-App-Backend",
-          wait: "600ms",
+          wait: "1750ms",
           budgetFloorPerSecond: 10,
           budgetShare: 0.5,
         },

@@ -29,18 +29,21 @@ const RETRY_MIDDLEWARE = "failover-retry";
  * A probe checks only that the process serves (/healthz), never the database: a database blink must not take both
  * backends out.
  */
-const FAILOVER_PROBE = { interval: "500ms", timeout: "1s" };
+const FAILOVER_PROBE_MS = { interval: 500, timeout: 1_000 };
+const FAILOVER_PROBE = { interval: `${FAILOVER_PROBE_MS.interval}ms`, timeout: `${FAILOVER_PROBE_MS.timeout}ms` };
 const PROBE = { interval: "2s", timeout: "1s" };
 
 /**
- * How long the retry waits before the second attempt. A replica that refuses connections is marked down by the next
- * probe, within 0.5 s. One that stopped answering at all fails the request's dial after 1 s (staticConfig); the probe
- * that started within 0.5 s of its death gives up 1 s later, before the retry comes. So the retry cannot pick the
- * failed replica again: Traefik v3.6 can steer a request away from a server only by health. Its passive health check
- * would steer faster, but it also takes a replica out for the app's own 500s, and a database blink would take out both
- * backends.
+ * How long the retry waits before the second attempt: one probe interval and one probe timeout, and a margin for the
+ * probes of the service's other replicas, which Traefik runs one after the other. A replica that dies is marked down by
+ * the first probe after its death, which starts within an interval and fails within a timeout: at once when the replica
+ * refuses connections, only at the timeout when its address no longer answers (a killed container's, until the engine
+ * restarts it). The request in flight on it fails at once, so a shorter wait
+ * could send the retry to the dead replica again (a CI run lost a GET that way with a wait of 0.6 s).
+ * Traefik v3.6 steers a request away from a server only by health; its passive health check would steer faster, but it
+ * also takes a replica out for the app's own 500s, and a database blink would take out both backends.
  */
-const RETRY_WAIT = "600ms";
+const RETRY_WAIT = `${FAILOVER_PROBE_MS.interval + FAILOVER_PROBE_MS.timeout + 250}ms`;
 
 const retryMiddleware = {
   plugin: {
