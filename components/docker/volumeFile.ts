@@ -8,7 +8,7 @@ export interface VolumeFileInputs {
   readonly directory: string;
   readonly fileName: string;
   readonly content: string;
-  /** Any local image with `sh`, `cat` and `mv`. */
+  /** The reader's image, with `sh`, `cat` and `mv` (see VolumeDestination). */
   readonly image: string;
   readonly reload?: ReloadSignal;
 }
@@ -50,8 +50,8 @@ export interface VolumeFileArgs {
   readonly content: pulumi.Input<string>;
   readonly image: pulumi.Input<string>;
   /**
-   * Sent after every write to the main process of each running container that mounts the volume (from inside it, with
-   * `docker exec`), for a reader that does not watch the file.
+   * Sent after every write to the main process of each running container that mounts the volume (from inside it, see
+   * publishIntoVolume), for a reader that does not watch the file.
    */
   readonly reload?: pulumi.Input<{ readonly signal: pulumi.Input<string> }>;
 }

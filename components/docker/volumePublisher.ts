@@ -2,9 +2,8 @@ import type { HotFile, RoutingPublisher } from "../../infra/plan/routingPublishe
 
 /**
  * The signal sent after a write to the main process of every running container that mounts the volume, for readers
- * that only reload on a signal (Prometheus: HUP); the reader's image must have `sh`. Found by the volume, not by a
- * container's name, so that the write waits for no container: a weight change publishes at once, whatever else the
- * update is still diffing.
+ * that only reload on a signal (Prometheus: HUP). Found by the volume, not by a container's name, so that the write
+ * waits for no container: a weight change publishes at once, whatever else the update is still diffing.
  */
 export interface ReloadSignal {
   readonly signal: string;
@@ -13,19 +12,29 @@ export interface ReloadSignal {
 /** Where a hot file goes on the Docker target: a volume the reader mounts at `directory`. */
 export interface VolumeDestination {
   readonly volumeName: string;
-  /** Any local image with `sh`, `cat` and `mv` (the reader's own, so nothing extra has to be built or pulled). */
+  /**
+   * The reader's own image (so nothing extra has to be built or pulled), with `sh`, `cat` and `mv`: the file is written
+   * with them inside a running reader, or in a throwaway container of this image when none runs.
+   */
   readonly image: string;
   readonly reload?: ReloadSignal;
 }
 
 /**
- * Writes the file through a throwaway container of the Docker CLI (which honours DOCKER_HOST and the Docker context
- * like the Docker provider does), then signals the readers when they need one. Written aside and renamed over, so a
- * watcher never reads a half-written file; the temp name has no .yml/.json suffix, which Traefik's file provider would
- * otherwise try to load. The writer runs as root: a new volume belongs to root, and some readers' images (Prometheus's)
- * run as an unprivileged user; the file itself is created world-readable. Asynchronous, so that the VolumeFile dynamic
- * provider writes the routing and the weight rules at the same time; every module it needs is required inside, because
- * it also runs in that provider's process.
+ * Writes the file atomically (written aside and renamed over, so a watcher never reads a half-written file; the temp
+ * name has no .yml/.json suffix, which Traefik's file provider would otherwise try to load), through the Docker CLI,
+ * which honours DOCKER_HOST and the Docker context like the Docker provider does. Written as root: a new volume belongs
+ * to root, and some readers (Prometheus) run as an unprivileged user; the file itself is created world-readable.
+ *
+ * Where a running container mounts the volume (the reader, on every weight step), the file is written from inside it
+ * with `docker exec`, which takes about a third of a throwaway container's time, and a reader that needs a signal gets
+ * it there, sent to its main process. Never `docker kill --signal`: that marks the container as manually stopped, and
+ * its restart policy would then no longer bring it back after a crash or an engine restart. With no reader running (a
+ * first deploy, where the reader starts after the file it depends on; a reader that stopped after the lookup), a
+ * throwaway container of the given image writes the file, and a reader reads it when it starts.
+ *
+ * Asynchronous, so that the VolumeFile dynamic provider writes the routing and the weight rules at the same time; every
+ * module it needs is required inside, because it also runs in that provider's process.
  */
 export async function publishIntoVolume(destination: VolumeDestination, file: HotFile): Promise<void> {
   const { execFile } = require("node:child_process");
@@ -44,9 +53,13 @@ export async function publishIntoVolume(destination: VolumeDestination, file: Ho
       child.stdin.on("error", () => {});
       child.stdin.end(input);
     });
-  const script = 'set -eu; cat > "$1/.publish.tmp"; mv -f "$1/.publish.tmp" "$1/$2"';
-  try {
-    await docker(
+  const { reload } = destination;
+  const signalMain = reload ? `kill -s ${reload.signal} 1` : "";
+  const writeAtomically = 'set -eu; cat > "$1/.publish.tmp"; mv -f "$1/.publish.tmp" "$1/$2"';
+  const script = (signal: boolean) => (signal && reload ? `${writeAtomically}; ${signalMain}` : writeAtomically);
+  const scriptArgs = ["publish", file.directory, file.fileName];
+  const inThrowawayContainer = () =>
+    docker(
       [
         "run",
         "--rm",
@@ -61,29 +74,46 @@ export async function publishIntoVolume(destination: VolumeDestination, file: Ho
         "sh",
         destination.image,
         "-c",
-        script,
-        "publish",
-        file.directory,
-        file.fileName,
+        script(false),
+        ...scriptArgs,
       ],
       file.content,
     );
-  } catch (error) {
-    throw new Error(
-      `could not write ${file.fileName} into volume ${destination.volumeName}: ${(error as Error).message}`,
-    );
-  }
-  const { reload } = destination;
-  if (!reload) return;
+  const inReader = (reader: string) =>
+    docker(["exec", "-i", "--user", "0", reader, "sh", "-c", script(true), ...scriptArgs], file.content);
+
+  let readers: string[];
   try {
-    const readers = (await docker(["ps", "--quiet", "--filter", `volume=${destination.volumeName}`]))
+    readers = (await docker(["ps", "--quiet", "--filter", `volume=${destination.volumeName}`]))
       .split("\n")
       .filter((id) => id !== "");
-    // None yet on a first deploy: the reader starts after the write (it depends on it) and reads the file then. The
-    // signal is sent from inside the container, to its main process: `docker kill --signal` would mark the container
-    // as manually stopped, and its restart policy would then no longer bring it back after a crash or an engine
-    // restart.
-    await Promise.all(readers.map((reader) => docker(["exec", reader, "sh", "-c", `kill -s ${reload.signal} 1`])));
+  } catch (error) {
+    throw new Error(
+      `could not list the containers that mount volume ${destination.volumeName}: ${(error as Error).message}`,
+    );
+  }
+  const [first, ...others] = readers;
+  // A reader that stopped after the lookup fails the exec; the throwaway container writes the file then (rewriting it
+  // is harmless), and signalling that reader below reports why it could not be reloaded.
+  const writtenInReader = first
+    ? await inReader(first).then(
+        () => true,
+        () => false,
+      )
+    : false;
+  if (!writtenInReader) {
+    try {
+      await inThrowawayContainer();
+    } catch (error) {
+      throw new Error(
+        `could not write ${file.fileName} into volume ${destination.volumeName}: ${(error as Error).message}`,
+      );
+    }
+  }
+  if (!reload) return;
+  const toSignal = writtenInReader ? others : readers;
+  try {
+    await Promise.all(toSignal.map((reader) => docker(["exec", reader, "sh", "-c", signalMain])));
   } catch (error) {
     throw new Error(
       `wrote ${file.fileName}, but could not send ${reload.signal} to the containers that mount volume ${destination.volumeName} to reload it: ${(error as Error).message}`,

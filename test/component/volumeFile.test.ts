@@ -2,7 +2,7 @@ import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "nod
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import * as pulumi from "@pulumi/pulumi";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { volumeFileProvider } from "../../components/docker/volumeFile";
 import { RecordingMocks, settle } from "../support/recordingMocks";
 
@@ -39,14 +39,15 @@ describe("VolumeFile's diff", () => {
 });
 
 /**
- * A stand-in `docker` first on PATH: it logs each call (arguments, then stdin for `run`), lists $READERS as the
- * containers that mount a volume, and fails `exec` like the Docker CLI does for a container that is not running, when
- * asked to.
+ * A stand-in `docker` first on PATH: it logs each call (arguments, then stdin for `run` and `exec -i`), lists $READERS
+ * as the running containers that mount a volume, and, when $STOPPED is set, fails `exec` like the Docker CLI does for a
+ * container that stopped after it was listed.
  */
 describe("writing and reloading, against a stand-in Docker CLI", () => {
   const directory = mkdtempSync(join(tmpdir(), "volume-file-"));
   const log = join(directory, "calls.log");
   const originalPath = process.env.PATH;
+  const calls = () => readFileSync(log, "utf8").split("\n").slice(0, -1);
 
   beforeAll(() => {
     writeFileSync(
@@ -54,60 +55,68 @@ describe("writing and reloading, against a stand-in Docker CLI", () => {
       [
         "#!/bin/sh",
         `echo "$*" >> "${log}"`,
-        `if [ "$1" = run ]; then cat >> "${log}"; fi`,
+        'if [ "$1" = exec ] && [ -n "$STOPPED" ]; then echo "Error response from daemon: container $READERS is not running" >&2; exit 1; fi',
+        `if [ "$1" = run ] || [ "$2" = -i ]; then cat >> "${log}"; fi`,
         'if [ "$1" = ps ]; then for id in $READERS; do echo "$id"; done; fi',
-        'if [ "$1" = exec ] && [ -n "$FAIL_EXEC" ]; then echo "Error response from daemon: container $2 is not running" >&2; exit 1; fi',
       ].join("\n"),
     );
     chmodSync(join(directory, "docker"), 0o755);
     process.env.PATH = `${directory}:${originalPath}`;
   });
 
+  beforeEach(() => rmSync(log, { force: true }));
+
   afterAll(() => {
     process.env.PATH = originalPath;
-    delete process.env.FAIL_EXEC;
+    delete process.env.STOPPED;
     delete process.env.READERS;
     rmSync(directory, { recursive: true, force: true });
   });
 
-  it("writes the file as root, then signals the main process of every running container that mounts the volume, from inside it", async () => {
-    rmSync(log, { force: true });
+  it("writes the file as root from inside the first running reader and signals its main process there, then the other readers' from inside them", async () => {
     process.env.READERS = "1a2b3c 4d5e6f";
     await volumeFileProvider.update!("weights/weights.rules.yml", written, written);
-    const calls = readFileSync(log, "utf8").split("\n");
-    expect(calls.slice(0, 3)).toEqual([
+    expect(calls()).toEqual([
+      "ps --quiet --filter volume=weights",
       expect.stringMatching(
-        /^run --rm -i --network none --user 0 --volume weights:\/etc\/prometheus\/weights --entrypoint sh migration\/prometheus:2.42-bookworm -c .* publish \/etc\/prometheus\/weights weights.rules.yml$/,
+        /^exec -i --user 0 1a2b3c sh -c set -eu; cat > .*; mv -f .*; kill -s HUP 1 publish \/etc\/prometheus\/weights weights.rules.yml$/,
       ),
       "groups: []",
-      "ps --quiet --filter volume=weights",
+      // Not `docker kill --signal`: that marks a container manually stopped, and its restart policy then gives up on it.
+      "exec 4d5e6f sh -c kill -s HUP 1",
     ]);
-    // Not `docker kill --signal`: that marks a container manually stopped, and its restart policy then gives up on it.
-    expect(calls.slice(3).sort()).toEqual(["", "exec 1a2b3c sh -c kill -s HUP 1", "exec 4d5e6f sh -c kill -s HUP 1"]);
   });
 
-  it("signals nobody when no container mounts the volume yet (the reader reads the file when it starts)", async () => {
-    rmSync(log, { force: true });
+  it("writes from a throwaway container of the reader's image as root when no reader runs yet, and signals nobody (the reader reads the file when it starts)", async () => {
     process.env.READERS = "";
     await volumeFileProvider.create!(written);
-    expect(readFileSync(log, "utf8")).toContain("ps --quiet --filter volume=weights");
-    expect(readFileSync(log, "utf8")).not.toContain("exec");
+    expect(calls()).toEqual([
+      "ps --quiet --filter volume=weights",
+      expect.stringMatching(
+        /^run --rm -i --network none --user 0 --volume weights:\/etc\/prometheus\/weights --entrypoint sh migration\/prometheus:2.42-bookworm -c .*mv -f [^;]*" publish \/etc\/prometheus\/weights weights.rules.yml$/,
+      ),
+      "groups: []",
+    ]);
   });
 
-  it("only writes when no reload is asked for", async () => {
-    rmSync(log, { force: true });
+  it("only writes, inside the running reader, when no reload is asked for", async () => {
     process.env.READERS = "1a2b3c";
     await volumeFileProvider.create!({ ...written, reload: undefined });
-    expect(readFileSync(log, "utf8")).not.toMatch(/^(ps|exec) /m);
+    expect(calls()).toEqual([
+      "ps --quiet --filter volume=weights",
+      expect.stringMatching(/^exec -i --user 0 1a2b3c sh -c .*mv -f [^;]*" publish /),
+      "groups: []",
+    ]);
   });
 
-  it("fails, naming the volume and the Docker error, when a reader cannot be signalled", async () => {
-    process.env.FAIL_EXEC = "1";
+  it("still writes the file when the reader stopped after the lookup, then fails, naming the volume and the Docker error", async () => {
+    process.env.STOPPED = "1";
     process.env.READERS = "1a2b3c";
     await expect(volumeFileProvider.update!("weights/weights.rules.yml", written, written)).rejects.toThrow(
       "wrote weights.rules.yml, but could not send HUP to the containers that mount volume weights to reload it: Error response from daemon: container 1a2b3c is not running",
     );
-    delete process.env.FAIL_EXEC;
+    expect(calls().filter((call) => call.startsWith("run ") || call === "groups: []")).toHaveLength(2);
+    delete process.env.STOPPED;
   });
 });
 
