@@ -69,6 +69,8 @@ export interface RunningTraefik {
   stop(): Promise<void>;
 }
 
+const STARTUP_TIMEOUT_MS = 30_000;
+
 /** Starts Traefik on rendered routing and waits until `ready` says it serves it. */
 export async function startTraefik(routing: string, ready: (url: string) => Promise<boolean>): Promise<RunningTraefik> {
   const workDir = mkdtempSync(join(tmpdir(), "traefik-"));
@@ -104,12 +106,16 @@ export async function startTraefik(routing: string, ready: (url: string) => Prom
     }
     rmSync(workDir, { recursive: true, force: true });
   };
-  // Traefik answers 404 until it has loaded the routing file, and the whole file is applied at once.
-  await waitFor("Traefik to serve the rendered routing", async () => ((await ready(url)) ? true : undefined)).catch(
-    async (error: Error) => {
-      await stop();
-      throw new Error(`${error.message}\nTraefik's output:\n${output}`);
-    },
-  );
+  // Traefik answers 404 until it has loaded the routing file, and the whole file is applied at once. It interprets the
+  // retry plugin first: under `npm test`, on two cores shared with the other integration files, that once took more
+  // than 10 s.
+  await waitFor(
+    "Traefik to serve the rendered routing",
+    async () => ((await ready(url)) ? true : undefined),
+    STARTUP_TIMEOUT_MS,
+  ).catch(async (error: Error) => {
+    await stop();
+    throw new Error(`${error.message}\nTraefik's output:\n${output}`);
+  });
   return { url, metricsUrl: `http://127.0.0.1:${metricsPort}/metrics`, output: () => output, publish, stop };
 }
