@@ -197,8 +197,11 @@ describe("Traefik routing", () => {
   });
 
   it("serves each backend's share from that backend while it is up, else from the other through a fallback service of its own", () => {
-    const routing = render({ routes: [{ path: "/api/orders", weight: 0 }], defaultWeight: 100 });
-    expect(routing.http.routers["route-api-orders"].service).toBe("failover-api-orders-flask");
+    const routing = render({ routes: [{ path: "/api/orders", weight: 40 }], defaultWeight: 100 });
+    expect(routing.http.services["split-api-orders"].weighted.services).toEqual([
+      { name: "failover-api-orders-fastapi", weight: 40 },
+      { name: "failover-api-orders-flask", weight: 60 },
+    ]);
     expect(routing.http.services["failover-api-orders-flask"]).toEqual({
       failover: {
         service: "route-api-orders-via-flask",
@@ -210,12 +213,22 @@ describe("Traefik routing", () => {
     expect(routing.http.services["route-api-orders-fallback-for-flask"].loadBalancer.servers).toEqual(
       routing.http.services["override-via-fastapi"].loadBalancer.servers,
     );
-    expect(routing.http.services["route-api-orders-via-fastapi"]).toBeUndefined();
+    // Flask is the backup of a 100% route.
+    expect(routing.http.routers["route-default"].service).toBe("failover-default-fastapi");
     expect(routing.http.services["failover-default-fastapi"].failover).toMatchObject({
       service: "route-default-via-fastapi",
       fallback: "route-default-fallback-for-fastapi",
     });
     expect(routing.http.services["split-default"]).toBeUndefined();
+  });
+
+  it("never falls back to FastAPI on a 0% route: Flask serves it alone, even when a probe sees it down", () => {
+    const routing = render({ routes: [{ path: "/api/orders", weight: 0 }], defaultWeight: 100 });
+    expect(routing.http.routers["route-api-orders"].service).toBe("route-api-orders-via-flask");
+    expect(routing.http.routers["route-api-orders-retried"].service).toBe("route-api-orders-via-flask");
+    expect(Object.keys(routing.http.services).filter((name) => name.includes("api-orders"))).toEqual([
+      "route-api-orders-via-flask",
+    ]);
   });
 
   it("renders no retry, no failover service and no fallback with failover off", () => {

@@ -97,23 +97,35 @@ function retriedMethods(route: PlannedRoute): HttpMethod[] {
 const soleBackend = (route: PlannedRoute): BackendName => (routeUses(route, "fastapi") ? "fastapi" : "flask");
 
 /**
- * What serves a route's share of one backend: with failover, that backend while any of its replicas is up, else the
- * other backend through the route's fallback service for it; without, that backend alone.
+ * Whether, with failover, a route's share of one backend falls back to the other backend when all its replicas are
+ * down. FastAPI's always does: Flask is the backup. Flask's only on a route FastAPI already has a share of: at 0% the
+ * route is Flask's alone, and a Flask that a probe saw as down (dead, or only too busy to answer it within its
+ * timeout) must not hand FastAPI a route it was never given, writes included.
  */
-function shareService(routeId: string, backend: BackendName, failover: boolean): string {
-  return failover ? `failover-${routeId}-${backend}` : routeBackendService(routeId, backend);
+function fallsBack(route: PlannedRoute, backend: BackendName, failover: boolean): boolean {
+  return failover && (backend === "fastapi" || routeUses(route, "fastapi"));
+}
+
+/**
+ * What serves a route's share of one backend: where it falls back, that backend while any of its replicas is up, else
+ * the other backend through the route's fallback service for it; elsewhere, that backend alone.
+ */
+function shareService(route: PlannedRoute, backend: BackendName, failover: boolean): string {
+  return fallsBack(route, backend, failover)
+    ? `failover-${route.id}-${backend}`
+    : routeBackendService(route.id, backend);
 }
 
 function serviceFor(route: PlannedRoute, failover: boolean): string {
-  return isSplit(route) ? `split-${route.id}` : shareService(route.id, soleBackend(route), failover);
+  return isSplit(route) ? `split-${route.id}` : shareService(route, soleBackend(route), failover);
 }
 
 function weightedService(route: PlannedRoute, failover: boolean) {
   return {
     weighted: {
       services: [
-        { name: shareService(route.id, "fastapi", failover), weight: route.weight },
-        { name: shareService(route.id, "flask", failover), weight: 100 - route.weight },
+        { name: shareService(route, "fastapi", failover), weight: route.weight },
+        { name: shareService(route, "flask", failover), weight: 100 - route.weight },
       ],
       ...(route.stickyCookie
         ? { sticky: { cookie: { name: route.stickyCookie, httpOnly: true, sameSite: "lax" } } }
@@ -147,8 +159,9 @@ function loadBalancer(backend: Backend, probe: { interval: string; timeout: stri
  * priority falls with position), override routers that beat every weight, and services that reference Flask only
  * while some route still sends it traffic or, with failover, while it is the backup.
  *
- * With failover, each backend's share of a route is a failover service: the backend while any of its replicas passes
- * its probe, else the other backend (which serves a 100% route's requests too while every FastAPI replica is down).
+ * With failover, each backend's share of a route is a failover service (see fallsBack): the backend while any of its
+ * replicas passes its probe, else the other backend (Flask serves a 100% route's requests too while every FastAPI
+ * replica is down; FastAPI never serves a 0% route).
  * A route's GET, HEAD and OPTIONS take a router of their own, one priority step above the route's, with the retry: a
  * request of another method never pays for the interpreted plugin (which checks the method again, and never sends a
  * request with a body twice).
@@ -179,8 +192,8 @@ export function renderTraefikRouting(plan: RoutingPlan): string {
     if (isSplit(route)) services[service] = weightedService(route, plan.failover);
     for (const backend of BACKENDS.filter((name) => routeUses(route, name))) {
       services[routeBackendService(route.id, backend)] = loadBalancer(backends[backend]!, probe);
-      if (!plan.failover) continue;
-      services[shareService(route.id, backend, true)] = failoverService(route.id, backend);
+      if (!fallsBack(route, backend, plan.failover)) continue;
+      services[shareService(route, backend, true)] = failoverService(route.id, backend);
       services[routeFallbackService(route.id, backend)] = loadBalancer(backends[other(backend)]!, probe);
     }
   });
