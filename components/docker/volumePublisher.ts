@@ -56,7 +56,7 @@ export async function publishIntoVolume(destination: VolumeDestination, file: Ho
   const { reload } = destination;
   const signalMain = reload ? `kill -s ${reload.signal} 1` : "";
   const writeAtomically = 'set -eu; cat > "$1/.publish.tmp"; mv -f "$1/.publish.tmp" "$1/$2"';
-  const script = (signal: boolean) => (signal && reload ? `${writeAtomically}; ${signalMain}` : writeAtomically);
+  const writeAndSignal = reload ? `${writeAtomically}; ${signalMain}` : writeAtomically;
   const scriptArgs = ["publish", file.directory, file.fileName];
   const inThrowawayContainer = () =>
     docker(
@@ -74,13 +74,13 @@ export async function publishIntoVolume(destination: VolumeDestination, file: Ho
         "sh",
         destination.image,
         "-c",
-        script(false),
+        writeAtomically,
         ...scriptArgs,
       ],
       file.content,
     );
   const inReader = (reader: string) =>
-    docker(["exec", "-i", "--user", "0", reader, "sh", "-c", script(true), ...scriptArgs], file.content);
+    docker(["exec", "-i", "--user", "0", reader, "sh", "-c", writeAndSignal, ...scriptArgs], file.content);
 
   let readers: string[];
   try {
