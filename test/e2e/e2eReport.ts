@@ -86,8 +86,11 @@ export interface FaultEntry {
   readonly byMethod: Record<"GET" | "POST", MethodTally>;
   /** Requests in the same window that got no response at all (their method is unknown). */
   readonly noResponse: number;
-  /** POSTs sent in the second after the crash: the most that may fail (a POST is never sent twice). */
-  readonly postsInCrashSecond: number;
+  /**
+   * POSTs answered in the first POST_EXPOSURE_MS (migration.e2e.ts) after the crash: those that may have been sent to the dead backend
+   * before the ingress could know it, the most that may fail (a POST is never sent twice).
+   */
+  readonly postsExposedToCrash: number;
   /** Requests the ingress sent again to the other backend (or another replica) after a failure, per its metrics. */
   readonly failovers: number;
   /** From the crash until the victim served a request again (for PostgreSQL: until both apps did). */
@@ -272,7 +275,7 @@ export class E2EReport {
           "fault",
           "GET failed/total",
           "POST failed/total",
-          "POSTs in crash second",
+          "POSTs exposed to crash",
           "failovers",
           "no response",
           "recovery s",
@@ -287,7 +290,7 @@ export class E2EReport {
           entry.fault,
           `${entry.byMethod.GET.failed}/${entry.byMethod.GET.total}`,
           `${entry.byMethod.POST.failed}/${entry.byMethod.POST.total}`,
-          `${entry.postsInCrashSecond}`,
+          `${entry.postsExposedToCrash}`,
           entry.failovers.toFixed(0),
           `${entry.noResponse}`,
           entry.recoverySeconds.toFixed(1),
