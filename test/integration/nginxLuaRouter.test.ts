@@ -10,7 +10,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { LATENCY_BUCKETS_SECONDS } from "../../infra/monitoring/latencyBuckets";
 import type { FailoverBudget } from "../../infra/render/failoverBudget";
 import { renderNginxConfig, type NginxLayout } from "../../infra/render/nginx/nginxConfig";
-import { CONTAINER_LAYOUT, LUA_ROUTER_FILE, readLuaRouter } from "../../infra/render/nginx/nginxIngress";
+import { CONTAINER_LAYOUT, LUA_FILES, readLuaFile } from "../../infra/render/nginx/nginxIngress";
 import { renderNginxRouting } from "../../infra/render/nginx/routingDocument";
 import {
   APP_HEALTH_PATH,
@@ -37,7 +37,7 @@ const missing = [
 ].filter((path) => !existsSync(path));
 
 /** Short enough that a test waits on a hung backend for a second; each stand-in answers in a millisecond. */
-const TEST_UPSTREAM_TIMEOUTS = { connectSeconds: 1, responseSeconds: 1 };
+const TEST_UPSTREAM_TIMEOUTS = { connectSeconds: 1, responseSeconds: 1, idleSeconds: 1 };
 
 /** What a decommissioned stack's replica name resolves to: nothing. */
 const UNRESOLVABLE_FLASK = "flask-decommissioned.invalid:5000";
@@ -83,15 +83,37 @@ async function startHungBackend(): Promise<{ server: TcpServer; address: string;
   };
 }
 
+/** A replica name the stand-in DNS server knows, and the address it gives for it. */
+const KNOWN_REPLICA = { name: "fastapi-0.replicas.test", address: "127.0.0.1" };
+
+/** The name a DNS query asks about: its labels, from the end of the 12-byte header to the zero byte. */
+function queriedName(query: Buffer): string {
+  const labels: string[] = [];
+  for (let at = 12; query[at] !== 0; at += 1 + query[at])
+    labels.push(query.toString("latin1", at + 1, at + 1 + query[at]));
+  return labels.join(".");
+}
+
 /**
- * A DNS server that knows no name: every query gets NXDOMAIN, which is what Docker's DNS answers for the replicas of a
- * destroyed stack. nginx's queries carry one question and no other record, so the answer is the query with a new header.
+ * A DNS server that knows only KNOWN_REPLICA: every other query gets NXDOMAIN, which is what Docker's DNS answers for
+ * the replicas of a destroyed stack. The router's queries carry one question and no other record, so an answer is the
+ * query with a new header, and for the known name one A record pointing back at the question.
  */
-async function startNamelessResolver(): Promise<{ socket: Socket; address: string }> {
+async function startResolver(): Promise<{ socket: Socket; address: string }> {
   const socket = createSocket("udp4");
   socket.on("message", (query, client) => {
-    const answer = Buffer.from(query);
-    answer.writeUInt16BE(0x8183, 2); // a response, recursion desired and available, NXDOMAIN
+    const known = queriedName(query) === KNOWN_REPLICA.name;
+    const header = Buffer.from(query.subarray(0, 12));
+    header.writeUInt16BE(known ? 0x8180 : 0x8183, 2); // a response, recursion desired and available; NOERROR or NXDOMAIN
+    header.writeUInt16BE(known ? 1 : 0, 6); // answers
+    const record = Buffer.alloc(16);
+    record.writeUInt16BE(0xc00c, 0); // the name: a pointer to the question's
+    record.writeUInt16BE(1, 2); // type A
+    record.writeUInt16BE(1, 4); // class IN
+    record.writeUInt32BE(600, 6); // time to live, as Docker's DNS gives
+    record.writeUInt16BE(4, 10);
+    KNOWN_REPLICA.address.split(".").forEach((byte, index) => record.writeUInt8(Number(byte), 12 + index));
+    const answer = Buffer.concat([header, query.subarray(12), ...(known ? [record] : [])]);
     socket.send(answer, client.port, client.address);
   });
   await new Promise<void>((resolve) => socket.bind(0, "127.0.0.1", resolve));
@@ -132,12 +154,16 @@ describe("the nginx flavour, running", () => {
     return (JSON.parse(routing) as { version: string }).version;
   };
 
+  const workerCount = (): number => {
+    const masterPid = readFileSync(layout.pidFile, "utf8").trim();
+    return execFileSync("pgrep", ["-P", masterPid], { encoding: "utf8" }).trim().split("\n").length;
+  };
+
   /** Publishes, then waits until every worker (each polls the routing file on its own) has logged loading it. */
   const publishToEveryWorker = async (plan: RoutingPlan, budget?: FailoverBudget): Promise<void> => {
     const logBefore = errorLog.length;
     const version = publishPlan(plan, budget);
-    const masterPid = readFileSync(layout.pidFile, "utf8").trim();
-    const workers = execFileSync("pgrep", ["-P", masterPid], { encoding: "utf8" }).trim().split("\n").length;
+    const workers = workerCount();
     await waitFor(`routing ${version} in all ${workers} workers`, async () =>
       errorLog.slice(logBefore).split(`migration: routing ${version} loaded`).length - 1 >= workers ? true : undefined,
     );
@@ -203,7 +229,7 @@ describe("the nginx flavour, running", () => {
         "Set-Cookie": "session=legacy; Path=/",
       }),
     };
-    resolver = await startNamelessResolver();
+    resolver = await startResolver();
     workDir = mkdtempSync(join(tmpdir(), "nginx-migration-"));
     chmodSync(workDir, 0o755); // nginx workers run unprivileged and must read the Lua router and routing file
     layout = {
@@ -217,7 +243,7 @@ describe("the nginx flavour, running", () => {
       resolver: resolver.address,
       upstreamTimeouts: TEST_UPSTREAM_TIMEOUTS,
     };
-    writeFileSync(join(workDir, LUA_ROUTER_FILE), readLuaRouter(), { mode: 0o644 });
+    for (const file of LUA_FILES) writeFileSync(join(workDir, file), readLuaFile(file), { mode: 0o644 });
     writeFileSync(join(workDir, "nginx.conf"), renderNginxConfig(layout));
     publish(
       [
@@ -532,6 +558,26 @@ describe("the nginx flavour, running", () => {
       ).toBe(failovers);
     });
 
+    it("reaches a replica by name through the DNS server it is given, over connections it keeps alive", async () => {
+      const port = fastapiA.address.split(":")[1];
+      let connections = 0;
+      const countConnection = () => connections++;
+      fastapiA.server.on("connection", countConnection);
+      try {
+        await publishFailover(
+          [{ path: "/by-name", weight: 100 }],
+          probed([`${KNOWN_REPLICA.name}:${port}`], [flask.address]),
+        );
+        for (let i = 0; i < 50; i++)
+          expect(await send("/by-name/1")).toMatchObject({ status: 200, servedBy: "fastapi" });
+        expect(fastapiA.received.GET).toBe(50);
+        // At most one connection per worker: each keeps its own idle connections to the replica.
+        expect(connections).toBeLessThanOrEqual(workerCount());
+      } finally {
+        fastapiA.server.off("connection", countConnection);
+      }
+    });
+
     it("retries a GET that a FastAPI replica refused on the next replica before Flask, so FastAPI answers what it was dealt", async () => {
       await publishFailover(
         [{ path: "/replica-down", weight: 100 }],
@@ -547,7 +593,7 @@ describe("the nginx flavour, running", () => {
     it("retries a GET dealt to a Flask that no longer resolves on FastAPI", async () => {
       await publishFailover([{ path: "/flask-gone", weight: 0 }], probed([fastapiA.address], [UNRESOLVABLE_FLASK]));
       expect(await send("/flask-gone/1")).toMatchObject({ status: 200, servedBy: "fastapi" });
-      expect(errorLog).toContain("flask-decommissioned.invalid could not be resolved (3: Host not found)");
+      expect(errorLog).toContain("migration: flask-decommissioned.invalid has no address (no such name)");
       expect(
         sampleOf(
           await metricsPage(),

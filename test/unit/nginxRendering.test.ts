@@ -101,7 +101,7 @@ describe("nginx configuration", () => {
     expect(highIngress.routing.content).not.toEqual(lowIngress.routing.content);
   });
 
-  it("loads the Lua modules itself and, on Docker, resolves replica names through the engine's DNS", () => {
+  it("loads the Lua modules itself and, on Docker, has the router resolve replica names through the engine's DNS", () => {
     const config = devPlatformConfig();
     const facts = dockerTargetFacts(config);
     const nginxConf = renderNginxIngress(buildRoutingPlan(snapshotOf(config), config, facts.servers), facts)
@@ -109,10 +109,37 @@ describe("nginx configuration", () => {
     expect(nginxConf.path).toBe("/etc/nginx/migration/nginx.conf");
     const text = nginxConf.content;
     expect(text).toContain("load_module /usr/lib/nginx/modules/ngx_http_lua_module.so;");
-    expect(text).toContain("resolver 127.0.0.11 valid=10s ipv6=off;");
     expect(text).toContain(
       'require("migration_router").start("/etc/nginx/migration/routing/routing.json", 1, { 0.0025, 0.005,',
     );
+    expect(text).toMatch(/require\("migration_router"\)\.start\(.*, 1, "127\.0\.0\.11"\)$/m);
+    // The router resolves names itself: nginx's resolver would serve only proxy_pass to a name, which opens a new
+    // connection per request.
+    expect(text).not.toContain("resolver ");
+  });
+
+  it("proxies through one upstream whose peer the router picks, keeping idle connections below the apps' timeouts", () => {
+    const text = renderNginxConfig(CONTAINER_LAYOUT);
+    const upstream = text.slice(
+      text.indexOf("upstream migration_replicas {"),
+      text.indexOf("\n    }", text.indexOf("upstream ")),
+    );
+    expect(upstream).toContain('require("migration_router").balance()');
+    expect(upstream).toContain("keepalive 64;");
+    expect(upstream).toContain("keepalive_timeout 1s;");
+    for (const location of Object.values(proxyLocations(text)))
+      expect(location).toContain("proxy_pass http://migration_replicas;");
+  });
+
+  it("ships the Lua router and its resolver beside nginx.conf", () => {
+    const config = devPlatformConfig();
+    const facts = dockerTargetFacts(config);
+    const files = renderNginxIngress(buildRoutingPlan(snapshotOf(config), config, facts.servers), facts).staticFiles;
+    expect(files.map((file) => file.path)).toEqual([
+      "/etc/nginx/migration/nginx.conf",
+      "/etc/nginx/migration/migration_router.lua",
+      "/etc/nginx/migration/migration_resolver.lua",
+    ]);
   });
 
   /** The text of the proxy location and of the failover location, each from its opening line to its closing brace. */
@@ -148,6 +175,6 @@ describe("nginx configuration", () => {
       expect(location).toContain("proxy_send_timeout 30s;");
       expect(location).toContain("proxy_read_timeout 30s;");
     }
-    expect(text).toMatch(/require\("migration_router"\)\.start\(.*, 1\)$/m);
+    expect(text).toMatch(/require\("migration_router"\)\.start\(.*, 1, nil\)$/m);
   });
 });

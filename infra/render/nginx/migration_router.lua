@@ -3,6 +3,8 @@
 -- nginx itself never learns the weights: they live in a JSON routing file that every worker polls, so a weight change
 -- is a file swap, never a reload (a reload closes idle keep-alive connections and fails requests sent on them).
 local cjson = require("cjson.safe")
+local balancer = require("ngx.balancer")
+local resolver = require("migration_resolver")
 
 local M = {}
 
@@ -42,7 +44,8 @@ local function load_routing(path)
   ngx.log(ngx.NOTICE, "migration: routing ", tostring(decoded.version), " loaded")
 end
 
-function M.start(path, interval, bounds, connect_timeout_seconds)
+function M.start(path, interval, bounds, connect_timeout_seconds, resolver_server)
+  resolver.configure(resolver_server)
   latency_bounds = bounds
   connect_timeout_ms = connect_timeout_seconds * 1000
   load_routing(path)
@@ -157,7 +160,20 @@ local function take_from_budget(budget)
   return false
 end
 
--- access phase: pick the route, the backend and one of its replicas.
+local function host_and_port(server)
+  local host, port = string.match(server, "^(.+):(%d+)$")
+  return host, tonumber(port)
+end
+
+-- "address:port" of a replica named "host:port", or nil when its host name resolves to nothing.
+local function peer_of(server)
+  local host, port = host_and_port(server)
+  local address = resolver.address(host)
+  return address and (address .. ":" .. port) or nil
+end
+
+-- access phase: pick the route, the backend and one of its replicas. A replica whose name no longer resolves is a
+-- failed attempt, as nginx's own 502 for it was: the failover location decides what the request gets.
 function M.route()
   if not routing then
     ngx.log(ngx.ERR, "migration: no routing loaded yet")
@@ -167,9 +183,26 @@ function M.route()
   local backend = choose_backend(route)
   ngx.var.migration_route = route.id
   ngx.var.migration_backend = backend
-  ngx.var.migration_upstream = next_server(backend)
+  local server = next_server(backend)
+  ngx.var.migration_upstream = server
   if routing.failover then
     count_for_budget()
+  end
+  local peer = peer_of(server)
+  if not peer then
+    return ngx.exit(ngx.HTTP_BAD_GATEWAY)
+  end
+  ngx.var.migration_peer = peer
+end
+
+-- balancer phase (also of a retry on a fresh connection after a kept-alive one failed): the peer the router chose.
+function M.balance()
+  local peer = ngx.var.migration_peer
+  local address, port = host_and_port(peer)
+  local ok, err = balancer.set_current_peer(address, port)
+  if not ok then
+    ngx.log(ngx.ERR, "migration: cannot proxy to ", peer, ": ", err)
+    return ngx.exit(ngx.ERROR)
   end
 end
 
@@ -247,17 +280,22 @@ local function failed_status()
   return tonumber(string.match(ngx.var.upstream_status or "", "(%d+)$")) or ngx.HTTP_BAD_GATEWAY
 end
 
--- Whether a server accepts a connection now: a failover target that is gone (its port closed, its name no longer
--- resolving once its stack is destroyed) is passed over, so that the one retry is not spent on it.
-local function accepts_connections(server)
-  local host, port = string.match(server, "^(.+):(%d+)$")
+-- The peer ("address:port") of a server that accepts a connection now, else nil: a failover target that is gone (its
+-- port closed, its name no longer resolving once its stack is destroyed) is passed over, so that the one retry is not
+-- spent on it.
+local function accepting_peer(server)
+  local peer = peer_of(server)
+  if not peer then
+    return nil
+  end
+  local address, port = host_and_port(peer)
   local socket = ngx.socket.tcp()
   socket:settimeout(connect_timeout_ms)
-  if not socket:connect(host, tonumber(port)) then
-    return false
+  if not socket:connect(address, port) then
+    return nil
   end
   socket:close()
-  return true
+  return peer
 end
 
 local function replica_after(servers, server)
@@ -271,7 +309,8 @@ end
 
 -- Where a failed request is retried: the next replica of the same backend, so that a request dealt to a backend is
 -- answered by it while it has a live replica, else the other backend (Flask is the backup of a route on FastAPI, and
--- FastAPI the backup of one on Flask). Returns the backend and the server, or nothing when no candidate accepts.
+-- FastAPI the backup of one on Flask). Returns the backend, the server and its peer, or nothing when no candidate
+-- accepts.
 local function failover_target(backend, failed_server)
   local candidates = {}
   local own = routing.backends[backend] or {}
@@ -283,8 +322,9 @@ local function failover_target(backend, failed_server)
     candidates[#candidates + 1] = { other, next_server(other) }
   end
   for _, candidate in ipairs(candidates) do
-    if accepts_connections(candidate[2]) then
-      return candidate[1], candidate[2]
+    local peer = accepting_peer(candidate[2])
+    if peer then
+      return candidate[1], candidate[2], peer
     end
   end
   return nil
@@ -301,7 +341,7 @@ function M.fail_over()
   if not failover or forced_backend() or not contains(failover.methods, ngx.req.get_method()) then
     return ngx.exit(status)
   end
-  local target_backend, target_server = failover_target(backend, ngx.var.migration_upstream)
+  local target_backend, target_server, target_peer = failover_target(backend, ngx.var.migration_upstream)
   if not target_backend then
     return ngx.exit(status)
   end
@@ -319,6 +359,7 @@ function M.fail_over()
   ngx.var.migration_failed_over_from = backend
   ngx.var.migration_backend = target_backend
   ngx.var.migration_upstream = target_server
+  ngx.var.migration_peer = target_peer
 end
 
 -- log phase: count the request's answer by route, backend and status, and time it by route and backend. The answer

@@ -6,10 +6,11 @@ import { UPSTREAM_TIMEOUTS } from "../upstreamTimeouts";
 import { renderNginxConfig, type NginxLayout } from "./nginxConfig";
 import { renderNginxRouting } from "./routingDocument";
 
-export const LUA_ROUTER_FILE = "migration_router.lua";
+/** The Lua router and the module it resolves replica names with, side by side in nginx's lua_package_path. */
+export const LUA_FILES = ["migration_router.lua", "migration_resolver.lua"] as const;
 
-export function readLuaRouter(): string {
-  return readFileSync(join(__dirname, LUA_ROUTER_FILE), "utf8");
+export function readLuaFile(file: (typeof LUA_FILES)[number]): string {
+  return readFileSync(join(__dirname, file), "utf8");
 }
 
 const CONFIG_DIRECTORY = "/etc/nginx/migration";
@@ -34,7 +35,7 @@ export function renderNginxIngress(plan: RoutingPlan, environment: IngressEnviro
   return {
     staticFiles: [
       { path: configPath, content: renderNginxConfig(layout) },
-      { path: `${CONFIG_DIRECTORY}/${LUA_ROUTER_FILE}`, content: readLuaRouter() },
+      ...LUA_FILES.map((file) => ({ path: `${CONFIG_DIRECTORY}/${file}`, content: readLuaFile(file) })),
     ],
     command: ["nginx", "-c", configPath, "-g", "daemon off;"],
     routing: { directory: ROUTING_DIRECTORY, fileName: ROUTING_FILE_NAME, content: renderNginxRouting(plan) },

@@ -4,9 +4,6 @@ import { UPSTREAM_TIMEOUTS } from "../upstreamTimeouts";
 import { failoverRetryPluginConfig } from "./failoverRetryPlugin";
 import { TRAEFIK_HTTP_PORT, TRAEFIK_METRICS_PORT } from "./ports";
 
-/** Below the shortest keep-alive timeout of the apps behind the ingress (gunicorn's default, 2s). */
-export const IDLE_BACKEND_CONNECTION_TIMEOUT = "1s";
-
 /** Traefik's install-time configuration: entry points, the watched routing directory, metrics. No routing in here. */
 export function renderTraefikStaticConfig(routingDirectory: string): string {
   return dump(
@@ -19,12 +16,10 @@ export function renderTraefikStaticConfig(routingDirectory: string): string {
       // Traefik waits this long after a provider event before applying it (2s by default); a publish is one atomic
       // rename, so there is nothing to batch and the wait is pure delay in every cutover step and rollback.
       providers: { providersThrottleDuration: "200ms", file: { directory: routingDirectory, watch: true } },
-      // The apps close idle keep-alive connections long before Traefik's default 90s (gunicorn after 2s, uvicorn after
-      // 5s); a request Traefik sends on a connection the app is just closing comes back as a 502. Closing idle
-      // connections first removes that race (the e2e saw one such 502 in 2,300 requests before this).
+      // The apps close idle keep-alive connections long before Traefik's default 90s: see UPSTREAM_TIMEOUTS.idleSeconds.
       serversTransport: {
         forwardingTimeouts: {
-          idleConnTimeout: IDLE_BACKEND_CONNECTION_TIMEOUT,
+          idleConnTimeout: `${UPSTREAM_TIMEOUTS.idleSeconds}s`,
           dialTimeout: `${UPSTREAM_TIMEOUTS.connectSeconds}s`,
           responseHeaderTimeout: `${UPSTREAM_TIMEOUTS.responseSeconds}s`,
         },
