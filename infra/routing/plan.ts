@@ -19,6 +19,14 @@ export const FAILOVER_METHODS = ["GET", "HEAD", "OPTIONS"] as const;
 export interface PlannedRoute extends Route {
   /** Set when the route is split and sticky: one name per route and weight, so a new step re-deals every client. */
   readonly stickyCookie?: string;
+  /**
+   * With failover, whether the route's share of a backend with no live replica goes to the other backend: on a route
+   * FastAPI has a share of, both ways (Flask is the backup of FastAPI's share, and FastAPI of Flask's). Never on a route
+   * at 0%: it is Flask's alone, FastAPI may not serve it yet, and a Flask that a probe saw as down (dead, or only too
+   * busy to answer it in time) must not hand FastAPI a route it was never given. Replicas of the same backend still
+   * back each other up.
+   */
+  readonly otherBackendFallback: boolean;
 }
 
 /** The path the demo apps (and any app run as `managed`) answer health probes on. */
@@ -75,13 +83,14 @@ export function isSplit(route: Pick<WeightedRoute, "weight">): boolean {
 }
 
 export function buildRoutingPlan(map: MigrationMap, settings: RoutingSettings, servers: BackendServers): RoutingPlan {
+  const failover =
+    settings.failover && servers.fastapi.healthPath !== undefined && servers.flask.healthPath !== undefined;
   const routes = routesOf(map).map((route): PlannedRoute => ({
     ...route,
     stickyCookie:
       settings.sticky && isSplit(route) ? `migration_${route.id.replace(/-/g, "_")}_w${route.weight}` : undefined,
+    otherBackendFallback: failover && routeUses(route, "fastapi"),
   }));
-  const failover =
-    settings.failover && servers.fastapi.healthPath !== undefined && servers.flask.healthPath !== undefined;
   // With failover, Flask stays in the routing as the backup of 100% FastAPI routes: an ingress that finds it gone (its
   // stack destroyed) marks it down and serves on, so its decommission needs no platform update first.
   const flaskNeeded = failover || routes.some((route) => routeUses(route, "flask"));

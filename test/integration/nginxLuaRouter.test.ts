@@ -445,6 +445,12 @@ describe("the nginx flavour, running", () => {
       flask: { servers: flaskServers, healthPath: APP_HEALTH_PATH },
     });
 
+    /**
+     * A route FastAPI has a share of, whose first requests are all dealt to Flask (the router deals exactly: FastAPI's
+     * first request is a worker's 100th), so that a test can fail Flask's share over to FastAPI.
+     */
+    const SPLIT_DEALING_FLASK_FIRST = 1;
+
     const publishFailover = async (
       routes: WeightedRoute[],
       servers: BackendServers,
@@ -477,7 +483,10 @@ describe("the nginx flavour, running", () => {
     });
 
     it("retries a GET, HEAD or OPTIONS on the other backend when the one picked refuses it, and counts the failed attempt against the one that failed", async () => {
-      await publishFailover([{ path: "/flask-down", weight: 0 }], probed([fastapiA.address], [dead]));
+      await publishFailover(
+        [{ path: "/flask-down", weight: SPLIT_DEALING_FLASK_FIRST }],
+        probed([fastapiA.address], [dead]),
+      );
       for (const method of ["GET", "HEAD", "OPTIONS"]) {
         const outcome = await send("/flask-down/1", { method });
         expect(outcome).toMatchObject({ status: 200, servedBy: "fastapi" });
@@ -590,8 +599,18 @@ describe("the nginx flavour, running", () => {
       expect(flask.received).toEqual({});
     });
 
+    it("never fails a route at 0% over to FastAPI: a GET Flask refused gets the 502, on Flask's only replica", async () => {
+      await publishFailover([{ path: "/flask-only", weight: 0 }], probed([fastapiA.address], [dead]));
+      expect(await send("/flask-only/1")).toMatchObject({ status: 502, servedBy: "flask" });
+      expect(fastapiA.received).toEqual({});
+      expect(await metricsPage()).not.toContain('migration_ingress_failovers_total{route="flask-only"');
+    });
+
     it("retries a GET dealt to a Flask that no longer resolves on FastAPI", async () => {
-      await publishFailover([{ path: "/flask-gone", weight: 0 }], probed([fastapiA.address], [UNRESOLVABLE_FLASK]));
+      await publishFailover(
+        [{ path: "/flask-gone", weight: SPLIT_DEALING_FLASK_FIRST }],
+        probed([fastapiA.address], [UNRESOLVABLE_FLASK]),
+      );
       expect(await send("/flask-gone/1")).toMatchObject({ status: 200, servedBy: "fastapi" });
       expect(errorLog).toContain("migration: flask-decommissioned.invalid has no address (no such name)");
       expect(
@@ -623,7 +642,10 @@ describe("the nginx flavour, running", () => {
     });
 
     it("bounds a hung backend by the response timeout: a GET fails over after it, a POST gets the 504", async () => {
-      await publishFailover([{ path: "/hung", weight: 0 }], probed([fastapiA.address], [hung.address]));
+      await publishFailover(
+        [{ path: "/hung", weight: SPLIT_DEALING_FLASK_FIRST }],
+        probed([fastapiA.address], [hung.address]),
+      );
       const startedAt = Date.now();
       expect(await send("/hung/1")).toMatchObject({ status: 200, servedBy: "fastapi" });
       expect(Date.now() - startedAt).toBeGreaterThanOrEqual(TEST_UPSTREAM_TIMEOUTS.responseSeconds * 1000);
@@ -653,7 +675,11 @@ describe("the nginx flavour, running", () => {
 
     it("refuses failovers beyond the budget's floor in a second, and counts the refusals", async () => {
       const budget = { floorPerSecond: 3, share: 0 };
-      await publishFailover([{ path: "/budget-floor", weight: 0 }], probed([fastapiA.address], [dead]), budget);
+      await publishFailover(
+        [{ path: "/budget-floor", weight: SPLIT_DEALING_FLASK_FIRST }],
+        probed([fastapiA.address], [dead]),
+        budget,
+      );
       await startOfNextSecond();
       const outcomes = await Promise.all(Array.from({ length: 20 }, () => send("/budget-floor/1")));
       const served = outcomes.filter((outcome) => outcome.status === 200);
@@ -671,10 +697,14 @@ describe("the nginx flavour, running", () => {
     });
 
     it("lets at most the budget's share of a second's requests fail over", async () => {
-      await publishFailover([{ path: "/budget-share", weight: 0 }], probed([fastapiA.address], [dead]), {
-        floorPerSecond: 0,
-        share: 0.5,
-      });
+      await publishFailover(
+        [{ path: "/budget-share", weight: SPLIT_DEALING_FLASK_FIRST }],
+        probed([fastapiA.address], [dead]),
+        {
+          floorPerSecond: 0,
+          share: 0.5,
+        },
+      );
       await startOfNextSecond();
       const outcomes: Outcome[] = [];
       for (let i = 0; i < 40; i++) outcomes.push(await send("/budget-share/1"));

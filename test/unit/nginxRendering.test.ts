@@ -32,7 +32,7 @@ describe("nginx routing document", () => {
   const plan = buildRoutingPlan(snapshotOf(config), config, backendServers(config));
   const routing = JSON.parse(renderNginxRouting(plan));
 
-  it("carries the ordered routes with their weights, methods and sticky cookies", () => {
+  it("carries the ordered routes with their weights, methods, sticky cookies and whether the other backend backs them", () => {
     expect(routing.routes).toEqual([
       {
         id: "api-users-get-head",
@@ -40,14 +40,22 @@ describe("nginx routing document", () => {
         methods: ["GET", "HEAD"],
         fastapiWeight: 10,
         stickyCookie: "migration_api_users_get_head_w10",
+        otherBackendFallback: true,
       },
       {
         id: "api-orders-post-put-patch-delete",
         pathPrefix: "/api/orders",
         methods: ["POST", "PUT", "PATCH", "DELETE"],
         fastapiWeight: 0,
+        otherBackendFallback: false,
       },
-      { id: "default", pathPrefix: "/", fastapiWeight: 10, stickyCookie: "migration_default_w10" },
+      {
+        id: "default",
+        pathPrefix: "/",
+        fastapiWeight: 10,
+        stickyCookie: "migration_default_w10",
+        otherBackendFallback: true,
+      },
     ]);
   });
 

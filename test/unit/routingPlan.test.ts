@@ -78,6 +78,28 @@ describe("the routing plan", () => {
     expect(planOf(config).failover).toBe(false);
   });
 
+  it("lets a backend's share fall back to the other backend only on routes FastAPI has a share of", () => {
+    const routes = [
+      { path: "/ported", weight: 100 },
+      { path: "/split", weight: 50 },
+      { path: "/flask-only", weight: 0 },
+    ];
+    const fallbacks = (config: PlatformConfig) =>
+      planOf(config).routes.map(({ path, otherBackendFallback }) => [path, otherBackendFallback]);
+    expect(fallbacks(devPlatformConfig({ routes, defaultWeight: 0 }))).toEqual([
+      ["/ported", true],
+      ["/split", true],
+      ["/flask-only", false],
+      ["/", false],
+    ]);
+    expect(fallbacks(devPlatformConfig({ routes, defaultWeight: 10, failover: false }))).toEqual([
+      ["/ported", false],
+      ["/split", false],
+      ["/flask-only", false],
+      ["/", false],
+    ]);
+  });
+
   it("keeps Flask while a single route still sends it traffic", () => {
     const config = devPlatformConfig({ routes: [{ path: "/api/users", weight: 0 }], defaultWeight: 100 });
     expect(planOf(config).flask?.servers).toEqual(["flask-0:5000"]);

@@ -307,18 +307,27 @@ local function replica_after(servers, server)
   return servers[1]
 end
 
+local function route_by_id(id)
+  for _, route in ipairs(routing.routes) do
+    if route.id == id then
+      return route
+    end
+  end
+  return nil
+end
+
 -- Where a failed request is retried: the next replica of the same backend, so that a request dealt to a backend is
--- answered by it while it has a live replica, else the other backend (Flask is the backup of a route on FastAPI, and
--- FastAPI the backup of one on Flask). Returns the backend, the server and its peer, or nothing when no candidate
--- accepts.
-local function failover_target(backend, failed_server)
+-- answered by it while it has a live replica, else, where the routing says so (otherBackendFallback: on a route
+-- FastAPI has a share of, never at 0%), the other backend. Returns the backend, the server and its peer, or nothing
+-- when no candidate accepts.
+local function failover_target(route, backend, failed_server)
   local candidates = {}
   local own = routing.backends[backend] or {}
   if #own > 1 then
     candidates[#candidates + 1] = { backend, replica_after(own, failed_server) }
   end
   local other = OTHER_BACKEND[backend]
-  if routing.backends[other] then
+  if route and route.otherBackendFallback and routing.backends[other] then
     candidates[#candidates + 1] = { other, next_server(other) }
   end
   for _, candidate in ipairs(candidates) do
@@ -341,7 +350,8 @@ function M.fail_over()
   if not failover or forced_backend() or not contains(failover.methods, ngx.req.get_method()) then
     return ngx.exit(status)
   end
-  local target_backend, target_server, target_peer = failover_target(backend, ngx.var.migration_upstream)
+  local target_backend, target_server, target_peer =
+    failover_target(route_by_id(route), backend, ngx.var.migration_upstream)
   if not target_backend then
     return ngx.exit(status)
   end

@@ -22,6 +22,7 @@ export function renderNginxRouting(plan: RoutingPlan, budget: FailoverBudget = F
       ...(route.methods ? { methods: route.methods } : {}),
       fastapiWeight: route.weight,
       ...(route.stickyCookie ? { stickyCookie: route.stickyCookie } : {}),
+      otherBackendFallback: route.otherBackendFallback,
     })),
     backends: {
       fastapi: plan.fastapi.servers,

@@ -96,35 +96,24 @@ function retriedMethods(route: PlannedRoute): HttpMethod[] {
 const soleBackend = (route: PlannedRoute): BackendName => (routeUses(route, "fastapi") ? "fastapi" : "flask");
 
 /**
- * Whether, with failover, a route's share of one backend falls back to the other backend when all its replicas are
- * down. FastAPI's always does: Flask is the backup. Flask's only on a route FastAPI already has a share of: at 0% the
- * route is Flask's alone, and a Flask that a probe saw as down (dead, or only too busy to answer it within its
- * timeout) must not hand FastAPI a route it was never given, writes included.
+ * What serves a route's share of one backend: where the other backend is its fallback (PlannedRoute's
+ * otherBackendFallback), that backend while any of its replicas is up, else the other backend through the route's
+ * fallback service for it; elsewhere, that backend alone.
  */
-function fallsBack(route: PlannedRoute, backend: BackendName, failover: boolean): boolean {
-  return failover && (backend === "fastapi" || routeUses(route, "fastapi"));
+function shareService(route: PlannedRoute, backend: BackendName): string {
+  return route.otherBackendFallback ? `failover-${route.id}-${backend}` : routeBackendService(route.id, backend);
 }
 
-/**
- * What serves a route's share of one backend: where it falls back, that backend while any of its replicas is up, else
- * the other backend through the route's fallback service for it; elsewhere, that backend alone.
- */
-function shareService(route: PlannedRoute, backend: BackendName, failover: boolean): string {
-  return fallsBack(route, backend, failover)
-    ? `failover-${route.id}-${backend}`
-    : routeBackendService(route.id, backend);
+function serviceFor(route: PlannedRoute): string {
+  return isSplit(route) ? `split-${route.id}` : shareService(route, soleBackend(route));
 }
 
-function serviceFor(route: PlannedRoute, failover: boolean): string {
-  return isSplit(route) ? `split-${route.id}` : shareService(route, soleBackend(route), failover);
-}
-
-function weightedService(route: PlannedRoute, failover: boolean) {
+function weightedService(route: PlannedRoute) {
   return {
     weighted: {
       services: [
-        { name: shareService(route, "fastapi", failover), weight: route.weight },
-        { name: shareService(route, "flask", failover), weight: 100 - route.weight },
+        { name: shareService(route, "fastapi"), weight: route.weight },
+        { name: shareService(route, "flask"), weight: 100 - route.weight },
       ],
       ...(route.stickyCookie
         ? { sticky: { cookie: { name: route.stickyCookie, httpOnly: true, sameSite: "lax" } } }
@@ -158,7 +147,7 @@ function loadBalancer(backend: Backend, probe: { interval: string; timeout: stri
  * priority falls with position), override routers that beat every weight, and services that reference Flask only
  * while some route still sends it traffic or, with failover, while it is the backup.
  *
- * With failover, each backend's share of a route is a failover service (see fallsBack): the backend while any of its
+ * With failover, each backend's share of a route is a failover service (see shareService): the backend while any of its
  * replicas passes its probe, else the other backend (Flask serves a 100% route's requests too while every FastAPI
  * replica is down; FastAPI never serves a 0% route).
  * A route's GET, HEAD and OPTIONS take a router of their own, one priority step above the route's, with the retry: a
@@ -174,7 +163,7 @@ export function renderTraefikRouting(plan: RoutingPlan): string {
 
   plan.routes.forEach((route, index) => {
     const priority = (routeCount - index) * 10;
-    const service = serviceFor(route, plan.failover);
+    const service = serviceFor(route);
     const retried = plan.failover ? retriedMethods(route) : [];
     const onlyRetried = route.methods !== undefined && route.methods.length === retried.length;
     const [ownRouter, retryingRouter] = routeRouters(route.id);
@@ -188,11 +177,11 @@ export function renderTraefikRouting(plan: RoutingPlan): string {
         service,
       };
 
-    if (isSplit(route)) services[service] = weightedService(route, plan.failover);
+    if (isSplit(route)) services[service] = weightedService(route);
     for (const backend of BACKENDS.filter((name) => routeUses(route, name))) {
       services[routeBackendService(route.id, backend)] = loadBalancer(backends[backend]!, probe);
-      if (!fallsBack(route, backend, plan.failover)) continue;
-      services[shareService(route, backend, true)] = failoverService(route.id, backend);
+      if (!route.otherBackendFallback) continue;
+      services[shareService(route, backend)] = failoverService(route.id, backend);
       services[routeFallbackService(route.id, backend)] = loadBalancer(backends[other(backend)]!, probe);
     }
   });
