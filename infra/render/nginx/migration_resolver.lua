@@ -9,6 +9,8 @@ local M = {}
 -- How long an answer, or the lack of one, is kept: what nginx's own resolver kept them before (valid=10s). A replica
 -- that comes back under a new address is reached again within this time; until then, failover covers it.
 local KEEP_SECONDS = 10
+-- How soon a name whose DNS server gave no readable answer is asked about again.
+local RETRY_SECONDS = 1
 local QUERY_TIMEOUT_MS = 1000
 local TYPE_A, CLASS_IN = 1, 1
 
@@ -139,14 +141,15 @@ function M.address(host)
     return nil
   end
   local address, why = ask(host)
+  local keep = KEEP_SECONDS
   if address == nil then
     ngx.log(ngx.WARN, "migration: cannot resolve ", host, ": ", tostring(why))
-    -- A DNS server that did not answer says nothing about the replica: keep what was known.
-    address = answer and answer.address or false
+    -- A DNS server that did not answer says nothing about the replica: keep what was known, and ask again soon.
+    address, keep = answer and answer.address or false, RETRY_SECONDS
   elseif not address then
     ngx.log(ngx.WARN, "migration: ", host, " has no address (", why, ")")
   end
-  answers[host] = { address = address, expires = now + KEEP_SECONDS }
+  answers[host] = { address = address, expires = now + keep }
   return address or nil
 end
 
