@@ -50,7 +50,10 @@ export interface RollbackEntry {
 export interface GatedAdvanceEntry {
   readonly ingress: IngressFlavour;
   readonly route: string;
-  /** `cutover advance` while both FastAPI replicas were stopped, then again once they served well for a whole window. */
+  /**
+   * `cutover advance` while both FastAPI replicas were stopped, then again once they served well for a whole window
+   * (and once more a window later for each refusal on latency alone).
+   */
   readonly attempts: readonly {
     readonly when: "fastapi down" | "healthy";
     readonly exitCode: number | null;

@@ -66,6 +66,14 @@ const OUTAGE_MS = 25_000;
 const GATE_WINDOW_MS = parseDuration(E2E_GATES.window);
 /** A scrape and a rule evaluation (5 s each), twice over, before the recorded figures cover the window's last seconds. */
 const RULE_LAG_MS = 20_000;
+/** The gated advance on healthy traffic: one attempt, and two more should the latency gate alone refuse it. */
+const HEALTHY_ADVANCE_ATTEMPTS = 3;
+
+function refusedOnLatencyAlone(attempt: { exitCode: number | null; gates: Record<string, string> }): boolean {
+  const failed = Object.entries(attempt.gates).filter(([, outcome]) => outcome.startsWith("fail"));
+  return attempt.exitCode === EXIT.refused && failed.length === 1 && failed[0][0] === "latencyP99";
+}
+
 /** How long a crashed container may take to be restarted by the engine and serve again. */
 const CRASH_RECOVERY_MS = 60_000;
 /** How long every container of both stacks may take to be back and healthy after the engine restarts. */
@@ -327,10 +335,17 @@ describe.each<IngressFlavour>(["traefik", "nginx"])("the migration journey throu
     } finally {
       await outage.restore();
     }
-    // The gates judge the last window: wait until it holds no second of the outage.
+    // The gates judge the last window: wait until it holds no second of the outage. At the load's few FastAPI requests
+    // a second, its p99 over a window rests on its three slowest requests, and two busy cores make one of them slow now
+    // and then; a refusal on latency alone is tried again a window later, as the refusal tells a user to.
     await sleep(GATE_WINDOW_MS + RULE_LAG_MS);
-    const healthy = await attempt("healthy");
-    report.gatedAdvance.push({ ingress: flavour, route: "/api/users", attempts: [whileDown, healthy] });
+    const healthyAttempts = [await attempt("healthy")];
+    while (healthyAttempts.length < HEALTHY_ADVANCE_ATTEMPTS && refusedOnLatencyAlone(healthyAttempts.at(-1)!)) {
+      await sleep(GATE_WINDOW_MS);
+      healthyAttempts.push(await attempt("healthy"));
+    }
+    const healthy = healthyAttempts.at(-1)!;
+    report.gatedAdvance.push({ ingress: flavour, route: "/api/users", attempts: [whileDown, ...healthyAttempts] });
 
     expect(whileDown.exitCode, "refused").toBe(EXIT.refused);
     expect(whileDown.gates.errorRatio, "the error ratio gate names the outage").toMatch(/^fail: FastAPI 5xx ratio/);
