@@ -126,31 +126,48 @@ local function ask(name)
   return address, why
 end
 
--- The IPv4 address of `host`, or nil when it has none (or none could be learned and none was known). May ask the DNS
--- server, so it is called only where nginx lets Lua wait on a socket (the access phase), never from the balancer.
-function M.address(host)
-  if is_ipv4(host) then
-    return host
-  end
-  local answer = answers[host]
-  local now = ngx.now()
-  if answer and answer.expires > now then
-    return answer.address or nil
-  end
+-- Asks the DNS server about `host` and keeps the answer; returns the address, or nil.
+local function look_up(host, answer)
   if not server_host then
     return nil
   end
+  local now = ngx.now()
   local address, why = ask(host)
   local keep = KEEP_SECONDS
   if address == nil then
     ngx.log(ngx.WARN, "migration: cannot resolve ", host, ": ", tostring(why))
     -- A DNS server that did not answer says nothing about the replica: keep what was known, and ask again soon.
     address, keep = answer and answer.address or false, RETRY_SECONDS
-  elseif not address then
+  elseif not address and not (answer and answer.address == false) then
+    -- Once per change: a decommissioned Flask stays in the routing as the backup, and is asked about all along.
     ngx.log(ngx.WARN, "migration: ", host, " has no address (", why, ")")
   end
   answers[host] = { address = address, expires = now + keep }
   return address or nil
+end
+
+-- The IPv4 address of `host`, or nil when it has none (or none could be learned and none was known). Asks the DNS
+-- server when no answer is kept, so it is called only where nginx lets Lua wait on a socket (the access phase, timers),
+-- never from the balancer.
+function M.address(host)
+  if is_ipv4(host) then
+    return host
+  end
+  local answer = answers[host]
+  if answer and answer.expires > ngx.now() then
+    return answer.address or nil
+  end
+  return look_up(host, answer)
+end
+
+-- Asks again about `host` when its answer expires within `margin` seconds: called from a timer, so that a request
+-- seldom waits on the DNS server.
+function M.refresh(host, margin)
+  local answer = answers[host]
+  if is_ipv4(host) or (answer and answer.expires - ngx.now() > margin) then
+    return
+  end
+  look_up(host, answer)
 end
 
 return M

@@ -29,6 +29,11 @@ local function read_file(path)
   return text
 end
 
+local function host_and_port(server)
+  local host, port = string.match(server, "^(.+):(%d+)$")
+  return host, tonumber(port)
+end
+
 local function load_routing(path)
   local text = read_file(path)
   if not text or text == routing_text then
@@ -44,6 +49,18 @@ local function load_routing(path)
   ngx.log(ngx.NOTICE, "migration: routing ", tostring(decoded.version), " loaded")
 end
 
+-- Keeps every replica's address fresh ahead of its expiry, so that requests find it known.
+local function refresh_addresses(margin)
+  if not routing then
+    return
+  end
+  for _, servers in pairs(routing.backends) do
+    for _, server in ipairs(servers) do
+      resolver.refresh((host_and_port(server)), margin)
+    end
+  end
+end
+
 function M.start(path, interval, bounds, connect_timeout_seconds, resolver_server)
   resolver.configure(resolver_server)
   latency_bounds = bounds
@@ -52,6 +69,7 @@ function M.start(path, interval, bounds, connect_timeout_seconds, resolver_serve
   local ok, err = ngx.timer.every(interval, function(premature)
     if not premature then
       load_routing(path)
+      refresh_addresses(2 * interval)
     end
   end)
   if not ok then
@@ -158,11 +176,6 @@ local function take_from_budget(budget)
   -- Given back: the limit grows with the second's requests, and a refusal must not use up what a later one may take.
   counters:incr(failovers, -1)
   return false
-end
-
-local function host_and_port(server)
-  local host, port = string.match(server, "^(.+):(%d+)$")
-  return host, tonumber(port)
 end
 
 -- "address:port" of a replica named "host:port", or nil when its host name resolves to nothing.
