@@ -564,13 +564,14 @@ describe("refusals happen before any resource is registered", () => {
 });
 
 describe("the nginx flavour", () => {
-  it("uploads nginx.conf and the Lua router, publishes routing.json, and is scraped on the Lua metrics port", async () => {
+  it("uploads nginx.conf, the Lua router and its resolver, publishes routing.json, and is scraped on the Lua metrics port", async () => {
     deployedMap(undefined);
     await run(devConfig({ ingress: "nginx", ingressImage: "migration/nginx-lua:1.22-bookworm" }));
     const ingress = container("ingress");
     expect(ingress.uploads.map((upload: { file: string }) => upload.file)).toEqual([
       "/etc/nginx/migration/nginx.conf",
       "/etc/nginx/migration/migration_router.lua",
+      "/etc/nginx/migration/migration_resolver.lua",
     ]);
     expect(ingress.entrypoints).toEqual(["nginx", "-c", "/etc/nginx/migration/nginx.conf", "-g", "daemon off;"]);
     const routingFile = mocks.named("pulumi-nodejs:dynamic:Resource", "ingress-routing-file").inputs;
