@@ -91,6 +91,9 @@ local function first_address(packet, id)
     end
     local record_type, length = read_u16(packet, at), read_u16(packet, at + 8)
     at = at + 10
+    if at + length - 1 > #packet then
+      return nil
+    end
     if record_type == TYPE_A and length == 4 then
       return table.concat({ string.byte(packet, at, at + 3) }, ".")
     end
