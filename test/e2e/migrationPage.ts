@@ -6,6 +6,12 @@ import { BACKENDS } from "../../infra/routing/plan";
 
 /** Debian's `chromium` (scripts/lib.sh installs it with the test tools): puppeteer-core downloads no browser. */
 export const CHROMIUM = "/usr/bin/chromium";
+/**
+ * How long Chromium may take to start: puppeteer's 30 s default was once not enough in a CI run whose disk was saturated
+ * (half the time stalled on I/O in /proc/pressure/io), while its 200 MB were read from disk.
+ */
+export const BROWSER_START_MS = 90_000;
+
 /** Wide enough for a route's four graphs side by side, as on the Grafana dashboard. */
 const VIEWPORT_WIDTH = 1600;
 
@@ -192,6 +198,7 @@ export async function checkMigrationPage(args: PageCheckArgs): Promise<PageCheck
   const browser = await launch({
     executablePath: CHROMIUM,
     headless: true,
+    timeout: BROWSER_START_MS,
     // As root (CI, the dev machines) Chromium refuses its sandbox; the page is the project's own, on loopback.
     args: ["--no-sandbox", "--disable-dev-shm-usage"],
   });

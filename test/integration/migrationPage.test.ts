@@ -12,7 +12,7 @@ import { SERIES } from "../../infra/monitoring/seriesNames";
 import { backendServers } from "../../components/docker/addressing";
 import { buildRoutingPlan, type BackendName } from "../../infra/routing/plan";
 import { snapshotOf } from "../../infra/routing/snapshot";
-import { CHROMIUM, checkMigrationPage } from "../e2e/migrationPage";
+import { BROWSER_START_MS, CHROMIUM, checkMigrationPage } from "../e2e/migrationPage";
 import { devPlatformConfig } from "../support/configs";
 import { freePort, waitFor } from "../support/processes";
 import { dockerAnswers, ENGINE_TESTS_REQUIRED, imageExists } from "../support/engineTests";
@@ -33,6 +33,8 @@ const FLASK_P99_SECONDS = 0.08;
 const REPORTS = join(__dirname, "../../reports");
 // Kept for a person to look at (reports/ is not versioned).
 const SCREENSHOT: `${string}.png` = `${REPORTS}/migration-page.integration.png`;
+/** A browser's start, then the page's load and drawing. */
+const BROWSER_TEST_MS = BROWSER_START_MS + 60_000;
 
 const docker = (...args: string[]) => spawnSync("docker", args, { encoding: "utf8", timeout: 60_000 });
 
@@ -158,40 +160,48 @@ describe.skipIf(skip)(`the migration page, in Chromium${skip ? ` (skipped: ${mis
     expect(existsSync(CHROMIUM), "install Debian's chromium (scripts/test.sh does)").toBe(true);
   });
 
-  it("draws both backends of every split route, and says that no alert is firing", async () => {
-    const page = await check();
-    expect(page.alertsPanel).toContain("No migration alert is firing or pending.");
-    const linesOf = (routeId: string) =>
-      page.routes
-        .find((route) => route.routeId === routeId)!
-        .graphs.map((graph) => graph.series.map((line) => line.name).sort());
-    for (const routeId of SPLIT_ROUTE_IDS)
-      expect(linesOf(routeId)).toEqual([
-        ["failed over", "fastapi", "flask"],
-        ["fastapi", "flask"],
-        ["fastapi", "flask"],
-        ["configured weight", "observed share"],
-      ]);
-    // A route that sends FastAPI nothing (api-orders-post-put-patch-delete) has Flask's lines and the weight only.
-    const flaskOnly = ROUTE_IDS.filter((route) => !SPLIT_ROUTE_IDS.includes(route));
-    expect(flaskOnly).toHaveLength(1);
-    expect(linesOf(flaskOnly[0])).toEqual([["failed over", "flask"], ["flask"], ["flask"], ["configured weight"]]);
-    expect(readFileSync(SCREENSHOT).subarray(1, 4).toString()).toBe("PNG");
-  });
+  it(
+    "draws both backends of every split route, and says that no alert is firing",
+    async () => {
+      const page = await check();
+      expect(page.alertsPanel).toContain("No migration alert is firing or pending.");
+      const linesOf = (routeId: string) =>
+        page.routes
+          .find((route) => route.routeId === routeId)!
+          .graphs.map((graph) => graph.series.map((line) => line.name).sort());
+      for (const routeId of SPLIT_ROUTE_IDS)
+        expect(linesOf(routeId)).toEqual([
+          ["failed over", "fastapi", "flask"],
+          ["fastapi", "flask"],
+          ["fastapi", "flask"],
+          ["configured weight", "observed share"],
+        ]);
+      // A route that sends FastAPI nothing (api-orders-post-put-patch-delete) has Flask's lines and the weight only.
+      const flaskOnly = ROUTE_IDS.filter((route) => !SPLIT_ROUTE_IDS.includes(route));
+      expect(flaskOnly).toHaveLength(1);
+      expect(linesOf(flaskOnly[0])).toEqual([["failed over", "flask"], ["flask"], ["flask"], ["configured weight"]]);
+      expect(readFileSync(SCREENSHOT).subarray(1, 4).toString()).toBe("PNG");
+    },
+    BROWSER_TEST_MS,
+  );
 
-  it("lists an alert of the migration's rules as soon as Prometheus has it", async () => {
-    writeSeries(2.5);
-    docker("kill", "--signal", "HUP", run);
-    await waitFor(
-      "the p99 alert",
-      async () =>
-        (await query('ALERTS{alertname="MigrationFastapiLatencyP99AboveFlask"}')).length > 0 ? true : undefined,
-      20_000,
-      250,
-    );
-    const page = await check();
-    expect(page.alertsPanel).not.toContain("No migration alert");
-    for (const routeId of SPLIT_ROUTE_IDS)
-      expect(page.alertsPanel).toContain(`MigrationFastapiLatencyP99AboveFlask pending ${routeId} warning`);
-  });
+  it(
+    "lists an alert of the migration's rules as soon as Prometheus has it",
+    async () => {
+      writeSeries(2.5);
+      docker("kill", "--signal", "HUP", run);
+      await waitFor(
+        "the p99 alert",
+        async () =>
+          (await query('ALERTS{alertname="MigrationFastapiLatencyP99AboveFlask"}')).length > 0 ? true : undefined,
+        20_000,
+        250,
+      );
+      const page = await check();
+      expect(page.alertsPanel).not.toContain("No migration alert");
+      for (const routeId of SPLIT_ROUTE_IDS)
+        expect(page.alertsPanel).toContain(`MigrationFastapiLatencyP99AboveFlask pending ${routeId} warning`);
+    },
+    BROWSER_TEST_MS,
+  );
 });
