@@ -29,9 +29,18 @@ local function read_file(path)
   return text
 end
 
+-- "host:port" strings split once per worker: the same few replicas and peers are split on every request, in the access
+-- phase and again in the balancer.
+local split_servers = {}
+
 local function host_and_port(server)
-  local host, port = string.match(server, "^(.+):(%d+)$")
-  return host, tonumber(port)
+  local split = split_servers[server]
+  if not split then
+    local host, port = string.match(server, "^(.+):(%d+)$")
+    split = { host, tonumber(port) }
+    split_servers[server] = split
+  end
+  return split[1], split[2]
 end
 
 local function load_routing(path)
