@@ -3,6 +3,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { EXIT } from "../../cli/cliError";
 import { runStreaming } from "../../cli/streamingProcess";
 import { E2E_INGRESS_PORT, E2EStacks } from "../e2e/e2eStacks";
+import { failedGates, gateOutcomes } from "../e2e/gateOutcomes";
 import { SteadyLoad } from "../e2e/steadyLoad";
 import { REPO_ROOT } from "../support/stackConfig";
 import type { SectionOutcome } from "./benchSection";
@@ -94,12 +95,12 @@ async function gatedAdvance(): Promise<{ run?: TimedRun; refusals: string[] }> {
     if (attempt > 1) await sleep(ADVANCE_RETRY_MS);
     const run = await timedShell(cutover('advance --route default --reason "bench: gated advance"'));
     if (run.code !== EXIT.refused) return { run: mustSucceed("gated advance", run), refusals };
-    // The verdict's own sentence, and the gate that failed: "latencyP99  fail  FastAPI p99 235 ms exceeds ...".
-    const lines = run.output.split("\n");
-    const reason = [lines.find((line) => line.startsWith("Refused:")), lines.find((line) => / fail /.test(line))]
-      .filter(Boolean)
-      .join(" ");
-    refusals.push(`${run.seconds.toFixed(1)} s: ${reason || "refused"}`);
+    // The verdict's own sentence, and each gate that failed: "latencyP99 fail: FastAPI p99 235 ms exceeds ...".
+    const verdict = run.output.split("\n").find((line) => line.startsWith("Refused:")) ?? "refused";
+    const gates = gateOutcomes(run.output);
+    refusals.push(
+      `${run.seconds.toFixed(1)} s: ${[verdict, ...failedGates(gates).map((gate) => `${gate} ${gates[gate]}`)].join(" ")}`,
+    );
   }
   return { refusals };
 }

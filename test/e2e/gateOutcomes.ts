@@ -6,3 +6,10 @@ export function gateOutcomes(advanceOutput: string): Record<string, string> {
     [...advanceOutput.matchAll(GATE_ROW)].map(([, , gate, outcome, reason]) => [gate, `${outcome}: ${reason.trim()}`]),
   );
 }
+
+/** The gates of gateOutcomes that failed, by name. */
+export function failedGates(outcomes: Record<string, string>): string[] {
+  return Object.entries(outcomes)
+    .filter(([, outcome]) => outcome.startsWith("fail:"))
+    .map(([gate]) => gate);
+}

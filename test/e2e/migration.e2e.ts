@@ -19,7 +19,7 @@ import {
 } from "./e2eStacks";
 import type { MigrationReport } from "../../infra/cutover/report";
 import { saveCommandOutput } from "./commandOutput";
-import { gateOutcomes } from "./gateOutcomes";
+import { failedGates, gateOutcomes } from "./gateOutcomes";
 import { awaitLogLines, logLines } from "./logLines";
 import { checkMigrationPage } from "./migrationPage";
 import {
@@ -70,8 +70,8 @@ const RULE_LAG_MS = 20_000;
 const HEALTHY_ADVANCE_ATTEMPTS = 3;
 
 function refusedOnLatencyAlone(attempt: { exitCode: number | null; gates: Record<string, string> }): boolean {
-  const failed = Object.entries(attempt.gates).filter(([, outcome]) => outcome.startsWith("fail"));
-  return attempt.exitCode === EXIT.refused && failed.length === 1 && failed[0][0] === "latencyP99";
+  const failed = failedGates(attempt.gates);
+  return attempt.exitCode === EXIT.refused && failed.length === 1 && failed[0] === "latencyP99";
 }
 
 /** How long a crashed container may take to be restarted by the engine and serve again. */
