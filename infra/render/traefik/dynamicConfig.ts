@@ -39,8 +39,9 @@ const PROBE = { interval: "2s", timeout: "1s" };
  * the first probe after its death, which starts within an interval and fails within a timeout: at once when the replica
  * refuses connections, only at the timeout when its address no longer answers (a killed container's, until the engine
  * restarts it). The request in flight on it fails at once, so a shorter wait could send the retry to the dead replica
- * again (a CI run lost a GET that way with a wait of 0.6 s). Traefik v3.6 steers a request away from a server only by health; its passive health check would steer faster, but it
- * also takes a replica out for the app's own 500s, and a database blink would take out both backends.
+ * again (a CI run lost a GET that way with a wait of 0.6 s). Traefik v3.6 steers a request away from a server only by
+ * health; its passive health check would steer faster, but it also takes a replica out for the app's own 500s, and a
+ * database blink would take out both backends.
  */
 const RETRY_WAIT = `${FAILOVER_PROBE_MS.interval + FAILOVER_PROBE_MS.timeout + 250}ms`;
 
