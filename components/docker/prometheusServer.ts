@@ -51,7 +51,8 @@ export class PrometheusServer extends pulumi.ComponentResource {
         uploads: plan.files.map((file) => ({ file: file.path, content: file.content })),
         volumes: [
           { volumeName: data.name, containerPath: plan.dataPath },
-          { volumeName: weightsVolume.name, containerPath: plan.weightRules.directory, readOnly: true },
+          // Writable, as the ingress's routing is: the weight rules are written from inside Prometheus.
+          { volumeName: weightsVolume.name, containerPath: plan.weightRules.directory },
         ],
         networksAdvanced: [{ name: args.networkName, aliases: [plan.host] }],
         ports: [{ internal: plan.port, external: plan.hostPort, ip: "127.0.0.1" }],

@@ -26,8 +26,8 @@ export interface VolumeDestination {
  * which honours DOCKER_HOST and the Docker context like the Docker provider does. Written as root: a new volume belongs
  * to root, and some readers (Prometheus) run as an unprivileged user; the file itself is created world-readable.
  *
- * Where a running container mounts the volume (the reader, on every weight step), the file is written from inside it
- * with `docker exec`, which takes about a third of a throwaway container's time, and a reader that needs a signal gets
+ * Where a running container mounts the volume (the reader, on every weight step; it mounts it writable for this), the
+ * file is written from inside it with `docker exec`, which takes about a third of a throwaway container's time, and a reader that needs a signal gets
  * it there, sent to its main process. Never `docker kill --signal`: that marks the container as manually stopped, and
  * its restart policy would then no longer bring it back after a crash or an engine restart. With no reader running (a
  * first deploy, where the reader starts after the file it depends on; a reader that stopped after the lookup), a
@@ -92,13 +92,25 @@ export async function publishIntoVolume(destination: VolumeDestination, file: Ho
       `could not list the containers that mount volume ${destination.volumeName}: ${(error as Error).message}`,
     );
   }
+  const isRunning = (container: string) =>
+    docker(["inspect", "--format", "{{.State.Running}}", container]).then(
+      (state) => state.trim() === "true",
+      () => false,
+    );
   const [first, ...others] = readers;
   // A reader that stopped after the lookup fails the exec; the throwaway container writes the file then (rewriting it
-  // is harmless), and signalling that reader below reports why it could not be reloaded.
+  // is harmless), and signalling that reader below reports why it could not be reloaded. A reader still running that
+  // cannot write is a fault to report, not to route around: a read-only mount once sent every publish down the
+  // throwaway container's slower path, unseen.
   const writtenInReader = first
     ? await inReader(first).then(
         () => true,
-        () => false,
+        async (error: Error) => {
+          if (!(await isRunning(first))) return false;
+          throw new Error(
+            `could not write ${file.fileName} from inside container ${first}, which mounts volume ${destination.volumeName}: ${error.message}`,
+          );
+        },
       )
     : false;
   if (!writtenInReader) {

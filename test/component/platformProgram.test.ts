@@ -222,7 +222,7 @@ describe("the dev platform on Docker", () => {
     }
   });
 
-  it("publishes the rendered Traefik routing into the watched volume and mounts it read-only in the ingress", () => {
+  it("publishes the rendered Traefik routing into the watched volume, mounted writable in the ingress so that publishes write from inside it", () => {
     const config = devPlatformConfig();
     const routingFile = mocks.named("pulumi-nodejs:dynamic:Resource", "ingress-routing-file").inputs;
     expect(routingFile).toMatchObject({
@@ -233,9 +233,7 @@ describe("the dev platform on Docker", () => {
       image: "migration/traefik:v3.6.12",
     });
     const ingress = container("ingress");
-    expect(ingress.volumes).toEqual([
-      { volumeName: "migration-dev-routing", containerPath: "/etc/traefik/routing", readOnly: true },
-    ]);
+    expect(ingress.volumes).toEqual([{ volumeName: "migration-dev-routing", containerPath: "/etc/traefik/routing" }]);
     expect(ingress.uploads.map((upload: { file: string }) => upload.file)).toEqual([
       "/etc/traefik/traefik.yml",
       "/plugins-local/src/migration.local/failoverretry/.traefik.yml",
@@ -291,7 +289,7 @@ describe("the dev platform on Docker", () => {
     );
     expect(prometheus.volumes).toEqual([
       { volumeName: "prometheus-data-generated", containerPath: "/prometheus" },
-      { volumeName: "prometheus-weights-generated", containerPath: "/etc/prometheus/weights", readOnly: true },
+      { volumeName: "prometheus-weights-generated", containerPath: "/etc/prometheus/weights" },
     ]);
     expect(mocks.named(VOLUME_FILE, "prometheus-weights-file").inputs).toMatchObject({
       volumeName: "prometheus-weights-generated",

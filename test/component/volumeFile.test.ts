@@ -41,7 +41,8 @@ describe("VolumeFile's diff", () => {
 /**
  * A stand-in `docker` first on PATH: it logs each call (arguments, then stdin for `run` and `exec -i`), lists $READERS
  * as the running containers that mount a volume, and, when $STOPPED is set, fails `exec` like the Docker CLI does for a
- * container that stopped after it was listed.
+ * container that stopped after it was listed (and `inspect` says it is not running). $READ_ONLY fails the write inside
+ * a reader that `inspect` says is running, as a read-only mount does.
  */
 describe("writing and reloading, against a stand-in Docker CLI", () => {
   const directory = mkdtempSync(join(tmpdir(), "volume-file-"));
@@ -56,6 +57,8 @@ describe("writing and reloading, against a stand-in Docker CLI", () => {
         "#!/bin/sh",
         `echo "$*" >> "${log}"`,
         'if [ "$1" = exec ] && [ -n "$STOPPED" ]; then echo "Error response from daemon: container $READERS is not running" >&2; exit 1; fi',
+        'if [ "$1" = exec ] && [ -n "$READ_ONLY" ]; then echo "publish: 1: cannot create $4/.publish.tmp: Read-only file system" >&2; exit 2; fi',
+        'if [ "$1" = inspect ]; then if [ -n "$STOPPED" ]; then echo false; else echo true; fi; fi',
         `if [ "$1" = run ] || [ "$2" = -i ]; then cat >> "${log}"; fi`,
         'if [ "$1" = ps ]; then for id in $READERS; do echo "$id"; done; fi',
       ].join("\n"),
@@ -69,6 +72,7 @@ describe("writing and reloading, against a stand-in Docker CLI", () => {
   afterAll(() => {
     process.env.PATH = originalPath;
     delete process.env.STOPPED;
+    delete process.env.READ_ONLY;
     delete process.env.READERS;
     rmSync(directory, { recursive: true, force: true });
   });
@@ -117,6 +121,16 @@ describe("writing and reloading, against a stand-in Docker CLI", () => {
     );
     expect(calls().filter((call) => call.startsWith("run ") || call === "groups: []")).toHaveLength(2);
     delete process.env.STOPPED;
+  });
+
+  it("fails, naming the container, the volume and the shell's error, when a running reader cannot write, and writes nothing elsewhere", async () => {
+    process.env.READ_ONLY = "1";
+    process.env.READERS = "1a2b3c";
+    await expect(volumeFileProvider.update!("weights/weights.rules.yml", written, written)).rejects.toThrow(
+      "could not write weights.rules.yml from inside container 1a2b3c, which mounts volume weights: publish: 1: cannot create ",
+    );
+    expect(calls().filter((call) => call.startsWith("run "))).toEqual([]);
+    delete process.env.READ_ONLY;
   });
 });
 
