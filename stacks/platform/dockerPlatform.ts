@@ -1,3 +1,4 @@
+import type * as pulumi from "@pulumi/pulumi";
 import * as docker from "@pulumi/docker";
 import * as random from "@pulumi/random";
 import { AppService } from "../../components/docker/appService";
@@ -13,19 +14,23 @@ import { DeployedWorkloads } from "./deployedWorkloads";
 import { deployDockerMonitoring } from "./dockerMonitoring";
 import type { StackIdentity, TargetDeployment } from "./platformTarget";
 
+/** The providers of the Docker target; the VolumeFiles' is the slowest to start (most of a second). */
+export function dockerProviders(): pulumi.ProviderResource[] {
+  return [new VolumeFileProvider("volume-files"), new docker.Provider("docker", {}), new random.Provider("random", {})];
+}
+
 /**
  * The platform plan on one Docker engine: a private network that every workload joins under its host name, the
  * database on a named volume, the schema migration as a container run to completion, FastAPI's replicas, the ingress
  * with its routing on a volume, and the monitoring.
  */
-export function deployDockerPlatform(plan: PlatformPlan, stack: StackIdentity): TargetDeployment {
+export function deployDockerPlatform(
+  plan: PlatformPlan,
+  stack: StackIdentity,
+  providers: pulumi.ProviderResource[],
+): TargetDeployment {
   // Names that must be stable across deploys (the database volume, the routing volume), e.g. `migration-dev`.
   const prefix = stablePrefix(stack.project, stack.stack);
-  const providers = [
-    new VolumeFileProvider("volume-files"),
-    new docker.Provider("docker", {}),
-    new random.Provider("random", {}),
-  ];
 
   const deployed = new DeployedWorkloads();
   const network = new MigrationNetwork("network", { providers });

@@ -28,8 +28,10 @@ export interface StackIdentity {
   readonly stack: string;
 }
 
-/** A place the platform runs: the facts its plan needs, and how it deploys that plan. */
+/** A place the platform runs: the facts its plan needs, the providers it deploys through, and how it deploys the plan. */
 export interface PlatformTarget {
   facts(config: PlatformConfig): TargetFacts;
-  deploy(plan: PlatformPlan, stack: StackIdentity): TargetDeployment;
+  /** Registered before the plan is built, so that the engine starts their plugins meanwhile (see platformProgram). */
+  providers(): pulumi.ProviderResource[];
+  deploy(plan: PlatformPlan, stack: StackIdentity, providers: pulumi.ProviderResource[]): TargetDeployment;
 }

@@ -1,3 +1,4 @@
+import { setImmediate } from "node:timers/promises";
 import * as pulumi from "@pulumi/pulumi";
 import { PLATFORM_OUTPUTS, type ErrorTracking, type FlaskDeployment } from "../../infra/contract/platformOutputs";
 import { formatIssues, type ConfigIssue } from "../../infra/config/issues";
@@ -43,10 +44,15 @@ export async function platformProgram(): Promise<Record<string, unknown>> {
   const stepIssues = checkStepSize(await readDeployedMap(), requestedMap, config.maxStep, namespace);
   if (stepIssues.length > 0) refuse(stepIssues);
 
-  const errorTracking = errorTrackingOf(config, pulumi.getStack());
   const target = targetFor(config.target);
+  // The providers go to the engine first, and the event loop turns once so that their registrations leave before the
+  // plan is built: the engine then starts their plugins (one at a time; the dynamic provider's alone takes most of a
+  // second) while this process plans and declares the rest, instead of afterwards, in the preview and in the update.
+  const providers = target.providers();
+  await setImmediate();
+  const errorTracking = errorTrackingOf(config, pulumi.getStack());
   const plan = planPlatform(config, target.facts(config), { errorTracking });
-  const platform = target.deploy(plan, { project: namespace, stack: pulumi.getStack() });
+  const platform = target.deploy(plan, { project: namespace, stack: pulumi.getStack() }, providers);
 
   return {
     ingress: config.ingress,

@@ -1,11 +1,11 @@
 import { dockerTargetFacts } from "../../components/docker/addressing";
 import type { PlatformConfig } from "../../infra/config/schema";
-import { deployDockerPlatform } from "./dockerPlatform";
+import { deployDockerPlatform, dockerProviders } from "./dockerPlatform";
 import type { PlatformTarget } from "./platformTarget";
 import { userError } from "../../components/userError";
 
 const TARGETS: Partial<Record<PlatformConfig["target"], PlatformTarget>> = {
-  docker: { facts: dockerTargetFacts, deploy: deployDockerPlatform },
+  docker: { facts: dockerTargetFacts, providers: dockerProviders, deploy: deployDockerPlatform },
 };
 
 /** The target `migration:target` names. */
