@@ -27,11 +27,12 @@ export interface VolumeDestination {
  * to root, and some readers (Prometheus) run as an unprivileged user; the file itself is created world-readable.
  *
  * Where a running container mounts the volume (the reader, on every weight step; it mounts it writable for this), the
- * file is written from inside it with `docker exec`, which takes about a third of a throwaway container's time, and a reader that needs a signal gets
- * it there, sent to its main process. Never `docker kill --signal`: that marks the container as manually stopped, and
- * its restart policy would then no longer bring it back after a crash or an engine restart. With no reader running (a
- * first deploy, where the reader starts after the file it depends on; a reader that stopped after the lookup), a
- * throwaway container of the given image writes the file, and a reader reads it when it starts.
+ * file is written from inside it with `docker exec`, which takes about a third of a throwaway container's time, and a
+ * reader that needs a signal gets it there, sent to its main process. Never `docker kill --signal`: that marks the
+ * container as manually stopped, and its restart policy would then no longer bring it back after a crash or an engine
+ * restart. With no reader running (a first deploy, where the reader starts after the file it depends on; a reader that
+ * stopped after the lookup), a throwaway container of the given image writes the file, and a reader reads it when it
+ * starts.
  *
  * Asynchronous, so that the VolumeFile dynamic provider writes the routing and the weight rules at the same time; every
  * module it needs is required inside, because it also runs in that provider's process.

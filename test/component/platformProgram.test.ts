@@ -271,7 +271,7 @@ describe("the dev platform on Docker", () => {
     expect(prometheus.networksAdvanced).toEqual([{ name: "network-generated", aliases: ["prometheus"] }]);
   });
 
-  it("uploads the recording and alert rules and the Flask vs FastAPI page into Prometheus, and keeps the weight rules on a volume it mounts read-only", () => {
+  it("uploads the recording and alert rules and the Flask vs FastAPI page into Prometheus, and keeps the weight rules on a volume it mounts writable (they are published from inside it)", () => {
     const config = devPlatformConfig();
     const plan = buildRoutingPlan(snapshotOf(config), config, backendServers(config));
     const prometheus = container("prometheus");
