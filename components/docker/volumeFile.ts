@@ -69,8 +69,8 @@ export class VolumeFile extends pulumi.dynamic.Resource {
  * The process that runs every VolumeFile's provider, declared explicitly with a program's other providers, before the
  * rest (see platformProgram): the engine then starts it (most of a second) while the program plans and declares the
  * rest, instead of halting every registration to start the default one when the first file arrives, in the preview and
- * again in the update. With no configuration of its own, unlike the default one (which gets the stack's), a weight change does not
- * update it either. Components pass it to their VolumeFiles through `providers`.
+ * again in the update. With no configuration of its own, unlike the default one (which gets the stack's), a weight
+ * change does not update it either. Components pass it to their VolumeFiles through `providers`.
  */
 export class VolumeFileProvider extends pulumi.ProviderResource {
   constructor(name: string, opts?: pulumi.ResourceOptions) {

@@ -28,7 +28,7 @@ export interface StackIdentity {
   readonly stack: string;
 }
 
-/** A place the platform runs: the facts its plan needs, the providers it deploys through, and how it deploys the plan. */
+/** A place the platform runs: the facts its plan needs, the providers it deploys through, and how it deploys. */
 export interface PlatformTarget {
   facts(config: PlatformConfig): TargetFacts;
   /** Registered before the plan is built, so that the engine starts their plugins meanwhile (see platformProgram). */
