@@ -181,13 +181,14 @@ describe("the nginx flavour, running", () => {
 
   /**
    * The metrics page once it has settled: nginx counts a request in its log phase, after the client already has the
-   * answer, so a page read right after the last answer may not count it yet.
+   * answer, and each worker adds its counts to the page at every routing poll, so a page read right after the last
+   * answer may not count it yet; two reads a poll apart that agree have.
    */
   const metricsPage = async () => {
     const read = async () => (await fetch(`http://127.0.0.1:${layout.metricsPort}/metrics`)).text();
     let previous = await read();
     for (let reads = 0; reads < 40; reads++) {
-      await sleep(50);
+      await sleep(layout.routingPollSeconds * 1000 + 50);
       const current = await read();
       if (current === previous) return current;
       previous = current;
@@ -402,7 +403,7 @@ describe("the nginx flavour, running", () => {
   });
 
   it("counts requests by route, backend and status for Prometheus", async () => {
-    const text = await (await fetch(`http://127.0.0.1:${layout.metricsPort}/metrics`)).text();
+    const text = await metricsPage();
     expect(text).toContain("# TYPE migration_ingress_requests_total counter");
     expect(text).toMatch(
       /migration_ingress_requests_total\{route="api-orders",backend="flask",code="200"\} [1-9][0-9]*/,
@@ -413,7 +414,7 @@ describe("the nginx flavour, running", () => {
   });
 
   it("times requests by route and backend in a cumulative histogram with the shared bounds", async () => {
-    const text = await (await fetch(`http://127.0.0.1:${layout.metricsPort}/metrics`)).text();
+    const text = await metricsPage();
     expect(text).toContain("# TYPE migration_ingress_request_duration_seconds histogram");
     const series = '{route="api-orders",backend="flask"';
     const buckets = [...text.matchAll(/^migration_ingress_request_duration_seconds_bucket(\{[^}]*\}) (\d+)$/gm)]

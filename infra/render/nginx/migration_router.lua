@@ -70,12 +70,62 @@ local function refresh_addresses(margin)
   end
 end
 
+-- Answers this worker counted since it last added them to the shared dictionary that the metrics page reads:
+-- pending[route][backend] = { requests = { [status] = count }, buckets = { [bucket] = count }, seconds = sum }. The
+-- log phase only adds to these tables, without building a string or taking the lock of the dictionary every worker
+-- shares, and the routing timer moves them into the dictionary. Building three keys and updating the dictionary per
+-- request cost nginx about as much CPU as proxying the request (measured: 60-100 against 30-40 µs per request).
+local pending = {}
+
+local function pending_of(route, backend)
+  local by_backend = pending[route]
+  if not by_backend then
+    by_backend = {}
+    pending[route] = by_backend
+  end
+  local counts = by_backend[backend]
+  if not counts then
+    counts = { requests = {}, buckets = {}, seconds = 0 }
+    by_backend[backend] = counts
+  end
+  return counts
+end
+
+-- Shared-dictionary keys: a kind, then labels, separated by tabs.
+local function key(...)
+  return table.concat({ ... }, "\t")
+end
+
+local function flush_pending()
+  local metrics = ngx.shared.migration_metrics
+  local function add(name, value)
+    local _, err = metrics:incr(name, value, 0)
+    if err then
+      ngx.log(ngx.ERR, "migration: cannot count ", name, ": ", err)
+    end
+  end
+  for route, by_backend in pairs(pending) do
+    for backend, counts in pairs(by_backend) do
+      for status, count in pairs(counts.requests) do
+        add(key("requests", route, backend, status), count)
+      end
+      for bucket, count in pairs(counts.buckets) do
+        add(key("bucket", route, backend, bucket), count)
+      end
+      add(key("seconds", route, backend), counts.seconds)
+    end
+  end
+  pending = {}
+end
+
 function M.start(path, interval, bounds, connect_timeout_seconds, resolver_server)
   resolver.configure(resolver_server)
   latency_bounds = bounds
   connect_timeout_ms = connect_timeout_seconds * 1000
   load_routing(path)
   local ok, err = ngx.timer.every(interval, function(premature)
+    -- Also when the worker exits (premature): its last counts still reach the page.
+    flush_pending()
     if not premature then
       load_routing(path)
       refresh_addresses(2 * interval)
@@ -161,14 +211,19 @@ local function choose_backend(route)
   return dealt_backend
 end
 
--- Shared-dictionary keys: a kind, then labels, separated by tabs.
-local function key(...)
-  return table.concat({ ... }, "\t")
+-- The key of the current second's request counter, built once per second rather than once per request.
+local budget_second, budget_requests_key = nil, nil
+
+local function budget_requests(second)
+  if second ~= budget_second then
+    budget_second, budget_requests_key = second, key("requests", second)
+  end
+  return budget_requests_key
 end
 
 -- The retry budget is ingress-wide: every worker counts into shared counters of the current second.
 local function count_for_budget()
-  ngx.shared.migration_failover_budget:incr(key("requests", ngx.time()), 1, 0, BUDGET_COUNTER_SECONDS)
+  ngx.shared.migration_failover_budget:incr(budget_requests(ngx.time()), 1, 0, BUDGET_COUNTER_SECONDS)
 end
 
 -- Takes one failover from the current second's budget, if it has one left: failovers may not exceed
@@ -176,7 +231,7 @@ end
 local function take_from_budget(budget)
   local counters = ngx.shared.migration_failover_budget
   local second = ngx.time()
-  local limit = budget.floorPerSecond + budget.share * (counters:get(key("requests", second)) or 0)
+  local limit = budget.floorPerSecond + budget.share * (counters:get(budget_requests(second)) or 0)
   local failovers = key("failovers", second)
   local taken = counters:incr(failovers, 1, 0, BUDGET_COUNTER_SECONDS)
   if taken and taken <= limit then
@@ -287,12 +342,13 @@ local function backend_seconds(timings, first)
   return tonumber(ngx.var.request_time) or 0
 end
 
--- One answer of a backend, by route and status, timed by route and backend.
+-- One answer of a backend, by route and status, timed by route and backend; on the metrics page after the next flush.
 local function count_answer(route, backend, status, seconds)
-  local metrics = ngx.shared.migration_metrics
-  metrics:incr(key("requests", route, backend, status), 1, 0)
-  metrics:incr(key("bucket", route, backend, bucket_of(seconds)), 1, 0)
-  metrics:incr(key("seconds", route, backend), seconds, 0)
+  local counts = pending_of(route, backend)
+  counts.requests[status] = (counts.requests[status] or 0) + 1
+  local bucket = bucket_of(seconds)
+  counts.buckets[bucket] = (counts.buckets[bucket] or 0) + 1
+  counts.seconds = counts.seconds + seconds
 end
 
 -- The status nginx produced for the attempt that failed. $status is not set yet in the failover location ("000"), but

@@ -12,7 +12,7 @@ export interface NginxLayout {
   readonly metricsPort: number;
   /** DNS server for backend host names (Docker's embedded DNS), "address[:port]"; omit when backends are IP addresses. */
   readonly resolver?: string;
-  /** Seconds between polls of the routing file. */
+  /** Seconds between polls of the routing file, which is also how often each worker adds its counts to /metrics. */
   readonly routingPollSeconds: number;
   /** How long nginx waits on a backend before it answers for it: 502 when it cannot connect, 504 when none comes. */
   readonly upstreamTimeouts: UpstreamTimeouts;
