@@ -2,7 +2,9 @@
 # Entrypoint of migration/postgres: the subset of the official postgres image's behaviour the platform uses.
 #  - first start on an empty $PGDATA: initdb with POSTGRES_USER / POSTGRES_PASSWORD, create POSTGRES_DB,
 #    run /docker-entrypoint-initdb.d/*.sql|*.sh, require scram-sha-256 for every TCP client, listen on all addresses;
-#  - every later start (same volume, new container): no initialisation at all, data is used as is;
+#  - every later start (same volume, new container): no initialisation; the data is used as is, and the superuser's
+#    password is set to POSTGRES_PASSWORD when one is given (the platform generates it, and a deploy that finds data
+#    kept from an earlier one brings a new password);
 #  - postgres is exec'd, so it is PID 1 and receives `docker stop`'s signal directly.
 # Any other command (`docker run IMAGE psql ...`) is exec'd unchanged.
 set -Eeuo pipefail
@@ -72,6 +74,16 @@ create_database_and_run_init_scripts() {
   done
 }
 
+# The password the platform hands over is the one that counts: data kept by a destroy (retainOnDestroy) and found again
+# by a new deploy was initialised with the old stack's password, which that deploy does not know. Read by psql from the
+# environment (\getenv), never from the command line (visible in ps); the server stores only its SCRAM hash.
+sync_password() {
+  psql -v ON_ERROR_STOP=1 --no-psqlrc --quiet --username "${POSTGRES_USER}" --dbname postgres <<'SQL'
+\getenv password POSTGRES_PASSWORD
+ALTER ROLE CURRENT_USER PASSWORD :'password';
+SQL
+}
+
 main() {
   # `docker run IMAGE -c foo=bar` means "postgres -c foo=bar", as in the official image.
   if [[ $# -eq 0 || ${1} == -* ]]; then
@@ -90,6 +102,10 @@ main() {
   export POSTGRES_USER POSTGRES_DB
   if database_is_initialised; then
     log "database cluster in ${PGDATA} already initialised (PostgreSQL $(<"${PGDATA}/PG_VERSION")); skipping initialisation"
+    if [[ -n ${POSTGRES_PASSWORD:-} ]]; then
+      log "setting ${POSTGRES_USER}'s password to the one given"
+      with_private_server sync_password
+    fi
   else
     run_initdb
     with_private_server create_database_and_run_init_scripts
