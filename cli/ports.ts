@@ -54,14 +54,13 @@ export interface CutoverDeps {
   readMetrics(prometheusUrl: string): Promise<MetricsReading>;
   verifySplit(ingressUrl: string, expectations: readonly SplitExpectation[]): Promise<SplitVerification>;
   /**
-   * Routing for `map` published to the running ingress now, ahead of the update that records it (cli/routingNow.ts);
-   * false for a target with no such fast path.
+   * Routing for `map` published to the running ingress now, ahead of the update that records it (cli/routingNow.ts).
    */
   publishRoutingNow(
     stack: Pick<MigrationStack, "name" | "namespace">,
     config: PlatformConfig,
     map: MigrationMap,
-  ): Promise<boolean>;
+  ): Promise<void>;
   currentUser(): string;
   now(): Date;
   /** A line (or block) of the command's own output. */

@@ -29,11 +29,10 @@ export async function rollback(
   const selection = request.route === undefined ? targets : [resolveRoute(targets, request.route, stack.name)];
   const changes = planRollback(selection);
   const rolledBack = applyChanges(configured, changes);
-  if (await deps.publishRoutingNow(stack, config, rolledBack)) {
-    deps.print(
-      `Routing at 0% FastAPI written to the ingress after ${secondsSince(deps, started)} s; checking the traffic...`,
-    );
-  }
+  await deps.publishRoutingNow(stack, config, rolledBack);
+  deps.print(
+    `Routing at 0% FastAPI written to the ingress after ${secondsSince(deps, started)} s; checking the traffic...`,
+  );
   const view = await loadStackView(stack, config);
   const live = new Map(view.deployed ? routeTargets(view.deployed).map((target) => [target.id, target.weight]) : []);
   // The config may already say 0 while a higher weight is still deployed (a change never applied): update anyway.

@@ -2,7 +2,8 @@ import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
 import type { AppPlan } from "../../infra/plan/platformPlan";
 import { replicaHostname } from "./addressing";
-import { containerEnvs, type DatabaseUrls } from "./containerEnv";
+import type { DatabaseUrls } from "../databaseUrls";
+import { containerEnvs } from "./containerEnv";
 import { dockerHealthcheck } from "./dockerHealthcheck";
 
 export interface AppServiceArgs {

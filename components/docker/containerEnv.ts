@@ -1,11 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { Env } from "../../infra/plan/platformPlan";
-
-/** The database's URLs as this deployment knows them (secret: they hold the generated password). */
-export interface DatabaseUrls {
-  readonly sync?: pulumi.Input<string>;
-  readonly async?: pulumi.Input<string>;
-}
+import type { DatabaseUrls } from "../databaseUrls";
 
 /** A plan's environment as the Docker engine takes it, `NAME=value` in order; secret values stay secret. */
 export function containerEnvs(env: Env, databaseUrls: DatabaseUrls): pulumi.Output<string>[] {

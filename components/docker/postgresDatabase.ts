@@ -2,6 +2,7 @@ import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import type { DatabasePlan } from "../../infra/plan/platformPlan";
+import { databaseUrls } from "../databaseUrls";
 import { dockerHealthcheck } from "./dockerHealthcheck";
 
 export interface PostgresDatabaseArgs {
@@ -15,11 +16,9 @@ export interface PostgresDatabaseArgs {
 
 /** The one PostgreSQL database both apps share, its data on a named volume and its password generated and secret. */
 export class PostgresDatabase extends pulumi.ComponentResource {
-  /** Secret. */
+  /** Secret, as are the URLs (see databaseUrls). */
   readonly password: pulumi.Output<string>;
-  /** Secret `postgresql://` URL for synchronous drivers (psycopg2, used by Flask). */
   readonly syncUrl: pulumi.Output<string>;
-  /** Secret `postgresql+asyncpg://` URL for SQLAlchemy's asyncio driver (used by FastAPI and Alembic). */
   readonly asyncUrl: pulumi.Output<string>;
   readonly volumeName: pulumi.Output<string>;
 
@@ -52,15 +51,15 @@ export class PostgresDatabase extends pulumi.ComponentResource {
       { parent: this, dependsOn: [volume] },
     );
 
-    // Derived from the container so that whoever uses a URL waits until the database is up and healthy.
-    const host = container.name.apply(() => plan.host);
-    const url = (scheme: string) =>
-      pulumi.secret(
-        pulumi.interpolate`${scheme}://${plan.user}:${password.result}@${host}:${plan.port}/${plan.databaseName}`,
-      );
+    // Derived from the container, which the provider waits on until it is healthy.
+    const urls = databaseUrls(
+      plan,
+      password.result,
+      container.name.apply(() => plan.host),
+    );
     this.password = pulumi.secret(password.result);
-    this.syncUrl = url("postgresql");
-    this.asyncUrl = url("postgresql+asyncpg");
+    this.syncUrl = urls.sync;
+    this.asyncUrl = urls.async;
     this.volumeName = volume.name;
     this.registerOutputs({
       password: this.password,

@@ -27,8 +27,53 @@ type IssueFactory = (path: ConfigPath, value: unknown, expected: string) => Conf
 
 function checkTarget(config: PlatformConfig, issue: IssueFactory): ConfigIssue[] {
   if (config.target === "docker") return [];
+  const service = config.kubernetes?.ingressService;
   return [
-    issue(["target"], config.target, '"docker": the kubernetes target is planned but not implemented in this version'),
+    ...(config.ingress === "traefik"
+      ? []
+      : [
+          issue(
+            ["ingress"],
+            config.ingress,
+            '"traefik" on the kubernetes target (the nginx flavour runs on docker only in this version)',
+          ),
+        ]),
+    ...(config.monitoring.enabled
+      ? [
+          issue(
+            ["monitoring", "enabled"],
+            true,
+            "false on the kubernetes target: its monitoring is not implemented in this version",
+          ),
+        ]
+      : []),
+    ...(config.flask.mode === "external"
+      ? [
+          issue(
+            ["flask", "mode"],
+            "external",
+            '"managed" on the kubernetes target (an external Flask is routed on docker only in this version)',
+          ),
+        ]
+      : []),
+    ...(service?.type === "NodePort" && !service.address
+      ? [
+          issue(
+            ["kubernetes", "ingressService", "address"],
+            undefined,
+            "the host or address clients reach a node's port on (required with ingressService.type NodePort), e.g. a node's address",
+          ),
+        ]
+      : []),
+    ...(service?.type === "ClusterIP" && service.nodePort !== undefined
+      ? [
+          issue(
+            ["kubernetes", "ingressService", "nodePort"],
+            service.nodePort,
+            "no nodePort with ingressService.type ClusterIP (a ClusterIP Service opens no port on the nodes)",
+          ),
+        ]
+      : []),
   ];
 }
 

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { DOCKER_CONFIG_JSON_TEXT, isDockerConfigJson } from "./dockerConfigJson";
 import { hasExplicitVersion } from "./imageReference";
 import { sentryDsnProblem } from "./sentryDsn";
 
@@ -44,6 +45,16 @@ const SENTRY_DSN =
   'a Sentry DSN, http(s)://<public key>@<host>[:port]/<project id>, e.g. "https://<public key>@o0.ingest.sentry.io/42"';
 // Sentry refuses environment names with white space or slashes, and longer than 64 characters.
 const SENTRY_ENVIRONMENT = "a Sentry environment name: 1 to 64 letters, digits, _ . or -";
+
+// Kubernetes object names: a namespace is an RFC 1123 label; a storage class or secret name a subdomain.
+const DNS_LABEL_TEXT =
+  "a Kubernetes namespace name: lower-case letters, digits and -, at most 63, starting and ending with a letter or digit";
+const DNS_SUBDOMAIN_TEXT = "a Kubernetes object name: lower-case letters, digits, - and ., at most 253";
+const STORAGE_SIZE_TEXT = 'a size in Mi, Gi or Ti, such as "10Gi"';
+const REGISTRY_TEXT =
+  'a registry host with an optional port and path, without a scheme, e.g. "registry.example.com/team" or "10.250.0.254:5000"';
+const NODE_PORT_TEXT = "an integer from 30000 to 32767 (Kubernetes' default node port range)";
+export const INGRESS_SERVICE_TYPES = ["NodePort", "LoadBalancer", "ClusterIP"] as const;
 
 const quoted = (values: readonly string[]) => values.map((value) => `"${value}"`).join(" or ");
 
@@ -192,6 +203,63 @@ export const platformConfigSchema = z.strictObject({
         .optional(),
     })
     .default({ enabled: false, port: 9090, retention: "15d", grafanaPort: 3000 }),
+  /** Where and how the platform runs when `target` is kubernetes (read only then). */
+  kubernetes: z
+    .strictObject({
+      /** The stack's own namespace; `<project>-<stack>` when absent, so that two stacks never share one. */
+      namespace: z
+        .string({ error: DNS_LABEL_TEXT })
+        .regex(/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/, { error: DNS_LABEL_TEXT })
+        .optional(),
+      /** Path of the kubeconfig file; the provider's own lookup ($KUBECONFIG, then ~/.kube/config) when absent. */
+      kubeconfig: z
+        .string({ error: "a path to a kubeconfig file" })
+        .min(1, { error: "a path to a kubeconfig file" })
+        .optional(),
+      /** The kubeconfig's context to use; its current context when absent. */
+      context: z
+        .string({ error: "a context name of the kubeconfig" })
+        .min(1, { error: "a context name of the kubeconfig" })
+        .optional(),
+      /** The database claim's storage class; the cluster's default class when absent. */
+      storageClass: z
+        .string({ error: DNS_SUBDOMAIN_TEXT })
+        .regex(/^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/, { error: DNS_SUBDOMAIN_TEXT })
+        .optional(),
+      databaseStorage: z
+        .string({ error: STORAGE_SIZE_TEXT })
+        .regex(/^[1-9][0-9]*(Mi|Gi|Ti)$/, { error: STORAGE_SIZE_TEXT })
+        .default("10Gi"),
+      /** Put in front of every image that names no registry of its own (as Docker decides it: no `.` or `:` before the first `/`). */
+      imageRegistry: z
+        .string({ error: REGISTRY_TEXT })
+        .regex(/^[A-Za-z0-9.-]+(:[0-9]{1,5})?(\/[a-z0-9._-]+)*$/, { error: REGISTRY_TEXT })
+        .optional(),
+      /** The registry credentials, a `.dockerconfigjson` document: set it with `pulumi config set --secret`. */
+      imagePullSecret: z
+        .string({ error: DOCKER_CONFIG_JSON_TEXT })
+        .refine(isDockerConfigJson, { error: DOCKER_CONFIG_JSON_TEXT })
+        .optional(),
+      /** How clients reach the ingress: the Service in front of Traefik, on port `ingressPort`. */
+      ingressService: z
+        .strictObject({
+          type: z.enum(INGRESS_SERVICE_TYPES, { error: quoted(INGRESS_SERVICE_TYPES) }).default("LoadBalancer"),
+          /** A fixed node port (NodePort and LoadBalancer); the cluster picks a free one when absent. */
+          nodePort: z
+            .number({ error: NODE_PORT_TEXT })
+            .int({ error: NODE_PORT_TEXT })
+            .min(30000, { error: NODE_PORT_TEXT })
+            .max(32767, { error: NODE_PORT_TEXT })
+            .optional(),
+          /** The host or address clients use with a NodePort (a node's, or a load balancer's in front of the nodes). */
+          address: z
+            .string({ error: "a host name or IP address" })
+            .regex(/^[A-Za-z0-9.:-]+$/, { error: "a host name or IP address" })
+            .optional(),
+        })
+        .default({ type: "LoadBalancer" }),
+    })
+    .optional(),
   /** Sentry for both apps' unhandled errors; without it the apps get no SENTRY_* variable and send nothing. */
   errorTracking: z
     .strictObject({

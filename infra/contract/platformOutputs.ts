@@ -6,6 +6,8 @@ import { z } from "zod";
  * the other program. Each target adds outputs of its own (on Docker, the network the legacy stack joins).
  */
 export const PLATFORM_OUTPUTS = {
+  /** `docker` or `kubernetes`: where the legacy stack runs Flask too. */
+  target: "target",
   databaseUrl: "databaseUrl",
   flask: "flask",
   /**

@@ -1,6 +1,7 @@
 # shellcheck shell=bash
-# What a node needs beyond its processes: the cluster DNS and storage for claims. Applied server-side (idempotent;
-# a second start changes nothing). Source it.
+# What a node needs beyond its processes: the cluster DNS, storage for claims, and the cluster-wide prerequisites of the
+# platform's Kubernetes target (Traefik's CRDs). Applied server-side (idempotent; a second start changes nothing).
+# Source it.
 
 readonly STORAGE_CLASS=local-hostpath
 # Host-path volumes made ready for claims; a Retained volume keeps its data and is not offered again.
@@ -47,6 +48,9 @@ apply_addons() {
     render_manifest "${CLUSTER_SCRIPT_DIR}/manifests/storage.yaml"
     local_volumes
   } | cluster_kubectl apply --server-side --force-conflicts --field-manager migration-cluster -f - >/dev/null
+  log_step "Traefik's CRDs (the platform's routing objects), as any cluster needs them once"
+  KUBECTL=$(kubernetes_bin kubectl) bash "${CLUSTER_SCRIPT_DIR}/../kubernetes/traefik-crds.sh" apply \
+    --kubeconfig "${MIGRATION_KUBECONFIG}" >/dev/null
   # CoreDNS is a pod, not a component with a log of its own here: its log is the pod's.
   wait_until 120 "the cluster DNS to answer" dns_answers ||
     die "the cluster DNS does not answer at ${CLUSTER_DNS_ADDRESS} (npm run cluster -- kubectl -n kube-system logs deploy/coredns)"

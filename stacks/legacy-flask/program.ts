@@ -1,15 +1,14 @@
-import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
-import { AppService } from "../../components/docker/appService";
 import {
   errorTrackingSchema,
   flaskDeploymentSchema,
   PLATFORM_OUTPUTS,
   type ErrorTracking,
 } from "../../infra/contract/platformOutputs";
-import { DOCKER_PLATFORM_OUTPUTS } from "../../components/docker/names";
 import { planApp } from "../../infra/plan/planPlatform";
 import { DecommissionGuard } from "./decommissionGuard";
+import { deployFlaskOnDocker } from "./dockerFlask";
+import { deployFlaskOnKubernetes } from "./kubernetesFlask";
 import { userError } from "../../components/userError";
 
 /** Where the platform's apps report their errors (its secret `errorTracking` output); none while it exports none. */
@@ -58,20 +57,15 @@ export async function legacyFlaskProgram(): Promise<Record<string, unknown>> {
 
   const errorTracking = await platformErrorTracking(platform, platformStack);
 
-  const provider = new docker.Provider("docker", {});
-  const service = new AppService(
-    "flask",
-    {
-      plan: planApp("flask", { ...flask, databaseUrl: "sync", errorTracking }),
-      networkName: platform.requireOutput(DOCKER_PLATFORM_OUTPUTS.networkName) as pulumi.Output<string>,
-      // Secret already in the platform's state; wrapped again so it stays secret whatever the reference reports.
-      databaseUrls: {
-        sync: pulumi.secret(platform.requireOutput(PLATFORM_OUTPUTS.databaseUrl) as pulumi.Output<string>),
-      },
-    },
-    { providers: [provider] },
-  );
-  new DecommissionGuard("decommission-guard", { platformStack, forceDecommission }, { dependsOn: [service] });
+  const target = (await platform.getOutputDetails(PLATFORM_OUTPUTS.target)).value ?? "docker";
+  const plan = planApp("flask", { ...flask, databaseUrl: "sync", errorTracking });
+  // Secret already in the platform's state; wrapped again so it stays secret whatever the reference reports.
+  const databaseUrl = pulumi.secret(platform.requireOutput(PLATFORM_OUTPUTS.databaseUrl) as pulumi.Output<string>);
+  const deployed =
+    target === "kubernetes"
+      ? await deployFlaskOnKubernetes(plan, platform, platformStack, databaseUrl)
+      : deployFlaskOnDocker(plan, platform, databaseUrl);
+  new DecommissionGuard("decommission-guard", { platformStack, forceDecommission }, { dependsOn: [deployed.flask] });
 
-  return { containers: service.containerNames, image: flask.image, replicas: flask.replicas };
+  return { ...deployed.outputs, image: flask.image, replicas: flask.replicas };
 }

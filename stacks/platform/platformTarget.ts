@@ -28,10 +28,18 @@ export interface StackIdentity {
   readonly stack: string;
 }
 
-/** A place the platform runs: the facts its plan needs, the providers it deploys through, and how it deploys. */
+/**
+ * A place the platform runs: the facts its plan needs, the providers it deploys through, and how it deploys. The config
+ * is passed for the target's own settings (e.g. `migration:kubernetes`); what to run comes from the plan alone.
+ */
 export interface PlatformTarget {
   facts(config: PlatformConfig): TargetFacts;
   /** Registered before the plan is built, so that the engine starts their plugins meanwhile (see platformProgram). */
-  providers(): pulumi.ProviderResource[];
-  deploy(plan: PlatformPlan, stack: StackIdentity, providers: pulumi.ProviderResource[]): TargetDeployment;
+  providers(config: PlatformConfig): pulumi.ProviderResource[];
+  deploy(
+    plan: PlatformPlan,
+    stack: StackIdentity,
+    providers: pulumi.ProviderResource[],
+    config: PlatformConfig,
+  ): TargetDeployment;
 }

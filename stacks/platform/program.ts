@@ -7,7 +7,8 @@ import { validatePlatformConfig } from "../../infra/config/validate";
 import { planPlatform } from "../../infra/plan/planPlatform";
 import { flaskTrafficOf, snapshotOf } from "../../infra/routing/snapshot";
 import { checkStepSize } from "../../infra/routing/stepGuard";
-import { readDeployedMap } from "./deployedMap";
+import { checkTargetUnchanged } from "../../infra/routing/targetGuard";
+import { readDeployedState } from "./deployedState";
 import { readNamespaceConfig } from "./stackConfig";
 import { targetFor } from "./targets";
 import { userError } from "../../components/userError";
@@ -31,8 +32,9 @@ function errorTrackingOf(config: PlatformConfig, stack: string): ErrorTracking |
 }
 
 /**
- * The platform program: validate everything, compare the requested weights with the deployed ones, and only then
- * register resources. A bad value or too large a step therefore stops the update before anything changes.
+ * The platform program: validate everything, compare the requested target and weights with the deployed ones, and only
+ * then register resources. A bad value, another target or too large a step therefore stops the update before anything
+ * changes.
  */
 export async function platformProgram(): Promise<Record<string, unknown>> {
   const namespace = pulumi.getProject();
@@ -41,18 +43,22 @@ export async function platformProgram(): Promise<Record<string, unknown>> {
   const config = validated.value;
 
   const requestedMap = snapshotOf(config);
-  const stepIssues = checkStepSize(await readDeployedMap(), requestedMap, config.maxStep, namespace);
+  const deployed = await readDeployedState();
+  const stepIssues = [
+    ...checkTargetUnchanged(deployed.target, config.target, namespace),
+    ...checkStepSize(deployed.map, requestedMap, config.maxStep, namespace),
+  ];
   if (stepIssues.length > 0) refuse(stepIssues);
 
   const target = targetFor(config.target);
   // The providers go to the engine first, and the event loop turns once so that their registrations leave before the
   // plan is built: the engine then starts their plugins (one at a time; the dynamic provider's alone takes most of a
   // second) while this process plans and declares the rest, instead of afterwards, in the preview and in the update.
-  const providers = target.providers();
+  const providers = target.providers(config);
   await setImmediate();
   const errorTracking = errorTrackingOf(config, pulumi.getStack());
   const plan = planPlatform(config, target.facts(config), { errorTracking });
-  const platform = target.deploy(plan, { project: namespace, stack: pulumi.getStack() }, providers);
+  const platform = target.deploy(plan, { project: namespace, stack: pulumi.getStack() }, providers, config);
 
   return {
     ingress: config.ingress,
@@ -66,6 +72,7 @@ export async function platformProgram(): Promise<Record<string, unknown>> {
       : {}),
     ...(platform.logsUrl ? { logsUrl: platform.logsUrl } : {}),
     ...platform.targetOutputs,
+    [PLATFORM_OUTPUTS.target]: config.target,
     [PLATFORM_OUTPUTS.databaseUrl]: platform.databaseUrl,
     [PLATFORM_OUTPUTS.flask]: flaskDeployment(config),
     [PLATFORM_OUTPUTS.flaskTraffic]: flaskTrafficOf(requestedMap),

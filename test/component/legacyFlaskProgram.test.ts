@@ -121,3 +121,57 @@ describe("the legacy Flask stack", () => {
     );
   });
 });
+
+describe("the legacy Flask stack on a platform on Kubernetes", () => {
+  const placement = {
+    namespace: "migration-prod",
+    kubeconfig: undefined,
+    imageRegistry: "registry.example.com/team",
+    imagePullSecret: "image-pull-secret-0a1b2c3",
+  };
+
+  function kubernetesPlatformExports(cluster: unknown) {
+    mocks.setStackOutputs(
+      PLATFORM,
+      {
+        target: "kubernetes",
+        kubernetesCluster: cluster,
+        databaseUrl: DATABASE_URL,
+        flask: { mode: "managed", image: "migration/legacy-flask:0.2.0", port: 5000, replicas: 2 },
+        flaskTraffic: ["every other path (defaultWeight): 90%"],
+      },
+      ["databaseUrl"],
+    );
+  }
+
+  it("runs Flask as a Deployment in the platform's namespace, pulled from its registry, the guard after it", async () => {
+    kubernetesPlatformExports(placement);
+    const { outputs } = await run();
+    const flask = mocks.named("kubernetes:apps/v1:Deployment", "flask").inputs;
+    expect(flask.metadata).toEqual({ namespace: "migration-prod", name: "flask" });
+    expect(flask.spec.replicas).toBe(2);
+    const pod = flask.spec.template.spec;
+    expect(pod.containers[0].image).toBe("registry.example.com/team/migration/legacy-flask:0.2.0");
+    expect(pod.imagePullSecrets).toEqual([{ name: "image-pull-secret-0a1b2c3" }]);
+    expect(pod.containers[0].readinessProbe.httpGet).toEqual({ path: "/healthz", port: 5000 });
+    expect(secretValue(mocks.named("kubernetes:core/v1:Secret", "flask-env").inputs.stringData)).toEqual({
+      DATABASE_URL,
+    });
+    expect(plainInputs(mocks.resources)).not.toContain("secret-pw");
+    // The platform owns Flask's Service: this stack never creates one.
+    expect(mocks.ofType("kubernetes:core/v1:Service")).toEqual([]);
+    expect(mocks.resources.some((resource) => resource.type.startsWith("docker:"))).toBe(false);
+    // Its destroy runs first, and refuses before Flask's Deployment goes.
+    expect(mocks.optionsOf("pulumi-nodejs:dynamic:Resource", "decommission-guard").dependencies).toContainEqual(
+      expect.stringContaining("kubernetes:apps/v1:Deployment::flask"),
+    );
+    expect(outputs).toMatchObject({ namespace: "migration-prod", replicas: 2 });
+  });
+
+  it("says plainly when the platform exports no usable placement", async () => {
+    kubernetesPlatformExports(undefined);
+    await expect(run()).rejects.toThrow(
+      /platform stack organization\/migration\/dev runs on Kubernetes but exports no usable "kubernetesCluster" output/,
+    );
+  });
+});

@@ -101,7 +101,6 @@ export function fakeDeps(stack: MigrationStack, metrics: MetricsReading = health
     },
     publishRoutingNow: async (_stack, _config, map) => {
       writtenNow.push(map);
-      return true;
     },
     currentUser: () => "alice",
     now: () => NOW,

@@ -51,7 +51,7 @@ export function traefikSkipReason(what: string): string {
 
 /** The project's static config with the public entry points moved to free loopback ports: no privilege needed. */
 function testStaticConfig(routingDirectory: string, webPort: number, metricsPort: number): string {
-  const config = load(renderTraefikStaticConfig(routingDirectory)) as {
+  const config = load(renderTraefikStaticConfig({ directory: routingDirectory })) as {
     entryPoints: Record<string, { address: string }>;
   };
   config.entryPoints.web.address = `127.0.0.1:${webPort}`;

@@ -82,6 +82,9 @@ export class RecordingMocks implements pulumi.runtime.Mocks {
     if (args.type === "docker:index/container:Container") state.exitCode = 0;
     if (args.type === "random:index/randomPassword:RandomPassword") state.result = "mock-password-0123456789abcdef";
     if (args.type.startsWith("docker:") && state.name === undefined) state.name = `${args.name}-generated`;
+    // Kubernetes objects without a name get Pulumi's: the resource name and a random suffix.
+    if (args.type.startsWith("kubernetes:") && state.metadata && state.metadata.name === undefined)
+      state.metadata = { ...state.metadata, name: `${args.name}-generated` };
     return { id: `${args.name}-id`, state };
   }
 

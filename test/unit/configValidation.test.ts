@@ -96,10 +96,52 @@ describe("target and ingress", () => {
     );
   });
 
-  it("says plainly that the kubernetes target is not implemented yet", () => {
-    expect(onlyMessage({ ...devConfig(), target: "kubernetes" })).toBe(
-      'migration:target: got "kubernetes"; expected "docker": the kubernetes target is planned but not implemented in this version',
+  it("accepts the kubernetes target, every key of its block defaulted", () => {
+    const result = validatePlatformConfig(
+      { ...devConfig(), target: "kubernetes", monitoring: { enabled: false } },
+      NAMESPACE,
     );
+    expect(result.ok && result.value.kubernetes).toBeUndefined();
+    const withBlock = validatePlatformConfig(
+      { ...devConfig(), target: "kubernetes", monitoring: { enabled: false }, kubernetes: {} },
+      NAMESPACE,
+    );
+    expect(withBlock.ok && withBlock.value.kubernetes).toEqual({
+      databaseStorage: "10Gi",
+      ingressService: { type: "LoadBalancer" },
+    });
+  });
+
+  it.each([
+    [{ storageClass: "Fast SSD" }, "migration:kubernetes.storageClass", "a Kubernetes object name"],
+    [{ databaseStorage: "10GB" }, "migration:kubernetes.databaseStorage", 'a size in Mi, Gi or Ti, such as "10Gi"'],
+    [{ imageRegistry: "https://registry.example.com" }, "migration:kubernetes.imageRegistry", "without a scheme"],
+    [
+      { ingressService: { type: "Ingress" } },
+      "migration:kubernetes.ingressService.type",
+      '"NodePort" or "LoadBalancer" or "ClusterIP"',
+    ],
+    [
+      { ingressService: { nodePort: 8080 } },
+      "migration:kubernetes.ingressService.nodePort",
+      "an integer from 30000 to 32767",
+    ],
+    [
+      { ingressService: { type: "ClusterIP", nodePort: 30080 } },
+      "migration:kubernetes.ingressService.nodePort",
+      "no nodePort with ingressService.type ClusterIP",
+    ],
+    [{ imagePullSecret: "{}" }, "migration:kubernetes.imagePullSecret", "a registry credentials document"],
+    [{ namespaces: "x" }, "migration:kubernetes.namespaces", "no such key: known keys here are namespace, kubeconfig"],
+  ])("refuses the kubernetes block %j, naming the key", (block, key, expected) => {
+    const message = onlyMessage({
+      ...devConfig(),
+      target: "kubernetes",
+      monitoring: { enabled: false },
+      kubernetes: block,
+    });
+    expect(message.startsWith(`${key}: got `)).toBe(true);
+    expect(message).toContain(expected);
   });
 });
 

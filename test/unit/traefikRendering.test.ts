@@ -257,7 +257,7 @@ describe("Traefik routing", () => {
 });
 
 describe("Traefik static configuration", () => {
-  const staticConfig = load(renderTraefikStaticConfig("/etc/traefik/routing")) as any;
+  const staticConfig = load(renderTraefikStaticConfig({ directory: "/etc/traefik/routing" })) as any;
 
   it("watches the routing directory so weight changes need no restart", () => {
     expect(staticConfig.providers).toEqual({

@@ -16,12 +16,15 @@ import { FAILOVER_RETRY_PLUGIN } from "./failoverRetryPlugin";
 
 const OVERRIDE_PRIORITY = 1_000_000;
 
+/** The entry point every router takes: the public one of the static configuration. */
+export const ENTRY_POINT = "web";
+
 /**
  * The middleware that sends a safe request once more through its route's service when Traefik itself failed it: the
  * project's plugin (failoverRetryPlugin.ts), since Traefik's own retry middleware resends only a request that never
  * reached a server, and so loses a GET in flight on a replica that crashes.
  */
-const RETRY_MIDDLEWARE = "failover-retry";
+export const RETRY_MIDDLEWARE = "failover-retry";
 
 /**
  * Health probes of the replicas behind a route. With failover they are fast: a backend's crash must be seen before the
@@ -45,7 +48,8 @@ const PROBE = { interval: "2s", timeout: "1s" };
  */
 const RETRY_WAIT = `${FAILOVER_PROBE_MS.interval + FAILOVER_PROBE_MS.timeout + 250}ms`;
 
-const retryMiddleware = {
+/** The retry middleware's configuration, as the file provider and the Middleware CRD's spec both take it. */
+export const retryMiddleware = {
   plugin: {
     [FAILOVER_RETRY_PLUGIN]: {
       methods: [...FAILOVER_METHODS],
@@ -79,6 +83,9 @@ export const routeFallbackService = (routeId: string, backend: BackendName) =>
 
 const overrideService = (backend: BackendName) => `override-via-${backend}`;
 
+/** The service that deals a split route's requests between the two backends by its weight. */
+export const splitService = (routeId: string) => `split-${routeId}`;
+
 function methodsRule(methods: readonly string[]): string {
   return `(${methods.map((method) => `Method(\`${method}\`)`).join(" || ")})`;
 }
@@ -94,7 +101,7 @@ function retriedMethods(route: PlannedRoute): HttpMethod[] {
 }
 
 /** The backend a route that is not split sends everything to. */
-const soleBackend = (route: PlannedRoute): BackendName => (routeUses(route, "fastapi") ? "fastapi" : "flask");
+export const soleBackend = (route: PlannedRoute): BackendName => (routeUses(route, "fastapi") ? "fastapi" : "flask");
 
 /**
  * What serves a route's share of one backend: where the other backend is its fallback (PlannedRoute's
@@ -106,21 +113,69 @@ function shareService(route: PlannedRoute, backend: BackendName): string {
 }
 
 function serviceFor(route: PlannedRoute): string {
-  return isSplit(route) ? `split-${route.id}` : shareService(route, soleBackend(route));
+  return isSplit(route) ? splitService(route.id) : shareService(route, soleBackend(route));
 }
 
-function weightedService(route: PlannedRoute) {
+/**
+ * A split route's weighted round robin over each backend's share (`shareOf` names what serves it, as the provider
+ * references a service), with the route's sticky cookie: the file provider's `weighted` service and the TraefikService
+ * CRD's `weighted` spec have the same shape.
+ */
+export function weightedSplit<Share extends object>(route: PlannedRoute, shareOf: (backend: BackendName) => Share) {
   return {
-    weighted: {
-      services: [
-        { name: shareService(route, "fastapi"), weight: route.weight },
-        { name: shareService(route, "flask"), weight: 100 - route.weight },
-      ],
-      ...(route.stickyCookie
-        ? { sticky: { cookie: { name: route.stickyCookie, httpOnly: true, sameSite: "lax" } } }
-        : {}),
-    },
+    services: [
+      { ...shareOf("fastapi"), weight: route.weight },
+      { ...shareOf("flask"), weight: 100 - route.weight },
+    ],
+    ...(route.stickyCookie
+      ? { sticky: { cookie: { name: route.stickyCookie, httpOnly: true, sameSite: "lax" } } }
+      : {}),
   };
+}
+
+/** A router of one migration route, whatever provider carries it. */
+export interface RouteRouter {
+  readonly rule: string;
+  readonly priority: number;
+  /** The router of the route's retried methods, which takes the retry middleware. */
+  readonly retried: boolean;
+}
+
+/**
+ * The routers of the plan's route at `index`: first match wins, so priority falls with position. With failover, the
+ * route's GET, HEAD and OPTIONS take a router of their own, one priority step above the route's, with the retry: a
+ * request of another method never pays for the interpreted plugin (which checks the method again, and never sends a
+ * request with a body twice). A route of retried methods only has no other router.
+ */
+export function routersOfRoute(plan: RoutingPlan, index: number): RouteRouter[] {
+  const route = plan.routes[index];
+  const priority = (plan.routes.length - index) * 10;
+  const retried = plan.failover ? retriedMethods(route) : [];
+  const onlyRetried = route.methods !== undefined && route.methods.length === retried.length;
+  return [
+    ...(onlyRetried ? [] : [{ rule: matchRule(route), priority, retried: false }]),
+    ...(retried.length > 0 ? [{ rule: matchRule(route, retried), priority: priority + 1, retried: true }] : []),
+  ];
+}
+
+/** A router that sends every request naming a backend in the override header to that backend, whatever the weights. */
+export interface OverrideRouter {
+  readonly name: string;
+  readonly rule: string;
+  readonly priority: number;
+  readonly backend: Backend;
+}
+
+/** One override router per backend in the plan, above every route's priority. */
+export function overrideRouters(plan: RoutingPlan): OverrideRouter[] {
+  return [plan.fastapi, plan.flask]
+    .filter((backend): backend is Backend => backend !== undefined)
+    .map((backend) => ({
+      name: `override-${backend.name}`,
+      rule: `PathPrefix(\`/\`) && Header(\`${plan.overrideHeader}\`, \`${backend.name}\`)`,
+      priority: OVERRIDE_PRIORITY,
+      backend,
+    }));
 }
 
 function failoverService(routeId: string, backend: BackendName) {
@@ -150,35 +205,28 @@ function loadBalancer(backend: Backend, probe: { interval: string; timeout: stri
  *
  * With failover, each backend's share of a route is a failover service (see shareService): the backend while any of its
  * replicas passes its probe, else the other backend (Flask serves a 100% route's requests too while every FastAPI
- * replica is down; FastAPI never serves a 0% route).
- * A route's GET, HEAD and OPTIONS take a router of their own, one priority step above the route's, with the retry: a
- * request of another method never pays for the interpreted plugin (which checks the method again, and never sends a
- * request with a body twice).
+ * replica is down; FastAPI never serves a 0% route); the route's safe methods are retried (see routersOfRoute).
  */
 export function renderTraefikRouting(plan: RoutingPlan): string {
   const backends: Record<BackendName, Backend | undefined> = { fastapi: plan.fastapi, flask: plan.flask };
   const probe = plan.failover ? FAILOVER_PROBE : PROBE;
-  const routeCount = plan.routes.length;
   const routers: Record<string, unknown> = {};
   const services: Record<string, unknown> = {};
 
   plan.routes.forEach((route, index) => {
-    const priority = (routeCount - index) * 10;
     const service = serviceFor(route);
-    const retried = plan.failover ? retriedMethods(route) : [];
-    const onlyRetried = route.methods !== undefined && route.methods.length === retried.length;
     const [ownRouter, retryingRouter] = routeRouters(route.id);
-    if (!onlyRetried) routers[ownRouter] = { entryPoints: ["web"], rule: matchRule(route), priority, service };
-    if (retried.length > 0)
-      routers[retryingRouter] = {
-        entryPoints: ["web"],
-        rule: matchRule(route, retried),
-        priority: priority + 1,
-        middlewares: [RETRY_MIDDLEWARE],
+    for (const { rule, priority, retried } of routersOfRoute(plan, index))
+      routers[retried ? retryingRouter : ownRouter] = {
+        entryPoints: [ENTRY_POINT],
+        rule,
+        priority,
+        ...(retried ? { middlewares: [RETRY_MIDDLEWARE] } : {}),
         service,
       };
 
-    if (isSplit(route)) services[service] = weightedService(route);
+    if (isSplit(route))
+      services[service] = { weighted: weightedSplit(route, (backend) => ({ name: shareService(route, backend) })) };
     for (const backend of BACKENDS.filter((name) => routeUses(route, name))) {
       services[routeBackendService(route.id, backend)] = loadBalancer(backends[backend]!, probe);
       if (!route.otherBackendFallback) continue;
@@ -187,14 +235,8 @@ export function renderTraefikRouting(plan: RoutingPlan): string {
     }
   });
 
-  for (const backend of Object.values(backends)) {
-    if (!backend) continue;
-    routers[`override-${backend.name}`] = {
-      entryPoints: ["web"],
-      rule: `PathPrefix(\`/\`) && Header(\`${plan.overrideHeader}\`, \`${backend.name}\`)`,
-      priority: OVERRIDE_PRIORITY,
-      service: overrideService(backend.name),
-    };
+  for (const { name, rule, priority, backend } of overrideRouters(plan)) {
+    routers[name] = { entryPoints: [ENTRY_POINT], rule, priority, service: overrideService(backend.name) };
     services[overrideService(backend.name)] = loadBalancer(backend, PROBE);
   }
 

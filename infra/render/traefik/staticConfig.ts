@@ -4,8 +4,27 @@ import { UPSTREAM_TIMEOUTS } from "../upstreamTimeouts";
 import { failoverRetryPluginConfig } from "./failoverRetryPlugin";
 import { TRAEFIK_HTTP_PORT, TRAEFIK_METRICS_PORT } from "./ports";
 
-/** Traefik's install-time configuration: entry points, the watched routing directory, metrics. No routing in here. */
-export function renderTraefikStaticConfig(routingDirectory: string): string {
+/**
+ * Where Traefik reads its routing: a watched directory (Docker), or the Kubernetes CRD objects of one namespace, where
+ * a Service without ready endpoints answers 503 rather than dropping the route that names it.
+ */
+export type TraefikRoutingProvider = { readonly directory: string } | { readonly kubernetesNamespace: string };
+
+function providerSection(provider: TraefikRoutingProvider) {
+  return "directory" in provider
+    ? { file: { directory: provider.directory, watch: true } }
+    : {
+        kubernetesCRD: {
+          namespaces: [provider.kubernetesNamespace],
+          allowEmptyServices: true,
+          // Nodes and IngressClasses are cluster-wide, and a stack's Traefik may read its own namespace only.
+          disableClusterScopeResources: true,
+        },
+      };
+}
+
+/** Traefik's install-time configuration: entry points, where the routing comes from, metrics. No routing in here. */
+export function renderTraefikStaticConfig(routing: TraefikRoutingProvider): string {
   return dump(
     {
       global: { checkNewVersion: false, sendAnonymousUsage: false },
@@ -14,8 +33,8 @@ export function renderTraefikStaticConfig(routingDirectory: string): string {
         metrics: { address: `:${TRAEFIK_METRICS_PORT}` },
       },
       // Traefik waits this long after a provider event before applying it (2s by default); a publish is one atomic
-      // rename, so there is nothing to batch and the wait is pure delay in every cutover step and rollback.
-      providers: { providersThrottleDuration: "200ms", file: { directory: routingDirectory, watch: true } },
+      // rename (or a few object updates), so there is little to batch and the wait is delay in every step and rollback.
+      providers: { providersThrottleDuration: "200ms", ...providerSection(routing) },
       // The apps close idle keep-alive connections long before Traefik's default 90s: see UPSTREAM_TIMEOUTS.idleSeconds.
       serversTransport: {
         forwardingTimeouts: {

@@ -1,3 +1,4 @@
+import type { StaticFile } from "../../plan/platformPlan";
 import type { RoutingPlan } from "../../routing/plan";
 import type { IngressEnvironment, RenderedIngress } from "../renderedIngress";
 import { TRAEFIK_HTTP_PORT, TRAEFIK_METRICS_PORT } from "./ports";
@@ -12,7 +13,7 @@ const ROUTING_DIRECTORY = "/etc/traefik/routing";
 export function renderTraefikIngress(plan: RoutingPlan, _environment: IngressEnvironment): RenderedIngress {
   return {
     staticFiles: [
-      { path: STATIC_CONFIG_PATH, content: renderTraefikStaticConfig(ROUTING_DIRECTORY) },
+      { path: STATIC_CONFIG_PATH, content: renderTraefikStaticConfig({ directory: ROUTING_DIRECTORY }) },
       ...failoverRetryPluginFiles("/"),
     ],
     command: ["traefik", `--configFile=${STATIC_CONFIG_PATH}`],
@@ -26,4 +27,15 @@ export function renderTraefikIngress(plan: RoutingPlan, _environment: IngressEnv
       http: { port: TRAEFIK_METRICS_PORT, path: "/ping" },
     },
   };
+}
+
+/**
+ * Traefik on Kubernetes: the same static configuration, except that the routing comes from the CRD objects of the
+ * stack's namespace (see kubernetesRouting.ts), which the controller watches, instead of a file.
+ */
+export function renderTraefikKubernetesFiles(namespace: string): StaticFile[] {
+  return [
+    { path: STATIC_CONFIG_PATH, content: renderTraefikStaticConfig({ kubernetesNamespace: namespace }) },
+    ...failoverRetryPluginFiles("/"),
+  ];
 }

@@ -1,0 +1,42 @@
+import { stablePrefix } from "../docker/names";
+import type { PlatformConfig } from "../../infra/config/schema";
+import type { TargetFacts } from "../../infra/plan/planPlatform";
+import type { KubernetesBackendService } from "../../infra/render/traefik/kubernetesRouting";
+import { APP_HEALTH_PATH, type BackendName } from "../../infra/routing/plan";
+
+/**
+ * What the platform program and the cutover command must agree on about a stack on Kubernetes: where its objects
+ * are, and the Services the routing names. The command's fast rollback writes the routing objects itself.
+ */
+export type KubernetesSettings = NonNullable<PlatformConfig["kubernetes"]>;
+
+/** The settings of an absent `migration:kubernetes` block: every key has its default. */
+const DEFAULT_SETTINGS: KubernetesSettings = { databaseStorage: "10Gi", ingressService: { type: "LoadBalancer" } };
+
+export const kubernetesSettings = (config: PlatformConfig): KubernetesSettings => config.kubernetes ?? DEFAULT_SETTINGS;
+
+/** The stack's namespace: the configured one, else `<project>-<stack>`, so that two stacks never share one. */
+export function kubernetesNamespace(config: PlatformConfig, project: string, stack: string): string {
+  return kubernetesSettings(config).namespace ?? stablePrefix(project, stack);
+}
+
+/** The Services in front of each app's pods, by the app's name (validation keeps Flask managed on Kubernetes). */
+export function backendServices(config: PlatformConfig): Record<BackendName, KubernetesBackendService> {
+  return {
+    fastapi: { name: "fastapi", port: config.fastapi.port },
+    flask: { name: "flask", port: config.flask.mode === "managed" ? config.flask.port : 80 },
+  };
+}
+
+/**
+ * Where the ingress finds each app on Kubernetes: its Service, in the stack's namespace (Traefik reads the ready pods'
+ * endpoints itself, and a pod that fails its readiness probe leaves them).
+ */
+export function kubernetesTargetFacts(config: PlatformConfig): TargetFacts {
+  const services = backendServices(config);
+  const endpoints = (backend: BackendName) => ({
+    servers: [`${services[backend].name}:${services[backend].port}`],
+    healthPath: APP_HEALTH_PATH,
+  });
+  return { servers: { fastapi: endpoints("fastapi"), flask: endpoints("flask") } };
+}

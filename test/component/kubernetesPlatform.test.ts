@@ -1,0 +1,262 @@
+import * as pulumi from "@pulumi/pulumi";
+import { beforeAll, describe, expect, it } from "vitest";
+import { plainInputs, RecordingMocks, runProgram, secretValue, type RecordedResource } from "../support/recordingMocks";
+import { stackFileConfig } from "../support/stackConfig";
+
+const NAMESPACE = "kubernetes:core/v1:Namespace";
+const SECRET = "kubernetes:core/v1:Secret";
+const SERVICE = "kubernetes:core/v1:Service";
+const CLAIM = "kubernetes:core/v1:PersistentVolumeClaim";
+const DEPLOYMENT = "kubernetes:apps/v1:Deployment";
+const STATEFUL_SET = "kubernetes:apps/v1:StatefulSet";
+const JOB = "kubernetes:batch/v1:Job";
+const BUDGET = "kubernetes:policy/v1:PodDisruptionBudget";
+const ROLE = "kubernetes:rbac.authorization.k8s.io/v1:Role";
+const TRAEFIK_OBJECT = /^kubernetes:traefik\.io\/v1alpha1:/;
+const MOCK_PASSWORD = "mock-password-0123456789abcdef";
+const SELF = "organization/migration/dev";
+const REGISTRY = "10.250.0.254:5000";
+
+const mocks = new RecordingMocks();
+let platformProgram: () => Promise<Record<string, unknown>>;
+
+/** The dev stage moved to a cluster, as docs/kubernetes.md tells a user to do it. */
+function clusterConfig(changes: Record<string, unknown> = {}): Record<string, string> {
+  const config = stackFileConfig("Pulumi.dev.yaml");
+  const values: Record<string, unknown> = {
+    target: "kubernetes",
+    monitoring: { enabled: false },
+    kubernetes: { imageRegistry: REGISTRY, storageClass: "local-hostpath", databaseStorage: "1Gi" },
+    ...changes,
+  };
+  for (const [key, value] of Object.entries(values))
+    config[`migration:${key}`] = typeof value === "string" ? value : JSON.stringify(value);
+  return config;
+}
+
+const run = (config: Record<string, string>) =>
+  runProgram(mocks, platformProgram, { project: "migration", stack: "dev", config });
+const named = (type: string, name: string) => mocks.named(type, name).inputs;
+const podSpec = (resource: Record<string, any>) => resource.spec.template.spec;
+
+beforeAll(async () => {
+  await pulumi.runtime.setMocks(mocks, "migration", "dev", false, "organization");
+  ({ platformProgram } = await import("../../stacks/platform/program"));
+});
+
+describe("the dev stage on Kubernetes", () => {
+  let recorded: RecordedResource[];
+  let outputs: Record<string, unknown>;
+
+  beforeAll(async () => {
+    mocks.setStackOutputs(SELF, {});
+    ({ outputs } = await run(clusterConfig()));
+    recorded = [...mocks.resources];
+  });
+
+  it("puts every namespaced object in the stack's own namespace, <project>-<stack> by default", () => {
+    expect(named(NAMESPACE, "namespace").metadata.name).toBe("migration-dev");
+    const namespaced = recorded.filter(
+      (resource) => resource.type.startsWith("kubernetes:") && resource.inputs.metadata,
+    );
+    for (const resource of namespaced.filter((resource) => resource.type !== NAMESPACE))
+      expect(resource.inputs.metadata.namespace, `${resource.type} ${resource.name}`).toBe("migration-dev");
+  });
+
+  it("registers each resource under a unique name", () => {
+    const keys = recorded.map((resource) => `${resource.type}::${resource.name}`);
+    expect(new Set(keys).size).toBe(keys.length);
+  });
+
+  it("keeps the database password secret in state and outputs", async () => {
+    expect(plainInputs(recorded)).not.toContain(MOCK_PASSWORD);
+    const credentials = named(SECRET, "database-credentials");
+    expect(secretValue(credentials.stringData)).toEqual({ POSTGRES_PASSWORD: MOCK_PASSWORD });
+    expect(secretValue<string>(named(SECRET, "fastapi-env").stringData)).toEqual({
+      DATABASE_URL: `postgresql+asyncpg://migration:${MOCK_PASSWORD}@postgres:5432/migration`,
+    });
+    expect(outputs.databaseUrl).toBe(`postgresql://migration:${MOCK_PASSWORD}@postgres:5432/migration`);
+  });
+
+  it("runs PostgreSQL as one StatefulSet pod on a claim of the stack, which the dev stage does not keep", () => {
+    const claim = named(CLAIM, "database-data");
+    expect(claim.spec).toEqual({
+      accessModes: ["ReadWriteOnce"],
+      storageClassName: "local-hostpath",
+      resources: { requests: { storage: "1Gi" } },
+    });
+    expect(mocks.optionsOf(CLAIM, "database-data").retainOnDelete).toBe(false);
+    expect(mocks.optionsOf(NAMESPACE, "namespace").retainOnDelete).toBe(false);
+    const database = named(STATEFUL_SET, "database");
+    expect(database.spec.replicas).toBe(1);
+    expect(podSpec(database).volumes).toEqual([
+      { name: "data", persistentVolumeClaim: { claimName: "postgres-data" } },
+    ]);
+    expect(podSpec(database).containers[0].image).toBe(`${REGISTRY}/migration/postgres:15-bookworm`);
+  });
+
+  it("keeps the claim and its namespace through a destroy where the stage retains the database", async () => {
+    await run(clusterConfig({ database: { image: "migration/postgres:15-bookworm", retainOnDestroy: true } }));
+    expect(mocks.optionsOf(CLAIM, "database-data").retainOnDelete).toBe(true);
+    expect(mocks.optionsOf(NAMESPACE, "namespace").retainOnDelete).toBe(true);
+  });
+
+  it("migrates the schema in a Job tried once, whose failure keeps its output", () => {
+    const job = named(JOB, "schema-migration");
+    expect(job.spec.backoffLimit).toBe(0);
+    const [container] = podSpec(job).containers;
+    expect(container.command).toEqual(["alembic", "upgrade", "head"]);
+    expect(container.terminationMessagePolicy).toBe("FallbackToLogsOnError");
+    expect(container.securityContext.runAsNonRoot).toBe(true);
+  });
+
+  it("runs FastAPI as a Deployment with distinct probes, limits, no unavailable pod in a roll, and a budget", () => {
+    const fastapi = named(DEPLOYMENT, "fastapi");
+    expect(fastapi.spec.replicas).toBe(2);
+    expect(fastapi.spec.strategy.rollingUpdate).toEqual({ maxUnavailable: 0, maxSurge: 1 });
+    const [container] = podSpec(fastapi).containers;
+    expect(container.image).toBe(`${REGISTRY}/migration/fastapi:0.2.0`);
+    expect(container.readinessProbe.httpGet).toEqual({ path: "/healthz", port: 8000 });
+    expect(container.livenessProbe.tcpSocket).toEqual({ port: 8000 });
+    expect(container.lifecycle.preStop).toEqual({ sleep: { seconds: 5 } });
+    expect(container.resources.limits).toEqual({ cpu: "1", memory: "512Mi" });
+    expect(container.securityContext).toMatchObject({ runAsNonRoot: true, allowPrivilegeEscalation: false });
+    expect(container.env).toEqual([
+      { name: "DATABASE_URL", valueFrom: { secretKeyRef: { name: "fastapi-env-generated", key: "DATABASE_URL" } } },
+      { name: "BACKEND_NAME", value: "fastapi" },
+      { name: "PORT", value: "8000" },
+    ]);
+    expect(named(BUDGET, "fastapi").spec).toEqual({
+      maxUnavailable: 1,
+      selector: { matchLabels: fastapi.spec.selector.matchLabels },
+    });
+  });
+
+  it("owns both apps' Services, Flask's before the legacy stack runs it", () => {
+    expect(named(SERVICE, "fastapi").spec.ports).toEqual([{ name: "http", port: 8000, targetPort: 8000 }]);
+    expect(named(SERVICE, "flask").spec.ports).toEqual([{ name: "http", port: 5000, targetPort: 5000 }]);
+    expect(named(SERVICE, "flask").metadata.annotations).toEqual({ "pulumi.com/skipAwait": "true" });
+  });
+
+  it("runs Traefik on the namespace's routing objects only, with a Role rather than a ClusterRole", () => {
+    const traefik = named(DEPLOYMENT, "ingress");
+    expect(podSpec(traefik).containers[0].image).toBe(`${REGISTRY}/migration/traefik:v3.6.12`);
+    expect(recorded.some((resource) => resource.type.includes("ClusterRole"))).toBe(false);
+    expect(named(ROLE, "ingress").rules.map((rule: { apiGroups: string[] }) => rule.apiGroups[0])).toEqual([
+      "",
+      "discovery.k8s.io",
+      "traefik.io",
+    ]);
+    const staticConfig = recorded.find(
+      (resource) => resource.type === "kubernetes:core/v1:ConfigMap" && resource.inputs.data["traefik.yml"],
+    )!.inputs.data["traefik.yml"] as string;
+    expect(staticConfig).toContain("kubernetesCRD:");
+    expect(staticConfig).toContain("- migration-dev");
+    expect(named(SERVICE, "ingress").spec).toMatchObject({
+      type: "LoadBalancer",
+      ports: [{ port: 8080, targetPort: 80 }],
+    });
+  });
+
+  it("publishes the routing as Traefik objects, not as a mounted file", () => {
+    const routing = recorded.filter((resource) => TRAEFIK_OBJECT.test(resource.type));
+    expect(routing.length).toBeGreaterThan(0);
+    expect(routing.map((resource) => resource.inputs.kind)).toContain("IngressRoute");
+  });
+});
+
+describe("a weight-only change on Kubernetes", () => {
+  it("changes only Traefik's routing objects: no Deployment, StatefulSet or pod template", async () => {
+    mocks.setStackOutputs(SELF, {});
+    await run(clusterConfig());
+    const before = new Map(mocks.resources.map((resource) => [`${resource.type}::${resource.name}`, resource.inputs]));
+    mocks.setStackOutputs(SELF, { migrationMap: { defaultWeight: 10, routes: [] }, target: "kubernetes" });
+    await run(clusterConfig({ defaultWeight: 50 }));
+    const changed = mocks.resources
+      .filter(
+        (resource) =>
+          JSON.stringify(resource.inputs) !== JSON.stringify(before.get(`${resource.type}::${resource.name}`)),
+      )
+      .map((resource) => resource.type);
+    expect(changed.length).toBeGreaterThan(0);
+    for (const type of changed) expect(type).toMatch(TRAEFIK_OBJECT);
+  });
+});
+
+describe("Kubernetes settings refused before anything is registered", () => {
+  it.each([
+    [{ ingress: "nginx" }, /migration:ingress: got "nginx"; expected "traefik" on the kubernetes target/],
+    [
+      { monitoring: { enabled: true } },
+      /migration:monitoring.enabled: got true; expected false on the kubernetes target/,
+    ],
+    [
+      { kubernetes: { ingressService: { type: "NodePort" } } },
+      /migration:kubernetes.ingressService.address: .*required with ingressService.type NodePort/,
+    ],
+    [
+      { kubernetes: { namespace: "Not_A_Name" } },
+      /migration:kubernetes.namespace: got "Not_A_Name"; expected a Kubernetes namespace name/,
+    ],
+  ])("%j", async (changes, message) => {
+    mocks.setStackOutputs(SELF, {});
+    await expect(run(clusterConfig(changes))).rejects.toThrow(message);
+    expect(mocks.resources).toEqual([]);
+  });
+
+  it("never shows the registry credentials it refuses", async () => {
+    mocks.setStackOutputs(SELF, {});
+    const refusal = await run(clusterConfig({ kubernetes: { imagePullSecret: "hunter2-token" } })).catch(
+      (error: Error) => error,
+    );
+    expect(String(refusal)).toContain('migration:kubernetes.imagePullSecret: got "<redacted>"');
+    expect(String(refusal)).not.toContain("hunter2");
+  });
+});
+
+describe("a stack stays on its target", () => {
+  it("refuses to move a stack deployed on Docker to Kubernetes, naming the key, before registering anything", async () => {
+    mocks.setStackOutputs(SELF, { migrationMap: { defaultWeight: 10, routes: [] }, target: "docker" });
+    await expect(run(clusterConfig())).rejects.toThrow(
+      /migration:target: got "kubernetes"; expected "docker", the target this stack's resources run on: moving a live database between targets is a data migration/,
+    );
+    expect(mocks.resources.map((resource) => resource.type)).toEqual(["pulumi:pulumi:StackReference"]);
+  });
+
+  it("counts a stack deployed before the target was exported as a Docker one", async () => {
+    mocks.setStackOutputs(SELF, { migrationMap: { defaultWeight: 10, routes: [] } });
+    await expect(run(clusterConfig())).rejects.toThrow(/migration:target: got "kubernetes"; expected "docker"/);
+  });
+
+  it("updates a stack deployed on Kubernetes", async () => {
+    mocks.setStackOutputs(SELF, { migrationMap: { defaultWeight: 10, routes: [] }, target: "kubernetes" });
+    await expect(run(clusterConfig())).resolves.toBeDefined();
+  });
+});
+
+describe("registry credentials on Kubernetes", () => {
+  const credentials = '{"auths":{"registry.example.com":{"auth":"dXNlcjpodW50ZXIy"}}}';
+
+  it("keeps them in a secret pull Secret that every pod names, and tells the legacy stack its name", async () => {
+    mocks.setStackOutputs(SELF, {});
+    const { outputs, secretOutputNames } = await run(
+      clusterConfig({ kubernetes: { imageRegistry: "registry.example.com/team", imagePullSecret: credentials } }),
+    );
+    const pull = mocks.named(SECRET, "image-pull-secret").inputs;
+    expect(pull.type).toBe("kubernetes.io/dockerconfigjson");
+    expect(secretValue(pull.stringData)).toEqual({ ".dockerconfigjson": credentials });
+    expect(plainInputs(mocks.resources)).not.toContain("dXNlcjpodW50ZXIy");
+    for (const name of ["fastapi", "ingress"])
+      expect(podSpec(named(DEPLOYMENT, name)).imagePullSecrets).toEqual([{ name: "image-pull-secret-generated" }]);
+    expect(podSpec(named(JOB, "schema-migration")).imagePullSecrets).toEqual([{ name: "image-pull-secret-generated" }]);
+    expect(podSpec(named(STATEFUL_SET, "database")).imagePullSecrets).toEqual([
+      { name: "image-pull-secret-generated" },
+    ]);
+    expect(outputs.kubernetesCluster).toEqual({
+      namespace: "migration-dev",
+      imageRegistry: "registry.example.com/team",
+      imagePullSecret: "image-pull-secret-generated",
+    });
+    expect(secretOutputNames).toEqual(["databaseUrl"]);
+  });
+});
