@@ -24,10 +24,10 @@ log "actionlint and zizmor for the workflow checks (scripts/toolchain/ensure-act
 "$root/scripts/toolchain/ensure-actionlint.sh" >/dev/null || die "actionlint could not be built (see above)"
 "$root/scripts/toolchain/ensure-zizmor.sh" >/dev/null || die "zizmor could not be installed (see above)"
 
-# The cluster smoke test deploys with the Pulumi CLI: the toolchain's, when it is built (the test says why it skips
+# The Kubernetes target test deploys with the Pulumi CLI: the toolchain's, when it is built (the test says why it skips
 # otherwise).
 # shellcheck source=scripts/toolchain/env.sh
-source "$root/scripts/toolchain/env.sh" 2>/dev/null || log "no Pulumi toolchain built: the cluster smoke test will say it skips"
+source "$root/scripts/toolchain/env.sh" 2>/dev/null || log "no Pulumi toolchain built: the Kubernetes target test will say it skips"
 
 cd "$root"
 mkdir -p reports
@@ -37,7 +37,7 @@ log "type-checking"
 npx tsc --noEmit -p .
 
 status=0
-log "vitest: unit, component (Pulumi mocks), integration (real nginx, promtool, amtool, VictoriaLogs, the collector), the cluster smoke test"
+log "vitest: unit, component (Pulumi mocks), integration (real nginx, promtool, amtool, VictoriaLogs, the collector), the Kubernetes target on the local cluster"
 npx vitest run --reporter=default --reporter=json --outputFile.json=reports/vitest.json || status=$?
 
 log "contract suite: legacy Flask and FastAPI against a real PostgreSQL"

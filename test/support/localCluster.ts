@@ -2,6 +2,7 @@ import { execFileSync, spawnSync } from "node:child_process";
 import { existsSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { LocalWorkspace, type Stack } from "@pulumi/pulumi/automation";
+import { dockerAnswers, imageExists } from "./engineTests";
 import { REPO_ROOT } from "./stackConfig";
 
 /** The project's cluster command (scripts/cluster/cluster.sh) and what it writes. */
@@ -15,6 +16,19 @@ export const REGISTRY = "10.250.0.254:5000";
 export const STORAGE_CLASS = "local-hostpath";
 export const SMOKE_PROGRAM = join(REPO_ROOT, "test", "cluster", "smoke-program");
 export const SMOKE_IMAGES = ["migration/fastapi:0.2.0", "migration/postgres:15-bookworm"];
+
+/** Why a test on the local cluster cannot run here (empty when it can): it starts the cluster when its binaries exist. */
+export function clusterSkipReason(images: readonly string[]): string {
+  if (process.getuid?.() !== 0) return "the cluster needs root";
+  if (!dockerAnswers()) return "no Docker engine answers (scripts/docker/ensure-engine.sh starts one)";
+  const missing = images.filter((image) => !imageExists(image));
+  if (missing.length > 0) return `missing images ${missing.join(", ")} (scripts/docker/build-images.sh builds them)`;
+  if (!kubernetesPluginInstalled())
+    return "the Pulumi Kubernetes provider is not installed (scripts/toolchain/ensure-pulumi.sh --with-kubernetes)";
+  if (!clusterAnswers() && !clusterBinariesCached())
+    return "no cluster runs and its binaries are not built yet (npm run cluster builds and starts it; cold, about 25 min)";
+  return "";
+}
 
 /** Runs the cluster command, its progress on this process's stderr; throws when it fails. */
 export function clusterCommand(...args: string[]): void {
