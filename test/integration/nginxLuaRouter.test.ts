@@ -85,6 +85,8 @@ async function startHungBackend(): Promise<{ server: TcpServer; address: string;
 
 /** A replica name the stand-in DNS server knows, and the address it gives for it. */
 const KNOWN_REPLICA = { name: "fastapi-0.replicas.test", address: "127.0.0.1" };
+/** Names the stand-in DNS server starts to know during a test, at KNOWN_REPLICA's address: a backend deployed later. */
+const namesLearnedLater = new Set<string>();
 
 /** The name a DNS query asks about: its labels, from the end of the 12-byte header to the zero byte. */
 function queriedName(query: Buffer): string {
@@ -102,7 +104,7 @@ function queriedName(query: Buffer): string {
 async function startResolver(): Promise<{ socket: Socket; address: string }> {
   const socket = createSocket("udp4");
   socket.on("message", (query, client) => {
-    const known = queriedName(query) === KNOWN_REPLICA.name;
+    const known = queriedName(query) === KNOWN_REPLICA.name || namesLearnedLater.has(queriedName(query));
     const header = Buffer.from(query.subarray(0, 12));
     header.writeUInt16BE(known ? 0x8180 : 0x8183, 2); // a response, recursion desired and available; NOERROR or NXDOMAIN
     header.writeUInt16BE(known ? 1 : 0, 6); // answers
@@ -605,6 +607,25 @@ describe("the nginx flavour, running", () => {
       expect(await send("/flask-only/1")).toMatchObject({ status: 502, servedBy: "flask" });
       expect(fastapiA.received).toEqual({});
       expect(await metricsPage()).not.toContain('migration_ingress_failovers_total{route="flask-only"');
+    });
+
+    it("reaches a backend deployed after the ingress within about a second of its name resolving", async () => {
+      // Flask's stack deployed after the platform: the name is unknown when the router first asks about it.
+      const later = "flask-deployed-later.replicas.test";
+      const port = flask.address.split(":")[1];
+      await publishFailover([{ path: "/deployed-later", weight: 0 }], probed([fastapiA.address], [`${later}:${port}`]));
+      const forced = { headers: { "X-Backend": "flask" } };
+      expect(await send("/deployed-later/1", forced)).toMatchObject({ status: 502 });
+      namesLearnedLater.add(later);
+      const resolvable = Date.now();
+      await waitFor(
+        "the backend deployed later, forced with the override header",
+        async () => ((await send("/deployed-later/1", forced)).status === 200 ? true : undefined),
+        15_000,
+        100,
+      );
+      // An absent name is asked about again every second, not kept as long as an address (10 s).
+      expect(Date.now() - resolvable).toBeLessThan(3_000);
     });
 
     it("retries a GET dealt to a Flask that no longer resolves on FastAPI", async () => {

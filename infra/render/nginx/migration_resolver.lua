@@ -6,10 +6,12 @@
 -- embedded one) with one A query over a non-blocking UDP socket, and keeps each answer a short while.
 local M = {}
 
--- How long an answer, or the lack of one, is kept: what nginx's own resolver kept them before (valid=10s). A replica
--- that comes back under a new address is reached again within this time; until then, failover covers it.
+-- How long an address is kept: what nginx's own resolver kept them before (valid=10s). A replica that comes back under
+-- a new address is reached again within this time; until then, failover covers it.
 local KEEP_SECONDS = 10
--- How soon a name whose DNS server gave no readable answer is asked about again.
+-- How soon a name is asked about again when it has no address, or its DNS server gave no readable answer: a backend
+-- deployed after the ingress (Flask, by the legacy stack) must be reached as soon as it runs, not up to KEEP_SECONDS
+-- later, when requests forced to it with the override header (which never fail over) would still get 502.
 local RETRY_SECONDS = 1
 local QUERY_TIMEOUT_MS = 1000
 local TYPE_A, CLASS_IN = 1, 1
@@ -141,9 +143,12 @@ local function look_up(host, answer)
     ngx.log(ngx.WARN, "migration: cannot resolve ", host, ": ", tostring(why))
     -- A DNS server that did not answer says nothing about the replica: keep what was known, and ask again soon.
     address, keep = answer and answer.address or false, RETRY_SECONDS
-  elseif not address and not (answer and answer.address == false) then
+  elseif not address then
+    keep = RETRY_SECONDS
     -- Once per change: a decommissioned Flask stays in the routing as the backup, and is asked about all along.
-    ngx.log(ngx.WARN, "migration: ", host, " has no address (", why, ")")
+    if not (answer and answer.address == false) then
+      ngx.log(ngx.WARN, "migration: ", host, " has no address (", why, ")")
+    end
   end
   answers[host] = { address = address, expires = now + keep }
   return address or nil
