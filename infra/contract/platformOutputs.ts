@@ -8,6 +8,8 @@ import { z } from "zod";
 export const PLATFORM_OUTPUTS = {
   /** `docker` or `kubernetes`: where the legacy stack runs Flask too. */
   target: "target",
+  /** Where inside the target the stack's resources live, where the config chooses it (a Kubernetes namespace). */
+  placement: "placement",
   databaseUrl: "databaseUrl",
   flask: "flask",
   /**

@@ -1,4 +1,4 @@
-import { configKey, type ConfigIssue } from "../config/issues";
+import { configKey, type ConfigIssue, type ConfigPath } from "../config/issues";
 import { TARGETS, type PlatformConfig } from "../config/schema";
 
 /**
@@ -27,6 +27,34 @@ export function checkTargetUnchanged(
       expected:
         `"${deployed}", the target this stack's resources run on: moving a live database between targets is a data ` +
         "migration, not a config change (see docs/kubernetes.md, Moving a stack between targets)",
+    },
+  ];
+}
+
+/** Where inside its target a stack's resources live, when the config chooses it (a Kubernetes namespace). */
+export interface Placement {
+  /** The config key that chooses it, e.g. `kubernetes.namespace`. */
+  readonly path: ConfigPath;
+  readonly value: string;
+}
+
+/**
+ * A stack stays where it was deployed inside its target too: another namespace would be a second, empty database and
+ * the deletion of the first stack's objects, as another target would.
+ */
+export function checkPlacementUnchanged(
+  deployed: string | undefined,
+  requested: Placement | undefined,
+  namespace: string,
+): ConfigIssue[] {
+  if (deployed === undefined || requested === undefined || deployed === requested.value) return [];
+  return [
+    {
+      key: configKey(namespace, requested.path),
+      value: requested.value,
+      expected:
+        `"${deployed}", where this stack's resources run: moving a live database there is a data migration, not a ` +
+        "config change (see docs/kubernetes.md, Moving a stack between targets)",
     },
   ];
 }

@@ -9,16 +9,22 @@ import { deployedTargetOf } from "../../infra/routing/targetGuard";
 export interface DeployedState {
   readonly map?: MigrationMap;
   readonly target?: PlatformConfig["target"];
+  readonly placement?: string;
 }
 
 export async function readDeployedState(): Promise<DeployedState> {
   const self = new pulumi.StackReference("deployed-migration-map", {
     name: `${pulumi.getOrganization()}/${pulumi.getProject()}/${pulumi.getStack()}`,
   });
-  const [map, target] = await Promise.all([
+  const [map, target, placement] = await Promise.all([
     self.getOutputDetails(PLATFORM_OUTPUTS.migrationMap),
     self.getOutputDetails(PLATFORM_OUTPUTS.target),
+    self.getOutputDetails(PLATFORM_OUTPUTS.placement),
   ]);
   const deployedMap = parseSnapshot(map.value);
-  return { map: deployedMap, target: deployedTargetOf(deployedMap !== undefined, target.value) };
+  return {
+    map: deployedMap,
+    target: deployedTargetOf(deployedMap !== undefined, target.value),
+    placement: typeof placement.value === "string" ? placement.value : undefined,
+  };
 }

@@ -16,6 +16,7 @@ import type { PlatformConfig } from "../../infra/config/schema";
 import type { PlatformPlan } from "../../infra/plan/platformPlan";
 import { renderTraefikKubernetesRouting } from "../../infra/render/traefik/kubernetesRouting";
 import { withRegistry } from "../../infra/config/imageRegistry";
+import type { Placement } from "../../infra/routing/targetGuard";
 import type { StackIdentity, TargetDeployment } from "./platformTarget";
 
 /** The plan with the images the cluster pulls: the configured registry in front of those that name none. */
@@ -31,6 +32,11 @@ function pulledFromRegistry(plan: PlatformPlan, registry: string | undefined): P
     fastapi: pulled(plan.fastapi),
     ingress: pulled(plan.ingress),
   };
+}
+
+/** The stack's namespace, which `kubernetes.namespace` may choose. */
+export function kubernetesPlacement(config: PlatformConfig, stack: StackIdentity): Placement {
+  return { path: ["kubernetes", "namespace"], value: kubernetesNamespace(config, stack.project, stack.stack) };
 }
 
 /** The cluster the stack deploys to, and the password generator. */

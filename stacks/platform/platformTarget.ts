@@ -2,6 +2,7 @@ import type * as pulumi from "@pulumi/pulumi";
 import type { PlatformConfig } from "../../infra/config/schema";
 import type { PlatformPlan } from "../../infra/plan/platformPlan";
 import type { TargetFacts } from "../../infra/plan/planPlatform";
+import type { Placement } from "../../infra/routing/targetGuard";
 
 /** Where users reach the monitoring, each present only when that part is deployed. */
 export interface MonitoringUrls {
@@ -34,6 +35,8 @@ export interface StackIdentity {
  */
 export interface PlatformTarget {
   facts(config: PlatformConfig): TargetFacts;
+  /** Where inside the target the stack's resources go, where the config chooses it; undefined where it does not. */
+  placement(config: PlatformConfig, stack: StackIdentity): Placement | undefined;
   /** Registered before the plan is built, so that the engine starts their plugins meanwhile (see platformProgram). */
   providers(config: PlatformConfig): pulumi.ProviderResource[];
   deploy(

@@ -7,7 +7,7 @@ import { validatePlatformConfig } from "../../infra/config/validate";
 import { planPlatform } from "../../infra/plan/planPlatform";
 import { flaskTrafficOf, snapshotOf } from "../../infra/routing/snapshot";
 import { checkStepSize } from "../../infra/routing/stepGuard";
-import { checkTargetUnchanged } from "../../infra/routing/targetGuard";
+import { checkPlacementUnchanged, checkTargetUnchanged } from "../../infra/routing/targetGuard";
 import { readDeployedState } from "./deployedState";
 import { readNamespaceConfig } from "./stackConfig";
 import { targetFor } from "./targets";
@@ -43,14 +43,17 @@ export async function platformProgram(): Promise<Record<string, unknown>> {
   const config = validated.value;
 
   const requestedMap = snapshotOf(config);
+  const target = targetFor(config.target);
+  const stack = { project: namespace, stack: pulumi.getStack() };
+  const placement = target.placement(config, stack);
   const deployed = await readDeployedState();
   const stepIssues = [
     ...checkTargetUnchanged(deployed.target, config.target, namespace),
+    ...(deployed.target === config.target ? checkPlacementUnchanged(deployed.placement, placement, namespace) : []),
     ...checkStepSize(deployed.map, requestedMap, config.maxStep, namespace),
   ];
   if (stepIssues.length > 0) refuse(stepIssues);
 
-  const target = targetFor(config.target);
   // The providers go to the engine first, and the event loop turns once so that their registrations leave before the
   // plan is built: the engine then starts their plugins (one at a time; the dynamic provider's alone takes most of a
   // second) while this process plans and declares the rest, instead of afterwards, in the preview and in the update.
@@ -58,7 +61,7 @@ export async function platformProgram(): Promise<Record<string, unknown>> {
   await setImmediate();
   const errorTracking = errorTrackingOf(config, pulumi.getStack());
   const plan = planPlatform(config, target.facts(config), { errorTracking });
-  const platform = target.deploy(plan, { project: namespace, stack: pulumi.getStack() }, providers, config);
+  const platform = target.deploy(plan, stack, providers, config);
 
   return {
     ingress: config.ingress,
@@ -73,6 +76,7 @@ export async function platformProgram(): Promise<Record<string, unknown>> {
     ...(platform.logsUrl ? { logsUrl: platform.logsUrl } : {}),
     ...platform.targetOutputs,
     [PLATFORM_OUTPUTS.target]: config.target,
+    ...(placement ? { [PLATFORM_OUTPUTS.placement]: placement.value } : {}),
     [PLATFORM_OUTPUTS.databaseUrl]: platform.databaseUrl,
     [PLATFORM_OUTPUTS.flask]: flaskDeployment(config),
     [PLATFORM_OUTPUTS.flaskTraffic]: flaskTrafficOf(requestedMap),

@@ -228,6 +228,23 @@ describe("a stack stays on its target", () => {
     await expect(run(clusterConfig())).rejects.toThrow(/migration:target: got "kubernetes"; expected "docker"/);
   });
 
+  it("refuses to move a deployed stack to another namespace, naming the key", async () => {
+    mocks.setStackOutputs(SELF, {
+      migrationMap: { defaultWeight: 10, routes: [] },
+      target: "kubernetes",
+      placement: "migration-dev",
+    });
+    await expect(run(clusterConfig({ kubernetes: { namespace: "elsewhere" } }))).rejects.toThrow(
+      /migration:kubernetes.namespace: got "elsewhere"; expected "migration-dev", where this stack's resources run/,
+    );
+    expect(mocks.resources.map((resource) => resource.type)).toEqual(["pulumi:pulumi:StackReference"]);
+  });
+
+  it("exports where its resources run, so that the next update can compare", async () => {
+    mocks.setStackOutputs(SELF, {});
+    expect((await run(clusterConfig())).outputs.placement).toBe("migration-dev");
+  });
+
   it("updates a stack deployed on Kubernetes", async () => {
     mocks.setStackOutputs(SELF, { migrationMap: { defaultWeight: 10, routes: [] }, target: "kubernetes" });
     await expect(run(clusterConfig())).resolves.toBeDefined();
