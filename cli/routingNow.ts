@@ -11,6 +11,7 @@ import {
 import type { PlatformConfig } from "../infra/config/schema";
 import { planPlatform } from "../infra/plan/planPlatform";
 import { renderTraefikKubernetesRouting } from "../infra/render/traefik/kubernetesRouting";
+import { buildRoutingPlan } from "../infra/routing/plan";
 import type { MigrationMap } from "../infra/routing/route";
 import type { MigrationStack } from "./ports";
 
@@ -32,10 +33,11 @@ const FAST_ROUTING: Record<PlatformConfig["target"], FastRouting> = {
   },
   // The Traefik objects of the stack's namespace, applied on the cluster; the update that follows deletes any that the
   // new routing no longer names (a split route's TraefikService once the route is at 0%).
+  // Only the routing is planned: the rest of the platform plan (its files, the monitoring) is not needed here.
   kubernetes: async (stack, config, map) => {
-    const plan = planPlatform(config, kubernetesTargetFacts(config), { map });
+    const routing = buildRoutingPlan(map, config, kubernetesTargetFacts(config).servers);
     const namespace = kubernetesNamespace(config, stack.namespace, stack.name);
-    const objects = renderTraefikKubernetesRouting(plan.routing, backendServices(config), namespace);
+    const objects = renderTraefikKubernetesRouting(routing, backendServices(config), namespace);
     await applyRoutingObjects(kubernetesSettings(config), objects);
   },
 };

@@ -1,6 +1,7 @@
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
 import type { AppPlan } from "../../infra/plan/platformPlan";
+import { resolvedAfter } from "../startAfter";
 import { replicaHostname } from "./addressing";
 import type { DatabaseUrls } from "../databaseUrls";
 import { containerEnvs } from "./containerEnv";
@@ -28,11 +29,7 @@ export class AppService extends pulumi.ComponentResource {
     super("migration:docker:AppService", name, {}, opts);
     const { plan } = args;
     const envs = containerEnvs(plan.env, args.databaseUrls);
-    // Passing the image through `startAfter` orders creation without changing any value the provider diffs.
-    const image =
-      args.startAfter === undefined
-        ? pulumi.output(plan.image)
-        : pulumi.all([plan.image, args.startAfter]).apply(([image]) => image);
+    const image = resolvedAfter(plan.image, args.startAfter);
     const containers = Array.from({ length: plan.replicas }, (_, index) => {
       return new docker.Container(
         `${name}-${index}`,

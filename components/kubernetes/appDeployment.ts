@@ -1,11 +1,12 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { AppPlan } from "../../infra/plan/platformPlan";
+import { resolvedAfter } from "../startAfter";
 import type { DatabaseUrls } from "../databaseUrls";
 import { workloadLabels } from "./labels";
 import { envSecret } from "./podEnv";
 import { RESTRICTED_CONTAINER } from "./podSecurity";
-import { livenessProbe, readinessProbe } from "./probes";
+import { DRAIN_LIFECYCLE, livenessProbe, readinessProbe } from "./probes";
 
 export interface AppDeploymentArgs {
   /** The app as planned: image, replicas, port, environment and health check. */
@@ -16,9 +17,6 @@ export interface AppDeploymentArgs {
   readonly startAfter?: pulumi.Input<unknown>;
   readonly imagePullSecrets?: pulumi.Input<{ name: pulumi.Input<string> }[]>;
 }
-
-/** Seconds a stopping pod keeps serving after it leaves its Service's endpoints, while the ingress catches up. */
-const PRE_STOP_SECONDS = 5;
 
 /**
  * An HTTP app as a Deployment: ready when it serves, restarted only when its process stops listening, rolled one new
@@ -33,11 +31,7 @@ export class AppDeployment extends pulumi.ComponentResource {
     const { plan, namespace } = args;
     const labels = workloadLabels(plan.host);
     const secret = envSecret(`${name}-env`, plan.env, args.databaseUrls, namespace, { parent: this });
-    // Passing the image through `startAfter` orders creation without changing any value the provider diffs.
-    const image =
-      args.startAfter === undefined
-        ? pulumi.output(plan.image)
-        : pulumi.all([plan.image, args.startAfter]).apply(([image]) => image);
+    const image = resolvedAfter(plan.image, args.startAfter);
 
     const deployment = new k8s.apps.v1.Deployment(
       name,
@@ -60,7 +54,7 @@ export class AppDeployment extends pulumi.ComponentResource {
                   ports: [{ name: "http", containerPort: plan.port }],
                   readinessProbe: plan.health && readinessProbe(plan.health),
                   livenessProbe: plan.health && livenessProbe(plan.port, plan.health),
-                  lifecycle: { preStop: { sleep: { seconds: PRE_STOP_SECONDS } } },
+                  lifecycle: DRAIN_LIFECYCLE,
                   securityContext: RESTRICTED_CONTAINER,
                   resources: { requests: { cpu: "100m", memory: "128Mi" }, limits: { cpu: "1", memory: "512Mi" } },
                 },

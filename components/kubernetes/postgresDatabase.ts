@@ -4,7 +4,7 @@ import * as random from "@pulumi/random";
 import type { DatabasePlan } from "../../infra/plan/platformPlan";
 import { databaseUrls } from "../databaseUrls";
 import { workloadLabels } from "./labels";
-import { readinessProbe } from "./probes";
+import { livenessProbe, readinessProbe } from "./probes";
 
 export interface PostgresDatabaseArgs {
   /** The database as planned; its image initialises itself from POSTGRES_USER, POSTGRES_PASSWORD and POSTGRES_DB. */
@@ -25,8 +25,7 @@ export interface PostgresDatabaseArgs {
  * a destroy then leaves it (and the namespace it lives in, see stackNamespace) and the next `up` finds it again.
  */
 export class PostgresDatabase extends pulumi.ComponentResource {
-  /** Secret, as are the URLs (see databaseUrls). */
-  readonly password: pulumi.Output<string>;
+  /** Secret, as they hold the password (see databaseUrls). */
   readonly syncUrl: pulumi.Output<string>;
   readonly asyncUrl: pulumi.Output<string>;
   readonly claimName: pulumi.Output<string>;
@@ -77,11 +76,12 @@ export class PostgresDatabase extends pulumi.ComponentResource {
             metadata: { labels },
             spec: {
               imagePullSecrets: args.imagePullSecrets,
-              // The image's entrypoint drops to the postgres user itself, after taking ownership of the data.
               terminationGracePeriodSeconds: 60,
               containers: [
                 {
                   name: "postgres",
+                  // No securityContext: the image's entrypoint drops to the postgres user itself, after taking
+                  // ownership of the data.
                   image: plan.image,
                   env: [
                     { name: "POSTGRES_USER", value: plan.user },
@@ -93,7 +93,7 @@ export class PostgresDatabase extends pulumi.ComponentResource {
                   ],
                   ports: [{ name: "postgres", containerPort: plan.port }],
                   readinessProbe: plan.health && readinessProbe(plan.health),
-                  livenessProbe: { tcpSocket: { port: plan.port }, periodSeconds: 10, failureThreshold: 6 },
+                  livenessProbe: livenessProbe(plan.port),
                   resources: { requests: { cpu: "100m", memory: "256Mi" }, limits: { memory: "1Gi" } },
                   volumeMounts: [{ name: "data", mountPath: plan.dataPath }],
                 },
@@ -112,12 +112,10 @@ export class PostgresDatabase extends pulumi.ComponentResource {
       password.result,
       statefulSet.metadata.name.apply(() => plan.host),
     );
-    this.password = pulumi.secret(password.result);
     this.syncUrl = urls.sync;
     this.asyncUrl = urls.async;
     this.claimName = claim.metadata.name;
     this.registerOutputs({
-      password: this.password,
       syncUrl: this.syncUrl,
       asyncUrl: this.asyncUrl,
       claimName: this.claimName,

@@ -17,14 +17,20 @@ export function readinessProbe(check: HealthCheck) {
 
 /**
  * Liveness asks only whether the process still listens: a slow answer, or a database that is down, must take a pod out
- * of its Service (readiness), never restart it.
+ * of its Service (readiness), never restart it. With the plan's health check, it waits out the check's start period
+ * and allows its timeout.
  */
-export function livenessProbe(port: number, check: HealthCheck) {
+export function livenessProbe(port: number, check?: HealthCheck) {
   return {
     tcpSocket: { port },
-    initialDelaySeconds: check.startPeriodSeconds,
+    ...(check ? { initialDelaySeconds: check.startPeriodSeconds, timeoutSeconds: check.timeoutSeconds } : {}),
     periodSeconds: 10,
-    timeoutSeconds: check.timeoutSeconds,
     failureThreshold: 6,
   };
 }
+
+/**
+ * A stopping pod keeps serving this long after it leaves its Service's endpoints, while the ingress (or the node's
+ * proxy, in front of the ingress) stops sending it requests.
+ */
+export const DRAIN_LIFECYCLE = { preStop: { sleep: { seconds: 5 } } };

@@ -17,7 +17,7 @@ export class RoutingObjects extends pulumi.ComponentResource {
       (object) =>
         new k8s.apiextensions.CustomResource(
           `${object.kind.toLowerCase()}-${object.metadata.name}`,
-          { ...managedByRouting(object) },
+          managedByRouting(object),
           {
             parent: this,
           },

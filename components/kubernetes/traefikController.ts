@@ -3,16 +3,12 @@ import * as pulumi from "@pulumi/pulumi";
 import type { IngressPlan } from "../../infra/plan/platformPlan";
 import { renderTraefikKubernetesFiles } from "../../infra/render/traefik/traefikIngress";
 import { workloadLabels } from "./labels";
-import { readinessProbe } from "./probes";
+import { DRAIN_LIFECYCLE, livenessProbe, readinessProbe } from "./probes";
 import { staticFileVolumes } from "./staticFileVolumes";
+import type { KubernetesSettings } from "./targetSettings";
 
-/** How clients reach the ingress (the `kubernetes.ingressService` config). */
-export interface IngressExposure {
-  readonly type: "NodePort" | "LoadBalancer" | "ClusterIP";
-  readonly nodePort?: number;
-  /** The address clients use with a NodePort. */
-  readonly address?: string;
-}
+/** How clients reach the ingress: the `kubernetes.ingressService` config. */
+export type IngressExposure = KubernetesSettings["ingressService"];
 
 export interface TraefikControllerArgs {
   readonly plan: IngressPlan;
@@ -51,7 +47,6 @@ const WATCHED = [
 export class TraefikController extends pulumi.ComponentResource {
   /** Where clients reach the migrated service. */
   readonly url: pulumi.Output<string>;
-  readonly deploymentName: pulumi.Output<string>;
 
   constructor(name: string, args: TraefikControllerArgs, opts?: pulumi.ComponentResourceOptions) {
     super("migration:kubernetes:TraefikController", name, {}, opts);
@@ -104,8 +99,8 @@ export class TraefikController extends pulumi.ComponentResource {
                     { name: "metrics", containerPort: plan.metricsPort },
                   ],
                   readinessProbe: plan.health && readinessProbe(plan.health),
-                  livenessProbe: { tcpSocket: { port: plan.port }, periodSeconds: 10, failureThreshold: 6 },
-                  lifecycle: { preStop: { sleep: { seconds: 5 } } },
+                  livenessProbe: livenessProbe(plan.port),
+                  lifecycle: DRAIN_LIFECYCLE,
                   securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ["ALL"] } },
                   resources: { requests: { cpu: "100m", memory: "128Mi" }, limits: { memory: "512Mi" } },
                   volumeMounts: files.volumeMounts,
@@ -130,9 +125,8 @@ export class TraefikController extends pulumi.ComponentResource {
       },
       { parent: this, dependsOn: [deployment] },
     );
-    this.deploymentName = deployment.metadata.name;
     this.url = serviceUrl(service, exposure, plan.hostPort);
-    this.registerOutputs({ url: this.url, deploymentName: this.deploymentName });
+    this.registerOutputs({ url: this.url });
   }
 }
 

@@ -10,27 +10,6 @@ export function deployedTargetOf(deployed: boolean, exported: unknown): Platform
   return deployed ? "docker" : undefined;
 }
 
-/**
- * A stack stays on the target it was deployed to: changing `migration:target` would create a second, empty database on
- * the new target and delete the first with its data. Moving is a dump and restore into a new stack (docs/kubernetes.md).
- */
-export function checkTargetUnchanged(
-  deployed: PlatformConfig["target"] | undefined,
-  requested: PlatformConfig["target"],
-  namespace: string,
-): ConfigIssue[] {
-  if (deployed === undefined || deployed === requested) return [];
-  return [
-    {
-      key: configKey(namespace, ["target"]),
-      value: requested,
-      expected:
-        `"${deployed}", the target this stack's resources run on: moving a live database between targets is a data ` +
-        "migration, not a config change (see docs/kubernetes.md, Moving a stack between targets)",
-    },
-  ];
-}
-
 /** Where inside its target a stack's resources live, when the config chooses it (a Kubernetes namespace). */
 export interface Placement {
   /** The config key that chooses it, e.g. `kubernetes.namespace`. */
@@ -39,12 +18,15 @@ export interface Placement {
 }
 
 /**
- * A stack stays where it was deployed inside its target too: another namespace would be a second, empty database and
- * the deletion of the first stack's objects, as another target would.
+ * A deployed stack stays where its resources run: on its target, and inside it where the config chooses (a
+ * namespace). Another target or namespace would create a second, empty database there and delete the first stack's
+ * objects with its data; moving is a dump and restore into a new stack (docs/kubernetes.md). `where` completes
+ * "expected <deployed>, ...", and `moving` names the move in the refusal.
  */
-export function checkPlacementUnchanged(
+function checkStaysPut(
   deployed: string | undefined,
   requested: Placement | undefined,
+  wording: { readonly where: string; readonly moving: string },
   namespace: string,
 ): ConfigIssue[] {
   if (deployed === undefined || requested === undefined || deployed === requested.value) return [];
@@ -53,8 +35,29 @@ export function checkPlacementUnchanged(
       key: configKey(namespace, requested.path),
       value: requested.value,
       expected:
-        `"${deployed}", where this stack's resources run: moving a live database there is a data migration, not a ` +
-        "config change (see docs/kubernetes.md, Moving a stack between targets)",
+        `"${deployed}", ${wording.where}: moving a live database ${wording.moving} is a data migration, not a config ` +
+        "change (see docs/kubernetes.md, Moving a stack between targets)",
     },
   ];
+}
+
+export function checkTargetUnchanged(
+  deployed: PlatformConfig["target"] | undefined,
+  requested: PlatformConfig["target"],
+  namespace: string,
+): ConfigIssue[] {
+  return checkStaysPut(
+    deployed,
+    { path: ["target"], value: requested },
+    { where: "the target this stack's resources run on", moving: "between targets" },
+    namespace,
+  );
+}
+
+export function checkPlacementUnchanged(
+  deployed: string | undefined,
+  requested: Placement | undefined,
+  namespace: string,
+): ConfigIssue[] {
+  return checkStaysPut(deployed, requested, { where: "where this stack's resources run", moving: "there" }, namespace);
 }

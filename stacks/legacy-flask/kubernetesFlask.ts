@@ -3,7 +3,7 @@ import { AppDeployment } from "../../components/kubernetes/appDeployment";
 import { clusterPlacementSchema, KUBERNETES_PLATFORM_OUTPUTS } from "../../components/kubernetes/clusterPlacement";
 import { clusterProvider } from "../../components/kubernetes/clusterProvider";
 import { userError } from "../../components/userError";
-import { withRegistry } from "../../infra/config/imageRegistry";
+import { withRegistry } from "../../infra/config/imageReference";
 import type { AppPlan } from "../../infra/plan/platformPlan";
 import type { DeployedFlask } from "./deployedFlask";
 

@@ -6,6 +6,7 @@ import {
   type ErrorTracking,
 } from "../../infra/contract/platformOutputs";
 import { planApp } from "../../infra/plan/planPlatform";
+import { deployedTargetOf } from "../../infra/routing/targetGuard";
 import { DecommissionGuard } from "./decommissionGuard";
 import { deployFlaskOnDocker } from "./dockerFlask";
 import { deployFlaskOnKubernetes } from "./kubernetesFlask";
@@ -57,7 +58,7 @@ export async function legacyFlaskProgram(): Promise<Record<string, unknown>> {
 
   const errorTracking = await platformErrorTracking(platform, platformStack);
 
-  const target = (await platform.getOutputDetails(PLATFORM_OUTPUTS.target)).value ?? "docker";
+  const target = deployedTargetOf(true, (await platform.getOutputDetails(PLATFORM_OUTPUTS.target)).value);
   const plan = planApp("flask", { ...flask, databaseUrl: "sync", errorTracking });
   // Secret already in the platform's state; wrapped again so it stays secret whatever the reference reports.
   const databaseUrl = pulumi.secret(platform.requireOutput(PLATFORM_OUTPUTS.databaseUrl) as pulumi.Output<string>);

@@ -5,7 +5,7 @@ import type { MigrationMap } from "../../infra/routing/route";
 import { parseSnapshot } from "../../infra/routing/snapshot";
 import { deployedTargetOf } from "../../infra/routing/targetGuard";
 
-/** What this very stack exported at its last successful update; both undefined before the first. */
+/** What this very stack exported at its last successful update; all undefined before the first. */
 export interface DeployedState {
   readonly map?: MigrationMap;
   readonly target?: PlatformConfig["target"];

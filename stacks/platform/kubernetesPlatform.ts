@@ -15,7 +15,7 @@ import { backendServices, kubernetesNamespace, kubernetesSettings } from "../../
 import type { PlatformConfig } from "../../infra/config/schema";
 import type { PlatformPlan } from "../../infra/plan/platformPlan";
 import { renderTraefikKubernetesRouting } from "../../infra/render/traefik/kubernetesRouting";
-import { withRegistry } from "../../infra/config/imageRegistry";
+import { withRegistry } from "../../infra/config/imageReference";
 import type { Placement } from "../../infra/routing/targetGuard";
 import type { StackIdentity, TargetDeployment } from "./platformTarget";
 

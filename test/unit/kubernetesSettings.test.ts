@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { isDockerConfigJson } from "../../infra/config/dockerConfigJson";
-import { withRegistry } from "../../infra/config/imageRegistry";
+import { withRegistry } from "../../infra/config/imageReference";
 import { checkTargetUnchanged, deployedTargetOf } from "../../infra/routing/targetGuard";
 
 describe("the image registry prefix", () => {
