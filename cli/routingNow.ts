@@ -35,7 +35,7 @@ const FAST_ROUTING: Record<PlatformConfig["target"], FastRouting> = {
   // new routing no longer names (a split route's TraefikService once the route is at 0%).
   // Only the routing is planned: the rest of the platform plan (its files, the monitoring) is not needed here.
   kubernetes: async (stack, config, map) => {
-    const routing = buildRoutingPlan(map, config, kubernetesTargetFacts(config).servers);
+    const routing = buildRoutingPlan(map, config, kubernetesTargetFacts(config, stack.namespace, stack.name).servers);
     const namespace = kubernetesNamespace(config, stack.namespace, stack.name);
     const objects = renderTraefikKubernetesRouting(routing, backendServices(config), namespace);
     await applyRoutingObjects(kubernetesSettings(config), objects);

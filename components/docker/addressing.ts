@@ -1,5 +1,6 @@
 import type { PlatformConfig } from "../../infra/config/schema";
 import type { TargetFacts } from "../../infra/plan/planPlatform";
+import { FILE_PROVIDER_METRIC_NAMES } from "../../infra/render/traefik/dynamicConfig";
 import { APP_HEALTH_PATH, type BackendEndpoints, type BackendServers } from "../../infra/routing/plan";
 
 /** Network alias of replica `index` of a service; the platform and the legacy stack must agree on it. */
@@ -39,5 +40,10 @@ const DOCKER_EMBEDDED_DNS = "127.0.0.11";
 
 /** What the plan needs to know about the Docker target. */
 export function dockerTargetFacts(config: PlatformConfig): TargetFacts {
-  return { servers: backendServers(config), dnsResolver: DOCKER_EMBEDDED_DNS };
+  return {
+    servers: backendServers(config),
+    dnsResolver: DOCKER_EMBEDDED_DNS,
+    // Each replica has an alias of its own, Traefik reads its routing from files, and Prometheus's weights are a file.
+    monitoring: { discovery: { kind: "listed" }, traefikNames: FILE_PROVIDER_METRIC_NAMES, weights: "ruleFile" },
+  };
 }

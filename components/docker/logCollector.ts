@@ -1,10 +1,7 @@
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
-import {
-  CONTAINER_INDEX_DIRECTORY,
-  LOG_COLLECTOR_CHECKPOINT_DIRECTORY,
-  LOG_COLLECTOR_HEALTH_PORT,
-} from "./logCollectorConfig";
+import { CONTAINER_INDEX_DIRECTORY } from "./logCollectorConfig";
+import { LOG_COLLECTOR_CHECKPOINT_DIRECTORY, LOG_COLLECTOR_HEALTH_PORT } from "../logCollectorPipeline";
 import { supportingServiceCheck } from "../../infra/plan/healthChecks";
 import { dockerHealthcheck } from "./dockerHealthcheck";
 

@@ -1,27 +1,11 @@
-import { dump } from "js-yaml";
+import { attribute, LOG_LABELS, renderCollectorConfig, resource } from "../logCollectorPipeline";
 import { CONTAINER_NAME_PATTERN } from "./names";
 
-/** The collector's health endpoint (its `health_check` extension), on the platform network only. */
-export const LOG_COLLECTOR_HEALTH_PORT = 13133;
-/** Where the collector keeps each file's read offset (its `file_storage` extension); a volume. */
-export const LOG_COLLECTOR_CHECKPOINT_DIRECTORY = "/var/lib/otelcol/checkpoints";
 /**
  * Where the container index links each container's log file under the container's name (`<name>.log`), for the
  * collector to follow: the engine's json-file logs are named by container id only.
  */
 export const CONTAINER_INDEX_DIRECTORY = "/var/log/platform-containers";
-
-/** The labels every shipped line carries, so that `{service="flask"}` selects Flask's lines, whichever stack runs it. */
-export const LOG_LABELS = {
-  /** The resource name without replica index and random suffix: fastapi, flask, ingress, database, prometheus, ... */
-  service: "service",
-  /** The replica index of an app container (fastapi and flask only). */
-  replica: "replica",
-  /** The full container name, e.g. `fastapi-1-3fa9c01`. */
-  container: "container",
-  /** `stdout` or `stderr`. */
-  stream: "stream",
-} as const;
 
 export interface LogCollectorSettings {
   /**
@@ -31,9 +15,6 @@ export interface LogCollectorSettings {
   readonly otlpEndpoint: string;
 }
 
-const attribute = (name: string) => `attributes["${name}"]`;
-const resource = (name: string) => `resource["${name}"]`;
-
 /**
  * The collector's pipeline on the Docker target: follow every `<container name>.log` the index links, parse the
  * engine's json-file lines (message, stream, time; lines the engine split at 16 KiB joined again), label each line
@@ -42,56 +23,39 @@ const resource = (name: string) => `resource["${name}"]`;
  */
 export function renderLogCollectorConfig({ otlpEndpoint }: LogCollectorSettings): string {
   const { service, replica, container, stream } = LOG_LABELS;
-  return dump(
+  return renderCollectorConfig(
     {
-      extensions: {
-        health_check: { endpoint: `0.0.0.0:${LOG_COLLECTOR_HEALTH_PORT}` },
-        file_storage: { directory: LOG_COLLECTOR_CHECKPOINT_DIRECTORY, create_directory: true },
-      },
-      receivers: {
-        file_log: {
-          include: [`${CONTAINER_INDEX_DIRECTORY}/*.log`],
-          include_file_name: true,
-          // A container seen for the first time is read from its first line; one seen before, from its checkpoint.
-          start_at: "beginning",
-          storage: "file_storage",
-          operators: [
-            { type: "container", format: "docker", add_metadata_from_filepath: false },
-            // The engine keeps each line's newline in the message; a query result should not.
-            { type: "add", field: "body", value: 'EXPR(trimSuffix(body, "\\n"))' },
-            {
-              type: "regex_parser",
-              parse_from: attribute("log.file.name"),
-              regex: "^(?<container>.+)\\.log$",
-            },
-            // A container the platform did not name keeps its whole name as its service.
-            {
-              type: "regex_parser",
-              parse_from: attribute(container),
-              regex: CONTAINER_NAME_PATTERN,
-              on_error: "send_quiet",
-            },
-            { type: "copy", if: `${attribute(service)} == nil`, from: attribute(container), to: attribute(service) },
-            { type: "remove", if: `${attribute(replica)} == ""`, field: attribute(replica) },
-            { type: "move", from: attribute("log.iostream"), to: resource(stream) },
-            { type: "move", from: attribute(service), to: resource(service) },
-            { type: "move", from: attribute(container), to: resource(container) },
-            { type: "move", if: `${attribute(replica)} != nil`, from: attribute(replica), to: resource(replica) },
-            { type: "remove", field: attribute("log.file.name") },
-            // OpenTelemetry's own name for the service, which other OTLP backends key on (Loki 3's service_name).
-            { type: "copy", from: resource(service), to: resource("service.name") },
-          ],
+      include: [`${CONTAINER_INDEX_DIRECTORY}/*.log`],
+      include_file_name: true,
+      // A container seen for the first time is read from its first line; one seen before, from its checkpoint.
+      start_at: "beginning",
+      operators: [
+        { type: "container", format: "docker", add_metadata_from_filepath: false },
+        // The engine keeps each line's newline in the message; a query result should not.
+        { type: "add", field: "body", value: 'EXPR(trimSuffix(body, "\\n"))' },
+        {
+          type: "regex_parser",
+          parse_from: attribute("log.file.name"),
+          regex: "^(?<container>.+)\\.log$",
         },
-      },
-      processors: { batch: { timeout: "1s" } },
-      exporters: { otlp_http: { endpoint: otlpEndpoint } },
-      service: {
-        extensions: ["health_check", "file_storage"],
-        pipelines: { logs: { receivers: ["file_log"], processors: ["batch"], exporters: ["otlp_http"] } },
-        // Its own lines go to the log pipeline too: warnings and errors only.
-        telemetry: { logs: { level: "warn" }, metrics: { level: "none" } },
-      },
+        // A container the platform did not name keeps its whole name as its service.
+        {
+          type: "regex_parser",
+          parse_from: attribute(container),
+          regex: CONTAINER_NAME_PATTERN,
+          on_error: "send_quiet",
+        },
+        { type: "copy", if: `${attribute(service)} == nil`, from: attribute(container), to: attribute(service) },
+        { type: "remove", if: `${attribute(replica)} == ""`, field: attribute(replica) },
+        { type: "move", from: attribute("log.iostream"), to: resource(stream) },
+        { type: "move", from: attribute(service), to: resource(service) },
+        { type: "move", from: attribute(container), to: resource(container) },
+        { type: "move", if: `${attribute(replica)} != nil`, from: attribute(replica), to: resource(replica) },
+        { type: "remove", field: attribute("log.file.name") },
+        // OpenTelemetry's own name for the service, which other OTLP backends key on (Loki 3's service_name).
+        { type: "copy", from: resource(service), to: resource("service.name") },
+      ],
     },
-    { lineWidth: -1, noRefs: true },
+    otlpEndpoint,
   );
 }

@@ -27,6 +27,9 @@ export class PrometheusServer extends pulumi.ComponentResource {
   constructor(name: string, args: PrometheusServerArgs, opts?: pulumi.ComponentResourceOptions) {
     super("migration:docker:PrometheusServer", name, {}, opts);
     const { plan } = args;
+    const published = plan.weightRules;
+    if (!published)
+      throw new Error("prometheus: the Docker target publishes the weights as a rule file, none is planned");
     const data = new docker.Volume(`${name}-data`, {}, { parent: this });
     const weightsVolume = new docker.Volume(`${name}-weights`, {}, { parent: this });
     // Written before Prometheus first starts (it reads the file then), and at every weight change while it runs, each
@@ -35,9 +38,9 @@ export class PrometheusServer extends pulumi.ComponentResource {
       `${name}-weights-file`,
       {
         volumeName: weightsVolume.name,
-        directory: plan.weightRules.directory,
-        fileName: plan.weightRules.fileName,
-        content: plan.weightRules.content,
+        directory: published.directory,
+        fileName: published.fileName,
+        content: published.content,
         image: plan.image,
         reload: { signal: "HUP" },
       },
@@ -52,7 +55,7 @@ export class PrometheusServer extends pulumi.ComponentResource {
         volumes: [
           { volumeName: data.name, containerPath: plan.dataPath },
           // Writable, as the ingress's routing is: the weight rules are written from inside Prometheus.
-          { volumeName: weightsVolume.name, containerPath: plan.weightRules.directory },
+          { volumeName: weightsVolume.name, containerPath: published.directory },
         ],
         networksAdvanced: [{ name: args.networkName, aliases: [plan.host] }],
         ports: [{ internal: plan.port, external: plan.hostPort, ip: "127.0.0.1" }],

@@ -3,6 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import type { DatabasePlan } from "../../infra/plan/platformPlan";
 import { databaseUrls } from "../databaseUrls";
+import { dataClaim } from "./dataClaim";
 import { workloadLabels } from "./labels";
 import { livenessProbe, readinessProbe } from "./probes";
 
@@ -42,18 +43,11 @@ export class PostgresDatabase extends pulumi.ComponentResource {
       { metadata: { namespace }, stringData: { POSTGRES_PASSWORD: password.result } },
       { parent: this },
     );
-    const claim = new k8s.core.v1.PersistentVolumeClaim(
+    const claim = dataClaim(
       `${name}-data`,
-      {
-        // Not awaited: the provider waits for a WaitForFirstConsumer claim to be Pending, which a claim kept from an
-        // earlier deploy (Bound) never is again; the database's pod, which Pulumi waits for, cannot start without it.
-        metadata: { namespace, name: `${plan.host}-data`, annotations: { "pulumi.com/skipAwait": "true" } },
-        spec: {
-          accessModes: ["ReadWriteOnce"],
-          storageClassName: args.storageClass,
-          resources: { requests: { storage: args.storage } },
-        },
-      },
+      plan.host,
+      namespace,
+      { storage: args.storage, storageClass: args.storageClass },
       { parent: this, retainOnDelete: plan.retainOnDestroy },
     );
     const service = new k8s.core.v1.Service(

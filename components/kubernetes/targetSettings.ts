@@ -1,7 +1,7 @@
 import { stablePrefix } from "../docker/names";
 import type { PlatformConfig } from "../../infra/config/schema";
 import type { TargetFacts } from "../../infra/plan/planPlatform";
-import type { KubernetesBackendService } from "../../infra/render/traefik/kubernetesRouting";
+import { kubernetesCrdMetricNames, type KubernetesBackendService } from "../../infra/render/traefik/kubernetesRouting";
 import { APP_HEALTH_PATH, type BackendName } from "../../infra/routing/plan";
 
 /**
@@ -11,7 +11,12 @@ import { APP_HEALTH_PATH, type BackendName } from "../../infra/routing/plan";
 export type KubernetesSettings = NonNullable<PlatformConfig["kubernetes"]>;
 
 /** The settings of an absent `migration:kubernetes` block: every key has its default. */
-const DEFAULT_SETTINGS: KubernetesSettings = { databaseStorage: "10Gi", ingressService: { type: "LoadBalancer" } };
+const DEFAULT_SETTINGS: KubernetesSettings = {
+  databaseStorage: "10Gi",
+  monitoringStorage: "10Gi",
+  podLogsDirectory: "/var/log/pods",
+  ingressService: { type: "LoadBalancer" },
+};
 
 export const kubernetesSettings = (config: PlatformConfig): KubernetesSettings => config.kubernetes ?? DEFAULT_SETTINGS;
 
@@ -28,15 +33,27 @@ export function backendServices(config: PlatformConfig): Record<BackendName, Kub
   };
 }
 
+/** The headless Service that resolves to every pod of a workload, ready or not: what Prometheus scrapes them by. */
+export const podsServiceName = (workload: string) => `${workload}-pods`;
+
 /**
  * Where the ingress finds each app on Kubernetes: its Service, in the stack's namespace (Traefik reads the ready pods'
- * endpoints itself, and a pod that fails its readiness probe leaves them).
+ * endpoints itself, and a pod that fails its readiness probe leaves them). Prometheus finds every pod by a headless
+ * Service per workload (DNS, which needs no access to the cluster's API), reads Traefik's names of the CRD provider,
+ * and scrapes the weights from Traefik.
  */
-export function kubernetesTargetFacts(config: PlatformConfig): TargetFacts {
+export function kubernetesTargetFacts(config: PlatformConfig, project: string, stack: string): TargetFacts {
   const services = backendServices(config);
   const endpoints = (backend: BackendName) => ({
     servers: [`${services[backend].name}:${services[backend].port}`],
     healthPath: APP_HEALTH_PATH,
   });
-  return { servers: { fastapi: endpoints("fastapi"), flask: endpoints("flask") } };
+  return {
+    servers: { fastapi: endpoints("fastapi"), flask: endpoints("flask") },
+    monitoring: {
+      discovery: { kind: "everyPod", hostOf: podsServiceName },
+      traefikNames: kubernetesCrdMetricNames(kubernetesNamespace(config, project, stack), services),
+      weights: "ingressEndpoint",
+    },
+  };
 }

@@ -41,8 +41,8 @@ const WATCHED = [
 ];
 
 /**
- * Traefik as the stack's ingress controller, scoped to the stack's namespace: its static configuration and the failover
- * plugin baked in from ConfigMaps, its routing read from the namespace's Traefik objects, and a Service in front.
+ * Traefik as the stack's ingress controller, scoped to the stack's namespace: its static configuration and the project's
+ * plugins baked in from ConfigMaps, its routing read from the namespace's Traefik objects, and a Service in front.
  */
 export class TraefikController extends pulumi.ComponentResource {
   /** Where clients reach the migrated service. */

@@ -2,6 +2,8 @@ import { configKey, type ConfigIssue, type ConfigPath } from "./issues";
 import { isFloatingLatest } from "./imageReference";
 import { describeMatcher, findRouteConflicts } from "./routeConflicts";
 import type { PlatformConfig } from "./schema";
+import { routeBackendService } from "../render/traefik/dynamicConfig";
+import { assignRouteIds } from "../routing/routeIds";
 
 /**
  * Rules that relate several values to each other. They run on a config whose individual values already passed the
@@ -38,15 +40,16 @@ function checkTarget(config: PlatformConfig, issue: IssueFactory): ConfigIssue[]
             '"traefik" on the kubernetes target (the nginx flavour runs on docker only in this version)',
           ),
         ]),
-    ...(config.monitoring.enabled
+    ...(config.monitoring.enabled && config.monitoring.grafanaImage
       ? [
           issue(
-            ["monitoring", "enabled"],
-            true,
-            "false on the kubernetes target: its monitoring is not implemented in this version",
+            ["monitoring", "grafanaImage"],
+            config.monitoring.grafanaImage,
+            "absent on the kubernetes target: Grafana is deployed on docker only in this version",
           ),
         ]
       : []),
+    ...routeServiceNames(config, issue),
     ...(config.flask.mode === "external"
       ? [
           issue(
@@ -75,6 +78,25 @@ function checkTarget(config: PlatformConfig, issue: IssueFactory): ConfigIssue[]
         ]
       : []),
   ];
+}
+
+/** The longest route id whose Services' names (`route-<id>-via-fastapi`) fit a DNS label's 63 characters. */
+const LONGEST_KUBERNETES_ROUTE_ID = 63 - routeBackendService("", "fastapi").length;
+
+/** On Kubernetes a route's id names its Services (kubernetesRouting.ts): it must fit in one. */
+function routeServiceNames(config: PlatformConfig, issue: IssueFactory): ConfigIssue[] {
+  const ids = assignRouteIds(config.routes);
+  return config.routes.flatMap((route, index) =>
+    ids[index].length > LONGEST_KUBERNETES_ROUTE_ID
+      ? [
+          issue(
+            ["routes", index, "path"],
+            route.path,
+            `a path (with its methods) whose route id, here ${ids[index]}, is at most ${LONGEST_KUBERNETES_ROUTE_ID} characters on the kubernetes target: it names the route's Services`,
+          ),
+        ]
+      : [],
+  );
 }
 
 function checkSchedule(config: PlatformConfig, issue: IssueFactory): ConfigIssue[] {

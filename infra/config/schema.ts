@@ -51,6 +51,12 @@ const DNS_LABEL_TEXT =
   "a Kubernetes namespace name: lower-case letters, digits and -, at most 63, starting and ending with a letter or digit";
 const DNS_SUBDOMAIN_TEXT = "a Kubernetes object name: lower-case letters, digits, - and ., at most 253";
 const STORAGE_SIZE_TEXT = 'a size in Mi, Gi or Ti, such as "10Gi"';
+/** A claim's size, as Kubernetes takes it. */
+const storageSize = (fallback: string) =>
+  z
+    .string({ error: STORAGE_SIZE_TEXT })
+    .regex(/^[1-9][0-9]*(Mi|Gi|Ti)$/, { error: STORAGE_SIZE_TEXT })
+    .default(fallback);
 const REGISTRY_TEXT =
   'a registry host with an optional port and path, without a scheme, e.g. "registry.example.com/team" or "10.250.0.254:5000"';
 const NODE_PORT_TEXT = "an integer from 30000 to 32767 (Kubernetes' default node port range)";
@@ -226,10 +232,14 @@ export const platformConfigSchema = z.strictObject({
         .string({ error: DNS_SUBDOMAIN_TEXT })
         .regex(/^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/, { error: DNS_SUBDOMAIN_TEXT })
         .optional(),
-      databaseStorage: z
-        .string({ error: STORAGE_SIZE_TEXT })
-        .regex(/^[1-9][0-9]*(Mi|Gi|Ti)$/, { error: STORAGE_SIZE_TEXT })
-        .default("10Gi"),
+      databaseStorage: storageSize("10Gi"),
+      /** Prometheus's claim, for its samples of `monitoring.retention` (Alertmanager's silences take 1Gi beside it). */
+      monitoringStorage: storageSize("10Gi"),
+      /** The kubelet's pod log directory on the nodes (its `podLogsDir`), which the log collector reads. */
+      podLogsDirectory: z
+        .string({ error: ABSOLUTE_PATH })
+        .regex(/^\/[^\s]*$/, { error: ABSOLUTE_PATH })
+        .default("/var/log/pods"),
       /** Put in front of every image that names no registry of its own (as Docker decides it: no `.` or `:` before the first `/`). */
       imageRegistry: z
         .string({ error: REGISTRY_TEXT })

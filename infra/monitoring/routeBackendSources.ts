@@ -1,8 +1,8 @@
 import type { PlatformConfig } from "../config/schema";
 import { parseDuration } from "../cutover/duration";
-import { routeBackendService, routeFallbackService, routeRouters } from "../render/traefik/dynamicConfig";
 import { BACKENDS, type BackendName } from "../routing/plan";
 import type { Route } from "../routing/route";
+import type { TraefikMetricNames } from "./monitoringFacts";
 import { selector, type LabelMatcher } from "./promql";
 
 /** Label-free PromQL for the requests of one route served by one backend, over the gates window. */
@@ -15,25 +15,35 @@ export interface RouteBackendQueries {
 
 const SERVER_ERRORS: LabelMatcher = { label: "code", op: "=~", value: "5.." };
 
+/** `name` as a regular expression that matches it alone (Traefik's names may hold dots, from a namespace or host). */
+const escapeRegex = (name: string) => name.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+
 /**
- * Traefik: from the ingress's per-service metrics of the route's own service for the backend (routeBackendService; the
- * file provider qualifies names with "@file"), and of its fallback service for the backend (routeFallbackService):
- * requests the other backend served because every replica of this one was down count as this one's, all failed.
+ * Traefik: from the ingress's per-service metrics of the route's own service for the backend, and of its fallback
+ * service for the backend where the target has one: requests the other backend served because every replica of this
+ * one was down count as this one's, all failed. `names` says how Traefik names them on the target.
  */
-function traefikQueries(route: Pick<Route, "id">, backend: BackendName, window: string): RouteBackendQueries {
-  const own = `${routeBackendService(route.id, backend)}@file`;
-  const fallback = `${routeFallbackService(route.id, backend)}@file`;
+function traefikQueries(
+  route: Pick<Route, "id">,
+  backend: BackendName,
+  window: string,
+  names: TraefikMetricNames,
+): RouteBackendQueries {
+  const own = names.routeBackend(route.id, backend);
+  const fallback = names.routeFallback?.(route.id, backend);
+  const ofService = (service: string): LabelMatcher => ({ label: "service", op: "=", value: service });
   return {
     requests: (fn, serverErrorsOnly) => {
       const count = (matchers: LabelMatcher[]) =>
         `${fn}(${selector("traefik_service_requests_total", matchers)}[${window}])`;
+      if (!fallback) return `sum(${count(serverErrorsOnly ? [ofService(own), SERVER_ERRORS] : [ofService(own)])})`;
       // `or` keeps whichever of the two series exist (their service labels differ), so that one missing never hides the
       // other, and the sum is absent (no data) only when both are.
       return serverErrorsOnly
-        ? `sum(${count([{ label: "service", op: "=", value: own }, SERVER_ERRORS])} or ${count([{ label: "service", op: "=", value: fallback }])})`
-        : `sum(${count([{ label: "service", op: "=~", value: `${own}|${fallback}` }])})`;
+        ? `sum(${count([ofService(own), SERVER_ERRORS])} or ${count([ofService(fallback)])})`
+        : `sum(${count([{ label: "service", op: "=~", value: `${escapeRegex(own)}|${escapeRegex(fallback)}` }])})`;
     },
-    latencyBuckets: `sum by (le) (rate(${selector("traefik_service_request_duration_seconds_bucket", [{ label: "service", op: "=", value: own }])}[${window}]))`,
+    latencyBuckets: `sum by (le) (rate(${selector("traefik_service_request_duration_seconds_bucket", [ofService(own)])}[${window}]))`,
   };
 }
 
@@ -75,6 +85,7 @@ export function routeFailoverQuery(
   route: Pick<Route, "id">,
   as: "count" | "perSecond",
   window: string,
+  names: TraefikMetricNames,
 ): string {
   const perWindow = as === "count" ? "" : ` / ${parseDuration(window) / 1000}`;
   if (ingress === "nginx") {
@@ -82,14 +93,16 @@ export function routeFailoverQuery(
     // nginx has a failover series only once one happened: a route with traffic and none has zero, not no data.
     return `(${growth(selector("migration_ingress_failovers_total", ofRoute), window)} or 0 * ${growth(selector("migration_ingress_requests_total", ofRoute), window)})${perWindow}`;
   }
-  const named = (metric: string, label: string, names: readonly string[]) =>
-    growth(selector(metric, [{ label, op: "=~", value: `(${names.join("|")})@file` }]), window);
-  const fallbacks = BACKENDS.map((backend) => routeFallbackService(route.id, backend));
-  const services = [...BACKENDS.map((backend) => routeBackendService(route.id, backend)), ...fallbacks];
-  const attempts = named("traefik_service_requests_total", "service", services);
-  const requests = named("traefik_router_requests_total", "router", routeRouters(route.id));
+  const grown = (metric: string, label: string, pattern: string) =>
+    growth(selector(metric, [{ label, op: "=~", value: pattern }]), window);
+  const fallbacks = BACKENDS.flatMap((backend) => names.routeFallback?.(route.id, backend) ?? []).map(escapeRegex);
+  const services = [...BACKENDS.map((backend) => escapeRegex(names.routeBackend(route.id, backend))), ...fallbacks];
+  const attempts = grown("traefik_service_requests_total", "service", services.join("|"));
+  const requests = grown("traefik_router_requests_total", "router", names.routeRouters(route.id));
   // The two counters are scraped at once but advance at different moments of a request: never below zero.
-  return `((${named("traefik_service_requests_total", "service", fallbacks)} or vector(0)) + clamp_min(${attempts} - ${requests}, 0))${perWindow}`;
+  const retries = `clamp_min(${attempts} - ${requests}, 0)`;
+  if (fallbacks.length === 0) return `${retries}${perWindow}`;
+  return `((${grown("traefik_service_requests_total", "service", fallbacks.join("|"))} or vector(0)) + ${retries})${perWindow}`;
 }
 
 /**
@@ -103,6 +116,7 @@ export function routeBackendQueries(
   route: Pick<Route, "id">,
   backend: BackendName,
   window: string,
+  names: TraefikMetricNames,
 ): RouteBackendQueries {
-  return ingress === "traefik" ? traefikQueries(route, backend, window) : nginxQueries(route, backend, window);
+  return ingress === "traefik" ? traefikQueries(route, backend, window, names) : nginxQueries(route, backend, window);
 }

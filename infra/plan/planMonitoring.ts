@@ -22,6 +22,12 @@ import {
   PROMETHEUS_RULES_DIRECTORY,
   PROMETHEUS_WEIGHTS_DIRECTORY,
 } from "../monitoring/prometheusLayout";
+import type { MonitoringFacts } from "../monitoring/monitoringFacts";
+import {
+  PUBLISHED_WEIGHT_RULES_FILE,
+  PUBLISHED_WEIGHTS_PATH,
+  renderPublishedWeightRules,
+} from "../monitoring/publishedWeights";
 import { RECORDING_RULES_FILE, renderRecordingRules } from "../monitoring/recordingRules";
 import { monitoringScrapeTargets } from "../monitoring/scrapeTargets";
 import { WEIGHT_RULES_FILE, renderWeightRules } from "../monitoring/weightRules";
@@ -60,6 +66,8 @@ export interface MonitoringInputs {
    * change must never rewrite prometheus.yml.
    */
   readonly servers: BackendServers;
+  /** How the target lets Prometheus find and name what it watches. */
+  readonly target: MonitoringFacts;
   readonly ingress: IngressPlan;
   readonly database: DatabasePlan;
 }
@@ -89,12 +97,10 @@ function planAlertmanager(image: string, config: PlatformConfig): AlertmanagerPl
     dataPath: "/alertmanager",
     // `cluster show` reads the status API and prints nothing of the configuration (`config show` would put the
     // webhook URL into the health log).
-    health: supportingServiceCheck([
-      "amtool",
-      `--alertmanager.url=http://127.0.0.1:${ALERTMANAGER_PORT}`,
-      "cluster",
-      "show",
-    ]),
+    health: supportingServiceCheck(
+      ["amtool", `--alertmanager.url=http://127.0.0.1:${ALERTMANAGER_PORT}`, "cluster", "show"],
+      { port: ALERTMANAGER_PORT, path: "/-/ready" },
+    ),
     startsAfter: [],
   };
 }
@@ -115,15 +121,18 @@ function planPostgresExporter(image: string, database: DatabasePlan): PostgresEx
 }
 
 function planPrometheus(
-  { config, routing, servers, ingress }: MonitoringInputs,
+  { config, routing, servers, target, ingress }: MonitoringInputs,
   companions: { readonly alertmanager?: AlertmanagerPlan; readonly postgresExporter?: PostgresExporterPlan },
 ): PrometheusPlan {
   const { monitoring } = config;
+  const weightsScraped = target.weights === "ingressEndpoint";
   const prometheusConfig = renderPrometheusConfig(
     monitoringScrapeTargets({
-      ingress: { address: `${ingress.host}:${ingress.metricsPort}`, metricsPath: ingress.metricsPath },
+      ingress,
       servers,
+      discovery: target.discovery,
       postgresExporter: companions.postgresExporter && address(companions.postgresExporter),
+      publishedWeightsPath: weightsScraped ? PUBLISHED_WEIGHTS_PATH : undefined,
     }),
     {
       ruleFiles: PROMETHEUS_RULE_FILES,
@@ -147,27 +156,38 @@ function planPrometheus(
       { path: PROMETHEUS_CONFIG_PATH, content: prometheusConfig },
       {
         path: `${PROMETHEUS_RULES_DIRECTORY}/${RECORDING_RULES_FILE}`,
-        content: renderRecordingRules(config.ingress, routing.routes, config.gates.window),
+        content: renderRecordingRules(config.ingress, routing.routes, config.gates.window, target.traefikNames),
       },
       { path: `${PROMETHEUS_RULES_DIRECTORY}/${ALERT_RULES_FILE}`, content: renderAlertRules(config.gates) },
       { path: `${PROMETHEUS_CONSOLES_DIRECTORY}/${MIGRATION_CONSOLE_FILE}`, content: renderMigrationConsole(routeIds) },
+      ...(weightsScraped
+        ? [
+            {
+              path: `${PROMETHEUS_RULES_DIRECTORY}/${PUBLISHED_WEIGHT_RULES_FILE}`,
+              content: renderPublishedWeightRules(),
+            },
+          ]
+        : []),
     ],
-    weightRules: {
-      directory: PROMETHEUS_WEIGHTS_DIRECTORY,
-      fileName: WEIGHT_RULES_FILE,
-      content: renderWeightRules(routing.routes),
-    },
+    weightRules: weightsScraped
+      ? undefined
+      : {
+          directory: PROMETHEUS_WEIGHTS_DIRECTORY,
+          fileName: WEIGHT_RULES_FILE,
+          content: renderWeightRules(routing.routes),
+        },
     dataPath: PROMETHEUS_DATA_DIRECTORY,
     hostPort: monitoring.port,
     migrationPagePath: consoleUrlPath(MIGRATION_CONSOLE_FILE),
     // Answering a query is what "healthy" means here; promtool 2.42 has no `check healthy` yet.
-    health: supportingServiceCheck([
-      "promtool",
-      "query",
-      "instant",
-      `http://127.0.0.1:${PROMETHEUS_PORT}`,
-      "vector(1)",
-    ]),
+    // Over HTTP (targets that probe from outside), /-/ready: the storage is open and queries are served.
+    health: supportingServiceCheck(
+      ["promtool", "query", "instant", `http://127.0.0.1:${PROMETHEUS_PORT}`, "vector(1)"],
+      {
+        port: PROMETHEUS_PORT,
+        path: "/-/ready",
+      },
+    ),
     // Started once what it scrapes and alerts to exists, so that its first figures are not failures.
     startsAfter: [
       ingress.name,

@@ -1,6 +1,7 @@
 import type { PlatformConfig } from "../config/schema";
 import type { ErrorTracking } from "../contract/platformOutputs";
 import { sentryRelease } from "../monitoring/errorTracking";
+import type { MonitoringFacts } from "../monitoring/monitoringFacts";
 import { renderIngress } from "../render/ingress";
 import { APP_HEALTH_PATH, buildRoutingPlan, type BackendName, type BackendServers } from "../routing/plan";
 import type { MigrationMap } from "../routing/route";
@@ -9,10 +10,12 @@ import type { AppPlan, DatabasePlan, Env, IngressPlan, JobPlan, PlatformPlan } f
 import { pythonHealthCheck } from "./healthChecks";
 import { planMonitoring } from "./planMonitoring";
 
-/** What only the target knows, and the plan needs: how the ingress reaches the apps there. */
+/** What only the target knows, and the plan needs: how the ingress and Prometheus reach the apps there. */
 export interface TargetFacts {
-  /** Where the ingress (and Prometheus) find each app's replicas on this target. */
+  /** Where the ingress finds each app's replicas on this target. */
   readonly servers: BackendServers;
+  /** How Prometheus finds and names what it watches on this target. */
+  readonly monitoring: MonitoringFacts;
   /** The DNS server the nginx flavour resolves the backends' names with, where they are names. */
   readonly dnsResolver?: string;
 }
@@ -138,7 +141,7 @@ export function planPlatform(config: PlatformConfig, target: TargetFacts, option
     fastapi,
     ingress,
     monitoring: config.monitoring.enabled
-      ? planMonitoring({ config, routing, servers: target.servers, ingress, database })
+      ? planMonitoring({ config, routing, servers: target.servers, target: target.monitoring, ingress, database })
       : undefined,
     routing,
   };

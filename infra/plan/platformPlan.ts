@@ -89,8 +89,11 @@ export interface PrometheusPlan extends Workload {
   readonly args: readonly string[];
   /** prometheus.yml, the recording and alert rules and the console pages: they never depend on a weight. */
   readonly files: readonly StaticFile[];
-  /** The weight rules, the one rule file a weight step rewrites (Prometheus reloads them in place). */
-  readonly weightRules: HotFile;
+  /**
+   * The weight rules, the one rule file a weight step rewrites (Prometheus reloads them in place); absent where
+   * Prometheus scrapes the weights from the ingress instead (see MonitoringFacts.weights).
+   */
+  readonly weightRules?: HotFile;
   /** Where Prometheus keeps its samples: a volume. */
   readonly dataPath: string;
   /** Host port (loopback only) for the UI and API. */

@@ -5,7 +5,12 @@ export interface ScrapeTarget {
   /** `host:port` reachable from the Prometheus container. */
   readonly address: string;
   readonly metricsPath: string;
+  /** The host names every replica (it resolves to each one's address): each is scraped, found again as they change. */
+  readonly everyPod?: true;
 }
+
+/** How often a name standing for every replica is resolved again: a new replica is scraped within this. */
+const DNS_REFRESH = "5s";
 
 export interface PrometheusOptions {
   readonly scrapeIntervalSeconds?: number;
@@ -15,23 +20,42 @@ export interface PrometheusOptions {
   readonly alertmanagers?: readonly string[];
 }
 
+/** Where one job's targets come from: the addresses as listed, or each name resolved to every replica's address. */
+function discoveryOf(targets: readonly ScrapeTarget[]) {
+  if (!targets[0].everyPod) return { static_configs: [{ targets: targets.map((target) => target.address) }] };
+  return {
+    dns_sd_configs: targets.map(({ address }) => {
+      const separator = address.lastIndexOf(":");
+      return {
+        names: [address.slice(0, separator)],
+        type: "A",
+        port: Number(address.slice(separator + 1)),
+        refresh_interval: DNS_REFRESH,
+      };
+    }),
+  };
+}
+
 /** One scrape job per name, listing every address of it (each replica of an app is a target of the same job). */
 function scrapeConfigs(targets: readonly ScrapeTarget[]) {
-  const jobs = new Map<string, { metricsPath: string; addresses: string[] }>();
+  const jobs = new Map<string, ScrapeTarget[]>();
   for (const target of targets) {
-    const job = jobs.get(target.job) ?? { metricsPath: target.metricsPath, addresses: [] };
-    if (job.metricsPath !== target.metricsPath) {
+    const job = jobs.get(target.job) ?? [];
+    const [first] = job;
+    if (first && first.metricsPath !== target.metricsPath) {
       throw new Error(
-        `scrape job ${target.job}: every target of a job must share one metrics path (got ${job.metricsPath} and ${target.metricsPath})`,
+        `scrape job ${target.job}: every target of a job must share one metrics path (got ${first.metricsPath} and ${target.metricsPath})`,
       );
     }
-    job.addresses.push(target.address);
-    jobs.set(target.job, job);
+    if (first && first.everyPod !== target.everyPod) {
+      throw new Error(`scrape job ${target.job}: every target of a job must be found the same way (listed or by name)`);
+    }
+    jobs.set(target.job, [...job, target]);
   }
-  return [...jobs].map(([job, { metricsPath, addresses }]) => ({
+  return [...jobs].map(([job, jobTargets]) => ({
     job_name: job,
-    metrics_path: metricsPath,
-    static_configs: [{ targets: addresses }],
+    metrics_path: jobTargets[0].metricsPath,
+    ...discoveryOf(jobTargets),
   }));
 }
 

@@ -28,6 +28,17 @@ last_app_commit() {
   git -C "$CI_REPO_ROOT" log -1 --format=%H -- "apps/$1"
 }
 
+# only_on_target STACK TARGET WHY: ends the calling script, saying WHY, unless STACK deploys to TARGET (its
+# migration:target, which the stage file sets; docker when unset).
+only_on_target() {
+  local target
+  target="$(pulumi config get migration:target --stack "$1" 2>/dev/null || printf 'docker')"
+  if [ "$target" != "$2" ]; then
+    log "$1 runs on the $target target: $3"
+    exit 0
+  fi
+}
+
 registry_login() {
   require_env IMAGE_REGISTRY REGISTRY_USER REGISTRY_TOKEN
   printf '%s' "$REGISTRY_TOKEN" | docker login "${IMAGE_REGISTRY%%/*}" --username "$REGISTRY_USER" --password-stdin >/dev/null

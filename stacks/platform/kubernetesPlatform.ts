@@ -8,15 +8,18 @@ import { clusterPrerequisites } from "../../components/kubernetes/clusterPrerequ
 import { AppDeployment } from "../../components/kubernetes/appDeployment";
 import { PostgresDatabase } from "../../components/kubernetes/postgresDatabase";
 import { RoutingObjects } from "../../components/kubernetes/routingObjects";
+
 import { SchemaMigrationJob } from "../../components/kubernetes/schemaMigrationJob";
 import { stackNamespace } from "../../components/kubernetes/stackNamespace";
 import { TraefikController } from "../../components/kubernetes/traefikController";
 import { backendServices, kubernetesNamespace, kubernetesSettings } from "../../components/kubernetes/targetSettings";
 import type { PlatformConfig } from "../../infra/config/schema";
 import type { PlatformPlan } from "../../infra/plan/platformPlan";
-import { renderTraefikKubernetesRouting } from "../../infra/render/traefik/kubernetesRouting";
+import { renderTraefikKubernetesRouting, routeBackendServices } from "../../infra/render/traefik/kubernetesRouting";
+import { BACKENDS } from "../../infra/routing/plan";
 import { withRegistry } from "../../infra/config/imageReference";
 import type { Placement } from "../../infra/routing/targetGuard";
+import { deployKubernetesMonitoring } from "./kubernetesMonitoring";
 import type { StackIdentity, TargetDeployment } from "./platformTarget";
 
 /** The plan with the images the cluster pulls: the configured registry in front of those that name none. */
@@ -25,13 +28,35 @@ function pulledFromRegistry(plan: PlatformPlan, registry: string | undefined): P
     ...workload,
     image: withRegistry(workload.image, registry),
   });
+  const { monitoring } = plan;
   return {
     ...plan,
     database: pulled(plan.database),
     schemaMigration: pulled(plan.schemaMigration),
     fastapi: pulled(plan.fastapi),
     ingress: pulled(plan.ingress),
+    monitoring: monitoring && {
+      ...monitoring,
+      prometheus: pulled(monitoring.prometheus),
+      alertmanager: monitoring.alertmanager && pulled(monitoring.alertmanager),
+      postgresExporter: monitoring.postgresExporter && pulled(monitoring.postgresExporter),
+      logs: monitoring.logs && {
+        ...monitoring.logs,
+        collectorImage: withRegistry(monitoring.logs.collectorImage, registry),
+        store: monitoring.logs.store && pulled(monitoring.logs.store),
+      },
+    },
   };
+}
+
+/**
+ * The log store's claim for `maxDiskUsage` (e.g. "2GiB") of logs, a quarter larger: VictoriaLogs checks its usage now
+ * and then, and drops whole days once over, so its disk must hold more than the limit.
+ */
+function logStoreClaimSize(maxDiskUsage: string): string {
+  const [, amount, unit] = /^(\d+)(MiB|GiB|TiB)$/.exec(maxDiskUsage)!;
+  const mebibytes = Number(amount) * { MiB: 1, GiB: 1024, TiB: 1024 * 1024 }[unit as "MiB" | "GiB" | "TiB"];
+  return `${Math.ceil(mebibytes * 1.25)}Mi`;
 }
 
 /** The stack's namespace, which `kubernetes.namespace` may choose. */
@@ -58,7 +83,7 @@ export function deployKubernetesPlatform(
   const settings = kubernetesSettings(config);
   const plan = pulledFromRegistry(planned, settings.imageRegistry);
   const namespaceName = kubernetesNamespace(config, stack.project, stack.stack);
-  const cluster = providers.find((provider) => provider instanceof k8s.Provider);
+  const cluster = providers.find((provider): provider is k8s.Provider => provider instanceof k8s.Provider);
   const namespace = stackNamespace(namespaceName, plan.database.retainOnDestroy, {
     provider: cluster,
     dependsOn: clusterPrerequisites(cluster),
@@ -113,10 +138,15 @@ export function deployKubernetesPlatform(
     opts,
   );
   const services = backendServices(config);
-  // Flask's too: validation keeps Flask managed on Kubernetes, and the platform owns its Service (see appService).
-  const appServices = Object.values(services).map((service) =>
-    appService(service.name, service.port, namespaceName, objectOpts),
-  );
+  // Flask's too: validation keeps Flask managed on Kubernetes, and the platform owns its Services (see appService).
+  const appServices = [
+    ...BACKENDS.map((backend) =>
+      appService(services[backend].name, backend, services[backend].port, namespaceName, objectOpts),
+    ),
+    ...routeBackendServices(plan.routing, services).map((service) =>
+      appService(service.name, service.backend, service.port, namespaceName, objectOpts),
+    ),
+  ];
   const routing = new RoutingObjects("routing", renderTraefikKubernetesRouting(plan.routing, services, namespaceName), {
     providers,
     dependsOn: [namespace, ...appServices],
@@ -132,7 +162,30 @@ export function deployKubernetesPlatform(
     { providers, dependsOn: [namespace, fastapi] },
   );
 
+  const monitoring =
+    plan.monitoring &&
+    deployKubernetesMonitoring(plan.monitoring, {
+      namespace: namespaceName,
+      scraped: [
+        { workload: plan.ingress.host, port: plan.ingress.metricsPort },
+        ...BACKENDS.map((backend) => ({ workload: backend, port: services[backend].port })),
+      ],
+      storage: { storage: settings.monitoringStorage, storageClass: settings.storageClass },
+      logStorage: config.monitoring.logs && {
+        storage: logStoreClaimSize(config.monitoring.logs.maxDiskUsage),
+        storageClass: settings.storageClass,
+      },
+      podLogsDirectory: settings.podLogsDirectory,
+      databaseUrls: { sync: database.syncUrl },
+      imagePullSecrets,
+      providers,
+      cluster,
+      // Beside the apps, not after them: a workload not up yet is simply not found (no failed scrape).
+      dependsOn: [namespace],
+    });
+
   return {
+    ...monitoring,
     // The URL is known once Traefik serves and the routing is applied: a client may use it at once.
     ingressUrl: pulumi.all([ingress.url, routing.applied]).apply(([url]) => url),
     databaseUrl: database.syncUrl,

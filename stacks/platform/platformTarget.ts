@@ -34,7 +34,7 @@ export interface StackIdentity {
  * is passed for the target's own settings (e.g. `migration:kubernetes`); what to run comes from the plan alone.
  */
 export interface PlatformTarget {
-  facts(config: PlatformConfig): TargetFacts;
+  facts(config: PlatformConfig, stack: StackIdentity): TargetFacts;
   /** Where inside the target the stack's resources go, where the config chooses it; undefined where it does not. */
   placement(config: PlatformConfig, stack: StackIdentity): Placement | undefined;
   /** Registered before the plan is built, so that the engine starts their plugins meanwhile (see platformProgram). */

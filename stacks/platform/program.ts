@@ -60,7 +60,7 @@ export async function platformProgram(): Promise<Record<string, unknown>> {
   const providers = target.providers(config);
   await setImmediate();
   const errorTracking = errorTrackingOf(config, pulumi.getStack());
-  const plan = planPlatform(config, target.facts(config), { errorTracking });
+  const plan = planPlatform(config, target.facts(config, stack), { errorTracking });
   const platform = target.deploy(plan, stack, providers, config);
 
   return {

@@ -14,7 +14,7 @@ const TARGETS: Record<PlatformConfig["target"], PlatformTarget> = {
     deploy: deployDockerPlatform,
   },
   kubernetes: {
-    facts: kubernetesTargetFacts,
+    facts: (config, stack) => kubernetesTargetFacts(config, stack.project, stack.stack),
     placement: kubernetesPlacement,
     providers: kubernetesProviders,
     deploy: deployKubernetesPlatform,

@@ -17,7 +17,10 @@ import {
   STORAGE_CLASS,
 } from "../support/localCluster";
 import { waitFor } from "../support/processes";
-import { REPO_ROOT } from "../support/stackConfig";
+import { REPO_ROOT, stackFileConfig } from "../support/stackConfig";
+import { query } from "../e2e/prometheusFigures";
+import { LOG_PIPELINE_IMAGES, queryLogStore } from "../support/logPipeline";
+import { SERIES } from "../../infra/monitoring/seriesNames";
 
 // The platform's Kubernetes target on the real local cluster, end to end: the dev stage moved to the cluster (as
 // docs/kubernetes.md tells a user to), the platform and the legacy stack deployed, both apps serving one database
@@ -29,6 +32,11 @@ const IMAGES = [
   "migration/legacy-flask:0.2.0",
   "migration/postgres:15-bookworm",
   "migration/traefik:v3.6.12",
+  "migration/prometheus:2.42-bookworm",
+  "migration/alertmanager:0.25-bookworm",
+  "migration/postgres-exporter:0.11-bookworm",
+  LOG_PIPELINE_IMAGES.store,
+  LOG_PIPELINE_IMAGES.collector,
 ];
 const STACK = "k8s-target";
 const NAMESPACE = `migration-${STACK}`;
@@ -45,19 +53,28 @@ const clusterSettings = {
   imageRegistry: REGISTRY,
   storageClass: STORAGE_CLASS,
   databaseStorage: "1Gi",
+  monitoringStorage: "1Gi",
+  // The local cluster's kubelet writes the pods' logs here (docs/kubernetes-cluster.md).
+  podLogsDirectory: "/var/log/migration-cluster/pods",
   ingressService: { type: "NodePort", address: NODE_ADDRESS },
 };
 
 /**
- * The namespace deleted, and the host-path volume its database claim was bound to wiped and offered again: the cluster
+ * The namespace deleted, and every host-path volume its claims were bound to (the database's, Prometheus's and
+ * Alertmanager's, whether their claims went with a destroy or with the namespace) wiped and offered again: the cluster
  * has eight, and a Released one is never bound again on its own.
  */
-function deleteNamespaceAndItsVolume(): void {
+function deleteNamespaceAndItsVolumes(): void {
   const namespaces = kubectl("get", "namespaces", "-o", "name").split("\n");
-  if (!namespaces.includes(`namespace/${NAMESPACE}`)) return;
-  const volume = kubectl("-n", NAMESPACE, "get", "pvc", "-o", "jsonpath={.items[*].spec.volumeName}");
-  kubectl("delete", "namespace", NAMESPACE, "--wait=true");
-  for (const name of volume.split(" ").filter(Boolean)) clusterCommand("free-volume", name);
+  if (namespaces.includes(`namespace/${NAMESPACE}`)) kubectl("delete", "namespace", NAMESPACE, "--wait=true");
+  const volumes = kubectl(
+    "get",
+    "pv",
+    "-o",
+    'jsonpath={range .items[*]}{.metadata.name} {.status.phase} {.spec.claimRef.namespace}{"\\n"}{end}',
+  );
+  for (const [name, phase, claimNamespace] of volumes.split("\n").map((line) => line.split(" ")))
+    if (phase === "Released" && claimNamespace === NAMESPACE) clusterCommand("free-volume", name);
 }
 
 /** The images of every pod in the stack's namespace. */
@@ -72,6 +89,12 @@ describe.skipIf(reason !== "")(
   () => {
     let stacks: E2EStacks;
     let baseUrl = "";
+    let prometheusUrl = "";
+    /** The default route's weight as Prometheus records it from Traefik's weights endpoint; undefined without one. */
+    const configuredWeight = async () => {
+      const [sample] = await query(prometheusUrl, `${SERIES.configuredWeight}{route="default"}`);
+      return sample && Number(sample.value[1]);
+    };
     /** Rows written through either app, every one of which must stay readable. */
     let rows: CreatedRow[] = [];
     const figures: Record<string, number> = {};
@@ -83,10 +106,10 @@ describe.skipIf(reason !== "")(
       if (!clusterAnswers()) clusterCommand("up");
       clusterCommand("push-images", ...IMAGES);
       // A claim kept by an interrupted earlier run would hand this run its old data: start from an empty namespace.
-      deleteNamespaceAndItsVolume();
+      deleteNamespaceAndItsVolumes();
       stacks = await E2EStacks.fresh("traefik", STACK, {
         "migration:target": "kubernetes",
-        "migration:monitoring": { enabled: false },
+        "migration:monitoring": JSON.parse(stackFileConfig("Pulumi.dev.yaml")["migration:monitoring"]),
         "migration:kubernetes": clusterSettings,
         "migration:database": { image: "migration/postgres:15-bookworm", retainOnDestroy: true },
       });
@@ -95,7 +118,7 @@ describe.skipIf(reason !== "")(
     afterAll(async () => {
       if (stacks) await stacks.tearDown();
       // The stage keeps the database's claim through a destroy; the test's own data goes with its namespace.
-      deleteNamespaceAndItsVolume();
+      deleteNamespaceAndItsVolumes();
       mkdirSync(join(REPO_ROOT, "reports"), { recursive: true });
       writeFileSync(join(REPO_ROOT, "reports", "kubernetes-target.json"), `${JSON.stringify(figures, null, 2)}\n`);
       console.log(`Kubernetes target figures (reports/kubernetes-target.json): ${JSON.stringify(figures)}`);
@@ -123,10 +146,69 @@ describe.skipIf(reason !== "")(
       expect(Math.abs(split.fastapi / split.requests - 0.1)).toBeLessThanOrEqual(0.01);
     });
 
-    it("takes a weight step as one routing object updated, nothing else, and serves the new split", async () => {
+    it("scrapes every pod it finds by DNS, and reads each route's figures per backend from Traefik", async () => {
+      prometheusUrl = await stacks.platformOutput<string>("prometheusUrl");
+      // The dev stage's replicas: Traefik (its metrics and its weights), FastAPI's two, Flask's one, the exporter.
+      const expected = { ingress: 1, "ingress-weights": 1, fastapi: 2, flask: 1, postgres: 1 };
+      const started = Date.now();
+      await waitFor(
+        "every scrape target up",
+        async () => {
+          const up: Record<string, number> = {};
+          for (const sample of await query(prometheusUrl, "up == 1"))
+            up[sample.metric.job] = (up[sample.metric.job] ?? 0) + 1;
+          const jobs = new Set([...Object.keys(up), ...Object.keys(expected)]);
+          return [...jobs].every((job) => up[job] === expected[job as keyof typeof expected]) || undefined;
+        },
+        90_000,
+        1_000,
+      );
+      figures.everyTargetUpSeconds = (Date.now() - started) / 1000;
+      expect(await configuredWeight()).toBe(10);
+      // A route's series start with its first requests, which `increase` cannot count: it needs more.
+      const requests = await waitFor(
+        "the default route's requests per backend",
+        async () => {
+          await sampleSplit(baseUrl, { method: "GET", path: "/healthz" }, 100);
+          const samples = await query(prometheusUrl, `${SERIES.requestsInWindow}{route="default"}`);
+          const of = (backend: string) =>
+            Number(samples.find((sample) => sample.metric.backend === backend)?.value[1] ?? 0);
+          return of("fastapi") > 0 && of("flask") > 0 ? { fastapi: of("fastapi"), flask: of("flask") } : undefined;
+        },
+        60_000,
+        1_000,
+      );
+      figures.prometheusDefaultRouteFastapiShare = requests.fastapi / (requests.fastapi + requests.flask);
+    });
+
+    it("ships every pod's lines to VictoriaLogs, labelled with the workload and the pod", async () => {
+      const logsUrl = await stacks.platformOutput<string>("logsUrl");
+      const store = new URL(logsUrl).origin;
+      const started = Date.now();
+      const rows = await waitFor(
+        "FastAPI's and Flask's lines in VictoriaLogs",
+        async () => {
+          const found = await queryLogStore(store, "service:in(fastapi, flask) | limit 1000");
+          const services = new Set(found.map((row) => row.service));
+          return services.has("fastapi") && services.has("flask") ? found : undefined;
+        },
+        60_000,
+        1_000,
+      );
+      figures.logsFoundSeconds = (Date.now() - started) / 1000;
+      const pods = kubectl("-n", NAMESPACE, "get", "pods", "-o", "jsonpath={.items[*].metadata.name}").split(" ");
+      for (const row of rows) {
+        expect(pods, JSON.stringify(row)).toContain(row.container);
+        expect(row["k8s.namespace.name"]).toBe(NAMESPACE);
+        expect(["stdout", "stderr"]).toContain(row.stream);
+      }
+    });
+
+    it("takes a weight step as the routing objects updated, nothing else, and serves the new split", async () => {
       await stacks.setWeights(50, []);
       const preview = await stacks.previewPlatform();
-      expect(preview.update).toBe(1);
+      // The default route's TraefikService and the weights Traefik serves to Prometheus.
+      expect(preview.update).toBe(2);
       // Besides the one update, only reads (the cluster's prerequisites) and unchanged resources.
       for (const operation of ["create", "replace", "delete", "create-replacement", "delete-replaced"] as const)
         expect(preview[operation] ?? 0, operation).toBe(0);
@@ -143,6 +225,13 @@ describe.skipIf(reason !== "")(
       );
       figures.weightStepSettledSecondsAfterUp = (Date.now() - step.returnedAt) / 1000;
       expect(settled.unattributed).toBe(0);
+      await waitFor(
+        "Prometheus's weight of the default route at 50",
+        async () => (await configuredWeight()) === 50 || undefined,
+        30_000,
+        250,
+      );
+      figures.weightSeenByPrometheusSecondsAfterUp = (Date.now() - step.returnedAt) / 1000;
     });
 
     it("rolls back through the cutover command under load, with no failed request and no apply conflict", async () => {
@@ -162,6 +251,13 @@ describe.skipIf(reason !== "")(
       figures.rollbackRecordedSeconds = rollback.seconds;
       const window = load.window(0, Date.now());
       figures.rollbackLoadRequests = window.totalRequests;
+      // The fast path applied the weights Traefik serves too: Prometheus reads the rollback, not the step before it.
+      await waitFor(
+        "Prometheus's weight of the default route at 0",
+        async () => (await configuredWeight()) === 0 || undefined,
+        30_000,
+        250,
+      );
       expect(window.failures).toEqual({});
       expect(load.created.length).toBeGreaterThan(0);
       rows = [...rows, ...load.created];

@@ -1,4 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
+import { load } from "js-yaml";
 import { beforeAll, describe, expect, it } from "vitest";
 import { plainInputs, RecordingMocks, runProgram, secretValue, type RecordedResource } from "../support/recordingMocks";
 import { stackFileConfig } from "../support/stackConfig";
@@ -25,8 +26,12 @@ function clusterConfig(changes: Record<string, unknown> = {}): Record<string, st
   const config = stackFileConfig("Pulumi.dev.yaml");
   const values: Record<string, unknown> = {
     target: "kubernetes",
-    monitoring: { enabled: false },
-    kubernetes: { imageRegistry: REGISTRY, storageClass: "local-hostpath", databaseStorage: "1Gi" },
+    kubernetes: {
+      imageRegistry: REGISTRY,
+      storageClass: "local-hostpath",
+      databaseStorage: "1Gi",
+      monitoringStorage: "2Gi",
+    },
     ...changes,
   };
   for (const [key, value] of Object.entries(values))
@@ -163,6 +168,151 @@ describe("the dev stage on Kubernetes", () => {
     expect(routing.length).toBeGreaterThan(0);
     expect(routing.map((resource) => resource.inputs.kind)).toContain("IngressRoute");
   });
+
+  it("runs Prometheus, Alertmanager and the exporter as one pod each, as the images' unprivileged user", () => {
+    for (const [name, image] of [
+      ["prometheus", "migration/prometheus:2.42-bookworm"],
+      ["alertmanager", "migration/alertmanager:0.25-bookworm"],
+      ["postgres-exporter", "migration/postgres-exporter:0.11-bookworm"],
+    ]) {
+      const deployment = named(DEPLOYMENT, name);
+      expect(deployment.spec.replicas, name).toBe(1);
+      expect(deployment.spec.strategy, name).toEqual({ type: "Recreate" });
+      expect(podSpec(deployment).securityContext, name).toMatchObject({ runAsNonRoot: true, runAsUser: 100 });
+      expect(podSpec(deployment).containers[0].image, name).toBe(`${REGISTRY}/${image}`);
+    }
+    const prometheus = podSpec(named(DEPLOYMENT, "prometheus")).containers[0];
+    expect(prometheus.readinessProbe.httpGet).toEqual({ path: "/-/ready", port: 9090 });
+    expect(prometheus.args).toContain("--storage.tsdb.retention.time=2d");
+    expect(named(CLAIM, "prometheus-data").spec.resources).toEqual({ requests: { storage: "2Gi" } });
+    expect(named(CLAIM, "alertmanager-data").spec.resources).toEqual({ requests: { storage: "1Gi" } });
+    expect(outputs.prometheusUrl).toMatch(/^http:\/\/.+:9090$/);
+    expect(outputs.migrationPageUrl).toBe(`${outputs.prometheusUrl}/consoles/flask-vs-fastapi.html`);
+  });
+
+  it("mounts each of Prometheus's files alone, so that the image's console libraries stay visible", () => {
+    const prometheus = podSpec(named(DEPLOYMENT, "prometheus")).containers[0];
+    const mounted = prometheus.volumeMounts.map((mount: { mountPath: string; subPath?: string }) => [
+      mount.mountPath,
+      mount.subPath,
+    ]);
+    expect(mounted).toEqual([
+      ["/etc/prometheus/prometheus.yml", "prometheus.yml"],
+      ["/etc/prometheus/rules/migration.rules.yml", "migration.rules.yml"],
+      ["/etc/prometheus/rules/alerts.rules.yml", "alerts.rules.yml"],
+      ["/etc/prometheus/rules/published-weights.rules.yml", "published-weights.rules.yml"],
+      ["/etc/prometheus/consoles/flask-vs-fastapi.html", "flask-vs-fastapi.html"],
+      ["/prometheus", undefined],
+    ]);
+  });
+
+  it("has Prometheus find every pod by DNS and read the weights from Traefik, with no access to the cluster's API", () => {
+    const prometheusYml = recorded.find(
+      (resource) => resource.type === "kubernetes:core/v1:ConfigMap" && resource.inputs.data["prometheus.yml"],
+    )!.inputs.data["prometheus.yml"] as string;
+    const jobs = (load(prometheusYml) as { scrape_configs: Record<string, unknown>[] }).scrape_configs;
+    const dns = (name: string, port: number) => [{ names: [name], type: "A", port, refresh_interval: "5s" }];
+    expect(jobs).toEqual([
+      { job_name: "ingress", metrics_path: "/metrics", dns_sd_configs: dns("ingress-pods", 9100) },
+      { job_name: "ingress-weights", metrics_path: "/migration/weights", dns_sd_configs: dns("ingress-pods", 9100) },
+      { job_name: "fastapi", metrics_path: "/metrics", dns_sd_configs: dns("fastapi-pods", 8000) },
+      { job_name: "flask", metrics_path: "/metrics", dns_sd_configs: dns("flask-pods", 5000) },
+      { job_name: "postgres", metrics_path: "/metrics", static_configs: [{ targets: ["postgres-exporter:9187"] }] },
+    ]);
+    for (const [workload, port] of [
+      ["ingress", 9100],
+      ["fastapi", 8000],
+      ["flask", 5000],
+    ] as const) {
+      expect(named(SERVICE, `${workload}-pods`).spec).toEqual({
+        clusterIP: "None",
+        publishNotReadyAddresses: true,
+        selector: { "app.kubernetes.io/name": workload, "app.kubernetes.io/part-of": "migration" },
+        ports: [{ name: "metrics", port, targetPort: port }],
+      });
+    }
+    expect(recorded.filter((resource) => resource.type === ROLE).map((resource) => resource.name)).toEqual(["ingress"]);
+  });
+
+  it("keeps Alertmanager's configuration and the exporter's database URL in Secrets", () => {
+    const alertmanager = podSpec(named(DEPLOYMENT, "alertmanager"));
+    const configVolume = alertmanager.volumes.find((volume: { secret?: object }) => volume.secret);
+    expect(configVolume.secret.secretName).toMatch(/^alertmanager-files-0/);
+    expect(plainInputs(recorded)).not.toContain("postgresql://migration:mock");
+    expect(secretValue<Record<string, string>>(named(SECRET, "postgres-exporter-env").stringData)).toEqual({
+      DATA_SOURCE_NAME: `postgresql://migration:${MOCK_PASSWORD}@postgres:5432/migration?sslmode=disable`,
+    });
+  });
+
+  it("runs the log collector on every node, reading the stack's pod logs only, as root with no capability", () => {
+    const collector = named("kubernetes:apps/v1:DaemonSet", "log-collector");
+    const pod = podSpec(collector);
+    expect(pod.containers[0].image).toBe(`${REGISTRY}/migration/log-collector:v0.165.0`);
+    expect(pod.containers[0].securityContext).toEqual({
+      allowPrivilegeEscalation: false,
+      readOnlyRootFilesystem: true,
+      capabilities: { drop: ["ALL"] },
+    });
+    expect(pod.volumes.slice(-2)).toEqual([
+      { name: "pod-logs", hostPath: { path: "/var/log/pods", type: "Directory" } },
+      {
+        name: "checkpoints",
+        hostPath: { path: "/var/lib/migration-log-checkpoints/migration-dev", type: "DirectoryOrCreate" },
+      },
+    ]);
+    const config = load(
+      recorded.find(
+        (resource) => resource.type === "kubernetes:core/v1:ConfigMap" && resource.inputs.data["config.yaml"],
+      )!.inputs.data["config.yaml"],
+    ) as Record<string, any>;
+    expect(config.receivers.file_log.include).toEqual(["/var/log/pods/migration-dev_*/*/*.log"]);
+    expect(config.exporters.otlp_http.endpoint).toBe("http://victorialogs:9428/insert/opentelemetry");
+  });
+
+  it("keeps the logs in VictoriaLogs on a claim a quarter larger than their disk limit", () => {
+    const store = named(DEPLOYMENT, "victorialogs");
+    expect(podSpec(store).securityContext).toMatchObject({ runAsNonRoot: true, runAsUser: 10001 });
+    // The dev stage's maxDiskUsage is 2GiB.
+    expect(named(CLAIM, "victorialogs-data").spec.resources).toEqual({ requests: { storage: "2560Mi" } });
+    expect(outputs.logsUrl).toMatch(/^http:\/\/.+:9428\/select\/vmui\/$/);
+  });
+
+  it("gives each route a Service per backend, so that Traefik's metrics tell the routes apart", () => {
+    const routeServices = recorded
+      .filter((resource) => resource.type === SERVICE && resource.name.startsWith("route-"))
+      .map((resource) => [resource.name, resource.inputs.spec.selector["app.kubernetes.io/name"]]);
+    expect(routeServices).toEqual([
+      ["route-api-users-get-head-via-fastapi", "fastapi"],
+      ["route-api-users-get-head-via-flask", "flask"],
+      ["route-api-orders-post-put-patch-delete-via-fastapi", "fastapi"],
+      ["route-api-orders-post-put-patch-delete-via-flask", "flask"],
+      ["route-default-via-fastapi", "fastapi"],
+      ["route-default-via-flask", "flask"],
+    ]);
+  });
+});
+
+describe("the prod stage", () => {
+  it("deploys to Kubernetes as its file says, keeping the database's claim and namespace through a destroy", async () => {
+    mocks.setStackOutputs("organization/migration/prod", {});
+    const { outputs } = await runProgram(mocks, platformProgram, {
+      project: "migration",
+      stack: "prod",
+      config: {
+        ...stackFileConfig("Pulumi.prod.yaml"),
+        "migration:kubernetes": JSON.stringify({ imageRegistry: REGISTRY }),
+      },
+    });
+    expect(outputs.target).toBe("kubernetes");
+    expect(named(NAMESPACE, "namespace").metadata.name).toBe("migration-prod");
+    expect(mocks.optionsOf(CLAIM, "database-data").retainOnDelete).toBe(true);
+    expect(mocks.optionsOf(NAMESPACE, "namespace").retainOnDelete).toBe(true);
+    expect(named(DEPLOYMENT, "fastapi").spec.replicas).toBe(3);
+    expect(named(SERVICE, "ingress").spec.type).toBe("LoadBalancer");
+    for (const workload of ["prometheus", "alertmanager", "postgres-exporter", "victorialogs"])
+      expect(named(DEPLOYMENT, workload).spec.replicas, workload).toBe(1);
+    expect(named("kubernetes:apps/v1:DaemonSet", "log-collector")).toBeDefined();
+  });
 });
 
 describe("a weight-only change on Kubernetes", () => {
@@ -187,8 +337,12 @@ describe("Kubernetes settings refused before anything is registered", () => {
   it.each([
     [{ ingress: "nginx" }, /migration:ingress: got "nginx"; expected "traefik" on the kubernetes target/],
     [
-      { monitoring: { enabled: true } },
-      /migration:monitoring.enabled: got true; expected false on the kubernetes target/,
+      { monitoring: { enabled: true, image: "prom/prometheus:1", grafanaImage: "grafana/grafana-oss:11.6.0" } },
+      /migration:monitoring.grafanaImage: got "grafana\/grafana-oss:11.6.0"; expected absent on the kubernetes target/,
+    ],
+    [
+      { routes: [{ path: `/api/${"x".repeat(44)}`, weight: 0 }] },
+      /migration:routes\[0\].path: .*route id, here api-x{44}, is at most 45 characters on the kubernetes target/,
     ],
     [
       { kubernetes: { ingressService: { type: "NodePort" } } },

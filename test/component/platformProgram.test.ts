@@ -25,6 +25,7 @@ import {
   type RecordedResource,
 } from "../support/recordingMocks";
 import { stackFileConfig } from "../support/stackConfig";
+import { FILE_PROVIDER_METRIC_NAMES } from "../../infra/render/traefik/dynamicConfig";
 
 const CONTAINER = "docker:index/container:Container";
 const VOLUME = "docker:index/volume:Volume";
@@ -242,6 +243,8 @@ describe("the dev platform on Docker", () => {
       "/etc/traefik/traefik.yml",
       "/plugins-local/src/migration.local/failoverretry/.traefik.yml",
       "/plugins-local/src/migration.local/failoverretry/failoverretry.go",
+      "/plugins-local/src/migration.local/staticresponse/.traefik.yml",
+      "/plugins-local/src/migration.local/staticresponse/staticresponse.go",
     ]);
     expect(ingress.entrypoints).toEqual(["traefik", "--configFile=/etc/traefik/traefik.yml"]);
     expect(ingress.ports).toEqual([{ internal: 80, external: 8080 }]);
@@ -286,7 +289,7 @@ describe("the dev platform on Docker", () => {
     );
     expect(deployment.outputs.migrationPageUrl).toBe("http://127.0.0.1:9090/consoles/flask-vs-fastapi.html");
     expect(uploadsOf(prometheus.uploads)["/etc/prometheus/rules/migration.rules.yml"]).toBe(
-      renderRecordingRules("traefik", plan.routes, "5m"),
+      renderRecordingRules("traefik", plan.routes, "5m", FILE_PROVIDER_METRIC_NAMES),
     );
     expect(uploadsOf(prometheus.uploads)["/etc/prometheus/rules/alerts.rules.yml"]).toBe(
       renderAlertRules(config.gates),
@@ -442,10 +445,11 @@ describe("data and ordering", () => {
     await run(devConfig());
     expect(mocks.optionsOf(VOLUME, "database-data")).toMatchObject({ retainOnDelete: false, protect: false });
     mocks.setStackOutputs("organization/migration/prod", {});
+    // A prod stack first deployed on Docker, which keeps its target (the stage file now says kubernetes).
     await runProgram(mocks, platformProgram, {
       project: "migration",
       stack: "prod",
-      config: stackFileConfig("Pulumi.prod.yaml"),
+      config: { ...stackFileConfig("Pulumi.prod.yaml"), "migration:target": "docker" },
     });
     expect(mocks.optionsOf(VOLUME, "database-data")).toMatchObject({ retainOnDelete: true, protect: false });
     expect(mocks.named(VOLUME, "database-data").inputs).toEqual({ name: "migration-prod-pgdata" });

@@ -6,6 +6,7 @@ import { BACKENDS, buildRoutingPlan } from "../../infra/routing/plan";
 import { snapshotOf } from "../../infra/routing/snapshot";
 import { devPlatformConfig } from "../support/configs";
 import type { IngressFlavour } from "./e2eStacks";
+import { FILE_PROVIDER_METRIC_NAMES } from "../../infra/render/traefik/dynamicConfig";
 
 /** The dev stage's routes as the platform plans them (ids, paths, methods): what the recording rules are built from. */
 const DEV_ROUTES = (() => {
@@ -13,7 +14,8 @@ const DEV_ROUTES = (() => {
   return buildRoutingPlan(snapshotOf(config), config, backendServers(config)).routes;
 })();
 
-async function query(
+/** An instant query's samples; throws with Prometheus's reason when it refuses the expression. */
+export async function query(
   prometheusUrl: string,
   expression: string,
 ): Promise<{ metric: Record<string, string>; value: [number, string] }[]> {
@@ -46,7 +48,10 @@ export async function prometheusFastapiShare(
       BACKENDS.map(async (backend) => {
         const [sample] = await query(
           prometheusUrl,
-          routeBackendQueries(flavour, route, backend, `${seconds}s`).requests("increase", false),
+          routeBackendQueries(flavour, route, backend, `${seconds}s`, FILE_PROVIDER_METRIC_NAMES).requests(
+            "increase",
+            false,
+          ),
         );
         return [backend, sample === undefined ? 0 : Number(sample.value[1])] as const;
       }),
@@ -64,7 +69,10 @@ export async function prometheusFailovers(
 ): Promise<number> {
   const counts = await Promise.all(
     DEV_ROUTES.map(async (route) => {
-      const [sample] = await query(prometheusUrl, routeFailoverQuery(flavour, route, "count", `${seconds}s`));
+      const [sample] = await query(
+        prometheusUrl,
+        routeFailoverQuery(flavour, route, "count", `${seconds}s`, FILE_PROVIDER_METRIC_NAMES),
+      );
       return sample === undefined ? 0 : Number(sample.value[1]);
     }),
   );

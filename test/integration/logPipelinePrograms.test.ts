@@ -4,12 +4,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CONTAINER_NAME_PATTERN } from "../../components/docker/names";
-import {
-  CONTAINER_INDEX_DIRECTORY,
-  LOG_COLLECTOR_CHECKPOINT_DIRECTORY,
-  LOG_COLLECTOR_HEALTH_PORT,
-  renderLogCollectorConfig,
-} from "../../components/docker/logCollectorConfig";
+import { CONTAINER_INDEX_DIRECTORY, renderLogCollectorConfig } from "../../components/docker/logCollectorConfig";
+import { LOG_COLLECTOR_CHECKPOINT_DIRECTORY, LOG_COLLECTOR_HEALTH_PORT } from "../../components/logCollectorPipeline";
 import { LOG_STORE_OTLP_PATH, logStoreFlags } from "../../infra/monitoring/logStoreFlags";
 import { logPipelineBinary, queryLogStore } from "../support/logPipeline";
 import { freePort, waitFor } from "../support/processes";

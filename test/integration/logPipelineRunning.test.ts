@@ -4,11 +4,8 @@ import { chmodSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import {
-  CONTAINER_INDEX_DIRECTORY,
-  LOG_COLLECTOR_CHECKPOINT_DIRECTORY,
-  renderLogCollectorConfig,
-} from "../../components/docker/logCollectorConfig";
+import { CONTAINER_INDEX_DIRECTORY, renderLogCollectorConfig } from "../../components/docker/logCollectorConfig";
+import { LOG_COLLECTOR_CHECKPOINT_DIRECTORY } from "../../components/logCollectorPipeline";
 import { LOG_STORE_HTTP_PORT, LOG_STORE_OTLP_PATH, logStoreFlags } from "../../infra/monitoring/logStoreFlags";
 import { dockerAnswers, ENGINE_TESTS_REQUIRED, imageExists } from "../support/engineTests";
 import { LOG_PIPELINE_IMAGES, queryLogStore } from "../support/logPipeline";

@@ -17,6 +17,7 @@ import { backendServers } from "../../components/docker/addressing";
 import { buildRoutingPlan, type BackendName } from "../../infra/routing/plan";
 import { snapshotOf } from "../../infra/routing/snapshot";
 import { devPlatformConfig } from "../support/configs";
+import { FILE_PROVIDER_METRIC_NAMES } from "../../infra/render/traefik/dynamicConfig";
 
 // The real Prometheus tools, from Debian's prometheus and prometheus-alertmanager packages (scripts/test.sh installs
 // them when they are missing).
@@ -186,7 +187,7 @@ beforeAll(() => {
     mkdirSync(join(workDir, flavour));
     writeFileSync(
       join(workDir, flavour, RECORDING_RULES_FILE),
-      renderRecordingRules(flavour, plan.routes, config.gates.window),
+      renderRecordingRules(flavour, plan.routes, config.gates.window, FILE_PROVIDER_METRIC_NAMES),
     );
     writeFileSync(join(workDir, flavour, WEIGHT_RULES_FILE), renderWeightRules(plan.routes));
     writeFileSync(join(workDir, flavour, ALERT_RULES_FILE), renderAlertRules(config.gates));
@@ -208,8 +209,9 @@ describe.each(FLAVOURS)("the generated Prometheus files (%s), checked by promtoo
   it("make a valid prometheus.yml with the rule files, the Alertmanager and every scrape target", () => {
     const prometheusYml = join(workDir, flavour, "prometheus.yml");
     const targets = monitoringScrapeTargets({
-      ingress: { address: "ingress:9100", metricsPath: "/metrics" },
+      ingress: { host: "ingress", metricsPort: 9100, metricsPath: "/metrics" },
       servers: backendServers(config),
+      discovery: { kind: "listed" },
       postgresExporter: "postgres-exporter:9187",
     });
     writeFileSync(

@@ -12,7 +12,7 @@ import {
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { dump, load } from "js-yaml";
-import { failoverRetryPluginFiles } from "../../infra/render/traefik/failoverRetryPlugin";
+import { localPluginFiles } from "../../infra/render/traefik/localPlugins";
 import { renderTraefikStaticConfig } from "../../infra/render/traefik/staticConfig";
 import { ENGINE_TESTS_REQUIRED } from "./engineTests";
 import { freePort, waitFor } from "./processes";
@@ -71,8 +71,11 @@ export interface RunningTraefik {
 
 const STARTUP_TIMEOUT_MS = 30_000;
 
-/** Starts Traefik on rendered routing and waits until `ready` says it serves it. */
-export async function startTraefik(routing: string, ready: (url: string) => Promise<boolean>): Promise<RunningTraefik> {
+/** Starts Traefik on rendered routing and waits until `ready`, given its URL and its metrics URL, says it serves it. */
+export async function startTraefik(
+  routing: string,
+  ready: (url: string, metricsUrl: string) => Promise<boolean>,
+): Promise<RunningTraefik> {
   const workDir = mkdtempSync(join(tmpdir(), "traefik-"));
   const routingDirectory = join(workDir, "routing");
   mkdirSync(routingDirectory);
@@ -85,8 +88,8 @@ export async function startTraefik(routing: string, ready: (url: string) => Prom
   const configFile = join(workDir, "traefik.yml");
   writeFileSync(configFile, testStaticConfig(routingDirectory, webPort, metricsPort));
 
-  // Traefik reads its local plugins under its working directory, as in the container.
-  for (const file of failoverRetryPluginFiles(workDir)) {
+  // Traefik reads the project's plugins under its working directory, as in the container.
+  for (const file of localPluginFiles(workDir)) {
     mkdirSync(dirname(file.path), { recursive: true });
     writeFileSync(file.path, file.content);
   }
@@ -99,6 +102,7 @@ export async function startTraefik(routing: string, ready: (url: string) => Prom
   traefik.stdout!.on("data", (chunk) => (output += chunk));
   traefik.stderr!.on("data", (chunk) => (output += chunk));
   const url = `http://127.0.0.1:${webPort}`;
+  const metricsUrl = `http://127.0.0.1:${metricsPort}/metrics`;
   const stop = async () => {
     if (traefik.exitCode === null) {
       traefik.kill("SIGTERM");
@@ -107,15 +111,15 @@ export async function startTraefik(routing: string, ready: (url: string) => Prom
     rmSync(workDir, { recursive: true, force: true });
   };
   // Traefik answers 404 until it has loaded the routing file, and the whole file is applied at once. It interprets the
-  // retry plugin first: under `npm test`, on two cores shared with the other integration files, that once took more
-  // than 10 s.
+  // project's plugins first: under `npm test`, on two cores shared with the other integration files, that once took
+  // more than 10 s.
   await waitFor(
     "Traefik to serve the rendered routing",
-    async () => ((await ready(url)) ? true : undefined),
+    async () => ((await ready(url, metricsUrl)) ? true : undefined),
     STARTUP_TIMEOUT_MS,
   ).catch(async (error: Error) => {
     await stop();
     throw new Error(`${error.message}\nTraefik's output:\n${output}`);
   });
-  return { url, metricsUrl: `http://127.0.0.1:${metricsPort}/metrics`, output: () => output, publish, stop };
+  return { url, metricsUrl, output: () => output, publish, stop };
 }

@@ -108,6 +108,8 @@ describe("target and ingress", () => {
     );
     expect(withBlock.ok && withBlock.value.kubernetes).toEqual({
       databaseStorage: "10Gi",
+      monitoringStorage: "10Gi",
+      podLogsDirectory: "/var/log/pods",
       ingressService: { type: "LoadBalancer" },
     });
   });
@@ -325,9 +327,9 @@ describe("monitoring", () => {
 
   it("refuses a floating companion image in production", () => {
     const config = structuredClone(stackFileValues("Pulumi.prod.yaml", NAMESPACE)) as Record<string, any>;
-    config.monitoring.grafanaImage = "grafana/grafana-oss:latest";
+    config.monitoring.alertmanagerImage = "migration/alertmanager:latest";
     expect(onlyMessage(config)).toBe(
-      'migration:monitoring.grafanaImage: got "grafana/grafana-oss:latest"; expected a pinned tag or digest: ":latest" is not allowed when environment is "production"',
+      'migration:monitoring.alertmanagerImage: got "migration/alertmanager:latest"; expected a pinned tag or digest: ":latest" is not allowed when environment is "production"',
     );
   });
 

@@ -1,11 +1,8 @@
 import { load } from "js-yaml";
 import { describe, expect, it } from "vitest";
 import { CONTAINER_NAME_PATTERN } from "../../components/docker/names";
-import {
-  CONTAINER_INDEX_DIRECTORY,
-  LOG_COLLECTOR_CHECKPOINT_DIRECTORY,
-  renderLogCollectorConfig,
-} from "../../components/docker/logCollectorConfig";
+import { CONTAINER_INDEX_DIRECTORY, renderLogCollectorConfig } from "../../components/docker/logCollectorConfig";
+import { LOG_COLLECTOR_CHECKPOINT_DIRECTORY } from "../../components/logCollectorPipeline";
 import { logStoreFlags } from "../../infra/monitoring/logStoreFlags";
 
 const OTLP_ENDPOINT = "http://victorialogs:9428/insert/opentelemetry";

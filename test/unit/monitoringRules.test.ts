@@ -7,8 +7,10 @@ import { LATENCY_BUCKETS_SECONDS } from "../../infra/monitoring/latencyBuckets";
 import { renderRecordingRules } from "../../infra/monitoring/recordingRules";
 import { SERIES } from "../../infra/monitoring/seriesNames";
 import { renderWeightRules } from "../../infra/monitoring/weightRules";
-import { renderTraefikRouting } from "../../infra/render/traefik/dynamicConfig";
+import { FILE_PROVIDER_METRIC_NAMES, renderTraefikRouting } from "../../infra/render/traefik/dynamicConfig";
+import { kubernetesCrdMetricNames } from "../../infra/render/traefik/kubernetesRouting";
 import { backendServers } from "../../components/docker/addressing";
+import { backendServices } from "../../components/kubernetes/targetSettings";
 import { buildRoutingPlan } from "../../infra/routing/plan";
 import type { WeightedRoute } from "../../infra/routing/route";
 import { snapshotOf } from "../../infra/routing/snapshot";
@@ -39,7 +41,7 @@ const rulesOf = (text: string) => parse(text).groups.flatMap((group) => group.ru
 
 function recordingRules(ingress: "traefik" | "nginx", window = "5m") {
   const { plan } = planOf();
-  return rulesOf(renderRecordingRules(ingress, plan.routes, window));
+  return rulesOf(renderRecordingRules(ingress, plan.routes, window, FILE_PROVIDER_METRIC_NAMES));
 }
 
 /** The one rule recording `series` for a route and backend. */
@@ -83,12 +85,48 @@ describe("recording rules", () => {
     const users = recordingRules("traefik").find(
       (rule) => rule.record === SERIES.failoverRate && rule.labels?.route === "api-users-get-head",
     );
-    const fallbacks = "route-api-users-get-head-fallback-for-fastapi|route-api-users-get-head-fallback-for-flask";
+    const fallbacks =
+      "route-api-users-get-head-fallback-for-fastapi@file|route-api-users-get-head-fallback-for-flask@file";
     const growth = (selected: string) => `clamp_min(sum(${selected}) - (sum(${selected} offset 5m) or vector(0)), 0)`;
     expect(users?.expr).toBe(
-      `((${growth(`traefik_service_requests_total{service=~"(${fallbacks})@file"}`)} or vector(0)) + clamp_min(${growth(
-        `traefik_service_requests_total{service=~"(route-api-users-get-head-via-fastapi|route-api-users-get-head-via-flask|${fallbacks})@file"}`,
+      `((${growth(`traefik_service_requests_total{service=~"${fallbacks}"}`)} or vector(0)) + clamp_min(${growth(
+        `traefik_service_requests_total{service=~"route-api-users-get-head-via-fastapi@file|route-api-users-get-head-via-flask@file|${fallbacks}"}`,
       )} - ${growth('traefik_router_requests_total{router=~"(route-api-users-get-head|route-api-users-get-head-retried)@file"}')}, 0)) / 300`,
+    );
+  });
+
+  it("count Traefik's failovers on Kubernetes as the attempts beyond the routers' requests, with no fallback service", () => {
+    const [users] = rulesOf(
+      renderRecordingRules(
+        "traefik",
+        planOf().plan.routes,
+        "5m",
+        kubernetesCrdMetricNames("migration-dev", backendServices(devPlatformConfig())),
+      ),
+    ).filter((rule) => rule.record === SERIES.failoverRate && rule.labels?.route === "api-users-get-head");
+    const growth = (selected: string) => `clamp_min(sum(${selected}) - (sum(${selected} offset 5m) or vector(0)), 0)`;
+    expect(users?.expr).toBe(
+      `clamp_min(${growth(
+        'traefik_service_requests_total{service=~"migration-dev-route-api-users-get-head-via-fastapi-8000@kubernetescrd|migration-dev-route-api-users-get-head-via-flask-5000@kubernetescrd"}',
+      )} - ${growth('traefik_router_requests_total{router=~"migration-dev-route-api-users-get-head-[0-9a-f]{20}@kubernetescrd"}')}, 0) / 300`,
+    );
+  });
+
+  it("read a route's figures on Kubernetes from its own Service per backend, as the CRD provider names it", () => {
+    const rules = rulesOf(
+      renderRecordingRules(
+        "traefik",
+        planOf().plan.routes,
+        "5m",
+        kubernetesCrdMetricNames("migration-dev", backendServices(devPlatformConfig())),
+      ),
+    );
+    const requests = rules.find(
+      (rule) =>
+        rule.record === SERIES.requestsInWindow && rule.labels?.route === "default" && rule.labels?.backend === "flask",
+    );
+    expect(requests?.expr).toBe(
+      'sum(increase(traefik_service_requests_total{service="migration-dev-route-default-via-flask-5000@kubernetescrd"}[5m]))',
     );
   });
 
@@ -102,7 +140,7 @@ describe("recording rules", () => {
   });
 
   it("compare the backends per route after the per-backend figures, in the same group, carrying the labels of their inputs", () => {
-    const file = parse(renderRecordingRules("traefik", planOf().plan.routes, "5m"));
+    const file = parse(renderRecordingRules("traefik", planOf().plan.routes, "5m", FILE_PROVIDER_METRIC_NAMES));
     expect(file.groups).toHaveLength(1);
     const records = file.groups[0].rules.map((rule) => rule.record);
     expect(records.slice(-3)).toEqual([SERIES.observedShare, SERIES.errorRatioDelta, SERIES.latencyP99Ratio]);
@@ -174,8 +212,18 @@ describe("recording rules", () => {
       { path: "/api/orders", weight: 0 },
     ];
     for (const ingress of ["traefik", "nginx"] as const) {
-      const before = renderRecordingRules(ingress, planOf({ routes: routes(10), defaultWeight: 10 }).plan.routes, "5m");
-      const after = renderRecordingRules(ingress, planOf({ routes: routes(50), defaultWeight: 100 }).plan.routes, "5m");
+      const before = renderRecordingRules(
+        ingress,
+        planOf({ routes: routes(10), defaultWeight: 10 }).plan.routes,
+        "5m",
+        FILE_PROVIDER_METRIC_NAMES,
+      );
+      const after = renderRecordingRules(
+        ingress,
+        planOf({ routes: routes(50), defaultWeight: 100 }).plan.routes,
+        "5m",
+        FILE_PROVIDER_METRIC_NAMES,
+      );
       expect(after).toBe(before);
     }
   });

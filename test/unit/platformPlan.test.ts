@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import type { PlatformPlan } from "../../infra/plan/platformPlan";
 import { planPlatform, type TargetFacts } from "../../infra/plan/planPlatform";
 import { devPlatformConfig } from "../support/configs";
+import { FILE_PROVIDER_METRIC_NAMES } from "../../infra/render/traefik/dynamicConfig";
 
 const SENTRY_DSN = "https://0123456789abcdef0123456789abcdef@o0.ingest.sentry.io/42";
 
@@ -11,6 +12,7 @@ const NEUTRAL_FACTS: TargetFacts = {
     fastapi: { servers: ["fastapi.example:8000"], healthPath: "/healthz" },
     flask: { servers: ["flask.example:5000"], healthPath: "/healthz" },
   },
+  monitoring: { discovery: { kind: "listed" }, traefikNames: FILE_PROVIDER_METRIC_NAMES, weights: "ruleFile" },
 };
 
 const planAt = (defaultWeight: number) => planPlatform(devPlatformConfig({ defaultWeight }), NEUTRAL_FACTS);
@@ -52,7 +54,7 @@ describe("the platform plan", () => {
     const [low, high] = [planAt(10), planAt(50)];
     expect(withoutHotParts(high)).toEqual(withoutHotParts(low));
     expect(high.ingress.routing.content).not.toBe(low.ingress.routing.content);
-    expect(high.monitoring!.prometheus.weightRules.content).not.toBe(low.monitoring!.prometheus.weightRules.content);
+    expect(high.monitoring!.prometheus.weightRules!.content).not.toBe(low.monitoring!.prometheus.weightRules!.content);
   });
 
   it("routes by a map it is given instead of the config's weights, and plans everything else alike", () => {

@@ -10,8 +10,9 @@ const servers = backendServers(devPlatformConfig());
 describe("prometheus.yml", () => {
   it("scrapes the ingress, every replica of both apps and the PostgreSQL exporter, one job each", () => {
     const targets = monitoringScrapeTargets({
-      ingress: { address: "ingress:9100", metricsPath: "/metrics" },
+      ingress: { host: "ingress", metricsPort: 9100, metricsPath: "/metrics" },
       servers,
+      discovery: { kind: "listed" },
       postgresExporter: "postgres-exporter:9187",
     });
     expect((load(renderPrometheusConfig(targets)) as any).scrape_configs).toEqual([
@@ -29,8 +30,9 @@ describe("prometheus.yml", () => {
   it("keeps scraping Flask's replicas after the cutover, so that no weight change rewrites prometheus.yml", () => {
     const allOnFastapi = devPlatformConfig({ routes: [], defaultWeight: 100 });
     const targets = monitoringScrapeTargets({
-      ingress: { address: "ingress:9100", metricsPath: "/metrics" },
+      ingress: { host: "ingress", metricsPort: 9100, metricsPath: "/metrics" },
       servers: backendServers(allOnFastapi),
+      discovery: { kind: "listed" },
     });
     expect(targets.filter((target) => target.job === "flask").map((target) => target.address)).toEqual([
       "flask-0:5000",

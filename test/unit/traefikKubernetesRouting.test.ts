@@ -1,7 +1,12 @@
 import { load } from "js-yaml";
 import { beforeAll, describe, expect, it } from "vitest";
 import { renderTraefikRouting } from "../../infra/render/traefik/dynamicConfig";
-import { renderTraefikKubernetesRouting, type KubernetesObject } from "../../infra/render/traefik/kubernetesRouting";
+import {
+  kubernetesCrdMetricNames,
+  renderTraefikKubernetesRouting,
+  routeBackendServices,
+  type KubernetesObject,
+} from "../../infra/render/traefik/kubernetesRouting";
 import { buildRoutingPlan, type RoutingSettings } from "../../infra/routing/plan";
 import type { MigrationMap } from "../../infra/routing/route";
 import { traefikCrdValidator, type TraefikObjectValidator } from "../support/traefikCrds";
@@ -36,10 +41,18 @@ function named(objects: KubernetesObject[], kind: string, name: string): Kuberne
 const metadata = (name: string) => ({ name, namespace: NAMESPACE, labels: LABELS });
 const fastapiService = { kind: "Service", name: "fastapi", port: 8000 };
 const flaskService = { kind: "Service", name: "flask", port: 5000 };
+/** The Service through which a route reaches a backend's pods. */
+const via = (routeId: string, backend: "fastapi" | "flask") => ({
+  kind: "Service",
+  name: `route-${routeId}-via-${backend}`,
+  port: SERVICES[backend].port,
+});
+const publicRoutes = (objects: KubernetesObject[]) =>
+  objects.filter((object) => object.kind === "IngressRoute" && (object.spec.entryPoints as string[])[0] === "web");
 const retry = [{ name: "failover-retry" }];
 
 describe("Traefik routing as Kubernetes CRD objects", () => {
-  it("splits a route through a TraefikService over both backends' Services, with the route's sticky cookie", () => {
+  it("splits a route through a TraefikService over its own Service of each backend, with the route's sticky cookie", () => {
     const objects = render({ defaultWeight: 10, routes: DEV_ROUTES });
     expect(named(objects, "TraefikService", "split-api-users-get-head")).toEqual({
       apiVersion: "traefik.io/v1alpha1",
@@ -48,8 +61,8 @@ describe("Traefik routing as Kubernetes CRD objects", () => {
       spec: {
         weighted: {
           services: [
-            { ...fastapiService, weight: 10 },
-            { ...flaskService, weight: 90 },
+            { ...via("api-users-get-head", "fastapi"), weight: 10 },
+            { ...via("api-users-get-head", "flask"), weight: 90 },
           ],
           sticky: { cookie: { name: "migration_api_users_get_head_w10", httpOnly: true, sameSite: "lax" } },
         },
@@ -77,7 +90,7 @@ describe("Traefik routing as Kubernetes CRD objects", () => {
     expect(named(unsticky, "TraefikService", "split-api-users-get-head")!.spec.weighted).not.toHaveProperty("sticky");
   });
 
-  it("sends a 0% route to Flask's Service and a 100% route to FastAPI's, naming the other backend nowhere", () => {
+  it("sends a 0% route to its Flask Service alone and a 100% route to its FastAPI one, naming the other nowhere", () => {
     for (const failover of [true, false]) {
       const objects = render(
         {
@@ -89,7 +102,8 @@ describe("Traefik routing as Kubernetes CRD objects", () => {
         },
         { failover },
       );
-      expect(named(objects, "IngressRoute", "route-api-orders-post-put-patch-delete")!.spec).toEqual({
+      const orders = "api-orders-post-put-patch-delete";
+      expect(named(objects, "IngressRoute", `route-${orders}`)!.spec).toEqual({
         entryPoints: ["web"],
         routes: [
           {
@@ -97,18 +111,19 @@ describe("Traefik routing as Kubernetes CRD objects", () => {
             match:
               "PathPrefix(`/api/orders`) && (Method(`POST`) || Method(`PUT`) || Method(`PATCH`) || Method(`DELETE`))",
             priority: 30,
-            services: [flaskService],
+            services: [{ kind: "TraefikService", name: `split-${orders}` }],
           },
         ],
       });
-      const users = named(objects, "IngressRoute", "route-api-users")!;
+      expect(named(objects, "TraefikService", `split-${orders}`)!.spec).toEqual({
+        weighted: { services: [{ ...via(orders, "flask"), weight: 1 }] },
+      });
+      const users = [
+        named(objects, "IngressRoute", "route-api-users")!,
+        named(objects, "TraefikService", "split-api-users")!,
+      ];
       expect(JSON.stringify(users)).not.toMatch(/flask/);
-      expect((users.spec.routes as { services: unknown[] }[]).map((rule) => rule.services)).toEqual(
-        failover ? [[fastapiService], [fastapiService]] : [[fastapiService]],
-      );
-      expect(
-        objects.filter((object) => object.kind === "TraefikService").map((object) => object.metadata.name),
-      ).toEqual(["split-default"]);
+      expect(users[1].spec).toEqual({ weighted: { services: [{ ...via("api-users", "fastapi"), weight: 1 }] } });
     }
   });
 
@@ -116,9 +131,13 @@ describe("Traefik routing as Kubernetes CRD objects", () => {
     const objects = render({ defaultWeight: 100, routes: [{ path: "/api/users", weight: 100 }] }, { failover: false });
     expect(JSON.stringify(objects)).not.toMatch(/flask/);
     expect(objects.map((object) => `${object.kind}/${object.metadata.name}`)).toEqual([
+      "TraefikService/split-api-users",
       "IngressRoute/route-api-users",
+      "TraefikService/split-default",
       "IngressRoute/route-default",
       "IngressRoute/override-fastapi",
+      "Middleware/published-weights",
+      "IngressRoute/published-weights",
     ]);
   });
 
@@ -155,8 +174,10 @@ describe("Traefik routing as Kubernetes CRD objects", () => {
 
   it("renders no Middleware and no retried rule with failover off", () => {
     const objects = render({ defaultWeight: 10, routes: DEV_ROUTES }, { failover: false });
-    expect(objects.filter((object) => object.kind === "Middleware")).toEqual([]);
-    expect(JSON.stringify(objects)).not.toMatch(/retry|middlewares/);
+    expect(objects.filter((object) => object.kind === "Middleware").map((object) => object.metadata.name)).toEqual([
+      "published-weights",
+    ]);
+    expect(JSON.stringify(publicRoutes(objects))).not.toMatch(/retry|middlewares/);
     expect(named(objects, "IngressRoute", "route-api-users-get-head")!.spec.routes).toEqual([
       {
         kind: "Rule",
@@ -169,7 +190,10 @@ describe("Traefik routing as Kubernetes CRD objects", () => {
 
   it("lets the override header win over every weight, with an IngressRoute per backend in the plan", () => {
     const objects = render({ defaultWeight: 10, routes: DEV_ROUTES });
-    expect(objects.slice(-2)).toEqual([
+    expect([
+      named(objects, "IngressRoute", "override-fastapi"),
+      named(objects, "IngressRoute", "override-flask"),
+    ]).toEqual([
       {
         apiVersion: "traefik.io/v1alpha1",
         kind: "IngressRoute",
@@ -216,8 +240,7 @@ describe("Traefik routing as Kubernetes CRD objects", () => {
         priority,
         retried: middlewares !== undefined,
       }));
-      const kubernetesRules = render(map, { failover })
-        .filter((object) => object.kind === "IngressRoute")
+      const kubernetesRules = publicRoutes(render(map, { failover }))
         .flatMap((object) => object.spec.routes as { match: string; priority: number; middlewares?: unknown }[])
         .map(({ match, priority, middlewares }) => ({ rule: match, priority, retried: middlewares !== undefined }));
       const byPriority = (a: { priority: number; rule: string }, b: { priority: number; rule: string }) =>
@@ -226,7 +249,7 @@ describe("Traefik routing as Kubernetes CRD objects", () => {
     }
   });
 
-  it("changes only the route's TraefikService on a step within the split, and its IngressRoute when it starts or ends", () => {
+  it("changes only the route's TraefikService and the published weights on any step, its IngressRoute never", () => {
     const at = (weight: number) =>
       render({ defaultWeight: 10, routes: [{ path: "/api/users", weight }] }).map((object) => JSON.stringify(object));
     const changed = (before: string[], after: string[]) => [
@@ -236,9 +259,61 @@ describe("Traefik routing as Kubernetes CRD objects", () => {
           .sort(),
       ),
     ];
-    expect(changed(at(10), at(50))).toEqual(["TraefikService/split-api-users"]);
-    expect(changed(at(0), at(10))).toEqual(["IngressRoute/route-api-users", "TraefikService/split-api-users"]);
-    expect(changed(at(90), at(100))).toEqual(["IngressRoute/route-api-users", "TraefikService/split-api-users"]);
+    for (const [from, to] of [
+      [10, 50],
+      [0, 10],
+      [90, 100],
+    ])
+      expect(changed(at(from), at(to))).toEqual(["Middleware/published-weights", "TraefikService/split-api-users"]);
+  });
+
+  it("serves every route's weight in Prometheus's format on the metrics entry point, from Traefik itself", () => {
+    const objects = render({ defaultWeight: 10, routes: DEV_ROUTES });
+    expect(named(objects, "Middleware", "published-weights")!.spec).toEqual({
+      plugin: {
+        staticresponse: {
+          contentType: "text/plain; version=0.0.4; charset=utf-8",
+          body: [
+            "# HELP migration_published_weight The FastAPI weight of the route, in percent, as last published to the ingress.",
+            "# TYPE migration_published_weight gauge",
+            'migration_published_weight{route="api-users-get-head"} 10',
+            'migration_published_weight{route="api-orders-post-put-patch-delete"} 0',
+            'migration_published_weight{route="default"} 10',
+            "",
+          ].join("\n"),
+        },
+      },
+    });
+    expect(named(objects, "IngressRoute", "published-weights")!.spec).toEqual({
+      entryPoints: ["metrics"],
+      routes: [
+        {
+          kind: "Rule",
+          match: "Path(`/migration/weights`)",
+          middlewares: [{ name: "published-weights" }],
+          services: [{ kind: "TraefikService", name: "noop@internal" }],
+        },
+      ],
+    });
+  });
+
+  it("has a Service per route and backend, whatever the weights, named as its metrics are read", () => {
+    const services = (defaultWeight: number, weight: number) =>
+      routeBackendServices(planOf({ defaultWeight, routes: [{ path: "/api/users", weight }] }), SERVICES);
+    expect(services(10, 0)).toEqual([
+      { name: "route-api-users-via-fastapi", port: 8000, backend: "fastapi" },
+      { name: "route-api-users-via-flask", port: 5000, backend: "flask" },
+      { name: "route-default-via-fastapi", port: 8000, backend: "fastapi" },
+      { name: "route-default-via-flask", port: 5000, backend: "flask" },
+    ]);
+    expect(services(100, 100)).toEqual(services(10, 0));
+    const names = kubernetesCrdMetricNames(NAMESPACE, SERVICES);
+    expect(names.routeBackend("api-users", "flask")).toBe("migration-dev-route-api-users-via-flask-5000@kubernetescrd");
+    expect(names.routeFallback).toBeUndefined();
+    const routers = new RegExp(`^${names.routeRouters("api-users")}$`);
+    expect(routers.test("migration-dev-route-api-users-0123456789abcdef0123@kubernetescrd")).toBe(true);
+    // Another route whose id starts with this one's is not this one's.
+    expect(routers.test("migration-dev-route-api-users-get-0123456789abcdef0123@kubernetescrd")).toBe(false);
   });
 
   const plans: [string, MigrationMap, Partial<RoutingSettings>][] = [

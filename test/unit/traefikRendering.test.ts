@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import { renderTraefikRouting } from "../../infra/render/traefik/dynamicConfig";
 import { LATENCY_BUCKETS_SECONDS } from "../../infra/monitoring/latencyBuckets";
 import { renderTraefikStaticConfig } from "../../infra/render/traefik/staticConfig";
+import { renderTraefikIngress, renderTraefikKubernetesFiles } from "../../infra/render/traefik/traefikIngress";
 import { backendServers } from "../../components/docker/addressing";
 import { buildRoutingPlan } from "../../infra/routing/plan";
 import type { WeightedRoute } from "../../infra/routing/route";
@@ -285,5 +286,52 @@ describe("Traefik static configuration", () => {
     expect(staticConfig.serversTransport).toEqual({
       forwardingTimeouts: { idleConnTimeout: "1s", dialTimeout: "1s", responseHeaderTimeout: "30s" },
     });
+  });
+
+  it("loads both project plugins, on the file provider and on Kubernetes alike", () => {
+    const kubernetesConfig = load(renderTraefikStaticConfig({ kubernetesNamespace: "migration-dev" })) as any;
+    for (const config of [staticConfig, kubernetesConfig]) {
+      expect(config.experimental).toEqual({
+        localPlugins: {
+          failoverretry: { moduleName: "migration.local/failoverretry" },
+          staticresponse: { moduleName: "migration.local/staticresponse" },
+        },
+      });
+    }
+  });
+});
+
+describe("Traefik's plugin files", () => {
+  const config = devPlatformConfig();
+  const dockerFiles = renderTraefikIngress(
+    buildRoutingPlan(snapshotOf(config), config, backendServers(config)),
+    {},
+  ).staticFiles;
+  const kubernetesFiles = renderTraefikKubernetesFiles("migration-dev");
+  const pluginFiles = (files: typeof dockerFiles) => files.filter((file) => file.path.startsWith("/plugins-local/"));
+
+  it("puts each plugin's manifest and Go file under /plugins-local/src/<module name>, on both targets", () => {
+    const paths = [
+      "/plugins-local/src/migration.local/failoverretry/.traefik.yml",
+      "/plugins-local/src/migration.local/failoverretry/failoverretry.go",
+      "/plugins-local/src/migration.local/staticresponse/.traefik.yml",
+      "/plugins-local/src/migration.local/staticresponse/staticresponse.go",
+    ];
+    expect(dockerFiles.map((file) => file.path)).toEqual(["/etc/traefik/traefik.yml", ...paths]);
+    expect(kubernetesFiles.map((file) => file.path)).toEqual(["/etc/traefik/traefik.yml", ...paths]);
+    expect(pluginFiles(kubernetesFiles)).toEqual(pluginFiles(dockerFiles));
+  });
+
+  it("gives each plugin the manifest and package Traefik looks for under its module name", () => {
+    for (const name of ["failoverretry", "staticresponse"]) {
+      const file = (fileName: string) =>
+        dockerFiles.find((candidate) => candidate.path === `/plugins-local/src/migration.local/${name}/${fileName}`)!;
+      expect(load(file(".traefik.yml").content)).toMatchObject({
+        type: "middleware",
+        runtime: "yaegi",
+        import: `migration.local/${name}`,
+      });
+      expect(file(`${name}.go`).content).toMatch(new RegExp(`^package ${name}$`, "m"));
+    }
   });
 });

@@ -11,8 +11,9 @@ import {
   type PlannedRoute,
   type RoutingPlan,
 } from "../../routing/plan";
+import type { TraefikMetricNames } from "../../monitoring/monitoringFacts";
 import { FAILOVER_BUDGET } from "../failoverBudget";
-import { FAILOVER_RETRY_PLUGIN } from "./failoverRetryPlugin";
+import { FAILOVER_RETRY_PLUGIN } from "./localPlugins";
 
 const OVERRIDE_PRIORITY = 1_000_000;
 
@@ -21,7 +22,7 @@ export const ENTRY_POINT = "web";
 
 /**
  * The middleware that sends a safe request once more through its route's service when Traefik itself failed it: the
- * project's plugin (failoverRetryPlugin.ts), since Traefik's own retry middleware resends only a request that never
+ * project's plugin (localPlugins.ts), since Traefik's own retry middleware resends only a request that never
  * reached a server, and so loses a GET in flight on a replica that crashes.
  */
 export const RETRY_MIDDLEWARE = "failover-retry";
@@ -80,6 +81,16 @@ export const routeRouters = (routeId: string) => [`route-${routeId}`, `route-${r
  */
 export const routeFallbackService = (routeId: string, backend: BackendName) =>
   `route-${routeId}-fallback-for-${backend}`;
+
+/**
+ * The names of a route's services and routers in Traefik's metrics, as the file provider qualifies them ("@file"): what
+ * Prometheus's rules select on the Docker target.
+ */
+export const FILE_PROVIDER_METRIC_NAMES: TraefikMetricNames = {
+  routeBackend: (routeId, backend) => `${routeBackendService(routeId, backend)}@file`,
+  routeFallback: (routeId, backend) => `${routeFallbackService(routeId, backend)}@file`,
+  routeRouters: (routeId) => `(${routeRouters(routeId).join("|")})@file`,
+};
 
 const overrideService = (backend: BackendName) => `override-via-${backend}`;
 

@@ -1,15 +1,24 @@
-import { isSplit, type BackendName, type RoutingPlan } from "../../routing/plan";
+import type { TraefikMetricNames } from "../../monitoring/monitoringFacts";
+import {
+  PUBLISHED_WEIGHTS_CONTENT_TYPE,
+  PUBLISHED_WEIGHTS_PATH,
+  renderPublishedWeights,
+} from "../../monitoring/publishedWeights";
+import { BACKENDS, isSplit, type BackendName, type PlannedRoute, type RoutingPlan } from "../../routing/plan";
 import {
   ENTRY_POINT,
   overrideRouters,
   RETRY_MIDDLEWARE,
   retryMiddleware,
+  routeBackendService,
   routeRouters,
   routersOfRoute,
   soleBackend,
   splitService,
   weightedSplit,
 } from "./dynamicConfig";
+import { STATIC_RESPONSE_PLUGIN } from "./localPlugins";
+import { METRICS_ENTRY_POINT } from "./ports";
 
 /** The Kubernetes Service in front of one backend's pods, in the routing's namespace. */
 export interface KubernetesBackendService {
@@ -30,14 +39,61 @@ export interface KubernetesObject {
 }
 
 const TRAEFIK_API_VERSION = "traefik.io/v1alpha1";
+/** Traefik's CRD provider suffixes the names of what it builds with this. */
+const CRD_PROVIDER = "kubernetescrd";
+/** The Middleware that serves the weights, and the IngressRoute that serves it on the metrics entry point. */
+export const PUBLISHED_WEIGHTS_OBJECT = "published-weights";
+
+/** A Service in front of one backend's pods for one route, so that Traefik's metrics tell the routes apart. */
+export interface RouteBackendService extends KubernetesBackendService {
+  /** The backend whose pods it selects. */
+  readonly backend: BackendName;
+}
+
+/**
+ * The Service of every route of the plan to each backend, whichever backends its weight uses: the set changes only
+ * with the routes, never with a weight. Traefik keeps service metrics per Kubernetes Service (a TraefikService has
+ * none), so a Service per route and backend is what gives each route's Flask and FastAPI figures apart, as the file
+ * provider's per-route services do on Docker.
+ */
+export function routeBackendServices(
+  plan: Pick<RoutingPlan, "routes">,
+  services: Record<BackendName, KubernetesBackendService>,
+): RouteBackendService[] {
+  return plan.routes.flatMap((route) =>
+    BACKENDS.map((backend) => ({
+      name: routeBackendService(route.id, backend),
+      port: services[backend].port,
+      backend,
+    })),
+  );
+}
+
+/**
+ * How Traefik's CRD provider names a route's services and routers in its metrics: a Service as
+ * `<namespace>-<name>-<port>`, an IngressRoute's router as `<namespace>-<name>-<20 hex digits of its rule's hash>`. There
+ * is no fallback service (see renderTraefikKubernetesRouting).
+ */
+export function kubernetesCrdMetricNames(
+  namespace: string,
+  services: Record<BackendName, KubernetesBackendService>,
+): TraefikMetricNames {
+  return {
+    routeBackend: (routeId, backend) =>
+      `${namespace}-${routeBackendService(routeId, backend)}-${services[backend].port}@${CRD_PROVIDER}`,
+    routeRouters: (routeId) => `${namespace}-${routeRouters(routeId)[0]}-[0-9a-f]{20}@${CRD_PROVIDER}`,
+  };
+}
 
 /**
  * The routing of a plan as objects of Traefik's Kubernetes CRD provider, with the rules, priorities, weights, sticky
  * cookies, override header and retry of the file provider's routing (dynamicConfig.ts), and under the same names: one
- * IngressRoute per migration route, named as its router there; a TraefikService per split route, so a weight step
- * changes that object alone (its weights and cookie), and a route that reaches 0% or 100% references its one backend's
- * Service directly, never the other's; an IngressRoute per backend for the override header; the retry Middleware with
- * failover.
+ * IngressRoute per migration route, named as its router there, sending to the route's TraefikService, which weighs the
+ * route's Services of both backends while it is split and names its one backend's alone at 0% or 100%, never the
+ * other's; a weight step changes that object only. An IngressRoute per backend for the override header, to the
+ * backend's own Service (those requests stay out of the routes' figures, as on Docker); the retry Middleware with
+ * failover; and the weights, in Prometheus's format, served on the metrics entry point by a Middleware of the project's
+ * static-response plugin (publishedWeights.ts), so that Prometheus sees a step as soon as Traefik does.
  *
  * What the CRDs cannot express is the other-backend fallback (PlannedRoute's otherBackendFallback): a TraefikService
  * has no failover, and Traefik probes only ExternalName services. Here a replica that dies leaves its Service's
@@ -47,10 +103,6 @@ const TRAEFIK_API_VERSION = "traefik.io/v1alpha1";
  * takes the CRD provider's `allowEmptyServices`: without it Traefik drops every route that reaches an empty Service,
  * and their requests fall through to a route of lower priority (the default route), which could hand FastAPI a route
  * still at 0%.
- *
- * Traefik names what it builds from these after the IngressRoute and a hash of each rule, and keeps its service metrics
- * per Kubernetes Service, not per route: the per-route service metrics of the file provider (routeBackendService) have
- * no counterpart here.
  */
 export function renderTraefikKubernetesRouting(
   plan: RoutingPlan,
@@ -63,36 +115,67 @@ export function renderTraefikKubernetesRouting(
     metadata: { name, namespace, labels: { "app.kubernetes.io/managed-by": "migration" } },
     spec,
   });
-  const serviceOf = (backend: BackendName) => ({
+  const routeShare = (route: PlannedRoute) => (backend: BackendName) => ({
     kind: "Service",
-    name: services[backend].name,
+    name: routeBackendService(route.id, backend),
     port: services[backend].port,
   });
 
   const middlewares = plan.failover ? [object("Middleware", RETRY_MIDDLEWARE, retryMiddleware)] : [];
   const routes = plan.routes.flatMap((route, index) => {
-    const split = isSplit(route) ? splitService(route.id) : undefined;
-    const service = split ? { kind: "TraefikService", name: split } : serviceOf(soleBackend(route));
+    const shareOf = routeShare(route);
     const [name] = routeRouters(route.id);
-    const ingressRoute = object("IngressRoute", name, {
-      entryPoints: [ENTRY_POINT],
-      routes: routersOfRoute(plan, index).map(({ rule, priority, retried }) => ({
-        kind: "Rule",
-        match: rule,
-        priority,
-        ...(retried ? { middlewares: [{ name: RETRY_MIDDLEWARE }] } : {}),
-        services: [service],
-      })),
-    });
-    return split
-      ? [object("TraefikService", split, { weighted: weightedSplit(route, serviceOf) }), ingressRoute]
-      : [ingressRoute];
+    const weighted = isSplit(route)
+      ? weightedSplit(route, shareOf)
+      : { services: [{ ...shareOf(soleBackend(route)), weight: 1 }] };
+    return [
+      object("TraefikService", splitService(route.id), { weighted }),
+      object("IngressRoute", name, {
+        entryPoints: [ENTRY_POINT],
+        routes: routersOfRoute(plan, index).map(({ rule, priority, retried }) => ({
+          kind: "Rule",
+          match: rule,
+          priority,
+          ...(retried ? { middlewares: [{ name: RETRY_MIDDLEWARE }] } : {}),
+          services: [{ kind: "TraefikService", name: splitService(route.id) }],
+        })),
+      }),
+    ];
   });
   const overrides = overrideRouters(plan).map(({ name, rule, priority, backend }) =>
     object("IngressRoute", name, {
       entryPoints: [ENTRY_POINT],
-      routes: [{ kind: "Rule", match: rule, priority, services: [serviceOf(backend.name)] }],
+      routes: [
+        {
+          kind: "Rule",
+          match: rule,
+          priority,
+          services: [{ kind: "Service", name: services[backend.name].name, port: services[backend.name].port }],
+        },
+      ],
     }),
   );
-  return [...middlewares, ...routes, ...overrides];
+  const weights = [
+    object("Middleware", PUBLISHED_WEIGHTS_OBJECT, {
+      plugin: {
+        [STATIC_RESPONSE_PLUGIN]: {
+          contentType: PUBLISHED_WEIGHTS_CONTENT_TYPE,
+          body: renderPublishedWeights(plan.routes),
+        },
+      },
+    }),
+    object("IngressRoute", PUBLISHED_WEIGHTS_OBJECT, {
+      entryPoints: [METRICS_ENTRY_POINT],
+      routes: [
+        {
+          kind: "Rule",
+          match: `Path(\`${PUBLISHED_WEIGHTS_PATH}\`)`,
+          middlewares: [{ name: PUBLISHED_WEIGHTS_OBJECT }],
+          // Traefik's own service that answers nothing: the middleware answers every request before it.
+          services: [{ kind: "TraefikService", name: "noop@internal" }],
+        },
+      ],
+    }),
+  ];
+  return [...middlewares, ...routes, ...overrides, ...weights];
 }

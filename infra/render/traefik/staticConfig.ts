@@ -1,8 +1,8 @@
 import { dump } from "js-yaml";
 import { LATENCY_BUCKETS_SECONDS } from "../../monitoring/latencyBuckets";
 import { UPSTREAM_TIMEOUTS } from "../upstreamTimeouts";
-import { failoverRetryPluginConfig } from "./failoverRetryPlugin";
-import { TRAEFIK_HTTP_PORT, TRAEFIK_METRICS_PORT } from "./ports";
+import { localPluginsConfig } from "./localPlugins";
+import { METRICS_ENTRY_POINT, TRAEFIK_HTTP_PORT, TRAEFIK_METRICS_PORT } from "./ports";
 
 /**
  * Where Traefik reads its routing: a watched directory (Docker), or the Kubernetes CRD objects of one namespace, where
@@ -30,7 +30,7 @@ export function renderTraefikStaticConfig(routing: TraefikRoutingProvider): stri
       global: { checkNewVersion: false, sendAnonymousUsage: false },
       entryPoints: {
         web: { address: `:${TRAEFIK_HTTP_PORT}` },
-        metrics: { address: `:${TRAEFIK_METRICS_PORT}` },
+        [METRICS_ENTRY_POINT]: { address: `:${TRAEFIK_METRICS_PORT}` },
       },
       // Traefik waits this long after a provider event before applying it (2s by default); a publish is one atomic
       // rename (or a few object updates), so there is little to batch and the wait is delay in every step and rollback.
@@ -45,16 +45,16 @@ export function renderTraefikStaticConfig(routing: TraefikRoutingProvider): stri
       },
       metrics: {
         prometheus: {
-          entryPoint: "metrics",
+          entryPoint: METRICS_ENTRY_POINT,
           addEntryPointsLabels: true,
           addRoutersLabels: true,
           addServicesLabels: true,
           buckets: [...LATENCY_BUCKETS_SECONDS],
         },
       },
-      ping: { entryPoint: "metrics" },
-      // Loaded whether or not failover is on, so that turning it on or off is a routing change, not a restart.
-      experimental: failoverRetryPluginConfig,
+      ping: { entryPoint: METRICS_ENTRY_POINT },
+      // Every project plugin, whether or not the routing uses it: using one is a routing change, not a restart.
+      experimental: localPluginsConfig,
       log: { level: "INFO" },
     },
     { lineWidth: -1, noRefs: true },

@@ -3,7 +3,7 @@ import type { RoutingPlan } from "../../routing/plan";
 import type { IngressEnvironment, RenderedIngress } from "../renderedIngress";
 import { TRAEFIK_HTTP_PORT, TRAEFIK_METRICS_PORT } from "./ports";
 import { renderTraefikRouting } from "./dynamicConfig";
-import { failoverRetryPluginFiles } from "./failoverRetryPlugin";
+import { localPluginFiles } from "./localPlugins";
 import { renderTraefikStaticConfig } from "./staticConfig";
 
 const STATIC_CONFIG_PATH = "/etc/traefik/traefik.yml";
@@ -14,7 +14,7 @@ export function renderTraefikIngress(plan: RoutingPlan, _environment: IngressEnv
   return {
     staticFiles: [
       { path: STATIC_CONFIG_PATH, content: renderTraefikStaticConfig({ directory: ROUTING_DIRECTORY }) },
-      ...failoverRetryPluginFiles("/"),
+      ...localPluginFiles("/"),
     ],
     command: ["traefik", `--configFile=${STATIC_CONFIG_PATH}`],
     routing: { directory: ROUTING_DIRECTORY, fileName: "routing.yml", content: renderTraefikRouting(plan) },
@@ -36,6 +36,6 @@ export function renderTraefikIngress(plan: RoutingPlan, _environment: IngressEnv
 export function renderTraefikKubernetesFiles(namespace: string): StaticFile[] {
   return [
     { path: STATIC_CONFIG_PATH, content: renderTraefikStaticConfig({ kubernetesNamespace: namespace }) },
-    ...failoverRetryPluginFiles("/"),
+    ...localPluginFiles("/"),
   ];
 }
