@@ -1,4 +1,5 @@
 import { resolve } from "node:path";
+import { serviceProxy } from "../components/kubernetes/serviceProxy";
 import { readMetrics } from "./prometheus";
 import { advance } from "./commands/advance";
 import { canDecommission } from "./commands/canDecommission";
@@ -23,7 +24,11 @@ const deps: CutoverDeps = {
     for (const note of environment.notes) process.stderr.write(`${note}\n`);
     return Promise.resolve(openPulumiStack(name, REPO_ROOT, environment.envVars));
   },
-  readMetrics: (prometheusUrl) => readMetrics(prometheusUrl),
+  readMetrics: async (prometheus) => {
+    if ("url" in prometheus) return readMetrics(prometheus.url);
+    const proxy = await serviceProxy(prometheus.cluster, prometheus.service);
+    return readMetrics(proxy.url, proxy.fetch);
+  },
   verifySplit: (ingressUrl, expectations) => verifySplit(ingressUrl, expectations),
   publishRoutingNow: (stack, config, map) => publishRoutingNow(stack, config, map),
   currentUser: () => currentUser(),

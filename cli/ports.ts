@@ -5,6 +5,7 @@ import type { Probe, SplitJudgement } from "../infra/cutover/splitCheck";
 import type { UpdateRecord } from "../infra/cutover/stepHistory";
 import type { MigrationMap } from "../infra/routing/route";
 import type { PlatformConfig } from "../infra/config/schema";
+import type { ClusterPlacement } from "../components/kubernetes/clusterPlacement";
 
 /**
  * The stack operations the commands need, and nothing else: the pulumi CLI implements it (pulumiStack.ts);
@@ -48,10 +49,18 @@ export interface SplitVerification {
   readonly routes: readonly RouteVerification[];
 }
 
+/**
+ * Where the commands ask Prometheus: at its URL, or, on Kubernetes, at its Service (`<name>:<port>`) through the
+ * cluster's API server (components/kubernetes/serviceProxy.ts), which the kubeconfig reaches wherever the command runs.
+ */
+export type PrometheusLocation =
+  | { readonly url: string }
+  | { readonly cluster: Pick<ClusterPlacement, "namespace" | "kubeconfig" | "context">; readonly service: string };
+
 /** Everything the commands reach outside themselves; main.ts wires the real ones. */
 export interface CutoverDeps {
   openStack(name: string): Promise<MigrationStack>;
-  readMetrics(prometheusUrl: string): Promise<MetricsReading>;
+  readMetrics(prometheus: PrometheusLocation): Promise<MetricsReading>;
   verifySplit(ingressUrl: string, expectations: readonly SplitExpectation[]): Promise<SplitVerification>;
   /**
    * Routing for `map` published to the running ingress now, ahead of the update that records it (cli/routingNow.ts).

@@ -7,7 +7,8 @@ import type { MetricsReading } from "../infra/cutover/routeFigures";
 import type { MigrationMap } from "../infra/routing/route";
 import { parseSnapshot, snapshotOf } from "../infra/routing/snapshot";
 import { CliError } from "./cliError";
-import type { CutoverDeps, MigrationStack } from "./ports";
+import type { CutoverDeps, MigrationStack, PrometheusLocation } from "./ports";
+import { clusterPlacementSchema, KUBERNETES_PLATFORM_OUTPUTS } from "../components/kubernetes/clusterPlacement";
 
 /** A stack as the commands see it: its validated config, and what its last update deployed. */
 export interface StackView {
@@ -17,7 +18,8 @@ export interface StackView {
   /** The `migrationMap` output: the weights live now; absent before the first deploy. */
   readonly deployed?: MigrationMap;
   readonly ingressUrl?: string;
-  readonly prometheusUrl?: string;
+  /** Where the commands ask Prometheus; absent while monitoring is disabled or before the first deploy. */
+  readonly prometheus?: PrometheusLocation;
 }
 
 const stringOutput = (value: unknown) => (typeof value === "string" && value !== "" ? value : undefined);
@@ -44,16 +46,28 @@ export async function loadStackView(stack: MigrationStack, knownConfig?: Platfor
     configured: snapshotOf(config),
     deployed: parseSnapshot(outputs[PLATFORM_OUTPUTS.migrationMap]),
     ingressUrl: stringOutput(outputs[PLATFORM_OUTPUTS.ingressUrl]),
-    prometheusUrl: stringOutput(outputs[PLATFORM_OUTPUTS.prometheusUrl]),
+    prometheus: prometheusLocation(outputs),
   };
 }
 
+/**
+ * On Kubernetes, Prometheus's Service through the API server (its URL, a cluster address, is reachable only where the
+ * cluster's service range is routed); elsewhere its URL.
+ */
+function prometheusLocation(outputs: Record<string, unknown>): PrometheusLocation | undefined {
+  const url = stringOutput(outputs[PLATFORM_OUTPUTS.prometheusUrl]);
+  const service = stringOutput(outputs[KUBERNETES_PLATFORM_OUTPUTS.prometheusService]);
+  const cluster = clusterPlacementSchema.safeParse(outputs[KUBERNETES_PLATFORM_OUTPUTS.cluster]);
+  if (service && cluster.success) return { cluster: cluster.data, service };
+  return url ? { url } : undefined;
+}
+
 export async function readStackMetrics(deps: CutoverDeps, view: StackView): Promise<MetricsReading> {
-  if (!view.prometheusUrl) {
+  if (!view.prometheus) {
     return {
       available: false,
       reason: `stack ${view.stack.name} exports no ${PLATFORM_OUTPUTS.prometheusUrl}: migration:monitoring is disabled, or the stack has not been deployed`,
     };
   }
-  return deps.readMetrics(view.prometheusUrl);
+  return deps.readMetrics(view.prometheus);
 }

@@ -16,5 +16,11 @@ export const clusterPlacementSchema = z.object({
 
 export type ClusterPlacement = z.infer<typeof clusterPlacementSchema>;
 
-/** The Kubernetes target's outputs beside the platform's contract. */
-export const KUBERNETES_PLATFORM_OUTPUTS = { cluster: "kubernetesCluster" } as const;
+/**
+ * The Kubernetes target's outputs beside the platform's contract: where its workloads are, and Prometheus's Service
+ * (`<name>:<port>`) for the cutover command, which asks it through the API server.
+ */
+export const KUBERNETES_PLATFORM_OUTPUTS = {
+  cluster: "kubernetesCluster",
+  prometheusService: "prometheusService",
+} as const;

@@ -72,6 +72,9 @@ free_volume() {
   path=$(cluster_kubectl get pv "${name}" -o jsonpath='{.spec.hostPath.path}')
   [[ ${path} == "${MIGRATION_CLUSTER_STATE}/volumes/"* ]] || die "volume ${name} is not one of the cluster's host-path volumes"
   find "${path}" -mindepth 1 -delete
+  # As made (local_volumes): the last claim's workload may have taken the folder for its own user (PostgreSQL does).
+  chown root:root "${path}"
+  chmod 0777 "${path}"
   cluster_kubectl patch pv "${name}" --type json -p '[{"op": "remove", "path": "/spec/claimRef"}]' >/dev/null 2>&1 || true
   log_step "volume ${name}: data wiped, Available to new claims"
 }

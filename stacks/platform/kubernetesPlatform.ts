@@ -192,6 +192,13 @@ export function deployKubernetesPlatform(
     targetOutputs: {
       namespace: namespace.metadata.name,
       databaseClaim: database.claimName,
+      ...(plan.monitoring
+        ? {
+            [KUBERNETES_PLATFORM_OUTPUTS.prometheusService]: pulumi.output(
+              `${plan.monitoring.prometheus.host}:${plan.monitoring.prometheus.port}`,
+            ),
+          }
+        : {}),
       [KUBERNETES_PLATFORM_OUTPUTS.cluster]: pulumi.output({
         namespace: namespaceName,
         kubeconfig: settings.kubeconfig,

@@ -179,6 +179,11 @@ describe.skipIf(reason !== "")(
         1_000,
       );
       figures.prometheusDefaultRouteFastapiShare = requests.fastapi / (requests.fastapi + requests.flask);
+      // The cutover command asks Prometheus through the API server (the way that works from outside the cluster).
+      const status = await stacks.cutover(["status"]);
+      expect(status.exitCode).toBe(0);
+      expect(status.output).toMatch(/; figures over the last \d+m\n/);
+      expect(status.output).toMatch(/^default +every other path \(defaultWeight\) +10% +\d+(\.\d+)?%/m);
     });
 
     it("ships every pod's lines to VictoriaLogs, labelled with the workload and the pod", async () => {
