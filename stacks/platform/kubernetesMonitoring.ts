@@ -33,10 +33,10 @@ export interface KubernetesMonitoringArgs {
 const ALERTMANAGER_STORAGE = "1Gi";
 
 /**
- * The monitoring plan on Kubernetes: Prometheus, Alertmanager and the PostgreSQL exporter as one pod each in the
- * stack's namespace, and a headless Service per scraped workload that Prometheus resolves to every pod of it.
- * Prometheus needs no access to the cluster's API: it finds the pods through DNS and reads the weights from Traefik
- * (see the target's MonitoringFacts).
+ * The monitoring plan on Kubernetes: Prometheus, Alertmanager, the PostgreSQL exporter and VictoriaLogs as one pod
+ * each in the stack's namespace, the log collector on every node, and a headless Service per scraped workload that
+ * Prometheus resolves to every pod of it. Prometheus needs no access to the cluster's API: it finds the pods through
+ * DNS and reads the weights from Traefik (see the target's MonitoringFacts).
  */
 export function deployKubernetesMonitoring(
   monitoring: MonitoringPlan,

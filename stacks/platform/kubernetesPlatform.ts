@@ -8,7 +8,6 @@ import { clusterPrerequisites } from "../../components/kubernetes/clusterPrerequ
 import { AppDeployment } from "../../components/kubernetes/appDeployment";
 import { PostgresDatabase } from "../../components/kubernetes/postgresDatabase";
 import { RoutingObjects } from "../../components/kubernetes/routingObjects";
-
 import { SchemaMigrationJob } from "../../components/kubernetes/schemaMigrationJob";
 import { stackNamespace } from "../../components/kubernetes/stackNamespace";
 import { TraefikController } from "../../components/kubernetes/traefikController";
