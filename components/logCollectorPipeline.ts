@@ -1,7 +1,13 @@
 import { dump } from "js-yaml";
+import { supportingServiceCheck } from "../infra/plan/healthChecks";
 
 /** The collector's health endpoint (its `health_check` extension), inside the platform only. */
 export const LOG_COLLECTOR_HEALTH_PORT = 13133;
+/** The collector answers on its health endpoint: from inside its container (curl) or from outside (HTTP). */
+export const LOG_COLLECTOR_HEALTH = supportingServiceCheck(
+  ["curl", "-fsS", "-o", "/dev/null", `http://127.0.0.1:${LOG_COLLECTOR_HEALTH_PORT}/`],
+  { port: LOG_COLLECTOR_HEALTH_PORT, path: "/" },
+);
 /** Where the collector keeps each file's read offset (its `file_storage` extension): kept across restarts. */
 export const LOG_COLLECTOR_CHECKPOINT_DIRECTORY = "/var/lib/otelcol/checkpoints";
 

@@ -1,7 +1,7 @@
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
 import { CONTAINER_INDEX_DIRECTORY } from "./logCollectorConfig";
-import { LOG_COLLECTOR_CHECKPOINT_DIRECTORY, LOG_COLLECTOR_HEALTH_PORT } from "../logCollectorPipeline";
+import { LOG_COLLECTOR_CHECKPOINT_DIRECTORY, LOG_COLLECTOR_HEALTH } from "../logCollectorPipeline";
 import { supportingServiceCheck } from "../../infra/plan/healthChecks";
 import { dockerHealthcheck } from "./dockerHealthcheck";
 
@@ -71,9 +71,7 @@ export class LogCollector extends pulumi.ComponentResource {
           { volumeName: checkpoints.name, containerPath: LOG_COLLECTOR_CHECKPOINT_DIRECTORY },
         ],
         networksAdvanced: [{ name: args.networkName }],
-        healthcheck: dockerHealthcheck(
-          supportingServiceCheck(["curl", "-fsS", "-o", "/dev/null", `http://127.0.0.1:${LOG_COLLECTOR_HEALTH_PORT}/`]),
-        ),
+        healthcheck: dockerHealthcheck(LOG_COLLECTOR_HEALTH),
         restart: "unless-stopped",
         wait: true,
         waitTimeout: 120,

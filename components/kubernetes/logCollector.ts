@@ -1,7 +1,13 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { LOG_COLLECTOR_CHECKPOINT_DIRECTORY, LOG_COLLECTOR_HEALTH_PORT } from "../logCollectorPipeline";
+import {
+  LOG_COLLECTOR_CHECKPOINT_DIRECTORY,
+  LOG_COLLECTOR_HEALTH,
+  LOG_COLLECTOR_HEALTH_PORT,
+} from "../logCollectorPipeline";
 import { workloadLabels } from "./labels";
+import { NO_PRIVILEGE_CONTAINER } from "./podSecurity";
+import { livenessProbe, readinessProbe } from "./probes";
 import { POD_LOGS_MOUNT } from "./logCollectorConfig";
 import { staticFileVolumes } from "./staticFileVolumes";
 
@@ -51,17 +57,9 @@ export class LogCollector extends pulumi.ComponentResource {
                   name: "log-collector",
                   image: args.image,
                   args: [`--config=${CONFIG_PATH}`],
-                  readinessProbe: { httpGet: { path: "/", port: LOG_COLLECTOR_HEALTH_PORT }, periodSeconds: 10 },
-                  livenessProbe: {
-                    tcpSocket: { port: LOG_COLLECTOR_HEALTH_PORT },
-                    periodSeconds: 10,
-                    failureThreshold: 6,
-                  },
-                  securityContext: {
-                    allowPrivilegeEscalation: false,
-                    readOnlyRootFilesystem: true,
-                    capabilities: { drop: ["ALL"] },
-                  },
+                  readinessProbe: readinessProbe(LOG_COLLECTOR_HEALTH),
+                  livenessProbe: livenessProbe(LOG_COLLECTOR_HEALTH_PORT),
+                  securityContext: { ...NO_PRIVILEGE_CONTAINER, readOnlyRootFilesystem: true },
                   resources: { requests: { cpu: "50m", memory: "64Mi" }, limits: { memory: "256Mi" } },
                   volumeMounts: [
                     ...files.volumeMounts,

@@ -1,3 +1,6 @@
+/** A container that needs no capability and may not gain privileges: every container of the platform. */
+export const NO_PRIVILEGE_CONTAINER = { allowPrivilegeEscalation: false, capabilities: { drop: ["ALL"] } };
+
 /**
  * The apps' and jobs' containers run as a fixed unprivileged user: the images name theirs (`USER app`) and the kubelet
  * can only enforce runAsNonRoot on a numeric one. Nothing they run needs a capability or a privilege escalation.
@@ -6,8 +9,7 @@ export const RESTRICTED_CONTAINER = {
   runAsNonRoot: true,
   runAsUser: 10001,
   runAsGroup: 10001,
-  allowPrivilegeEscalation: false,
-  capabilities: { drop: ["ALL"] },
+  ...NO_PRIVILEGE_CONTAINER,
   seccompProfile: { type: "RuntimeDefault" },
 };
 
@@ -36,4 +38,3 @@ export function monitoringPodSecurity({ uid, gid }: ImageUser) {
     seccompProfile: { type: "RuntimeDefault" },
   };
 }
-export const MONITORING_CONTAINER = { allowPrivilegeEscalation: false, capabilities: { drop: ["ALL"] } };

@@ -26,11 +26,14 @@ export function staticFileVolumes(
   namespace: pulumi.Input<string>,
   opts: pulumi.CustomResourceOptions,
 ): StaticFileVolumes {
-  const groups = [...new Set(files.map((file) => `${file.secret ? "secret" : "plain"}:${dirname(file.path)}`))];
+  const groups = new Map<string, StaticFile[]>();
+  for (const file of files) {
+    const group = `${file.secret ? "secret" : "plain"}:${dirname(file.path)}`;
+    groups.set(group, [...(groups.get(group) ?? []), file]);
+  }
   const volumes: k8s.types.input.core.v1.Volume[] = [];
   const volumeMounts: k8s.types.input.core.v1.VolumeMount[] = [];
-  groups.forEach((group, index) => {
-    const inGroup = files.filter((file) => `${file.secret ? "secret" : "plain"}:${dirname(file.path)}` === group);
+  [...groups.values()].forEach((inGroup, index) => {
     const volume = `files-${index}`;
     // Keys are the file names; a leading dot (e.g. `.traefik.yml`) is allowed in ConfigMap and Secret keys.
     const entries = inGroup.map((file) => [basename(file.path), file.content] as const);

@@ -5,7 +5,7 @@ import type { DatabaseUrls } from "../databaseUrls";
 import { dataClaim, type ClaimStorage } from "./dataClaim";
 import { workloadLabels } from "./labels";
 import { envSecret } from "./podEnv";
-import { MONITORING_CONTAINER, monitoringPodSecurity, type ImageUser } from "./podSecurity";
+import { monitoringPodSecurity, NO_PRIVILEGE_CONTAINER, type ImageUser } from "./podSecurity";
 import { livenessProbe, readinessProbe } from "./probes";
 import { staticFileVolumes } from "./staticFileVolumes";
 
@@ -49,8 +49,12 @@ export class SupportingService extends pulumi.ComponentResource {
     const env = plan.env
       ? envSecret(`${name}-env`, plan.env, args.databaseUrls ?? {}, namespace, child).env
       : undefined;
-    if (args.data && !plan.dataPath) throw new Error(`${plan.name}: a claim is given, but the plan keeps no data`);
-    const claim = args.data && dataClaim(`${name}-data`, plan.host, namespace, args.data, child);
+    const { dataPath } = plan;
+    if (args.data && !dataPath) throw new Error(`${plan.name}: a claim is given, but the plan keeps no data`);
+    const data =
+      args.data && dataPath
+        ? { claim: dataClaim(`${name}-data`, plan.host, namespace, args.data, child), path: dataPath }
+        : undefined;
 
     const deployment = new k8s.apps.v1.Deployment(
       name,
@@ -74,17 +78,14 @@ export class SupportingService extends pulumi.ComponentResource {
                   ports: [{ name: "http", containerPort: plan.port }],
                   readinessProbe: plan.health && readinessProbe(plan.health),
                   livenessProbe: livenessProbe(plan.port, plan.health),
-                  securityContext: MONITORING_CONTAINER,
+                  securityContext: NO_PRIVILEGE_CONTAINER,
                   resources: { requests: { cpu: "50m", memory: "64Mi" }, limits: { memory: "1Gi" } },
-                  volumeMounts: [
-                    ...files.volumeMounts,
-                    ...(claim && plan.dataPath ? [{ name: "data", mountPath: plan.dataPath }] : []),
-                  ],
+                  volumeMounts: [...files.volumeMounts, ...(data ? [{ name: "data", mountPath: data.path }] : [])],
                 },
               ],
               volumes: [
                 ...files.volumes,
-                ...(claim ? [{ name: "data", persistentVolumeClaim: { claimName: claim.metadata.name } }] : []),
+                ...(data ? [{ name: "data", persistentVolumeClaim: { claimName: data.claim.metadata.name } }] : []),
               ],
             },
           },

@@ -3,6 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type { IngressPlan } from "../../infra/plan/platformPlan";
 import { renderTraefikKubernetesFiles } from "../../infra/render/traefik/traefikIngress";
 import { workloadLabels } from "./labels";
+import { NO_PRIVILEGE_CONTAINER } from "./podSecurity";
 import { DRAIN_LIFECYCLE, livenessProbe, readinessProbe } from "./probes";
 import { staticFileVolumes } from "./staticFileVolumes";
 import type { KubernetesSettings } from "./targetSettings";
@@ -101,7 +102,7 @@ export class TraefikController extends pulumi.ComponentResource {
                   readinessProbe: plan.health && readinessProbe(plan.health),
                   livenessProbe: livenessProbe(plan.port),
                   lifecycle: DRAIN_LIFECYCLE,
-                  securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ["ALL"] } },
+                  securityContext: NO_PRIVILEGE_CONTAINER,
                   resources: { requests: { cpu: "100m", memory: "128Mi" }, limits: { memory: "512Mi" } },
                   volumeMounts: files.volumeMounts,
                 },

@@ -1,4 +1,4 @@
-import type { ScrapeTarget } from "../render/prometheusConfig";
+import { splitAddress, type ScrapeTarget } from "../render/prometheusConfig";
 import { BACKENDS, type BackendName, type BackendServers } from "../routing/plan";
 import type { ScrapeDiscovery } from "./monitoringFacts";
 
@@ -20,9 +20,6 @@ export interface MonitoredEndpoints {
   /** Where the ingress serves the configured weights, when it does (publishedWeights.ts); scraped as its own job. */
   readonly publishedWeightsPath?: string;
 }
-
-/** The port of a `host:port` address. */
-const portOf = (address: string) => address.slice(address.lastIndexOf(":") + 1);
 
 /**
  * Every scrape target of the migration: the ingress (its metrics, and its weights where it serves them), each replica
@@ -48,7 +45,7 @@ export function monitoringScrapeTargets({
       ? [
           {
             job: backend,
-            address: `${hostOf(backend)}:${portOf(servers[backend].servers[0])}`,
+            address: `${hostOf(backend)}:${splitAddress(servers[backend].servers[0]).port}`,
             metricsPath: APP_METRICS_PATH,
             ...everyPod,
           },

@@ -20,18 +20,19 @@ export interface PrometheusOptions {
   readonly alertmanagers?: readonly string[];
 }
 
+/** The host and the port of a `host:port` address. */
+export function splitAddress(address: string): { readonly host: string; readonly port: number } {
+  const separator = address.lastIndexOf(":");
+  return { host: address.slice(0, separator), port: Number(address.slice(separator + 1)) };
+}
+
 /** Where one job's targets come from: the addresses as listed, or each name resolved to every replica's address. */
 function discoveryOf(targets: readonly ScrapeTarget[]) {
   if (!targets[0].everyPod) return { static_configs: [{ targets: targets.map((target) => target.address) }] };
   return {
     dns_sd_configs: targets.map(({ address }) => {
-      const separator = address.lastIndexOf(":");
-      return {
-        names: [address.slice(0, separator)],
-        type: "A",
-        port: Number(address.slice(separator + 1)),
-        refresh_interval: DNS_REFRESH,
-      };
+      const { host, port } = splitAddress(address);
+      return { names: [host], type: "A", port, refresh_interval: DNS_REFRESH };
     }),
   };
 }
