@@ -3,14 +3,13 @@ import { routingVolumeName, stablePrefix } from "../components/docker/names";
 import { volumePublisher } from "../components/docker/volumePublisher";
 import { applyRoutingObjects } from "../components/kubernetes/routingApplier";
 import {
-  backendServices,
   kubernetesNamespace,
+  kubernetesRoutingObjects,
   kubernetesSettings,
   kubernetesTargetFacts,
 } from "../components/kubernetes/targetSettings";
 import type { PlatformConfig } from "../infra/config/schema";
 import { planPlatform } from "../infra/plan/planPlatform";
-import { renderTraefikKubernetesRouting } from "../infra/render/traefik/kubernetesRouting";
 import { buildRoutingPlan } from "../infra/routing/plan";
 import type { MigrationMap } from "../infra/routing/route";
 import type { MigrationStack } from "./ports";
@@ -31,13 +30,14 @@ const FAST_ROUTING: Record<PlatformConfig["target"], FastRouting> = {
     });
     await publisher.publish(plan.ingress.routing);
   },
-  // The Traefik objects of the stack's namespace, applied on the cluster; the update that follows deletes any that the
-  // new routing no longer names (a split route's TraefikService once the route is at 0%).
+  // The routing objects of the stack's namespace (Traefik's, or HTTPRoutes to the cluster's Gateway), applied on the
+  // cluster; the update that follows deletes any that the new routing no longer names (a split route's TraefikService
+  // once the route is at 0%).
   // Only the routing is planned: the rest of the platform plan (its files, the monitoring) is not needed here.
   kubernetes: async (stack, config, map) => {
     const routing = buildRoutingPlan(map, config, kubernetesTargetFacts(config, stack.namespace, stack.name).servers);
     const namespace = kubernetesNamespace(config, stack.namespace, stack.name);
-    const objects = renderTraefikKubernetesRouting(routing, backendServices(config), namespace);
+    const objects = kubernetesRoutingObjects(config, routing, namespace);
     await applyRoutingObjects(kubernetesSettings(config), objects);
   },
 };

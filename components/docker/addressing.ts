@@ -44,6 +44,10 @@ export function dockerTargetFacts(config: PlatformConfig): TargetFacts {
     servers: backendServers(config),
     dnsResolver: DOCKER_EMBEDDED_DNS,
     // Each replica has an alias of its own, Traefik reads its routing from files, and Prometheus's weights are a file.
-    monitoring: { discovery: { kind: "listed" }, traefikNames: FILE_PROVIDER_METRIC_NAMES, weights: "ruleFile" },
+    monitoring: {
+      discovery: { kind: "listed" },
+      figures: { from: "ingress", traefikNames: FILE_PROVIDER_METRIC_NAMES },
+      weights: "ruleFile",
+    },
   };
 }

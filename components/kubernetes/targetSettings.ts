@@ -1,8 +1,15 @@
 import { stablePrefix } from "../docker/names";
 import type { PlatformConfig } from "../../infra/config/schema";
 import type { TargetFacts } from "../../infra/plan/planPlatform";
-import { kubernetesCrdMetricNames, type KubernetesBackendService } from "../../infra/render/traefik/kubernetesRouting";
-import { APP_HEALTH_PATH, type BackendName } from "../../infra/routing/plan";
+import { renderGatewayRouting } from "../../infra/render/gateway/httpRoutes";
+import {
+  kubernetesCrdMetricNames,
+  publishedWeightsObjects,
+  renderTraefikKubernetesRouting,
+  type KubernetesBackendService,
+  type KubernetesObject,
+} from "../../infra/render/traefik/kubernetesRouting";
+import { APP_HEALTH_PATH, type BackendName, type RoutingPlan } from "../../infra/routing/plan";
 
 /**
  * What the platform program and the cutover command must agree on about a stack on Kubernetes: where its objects
@@ -39,8 +46,8 @@ export const podsServiceName = (workload: string) => `${workload}-pods`;
 /**
  * Where the ingress finds each app on Kubernetes: its Service, in the stack's namespace (Traefik reads the ready pods'
  * endpoints itself, and a pod that fails its readiness probe leaves them). Prometheus finds every pod by a headless
- * Service per workload (DNS, which needs no access to the cluster's API), reads Traefik's names of the CRD provider,
- * and scrapes the weights from Traefik.
+ * Service per workload (DNS, which needs no access to the cluster's API), reads the routes' figures from Traefik (by
+ * its CRD provider's names) or, behind the cluster's own Gateway, from the apps, and scrapes the weights from Traefik.
  */
 export function kubernetesTargetFacts(config: PlatformConfig, project: string, stack: string): TargetFacts {
   const services = backendServices(config);
@@ -52,8 +59,29 @@ export function kubernetesTargetFacts(config: PlatformConfig, project: string, s
     servers: { fastapi: endpoints("fastapi"), flask: endpoints("flask") },
     monitoring: {
       discovery: { kind: "everyPod", hostOf: podsServiceName },
-      traefikNames: kubernetesCrdMetricNames(kubernetesNamespace(config, project, stack), services),
+      figures: kubernetesSettings(config).gateway
+        ? { from: "apps" }
+        : {
+            from: "ingress",
+            traefikNames: kubernetesCrdMetricNames(kubernetesNamespace(config, project, stack), services),
+          },
       weights: "ingressEndpoint",
     },
   };
+}
+
+/**
+ * The routing objects of a stack, for its flavour: Traefik's (kubernetesRouting.ts), or HTTPRoutes to the Gateway of
+ * `kubernetes.gateway` (httpRoutes.ts) and the weights, which the stack's Traefik serves to Prometheus in either.
+ */
+export function kubernetesRoutingObjects(
+  config: PlatformConfig,
+  plan: RoutingPlan,
+  namespace: string,
+): KubernetesObject[] {
+  const services = backendServices(config);
+  const { gateway } = kubernetesSettings(config);
+  return gateway
+    ? [...renderGatewayRouting(plan, services, namespace, gateway), ...publishedWeightsObjects(plan, namespace)]
+    : renderTraefikKubernetesRouting(plan, services, namespace);
 }

@@ -41,3 +41,27 @@ export function findRouteConflicts(routes: readonly RouteMatcher[]): RouteConfli
   });
   return conflicts;
 }
+
+/**
+ * Where the Gateway API would route differently from the map's first-match order: it picks the longest path prefix
+ * first, then a rule with a method over one without, so a later route whose path extends an earlier route's (as text:
+ * it also catches `/api/order` before `/api/orders`, which the Gateway's whole-segment prefixes tell apart) and that
+ * shares a method with it would take those requests from the earlier one. The index of each such later route, with
+ * the earlier route it would take them from. Shadowed and duplicate routes are findRouteConflicts's.
+ */
+export function findGatewayPrecedenceConflicts(
+  routes: readonly RouteMatcher[],
+): { readonly index: number; readonly earlierIndex: number }[] {
+  return routes.flatMap((route, index) => {
+    const earlierIndex = routes
+      .slice(0, index)
+      .findIndex(
+        (earlier) =>
+          route.path !== earlier.path &&
+          route.path.startsWith(earlier.path) &&
+          methodsOverlap(earlier, route) &&
+          !methodsCover(earlier, route),
+      );
+    return earlierIndex >= 0 ? [{ index, earlierIndex }] : [];
+  });
+}

@@ -1,6 +1,6 @@
 import { configKey, type ConfigIssue, type ConfigPath } from "./issues";
 import { isFloatingLatest } from "./imageReference";
-import { describeMatcher, findRouteConflicts } from "./routeConflicts";
+import { describeMatcher, findGatewayPrecedenceConflicts, findRouteConflicts } from "./routeConflicts";
 import type { PlatformConfig } from "./schema";
 import { routeBackendService } from "../render/traefik/dynamicConfig";
 import { assignRouteIds } from "../routing/routeIds";
@@ -50,6 +50,7 @@ function checkTarget(config: PlatformConfig, issue: IssueFactory): ConfigIssue[]
         ]
       : []),
     ...routeServiceNames(config, issue),
+    ...checkGateway(config, issue),
     ...(config.flask.mode === "external"
       ? [
           issue(
@@ -78,6 +79,70 @@ function checkTarget(config: PlatformConfig, issue: IssueFactory): ConfigIssue[]
         ]
       : []),
   ];
+}
+
+/**
+ * What the Gateway API flavour cannot do as the stack's own Traefik does, refused rather than silently done otherwise:
+ * keep a client on one backend, send a failed request or a dead backend's share to the other backend, and match
+ * routes in the map's order where the Gateway's precedence would not.
+ */
+function checkGateway(config: PlatformConfig, issue: IssueFactory): ConfigIssue[] {
+  const gateway = config.kubernetes?.gateway;
+  if (!gateway) return [];
+  const service = config.kubernetes!.ingressService;
+  const unlessOwnTraefik = "(the stack's own Traefik, without kubernetes.gateway, can)";
+  return [
+    ...(config.sticky
+      ? [
+          issue(
+            ["sticky"],
+            true,
+            `false with kubernetes.gateway: session persistence is still experimental in the Gateway API, so an HTTPRoute cannot keep a client on one backend ${unlessOwnTraefik}`,
+          ),
+        ]
+      : []),
+    ...(config.failover
+      ? [
+          issue(
+            ["failover"],
+            true,
+            `false with kubernetes.gateway: an HTTPRoute can neither send a failed request again to the other backend nor fall back to it when one has no ready pod ${unlessOwnTraefik}`,
+          ),
+        ]
+      : []),
+    ...(["nodePort", "address"] as const).flatMap((key) =>
+      service[key] === undefined
+        ? []
+        : [
+            issue(
+              ["kubernetes", "ingressService", key],
+              service[key],
+              "absent with kubernetes.gateway: clients reach the Gateway (kubernetes.gateway.url), not a Service of the stack",
+            ),
+          ],
+    ),
+    ...config.routes.flatMap((route, index) => {
+      const problem = gatewayPathProblem(route.path);
+      return problem
+        ? [issue(["routes", index, "path"], route.path, `a path the Gateway API accepts as a prefix: ${problem}`)]
+        : [];
+    }),
+    ...findGatewayPrecedenceConflicts(config.routes).map(({ index, earlierIndex }) =>
+      issue(
+        ["routes", index, "path"],
+        config.routes[index].path,
+        `a route the Gateway matches in the map's order: the Gateway API prefers the longest path prefix, so ${describeMatcher(config.routes[index])} would take the requests it shares with routes[${earlierIndex}] ${describeMatcher(config.routes[earlierIndex])}, which comes first; put the longer path first`,
+      ),
+    ),
+  ];
+}
+
+/** What the Gateway API's HTTPRoute refuses in a path prefix (its CRD's validation rules), if anything. */
+function gatewayPathProblem(path: string): string | undefined {
+  if (/\/\.{1,2}(\/|$)/.test(path)) return 'no "." or ".." segment';
+  if (path.includes("//")) return 'no "//"';
+  if (/%2f/i.test(path)) return 'no encoded "/" (%2F)';
+  return undefined;
 }
 
 /** The longest route id whose Services' names (`route-<id>-via-fastapi`) fit a DNS label's 63 characters. */

@@ -60,6 +60,9 @@ const storageSize = (fallback: string) =>
 const REGISTRY_TEXT =
   'a registry host with an optional port and path, without a scheme, e.g. "registry.example.com/team" or "10.250.0.254:5000"';
 const NODE_PORT_TEXT = "an integer from 30000 to 32767 (Kubernetes' default node port range)";
+const GATEWAY_LISTENER_TEXT = "a listener name of the Gateway: lower-case letters, digits and -, at most 63";
+const GATEWAY_URL_TEXT =
+  'the http:// or https:// URL clients reach the Gateway at, without a path, e.g. "https://shop.example.com"';
 export const INGRESS_SERVICE_TYPES = ["NodePort", "LoadBalancer", "ClusterIP"] as const;
 
 const quoted = (values: readonly string[]) => values.map((value) => `"${value}"`).join(" or ");
@@ -268,6 +271,27 @@ export const platformConfigSchema = z.strictObject({
             .optional(),
         })
         .default({ type: "LoadBalancer" }),
+      /**
+       * A Gateway the cluster already runs (Envoy Gateway, Istio, NGINX Gateway Fabric, Traefik…): the routing goes to it
+       * as Gateway API HTTPRoutes instead of through the stack's own Traefik (docs/kubernetes.md, "Gateway API").
+       */
+      gateway: z
+        .strictObject({
+          name: z
+            .string({ error: DNS_SUBDOMAIN_TEXT })
+            .regex(/^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/, { error: DNS_SUBDOMAIN_TEXT }),
+          namespace: z
+            .string({ error: DNS_LABEL_TEXT })
+            .regex(/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/, { error: DNS_LABEL_TEXT }),
+          /** The Gateway's listener the routes attach to (its `sectionName`); every listener that admits them when absent. */
+          listener: z
+            .string({ error: GATEWAY_LISTENER_TEXT })
+            .regex(/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/, { error: GATEWAY_LISTENER_TEXT })
+            .optional(),
+          /** How clients reach that listener: the stack's ingress URL, which the cutover command checks through. */
+          url: z.string({ error: GATEWAY_URL_TEXT }).regex(/^https?:\/\/[^\s/?#]+\/?$/, { error: GATEWAY_URL_TEXT }),
+        })
+        .optional(),
     })
     .optional(),
   /** Sentry for both apps' unhandled errors; without it the apps get no SENTRY_* variable and send nothing. */

@@ -21,10 +21,17 @@ export type ScrapeDiscovery =
    */
   | { readonly kind: "everyPod"; readonly hostOf: (workload: string) => string };
 
+/** Where the per-route, per-backend figures come from. */
+export type RouteFigureSource =
+  /** The ingress's own series (Traefik's or nginx's): what clients saw, an unreachable backend included. */
+  | { readonly from: "ingress"; readonly traefikNames: TraefikMetricNames }
+  /** The apps' own request series: the ingress (the cluster's Gateway) is not the stack's to read. */
+  | { readonly from: "apps" };
+
 /** What Prometheus's configuration needs to know of a target. */
 export interface MonitoringFacts {
   readonly discovery: ScrapeDiscovery;
-  readonly traefikNames: TraefikMetricNames;
+  readonly figures: RouteFigureSource;
   /**
    * Where the configured weights reach Prometheus: a rule file rewritten in place at each step (weightRules.ts), or the
    * ingress's weights endpoint, whose body the routing objects carry (publishedWeights.ts).

@@ -1,8 +1,6 @@
-import type { PlatformConfig } from "../config/schema";
 import { BACKENDS } from "../routing/plan";
-import type { TraefikMetricNames } from "./monitoringFacts";
 import type { Route } from "../routing/route";
-import { routeBackendQueries, routeFailoverQuery } from "./routeBackendSources";
+import { routeBackendQueries, routeFailoverQuery, type RouteFigures } from "./routeBackendSources";
 import { renderRuleFile, type RecordingRule } from "./ruleGroups";
 import { SERIES } from "./seriesNames";
 
@@ -14,20 +12,15 @@ const LATENCY_QUANTILES = [
   { record: SERIES.latencyP99, quantile: 0.99 },
 ] as const;
 
-function routeBackendRules(
-  ingress: PlatformConfig["ingress"],
-  routes: readonly Pick<Route, "id">[],
-  window: string,
-  names: TraefikMetricNames,
-): RecordingRule[] {
+function routeBackendRules(figures: RouteFigures, routes: readonly Route[], window: string): RecordingRule[] {
   return routes.flatMap((route) => [
     {
       record: SERIES.failoverRate,
-      expr: routeFailoverQuery(ingress, route, "perSecond", window, names),
+      expr: routeFailoverQuery(figures, route, "perSecond", window),
       labels: { route: route.id },
     },
     ...BACKENDS.flatMap((backend): RecordingRule[] => {
-      const queries = routeBackendQueries(ingress, route, backend, window, names);
+      const queries = routeBackendQueries(figures, route, backend, window);
       const labels = { route: route.id, backend };
       return [
         { record: SERIES.requestsInWindow, expr: queries.requests("increase", false), labels },
@@ -68,20 +61,15 @@ const COMPARISON_RULES: readonly RecordingRule[] = [
 /**
  * The recording rules of the Flask-vs-FastAPI comparison, per route of the plan (the default route included) and per
  * backend, over the gates window. They depend on what routes match, never on their weights, so a cutover step leaves
- * this file unchanged (the weights come apart, see weightRules.ts and publishedWeights.ts). `names` says how Traefik
- * names a route's services and routers on the target (unused by nginx, which labels its own series by route).
+ * this file unchanged (the weights come apart, see weightRules.ts and publishedWeights.ts). `figures` says which series
+ * the routes' figures come from (routeBackendSources.ts).
  */
-export function renderRecordingRules(
-  ingress: PlatformConfig["ingress"],
-  routes: readonly Pick<Route, "id">[],
-  window: string,
-  names: TraefikMetricNames,
-): string {
+export function renderRecordingRules(figures: RouteFigures, routes: readonly Route[], window: string): string {
   // One group: rules of a group run in order, so the comparisons see this evaluation's figures, not the last one's.
   return renderRuleFile([
     {
       name: "migration-route-backend",
-      rules: [...routeBackendRules(ingress, routes, window, names), ...COMPARISON_RULES],
+      rules: [...routeBackendRules(figures, routes, window), ...COMPARISON_RULES],
     },
   ]);
 }

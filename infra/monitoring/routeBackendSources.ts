@@ -1,9 +1,29 @@
 import type { PlatformConfig } from "../config/schema";
 import { parseDuration } from "../cutover/duration";
 import { BACKENDS, type BackendName } from "../routing/plan";
-import type { Route } from "../routing/route";
-import type { TraefikMetricNames } from "./monitoringFacts";
+import { DEFAULT_ROUTE_ID } from "../routing/routeIds";
+import type { Route, RouteMatcher } from "../routing/route";
+import type { RouteFigureSource, TraefikMetricNames } from "./monitoringFacts";
 import { selector, type LabelMatcher } from "./promql";
+
+/**
+ * Where the per-route figures come from, with what each source needs: Traefik's names of the route's services and
+ * routers, nothing for nginx (its Lua router labels its series by route), every route for the apps (a route takes the
+ * requests that no route before it matches).
+ */
+export type RouteFigures =
+  | { readonly kind: "traefik"; readonly names: TraefikMetricNames }
+  | { readonly kind: "nginx" }
+  | { readonly kind: "apps"; readonly routes: readonly Route[] };
+
+export function routeFiguresOf(
+  ingress: PlatformConfig["ingress"],
+  source: RouteFigureSource,
+  routes: readonly Route[],
+): RouteFigures {
+  if (source.from === "apps") return { kind: "apps", routes };
+  return ingress === "traefik" ? { kind: "traefik", names: source.traefikNames } : { kind: "nginx" };
+}
 
 /** Label-free PromQL for the requests of one route served by one backend, over the gates window. */
 export interface RouteBackendQueries {
@@ -63,6 +83,54 @@ function nginxQueries(route: Pick<Route, "id">, backend: BackendName, window: st
   };
 }
 
+/** The apps' own routes, which no client request of the migration is: the probes' and Prometheus's. */
+const OPERATIONAL_ROUTES: LabelMatcher = { label: "route", op: "!~", value: "/healthz.*|/metrics" };
+
+/**
+ * The apps' route templates (e.g. `/api/users/{user_id}`) that a path prefix takes, as the Gateway API matches a prefix:
+ * by whole segments. A prefix that ends inside a path parameter matches no template.
+ */
+function prefixTemplates(path: string): string {
+  return path.endsWith("/") ? `${escapeRegex(path)}.*` : `${escapeRegex(path)}(/.*)?`;
+}
+
+/** The labels of the apps' series that a route matches (the default route matches all). */
+function appMatchers(route: RouteMatcher & Pick<Route, "id">): LabelMatcher[] {
+  if (route.id === DEFAULT_ROUTE_ID) return [];
+  return [
+    { label: "route", op: "=~", value: prefixTemplates(route.path) },
+    ...(route.methods ? [{ label: "method", op: "=~" as const, value: route.methods.join("|") }] : []),
+  ];
+}
+
+/**
+ * The apps: from both apps' own request counter and latency histogram (the same names, labels, route templates and
+ * buckets in both), for the requests of `route` and of no route before it, as the Gateway routes them (validation keeps
+ * its precedence and the map's order the same). Measured inside the app, so unlike the ingress's figures they miss
+ * requests that never reached one (a backend with no ready pod) and count those sent by the override header, and a
+ * request the apps label `unmatched` (no route of theirs) counts on the default route.
+ */
+function appQueries(route: Route, routes: readonly Route[], backend: BackendName, window: string): RouteBackendQueries {
+  const position = routes.findIndex(({ id }) => id === route.id);
+  const earlier = routes.slice(0, position);
+  // `unless` drops the series of a request an earlier route takes, whatever the backend: on the template and method.
+  const ofRoute = (fn: "rate" | "increase", metric: string, extra: LabelMatcher[]) => {
+    const own = selector(metric, [
+      { label: "backend", op: "=", value: backend },
+      OPERATIONAL_ROUTES,
+      ...appMatchers(route),
+      ...extra,
+    ]);
+    const taken = earlier.map((other) => ` unless on (method, route) ${selector(metric, appMatchers(other))}`).join("");
+    return `${fn}(${own}[${window}])${taken}`;
+  };
+  return {
+    requests: (fn, serverErrorsOnly) =>
+      `sum(${ofRoute(fn, "app_http_requests_total", serverErrorsOnly ? [{ label: "status", op: "=~", value: "5.." }] : [])})`,
+    latencyBuckets: `sum by (le) (${ofRoute("rate", "app_http_request_duration_seconds_bucket", [])})`,
+  };
+}
+
 /**
  * How much the series of `selected` grew over the last `window`: today's sum less the sum `window` ago. Failovers come in
  * bursts on series that appear with the burst (a new status code, a new from/to pair), and `increase`/`rate` leave out
@@ -81,18 +149,25 @@ function growth(selected: string, window: string): string {
  * count the rest.
  */
 export function routeFailoverQuery(
-  ingress: PlatformConfig["ingress"],
-  route: Pick<Route, "id">,
+  figures: RouteFigures,
+  route: Route,
   as: "count" | "perSecond",
   window: string,
-  names: TraefikMetricNames,
 ): string {
   const perWindow = as === "count" ? "" : ` / ${parseDuration(window) / 1000}`;
-  if (ingress === "nginx") {
+  if (figures.kind === "apps") {
+    // No failover behind a Gateway (validation refuses it): zero while the route has traffic, absent without.
+    const [fastapi, flask] = BACKENDS.map((backend) =>
+      appQueries(route, figures.routes, backend, window).requests("rate", false),
+    );
+    return `0 * (${fastapi} or ${flask})`;
+  }
+  if (figures.kind === "nginx") {
     const ofRoute = [{ label: "route", op: "=" as const, value: route.id }];
     // nginx has a failover series only once one happened: a route with traffic and none has zero, not no data.
     return `(${growth(selector("migration_ingress_failovers_total", ofRoute), window)} or 0 * ${growth(selector("migration_ingress_requests_total", ofRoute), window)})${perWindow}`;
   }
+  const { names } = figures;
   const grown = (metric: string, label: string, pattern: string) =>
     growth(selector(metric, [{ label, op: "=~", value: pattern }]), window);
   const fallbacks = BACKENDS.flatMap((backend) => names.routeFallback?.(route.id, backend) ?? []).map(escapeRegex);
@@ -106,17 +181,23 @@ export function routeFailoverQuery(
 }
 
 /**
- * Where the figures of `route` (its id: the ingress labels them with it) served by `backend` come from, for the ingress
- * flavour in use. Both flavours measure at the ingress, so the two backends are measured alike: what clients saw, a
- * backend that cannot be reached included, and latency from the same clock whether an app queues a request in a thread
- * pool or in an event loop.
+ * Where the figures of `route` served by `backend` come from. Both ingress flavours measure at the ingress, so the two
+ * backends are measured alike: what clients saw, a backend that cannot be reached included, and latency from the same
+ * clock whether an app queues a request in a thread pool or in an event loop. Behind the cluster's own Gateway, both
+ * apps measure the same way themselves.
  */
 export function routeBackendQueries(
-  ingress: PlatformConfig["ingress"],
-  route: Pick<Route, "id">,
+  figures: RouteFigures,
+  route: Route,
   backend: BackendName,
   window: string,
-  names: TraefikMetricNames,
 ): RouteBackendQueries {
-  return ingress === "traefik" ? traefikQueries(route, backend, window, names) : nginxQueries(route, backend, window);
+  switch (figures.kind) {
+    case "traefik":
+      return traefikQueries(route, backend, window, figures.names);
+    case "nginx":
+      return nginxQueries(route, backend, window);
+    case "apps":
+      return appQueries(route, figures.routes, backend, window);
+  }
 }

@@ -29,6 +29,7 @@ import {
   renderPublishedWeightRules,
 } from "../monitoring/publishedWeights";
 import { RECORDING_RULES_FILE, renderRecordingRules } from "../monitoring/recordingRules";
+import { routeFiguresOf } from "../monitoring/routeBackendSources";
 import { monitoringScrapeTargets } from "../monitoring/scrapeTargets";
 import { WEIGHT_RULES_FILE, renderWeightRules } from "../monitoring/weightRules";
 import { renderPrometheusConfig } from "../render/prometheusConfig";
@@ -156,7 +157,11 @@ function planPrometheus(
       { path: PROMETHEUS_CONFIG_PATH, content: prometheusConfig },
       {
         path: `${PROMETHEUS_RULES_DIRECTORY}/${RECORDING_RULES_FILE}`,
-        content: renderRecordingRules(config.ingress, routing.routes, config.gates.window, target.traefikNames),
+        content: renderRecordingRules(
+          routeFiguresOf(config.ingress, target.figures, routing.routes),
+          routing.routes,
+          config.gates.window,
+        ),
       },
       { path: `${PROMETHEUS_RULES_DIRECTORY}/${ALERT_RULES_FILE}`, content: renderAlertRules(config.gates) },
       { path: `${PROMETHEUS_CONSOLES_DIRECTORY}/${MIGRATION_CONSOLE_FILE}`, content: renderMigrationConsole(routeIds) },

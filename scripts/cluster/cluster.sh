@@ -3,7 +3,7 @@
 # its tests. It is the air-gapped path; on a normal machine use any conformant cluster (kind, k3d, minikube, EKS, GKE,
 # AKS) through a kubeconfig. See docs/kubernetes-cluster.md.
 #
-# Usage: cluster.sh [up|stop|status|reset|push-images [IMAGE...]|kubectl ARG...|free-volume NAME|report|clean-cache [--go]]
+# Usage: cluster.sh [up|stop|status|reset|push-images [IMAGE...]|kubectl ARG...|free-volume NAME|gateway|report|clean-cache [--go]]
 #   up            (default) build what is missing, start what is not running, wait until the node is Ready and the
 #                 cluster DNS answers, write the kubeconfig. When the cluster runs already it returns in seconds.
 #   stop          stop what `up` started, by pid file, the pods first (the state stays; `up` brings it back)
@@ -13,12 +13,13 @@
 #   kubectl       the cluster's kubectl with its admin kubeconfig
 #   free-volume NAME   wipe a Released volume's data and offer it to new claims again (volumes are Retained: a
 #                 deleted claim's data stays on disk until this is run)
+#   gateway       run a Gateway (Traefik, Gateway API) that HTTPRoutes from any namespace attach to; prints its URL
 #   report        measure the cluster's build and start times, disk and memory into reports/cluster.json
 #   clean-cache   remove the built binaries (and, with --go, Go's module and build caches, shared with other builds)
 set -euo pipefail
 # shellcheck source=scripts/cluster/lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
-for part in processes network pki configs components images addons report; do
+for part in processes network pki configs components images addons gateway report; do
   # shellcheck source=/dev/null
   source "${CLUSTER_SCRIPT_DIR}/${part}.sh"
 done
@@ -170,6 +171,7 @@ main() {
     push-images) command_push_images "$@" ;;
     kubectl) cluster_kubectl "$@" ;;
     free-volume) free_volume "$@" ;;
+    gateway) apply_gateway ;;
     report) command_report ;;
     clean-cache) command_clean_cache "$@" ;;
     *)

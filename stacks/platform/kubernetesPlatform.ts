@@ -11,10 +11,15 @@ import { RoutingObjects } from "../../components/kubernetes/routingObjects";
 import { SchemaMigrationJob } from "../../components/kubernetes/schemaMigrationJob";
 import { stackNamespace } from "../../components/kubernetes/stackNamespace";
 import { TraefikController } from "../../components/kubernetes/traefikController";
-import { backendServices, kubernetesNamespace, kubernetesSettings } from "../../components/kubernetes/targetSettings";
+import {
+  backendServices,
+  kubernetesNamespace,
+  kubernetesRoutingObjects,
+  kubernetesSettings,
+} from "../../components/kubernetes/targetSettings";
 import type { PlatformConfig } from "../../infra/config/schema";
 import type { PlatformPlan } from "../../infra/plan/platformPlan";
-import { renderTraefikKubernetesRouting, routeBackendServices } from "../../infra/render/traefik/kubernetesRouting";
+import { routeBackendServices } from "../../infra/render/traefik/kubernetesRouting";
 import { BACKENDS } from "../../infra/routing/plan";
 import { withRegistry } from "../../infra/config/imageReference";
 import type { Placement } from "../../infra/routing/targetGuard";
@@ -85,7 +90,7 @@ export function deployKubernetesPlatform(
   const cluster = providers.find((provider): provider is k8s.Provider => provider instanceof k8s.Provider);
   const namespace = stackNamespace(namespaceName, plan.database.retainOnDestroy, {
     provider: cluster,
-    dependsOn: clusterPrerequisites(cluster),
+    dependsOn: clusterPrerequisites(cluster, settings.gateway),
   });
   // Components take every provider; the objects made here directly, the cluster's.
   const opts = { providers, dependsOn: [namespace] };
@@ -137,29 +142,33 @@ export function deployKubernetesPlatform(
     opts,
   );
   const services = backendServices(config);
+  const { gateway } = settings;
   // Flask's too: validation keeps Flask managed on Kubernetes, and the platform owns its Services (see appService).
+  // Traefik's routes reach each backend by a Service per route, for its figures; a Gateway's, by the app's own.
   const appServices = [
     ...BACKENDS.map((backend) =>
       appService(services[backend].name, backend, services[backend].port, namespaceName, objectOpts),
     ),
-    ...routeBackendServices(plan.routing, services).map((service) =>
+    ...(gateway ? [] : routeBackendServices(plan.routing, services)).map((service) =>
       appService(service.name, service.backend, service.port, namespaceName, objectOpts),
     ),
   ];
-  const routing = new RoutingObjects("routing", renderTraefikKubernetesRouting(plan.routing, services, namespaceName), {
+  const routing = new RoutingObjects("routing", kubernetesRoutingObjects(config, plan.routing, namespaceName), {
     providers,
     dependsOn: [namespace, ...appServices],
   });
+  // Behind a Gateway, Traefik serves the weights to Prometheus alone: inside the cluster only.
   const ingress = new TraefikController(
     plan.ingress.name,
     {
       plan: plan.ingress,
       namespace: namespaceName,
-      exposure: settings.ingressService,
+      exposure: gateway ? { type: "ClusterIP" } : settings.ingressService,
       imagePullSecrets,
     },
     { providers, dependsOn: [namespace, fastapi] },
   );
+  const clientUrl = gateway ? pulumi.output(gateway.url.replace(/\/$/, "")) : ingress.url;
 
   const monitoring =
     plan.monitoring &&
@@ -185,8 +194,8 @@ export function deployKubernetesPlatform(
 
   return {
     ...monitoring,
-    // The URL is known once Traefik serves and the routing is applied: a client may use it at once.
-    ingressUrl: pulumi.all([ingress.url, routing.applied]).apply(([url]) => url),
+    // The URL is known once the routing is applied (and Traefik serves): a client may use it at once.
+    ingressUrl: pulumi.all([clientUrl, routing.applied, ingress.url]).apply(([url]) => url),
     databaseUrl: database.syncUrl,
     targetOutputs: {
       namespace: namespace.metadata.name,

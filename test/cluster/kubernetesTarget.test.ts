@@ -1,25 +1,22 @@
-import { mkdirSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { E2EStacks } from "../e2e/e2eStacks";
+import type { E2EStacks } from "../e2e/e2eStacks";
+import { query } from "../e2e/prometheusFigures";
 import { unreadableRows, writeRowsThroughBothApps } from "../e2e/rows";
 import { sampleSplit } from "../e2e/splitSample";
-import { SteadyLoad, type CreatedRow } from "../e2e/steadyLoad";
-import { ENGINE_TESTS_REQUIRED } from "../support/engineTests";
-import {
-  clusterAnswers,
-  clusterCommand,
-  clusterSkipReason,
-  KUBECONFIG,
-  kubectl,
-  progressPrinter,
-  REGISTRY,
-  STORAGE_CLASS,
-} from "../support/localCluster";
-import { waitFor } from "../support/processes";
-import { REPO_ROOT, stackFileConfig } from "../support/stackConfig";
-import { query } from "../e2e/prometheusFigures";
+import type { CreatedRow } from "../e2e/steadyLoad";
+import { KUBECONFIG, kubectl, progressPrinter, REGISTRY, STORAGE_CLASS } from "../support/localCluster";
 import { LOG_PIPELINE_IMAGES, queryLogStore } from "../support/logPipeline";
+import { waitFor } from "../support/processes";
+import { stackFileConfig } from "../support/stackConfig";
+import {
+  clusterNamespace,
+  clusterTestSkipReason,
+  finishClusterStacks,
+  freshClusterStacks,
+  publishedDefaultWeight,
+  rollbackUnderLoad,
+  weightStepTo50,
+} from "./clusterSteps";
 import { SERIES } from "../../infra/monitoring/seriesNames";
 
 // The platform's Kubernetes target on the real local cluster, end to end: the dev stage moved to the cluster (as
@@ -39,14 +36,12 @@ const IMAGES = [
   LOG_PIPELINE_IMAGES.collector,
 ];
 const STACK = "k8s-target";
-const NAMESPACE = `migration-${STACK}`;
+const NAMESPACE = clusterNamespace(STACK);
 /** The node's address: the host reaches a NodePort there (docs/kubernetes-cluster.md). */
 const NODE_ADDRESS = "10.250.0.1";
 const OVERRIDE_HEADER = "X-Backend";
 
-const reason = clusterSkipReason(IMAGES);
-if (reason && ENGINE_TESTS_REQUIRED) throw new Error(`the Kubernetes target test cannot run: ${reason}`);
-if (reason) console.warn(`Kubernetes target test skipped: ${reason}`);
+const reason = clusterTestSkipReason("the Kubernetes target test", IMAGES);
 
 const clusterSettings = {
   kubeconfig: KUBECONFIG,
@@ -58,24 +53,6 @@ const clusterSettings = {
   podLogsDirectory: "/var/log/migration-cluster/pods",
   ingressService: { type: "NodePort", address: NODE_ADDRESS },
 };
-
-/**
- * The namespace deleted, and every host-path volume its claims were bound to (the database's, Prometheus's and
- * Alertmanager's, whether their claims went with a destroy or with the namespace) wiped and offered again: the cluster
- * has eight, and a Released one is never bound again on its own.
- */
-function deleteNamespaceAndItsVolumes(): void {
-  const namespaces = kubectl("get", "namespaces", "-o", "name").split("\n");
-  if (namespaces.includes(`namespace/${NAMESPACE}`)) kubectl("delete", "namespace", NAMESPACE, "--wait=true");
-  const volumes = kubectl(
-    "get",
-    "pv",
-    "-o",
-    'jsonpath={range .items[*]}{.metadata.name} {.status.phase} {.spec.claimRef.namespace}{"\\n"}{end}',
-  );
-  for (const [name, phase, claimNamespace] of volumes.split("\n").map((line) => line.split(" ")))
-    if (phase === "Released" && claimNamespace === NAMESPACE) clusterCommand("free-volume", name);
-}
 
 /** The images of every pod in the stack's namespace. */
 function podImages(): string[] {
@@ -90,39 +67,24 @@ describe.skipIf(reason !== "")(
     let stacks: E2EStacks;
     let baseUrl = "";
     let prometheusUrl = "";
-    /** The default route's weight as Prometheus records it from Traefik's weights endpoint; undefined without one. */
-    const configuredWeight = async () => {
-      const [sample] = await query(prometheusUrl, `${SERIES.configuredWeight}{route="default"}`);
-      return sample && Number(sample.value[1]);
-    };
     /** Rows written through either app, every one of which must stay readable. */
     let rows: CreatedRow[] = [];
     const figures: Record<string, number> = {};
 
     beforeAll(async () => {
-      process.env.PULUMI_BACKEND_URL = `file://${join(process.env.HOME ?? "/root", ".pulumi-migration-kubernetes-target")}`;
-      process.env.PULUMI_CONFIG_PASSPHRASE = "migration-kubernetes-target";
-      mkdirSync(process.env.PULUMI_BACKEND_URL.slice("file://".length), { recursive: true });
-      if (!clusterAnswers()) clusterCommand("up");
-      clusterCommand("push-images", ...IMAGES);
-      // A claim kept by an interrupted earlier run would hand this run its old data: start from an empty namespace.
-      deleteNamespaceAndItsVolumes();
-      stacks = await E2EStacks.fresh("traefik", STACK, {
-        "migration:target": "kubernetes",
-        "migration:monitoring": JSON.parse(stackFileConfig("Pulumi.dev.yaml")["migration:monitoring"]),
-        "migration:kubernetes": clusterSettings,
-        "migration:database": { image: "migration/postgres:15-bookworm", retainOnDestroy: true },
+      stacks = await freshClusterStacks({
+        stack: STACK,
+        images: IMAGES,
+        overrides: {
+          "migration:monitoring": JSON.parse(stackFileConfig("Pulumi.dev.yaml")["migration:monitoring"]),
+          "migration:kubernetes": clusterSettings,
+          "migration:database": { image: "migration/postgres:15-bookworm", retainOnDestroy: true },
+        },
       });
     }, 15 * 60_000);
 
-    afterAll(async () => {
-      if (stacks) await stacks.tearDown();
-      // The stage keeps the database's claim through a destroy; the test's own data goes with its namespace.
-      deleteNamespaceAndItsVolumes();
-      mkdirSync(join(REPO_ROOT, "reports"), { recursive: true });
-      writeFileSync(join(REPO_ROOT, "reports", "kubernetes-target.json"), `${JSON.stringify(figures, null, 2)}\n`);
-      console.log(`Kubernetes target figures (reports/kubernetes-target.json): ${JSON.stringify(figures)}`);
-    }, 10 * 60_000);
+    // The stage keeps the database's claim through a destroy; the test's own data goes with its namespace.
+    afterAll(() => finishClusterStacks(stacks, STACK, "kubernetes-target.json", figures), 10 * 60_000);
 
     it("deploys the platform and the legacy stack, every image pulled from the cluster's registry", async () => {
       figures.platformUpSeconds = (await stacks.upPlatform()).seconds;
@@ -164,7 +126,7 @@ describe.skipIf(reason !== "")(
         1_000,
       );
       figures.everyTargetUpSeconds = (Date.now() - started) / 1000;
-      expect(await configuredWeight()).toBe(10);
+      expect(await publishedDefaultWeight(prometheusUrl)).toBe(10);
       // A route's series start with its first requests, which `increase` cannot count: it needs more.
       const requests = await waitFor(
         "the default route's requests per backend",
@@ -210,63 +172,14 @@ describe.skipIf(reason !== "")(
     });
 
     it("takes a weight step as the routing objects updated, nothing else, and serves the new split", async () => {
-      await stacks.setWeights(50, []);
-      const preview = await stacks.previewPlatform();
       // The default route's TraefikService and the weights Traefik serves to Prometheus.
-      expect(preview.update).toBe(2);
-      // Besides the one update, only reads (the cluster's prerequisites) and unchanged resources.
-      for (const operation of ["create", "replace", "delete", "create-replacement", "delete-replaced"] as const)
-        expect(preview[operation] ?? 0, operation).toBe(0);
-      const step = await stacks.upPlatform();
-      figures.weightStepUpSeconds = step.seconds;
-      const settled = await waitFor(
-        "the default route at 50%",
-        async () => {
-          const split = await sampleSplit(baseUrl, { method: "GET", path: "/healthz" }, 400);
-          return Math.abs(split.fastapi / split.requests - 0.5) <= 0.02 ? split : undefined;
-        },
-        30_000,
-        500,
-      );
-      figures.weightStepSettledSecondsAfterUp = (Date.now() - step.returnedAt) / 1000;
-      expect(settled.unattributed).toBe(0);
-      await waitFor(
-        "Prometheus's weight of the default route at 50",
-        async () => (await configuredWeight()) === 50 || undefined,
-        30_000,
-        250,
-      );
-      figures.weightSeenByPrometheusSecondsAfterUp = (Date.now() - step.returnedAt) / 1000;
+      Object.assign(figures, await weightStepTo50({ stacks, baseUrl, prometheusUrl }, 2));
     });
 
     it("rolls back through the cutover command under load, with no failed request and no apply conflict", async () => {
-      const users = rows.filter((row) => row.kind === "users").map((row) => row.id);
-      const load = new SteadyLoad(baseUrl, users, 30, 4);
-      await new Promise((resolve) => setTimeout(resolve, 2_000));
-      const started = Date.now();
-      const rollback = await stacks.cutover(["rollback", "--reason", "Kubernetes target test"]);
-      await new Promise((resolve) => setTimeout(resolve, 2_000));
-      await load.stop();
-      expect(rollback.exitCode).toBe(0);
-      expect(rollback.output).not.toMatch(/conflict/i);
-      const lastFastapi = Math.max(
-        ...load.responses.filter((response) => response.backend === "fastapi").map((response) => response.at),
-      );
-      figures.rollbackTrafficOnFlaskSeconds = (lastFastapi - started) / 1000;
-      figures.rollbackRecordedSeconds = rollback.seconds;
-      const window = load.window(0, Date.now());
-      figures.rollbackLoadRequests = window.totalRequests;
-      // The fast path applied the weights Traefik serves too: Prometheus reads the rollback, not the step before it.
-      await waitFor(
-        "Prometheus's weight of the default route at 0",
-        async () => (await configuredWeight()) === 0 || undefined,
-        30_000,
-        250,
-      );
-      expect(window.failures).toEqual({});
-      expect(load.created.length).toBeGreaterThan(0);
-      rows = [...rows, ...load.created];
-      expect(await unreadableRows(baseUrl, rows)).toEqual([]);
+      const rolledBack = await rollbackUnderLoad({ stacks, baseUrl, prometheusUrl }, rows, "Kubernetes target test");
+      Object.assign(figures, rolledBack.figures);
+      rows = rolledBack.rows;
     });
 
     it("refuses to decommission Flask while routes still send it traffic, and leaves it running", async () => {

@@ -333,6 +333,86 @@ describe("a weight-only change on Kubernetes", () => {
   });
 });
 
+describe("the Gateway API flavour: routes attached to the cluster's own Gateway", () => {
+  const HTTP_ROUTE = "kubernetes:gateway.networking.k8s.io/v1:HTTPRoute";
+  const gatewayConfig = (changes: Record<string, unknown> = {}) =>
+    clusterConfig({
+      sticky: false,
+      failover: false,
+      kubernetes: {
+        imageRegistry: REGISTRY,
+        gateway: { name: "shared", namespace: "gateways", listener: "http", url: "https://shop.example.com/" },
+      },
+      ...changes,
+    });
+  let recorded: RecordedResource[];
+  let outputs: Record<string, unknown>;
+
+  beforeAll(async () => {
+    mocks.setStackOutputs(SELF, {});
+    ({ outputs } = await run(gatewayConfig()));
+    recorded = [...mocks.resources];
+  });
+
+  it("routes by an HTTPRoute per route to the apps' own Services, with no Service per route", () => {
+    const routes = recorded.filter((resource) => resource.type === HTTP_ROUTE);
+    expect(routes.map((resource) => resource.inputs.metadata.name).sort()).toEqual([
+      "route-api-orders-post-put-patch-delete",
+      "route-api-users-get-head",
+      "route-default",
+    ]);
+    expect(named(HTTP_ROUTE, "httproute-route-api-users-get-head").spec.rules[0].backendRefs).toEqual([
+      { kind: "Service", name: "fastapi", port: 8000, weight: 10 },
+      { kind: "Service", name: "flask", port: 5000, weight: 90 },
+    ]);
+    expect(recorded.filter((resource) => resource.type === SERVICE && resource.name.startsWith("route-"))).toEqual([]);
+  });
+
+  it("reads the Gateway and the HTTPRoute definition before creating anything, so that a missing one stops the update", () => {
+    expect(named("kubernetes:gateway.networking.k8s.io/v1:Gateway", "prerequisite-gateway")).toBeDefined();
+    expect(mocks.optionsOf(NAMESPACE, "namespace").dependencies).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/::prerequisite-gateway$/),
+        expect.stringMatching(/::prerequisite-httproutes\.gateway\.networking\.k8s\.io$/),
+      ]),
+    );
+  });
+
+  it("keeps the stack's Traefik inside the cluster, serving Prometheus the weights alone", () => {
+    expect(named(SERVICE, "ingress").spec.type).toBe("ClusterIP");
+    const traefikObjects = recorded.filter((resource) => TRAEFIK_OBJECT.test(resource.type));
+    expect(traefikObjects.map((resource) => `${resource.inputs.kind}/${resource.inputs.metadata.name}`)).toEqual([
+      "Middleware/published-weights",
+      "IngressRoute/published-weights",
+    ]);
+  });
+
+  it("gives clients the Gateway's URL, and reads the routes' figures from the apps' own series", () => {
+    expect(outputs.ingressUrl).toBe("https://shop.example.com");
+    const rules = recorded.find(
+      (resource) => resource.type === "kubernetes:core/v1:ConfigMap" && resource.inputs.data["migration.rules.yml"],
+    )!.inputs.data["migration.rules.yml"] as string;
+    expect(rules).toContain("app_http_requests_total");
+    expect(rules).not.toContain("traefik_");
+  });
+
+  it("changes only the HTTPRoutes and the published weights with a weight step", async () => {
+    const before = new Map(recorded.map((resource) => [`${resource.type}::${resource.name}`, resource.inputs]));
+    mocks.setStackOutputs(SELF, { migrationMap: { defaultWeight: 10, routes: [] }, target: "kubernetes" });
+    await run(gatewayConfig({ defaultWeight: 50 }));
+    const changed = mocks.resources
+      .filter(
+        (resource) =>
+          JSON.stringify(resource.inputs) !== JSON.stringify(before.get(`${resource.type}::${resource.name}`)),
+      )
+      .map((resource) => `${resource.type} ${resource.name}`);
+    expect(changed.sort()).toEqual([
+      `${HTTP_ROUTE} httproute-route-default`,
+      "kubernetes:traefik.io/v1alpha1:Middleware middleware-published-weights",
+    ]);
+  });
+});
+
 describe("Kubernetes settings refused before anything is registered", () => {
   it.each([
     [{ ingress: "nginx" }, /migration:ingress: got "nginx"; expected "traefik" on the kubernetes target/],

@@ -25,7 +25,7 @@ import {
   type RecordedResource,
 } from "../support/recordingMocks";
 import { stackFileConfig } from "../support/stackConfig";
-import { FILE_PROVIDER_METRIC_NAMES } from "../../infra/render/traefik/dynamicConfig";
+import { dockerRouteFigures } from "../support/dockerRouteFigures";
 
 const CONTAINER = "docker:index/container:Container";
 const VOLUME = "docker:index/volume:Volume";
@@ -289,7 +289,7 @@ describe("the dev platform on Docker", () => {
     );
     expect(deployment.outputs.migrationPageUrl).toBe("http://127.0.0.1:9090/consoles/flask-vs-fastapi.html");
     expect(uploadsOf(prometheus.uploads)["/etc/prometheus/rules/migration.rules.yml"]).toBe(
-      renderRecordingRules("traefik", plan.routes, "5m", FILE_PROVIDER_METRIC_NAMES),
+      renderRecordingRules(dockerRouteFigures("traefik"), plan.routes, "5m"),
     );
     expect(uploadsOf(prometheus.uploads)["/etc/prometheus/rules/alerts.rules.yml"]).toBe(
       renderAlertRules(config.gates),

@@ -6,7 +6,7 @@ import { BACKENDS, buildRoutingPlan } from "../../infra/routing/plan";
 import { snapshotOf } from "../../infra/routing/snapshot";
 import { devPlatformConfig } from "../support/configs";
 import type { IngressFlavour } from "./e2eStacks";
-import { FILE_PROVIDER_METRIC_NAMES } from "../../infra/render/traefik/dynamicConfig";
+import { dockerRouteFigures } from "../support/dockerRouteFigures";
 
 /** The dev stage's routes as the platform plans them (ids, paths, methods): what the recording rules are built from. */
 const DEV_ROUTES = (() => {
@@ -48,10 +48,7 @@ export async function prometheusFastapiShare(
       BACKENDS.map(async (backend) => {
         const [sample] = await query(
           prometheusUrl,
-          routeBackendQueries(flavour, route, backend, `${seconds}s`, FILE_PROVIDER_METRIC_NAMES).requests(
-            "increase",
-            false,
-          ),
+          routeBackendQueries(dockerRouteFigures(flavour), route, backend, `${seconds}s`).requests("increase", false),
         );
         return [backend, sample === undefined ? 0 : Number(sample.value[1])] as const;
       }),
@@ -71,7 +68,7 @@ export async function prometheusFailovers(
     DEV_ROUTES.map(async (route) => {
       const [sample] = await query(
         prometheusUrl,
-        routeFailoverQuery(flavour, route, "count", `${seconds}s`, FILE_PROVIDER_METRIC_NAMES),
+        routeFailoverQuery(dockerRouteFigures(flavour), route, "count", `${seconds}s`),
       );
       return sample === undefined ? 0 : Number(sample.value[1]);
     }),

@@ -17,7 +17,7 @@ import { backendServers } from "../../components/docker/addressing";
 import { buildRoutingPlan, type BackendName } from "../../infra/routing/plan";
 import { snapshotOf } from "../../infra/routing/snapshot";
 import { devPlatformConfig } from "../support/configs";
-import { FILE_PROVIDER_METRIC_NAMES } from "../../infra/render/traefik/dynamicConfig";
+import { dockerRouteFigures } from "../support/dockerRouteFigures";
 
 // The real Prometheus tools, from Debian's prometheus and prometheus-alertmanager packages (scripts/test.sh installs
 // them when they are missing).
@@ -25,7 +25,8 @@ const PROMTOOL = "/usr/bin/promtool";
 const AMTOOL = "/usr/bin/amtool";
 const missing = [PROMTOOL, AMTOOL].filter((path) => !existsSync(path));
 
-const FLAVOURS = ["traefik", "nginx"] as const;
+/** Where the route figures come from: each ingress flavour's own series, or the apps' (behind a cluster's Gateway). */
+const FLAVOURS = ["traefik", "nginx", "apps"] as const;
 type Flavour = (typeof FLAVOURS)[number];
 
 // The dev stage: api-users-get-head (GET, HEAD) at 10%, api-orders-post-put-patch-delete at 0%, default at 10%;
@@ -34,6 +35,19 @@ const config = devPlatformConfig();
 const plan = buildRoutingPlan(snapshotOf(config), config, backendServers(config));
 const USERS = "api-users-get-head";
 const ORDERS_WRITES = "api-orders-post-put-patch-delete";
+
+const figuresOf = (flavour: Flavour) =>
+  flavour === "apps" ? { kind: "apps" as const, routes: plan.routes } : dockerRouteFigures(flavour);
+
+/**
+ * A request of each route as the apps label it: a route template within the route's prefix and a method of its own.
+ * The default route's is a POST on the users' prefix, which the users' route (GET, HEAD) leaves to it.
+ */
+const APP_REQUESTS: Record<string, { route: string; method: string }> = {
+  [USERS]: { route: "/api/users/{user_id}", method: "GET" },
+  [ORDERS_WRITES]: { route: "/api/orders", method: "POST" },
+  default: { route: "/api/users", method: "POST" },
+};
 
 /** Steady traffic of one route on one backend, from t=0 on: requests and 5xx per minute, and how long each takes. */
 interface Traffic {
@@ -72,6 +86,21 @@ function inputSeries(flavour: Flavour, traffic: readonly Traffic[]): InputSeries
   return traffic.flatMap(
     ({ route, backend, perMinute, errorsPerMinute = 0, latencySeconds = 0.03, failoversPerMinute = 0 }) => {
       const ok = perMinute - errorsPerMinute;
+      if (flavour === "apps") {
+        const request = { backend, ...APP_REQUESTS[route] };
+        return [
+          { series: `app_http_requests_total${labels({ ...request, status: "200" })}`, values: counter(ok) },
+          ...(errorsPerMinute > 0
+            ? [
+                {
+                  series: `app_http_requests_total${labels({ ...request, status: "500" })}`,
+                  values: counter(errorsPerMinute),
+                },
+              ]
+            : []),
+          ...histogram("app_http_request_duration_seconds_bucket", request, perMinute, latencySeconds),
+        ];
+      }
       if (flavour === "traefik") {
         const service = { service: `${routeBackendService(route, backend)}@file`, method: "GET", protocol: "http" };
         // The route's router counts each request once; a failed-over one made two attempts in the services.
@@ -187,7 +216,7 @@ beforeAll(() => {
     mkdirSync(join(workDir, flavour));
     writeFileSync(
       join(workDir, flavour, RECORDING_RULES_FILE),
-      renderRecordingRules(flavour, plan.routes, config.gates.window, FILE_PROVIDER_METRIC_NAMES),
+      renderRecordingRules(figuresOf(flavour), plan.routes, config.gates.window),
     );
     writeFileSync(join(workDir, flavour, WEIGHT_RULES_FILE), renderWeightRules(plan.routes));
     writeFileSync(join(workDir, flavour, ALERT_RULES_FILE), renderAlertRules(config.gates));
@@ -391,6 +420,14 @@ describe.each(FLAVOURS)("the generated Prometheus files (%s), checked by promtoo
     );
   });
 
+  it("stay silent about a starved backend while the route's traffic is too small to tell", () => {
+    // 10% of 500 requests would be 50 for FastAPI, fewer than minRequests.
+    expectAlerts(flavour, "quiet-route", [{ route: "default", backend: "flask", perMinute: 100 }], {});
+  });
+});
+
+// Behind a Gateway there is no failover (validation refuses it): the apps' own figures record none (below).
+describe.each(["traefik", "nginx"] as const)("the failover alert (%s), checked by promtool", (flavour) => {
   it("fire when requests fail over, naming the route and the rate", () => {
     expectAlerts(
       flavour,
@@ -439,10 +476,50 @@ describe.each(FLAVOURS)("the generated Prometheus files (%s), checked by promtoo
       [{ series: burst, values: "_x7 3x8" }],
     );
   });
+});
 
-  it("stay silent about a starved backend while the route's traffic is too small to tell", () => {
-    // 10% of 500 requests would be 50 for FastAPI, fewer than minRequests.
-    expectAlerts(flavour, "quiet-route", [{ route: "default", backend: "flask", perMinute: 100 }], {});
+describe("the route figures from the apps' own series (behind a cluster's Gateway), checked by promtool", () => {
+  const requests = (backend: BackendName, route: string, method: string, perMinute: number, status = "200") => ({
+    series: `app_http_requests_total${labels({ backend, method, route, status })}`,
+    values: counter(perMinute),
+  });
+  const inWindow = (route: string, backend: BackendName, value: number) => ({
+    expr: `migration:route_backend:requests_in_window{route="${route}", backend="${backend}"}`,
+    eval_time: EVAL_TIME,
+    exp_samples: [
+      { labels: labels({ __name__: "migration:route_backend:requests_in_window", route, backend }), value },
+    ],
+  });
+
+  it("give each request to the first route that matches it by prefix segment and method, and none to the probes", () => {
+    const result = promtoolTest("apps", "app-routes", {
+      input_series: [
+        // The users' route: GET and HEAD under /api/users, by whole segments.
+        requests("fastapi", "/api/users", "GET", 10),
+        requests("fastapi", "/api/users/{user_id}", "HEAD", 4),
+        // The default route: what no route takes (a POST on the users' prefix, an unknown path), and no probe.
+        requests("fastapi", "/api/users", "POST", 6),
+        requests("fastapi", "unmatched", "GET", 2),
+        requests("fastapi", "/healthz", "GET", 60),
+        requests("fastapi", "/healthz/database", "GET", 60),
+        requests("fastapi", "/metrics", "GET", 4),
+        // The orders' writes, on Flask.
+        requests("flask", "/api/orders/{order_id}", "PATCH", 8),
+        requests("flask", "/api/orders", "GET", 3),
+      ],
+      promql_expr_test: [
+        inWindow(USERS, "fastapi", 70),
+        inWindow("default", "fastapi", 40),
+        inWindow(ORDERS_WRITES, "flask", 40),
+        inWindow("default", "flask", 15),
+        {
+          expr: `migration:route:failover_rate{route="${USERS}"}`,
+          eval_time: EVAL_TIME,
+          exp_samples: [{ labels: labels({ __name__: "migration:route:failover_rate", route: USERS }), value: 0 }],
+        },
+      ],
+    });
+    expect(result.ok, result.output).toBe(true);
   });
 });
 

@@ -43,6 +43,33 @@ export function kubectl(...args: string[]): string {
   }).trim();
 }
 
+/**
+ * The namespace deleted, and every host-path volume its claims were bound to (whether the claims went with a destroy
+ * or with the namespace) wiped and offered again: the cluster has eight, and a Released one is never bound again on its
+ * own. What a cluster test does first (after an interrupted run) and last.
+ */
+export function deleteNamespaceAndItsVolumes(namespace: string): void {
+  const namespaces = kubectl("get", "namespaces", "-o", "name").split("\n");
+  if (namespaces.includes(`namespace/${namespace}`)) kubectl("delete", "namespace", namespace, "--wait=true");
+  const volumes = kubectl(
+    "get",
+    "pv",
+    "-o",
+    'jsonpath={range .items[*]}{.metadata.name} {.status.phase} {.spec.claimRef.namespace}{"\\n"}{end}',
+  );
+  for (const [name, phase, claimNamespace] of volumes.split("\n").map((line) => line.split(" ")))
+    if (phase === "Released" && claimNamespace === namespace) clusterCommand("free-volume", name);
+}
+
+/** The Gateway `cluster.sh gateway` runs (scripts/cluster/gateway.sh), started if it is not: its reference and URL. */
+export function clusterGateway(): { name: string; namespace: string; listener: string; url: string } {
+  const output = execFileSync("bash", [CLUSTER_COMMAND, "gateway"], {
+    encoding: "utf8",
+    stdio: ["ignore", "pipe", "inherit"],
+  });
+  return { name: "migration", namespace: "migration-gateway", listener: "http", url: output.trim().split("\n").pop()! };
+}
+
 /** The host-path volume PostgreSQL's claim is bound to in NAMESPACE (the smoke program's StatefulSet). */
 export function claimedVolume(namespace: string): string {
   const claim = kubectl(

@@ -147,6 +147,75 @@ describe("target and ingress", () => {
   });
 });
 
+describe("the Gateway API flavour (kubernetes.gateway)", () => {
+  const GATEWAY = { name: "shared", namespace: "gateways", listener: "http", url: "https://shop.example.com" };
+  /** The dev stage on Kubernetes behind a Gateway, with what the flavour cannot do turned off. */
+  function gatewayConfig(overrides: Record<string, unknown> = {}): Record<string, any> {
+    return {
+      ...devConfig(),
+      target: "kubernetes",
+      monitoring: { enabled: false },
+      sticky: false,
+      failover: false,
+      kubernetes: { gateway: GATEWAY },
+      ...overrides,
+    };
+  }
+
+  it("accepts a Gateway's name, namespace, listener and the URL clients reach it at", () => {
+    const result = validatePlatformConfig(gatewayConfig(), NAMESPACE);
+    expect(result.ok ? result.value.kubernetes?.gateway : result.issues.map(formatIssue)).toEqual(GATEWAY);
+  });
+
+  it("refuses sticky sessions and failover, each naming the key and what the flavour cannot do", () => {
+    const messages = issuesOf(gatewayConfig({ sticky: true, failover: true })).map(formatIssue);
+    expect(messages).toEqual([
+      "migration:sticky: got true; expected false with kubernetes.gateway: session persistence is still experimental in the Gateway API, so an HTTPRoute cannot keep a client on one backend (the stack's own Traefik, without kubernetes.gateway, can)",
+      "migration:failover: got true; expected false with kubernetes.gateway: an HTTPRoute can neither send a failed request again to the other backend nor fall back to it when one has no ready pod (the stack's own Traefik, without kubernetes.gateway, can)",
+    ]);
+  });
+
+  it.each([
+    [{ ...GATEWAY, url: "shop.example.com" }, "migration:kubernetes.gateway.url", "the http:// or https:// URL"],
+    [{ ...GATEWAY, url: "https://shop.example.com/api" }, "migration:kubernetes.gateway.url", "without a path"],
+    [{ ...GATEWAY, namespace: "Gateways" }, "migration:kubernetes.gateway.namespace", "a Kubernetes namespace name"],
+    [{ ...GATEWAY, listener: "HTTP 1" }, "migration:kubernetes.gateway.listener", "a listener name of the Gateway"],
+    [{ name: "shared", url: GATEWAY.url }, "migration:kubernetes.gateway.namespace", "a Kubernetes namespace name"],
+    [{ ...GATEWAY, port: 80 }, "migration:kubernetes.gateway.port", "no such key"],
+  ])("refuses the gateway %j, naming the key", (gateway, key, expected) => {
+    const message = onlyMessage(gatewayConfig({ kubernetes: { gateway } }));
+    expect(message.startsWith(`${key}: got `)).toBe(true);
+    expect(message).toContain(expected);
+  });
+
+  it("refuses a node port or address for the stack's Service, which clients do not reach behind a Gateway", () => {
+    const ingressService = { type: "NodePort", nodePort: 30080, address: "10.0.0.1" };
+    const expected =
+      "expected absent with kubernetes.gateway: clients reach the Gateway (kubernetes.gateway.url), not a Service of the stack";
+    expect(issuesOf(gatewayConfig({ kubernetes: { gateway: GATEWAY, ingressService } })).map(formatIssue)).toEqual([
+      `migration:kubernetes.ingressService.nodePort: got 30080; ${expected}`,
+      `migration:kubernetes.ingressService.address: got "10.0.0.1"; ${expected}`,
+    ]);
+  });
+
+  it("refuses a path the HTTPRoute's own validation would refuse", () => {
+    expect(onlyMessage(gatewayConfig({ routes: [{ path: "/api/./users", weight: 10 }] }))).toBe(
+      'migration:routes[0].path: got "/api/./users"; expected a path the Gateway API accepts as a prefix: no "." or ".." segment',
+    );
+  });
+
+  it("refuses a map whose order the Gateway's longest-prefix precedence would not keep, and accepts the longer path first", () => {
+    const routes = [
+      { path: "/api", methods: ["GET"], weight: 10 },
+      { path: "/api/users", methods: ["GET", "POST"], weight: 0 },
+    ];
+    expect(onlyMessage(gatewayConfig({ routes }))).toBe(
+      'migration:routes[1].path: got "/api/users"; expected a route the Gateway matches in the map\'s order: the Gateway API prefers the longest path prefix, so /api/users (GET, POST) would take the requests it shares with routes[0] /api (GET), which comes first; put the longer path first',
+    );
+    expect(validatePlatformConfig(gatewayConfig({ routes: [routes[1], routes[0]] }), NAMESPACE).ok).toBe(true);
+  });
+});
+
 describe("routes", () => {
   it("refuses a path that does not start with /", () => {
     const config = devConfig();

@@ -7,7 +7,7 @@ import { LATENCY_BUCKETS_SECONDS } from "../../infra/monitoring/latencyBuckets";
 import { renderRecordingRules } from "../../infra/monitoring/recordingRules";
 import { SERIES } from "../../infra/monitoring/seriesNames";
 import { renderWeightRules } from "../../infra/monitoring/weightRules";
-import { FILE_PROVIDER_METRIC_NAMES, renderTraefikRouting } from "../../infra/render/traefik/dynamicConfig";
+import { renderTraefikRouting } from "../../infra/render/traefik/dynamicConfig";
 import { kubernetesCrdMetricNames } from "../../infra/render/traefik/kubernetesRouting";
 import { backendServers } from "../../components/docker/addressing";
 import { backendServices } from "../../components/kubernetes/targetSettings";
@@ -16,6 +16,7 @@ import type { WeightedRoute } from "../../infra/routing/route";
 import { snapshotOf } from "../../infra/routing/snapshot";
 import { devPlatformConfig } from "../support/configs";
 import { REPO_ROOT } from "../support/stackConfig";
+import { dockerRouteFigures } from "../support/dockerRouteFigures";
 
 interface Rule {
   record?: string;
@@ -41,7 +42,7 @@ const rulesOf = (text: string) => parse(text).groups.flatMap((group) => group.ru
 
 function recordingRules(ingress: "traefik" | "nginx", window = "5m") {
   const { plan } = planOf();
-  return rulesOf(renderRecordingRules(ingress, plan.routes, window, FILE_PROVIDER_METRIC_NAMES));
+  return rulesOf(renderRecordingRules(dockerRouteFigures(ingress), plan.routes, window));
 }
 
 /** The one rule recording `series` for a route and backend. */
@@ -98,10 +99,9 @@ describe("recording rules", () => {
   it("count Traefik's failovers on Kubernetes as the attempts beyond the routers' requests, with no fallback service", () => {
     const [users] = rulesOf(
       renderRecordingRules(
-        "traefik",
+        { kind: "traefik", names: kubernetesCrdMetricNames("migration-dev", backendServices(devPlatformConfig())) },
         planOf().plan.routes,
         "5m",
-        kubernetesCrdMetricNames("migration-dev", backendServices(devPlatformConfig())),
       ),
     ).filter((rule) => rule.record === SERIES.failoverRate && rule.labels?.route === "api-users-get-head");
     const growth = (selected: string) => `clamp_min(sum(${selected}) - (sum(${selected} offset 5m) or vector(0)), 0)`;
@@ -115,10 +115,9 @@ describe("recording rules", () => {
   it("read a route's figures on Kubernetes from its own Service per backend, as the CRD provider names it", () => {
     const rules = rulesOf(
       renderRecordingRules(
-        "traefik",
+        { kind: "traefik", names: kubernetesCrdMetricNames("migration-dev", backendServices(devPlatformConfig())) },
         planOf().plan.routes,
         "5m",
-        kubernetesCrdMetricNames("migration-dev", backendServices(devPlatformConfig())),
       ),
     );
     const requests = rules.find(
@@ -140,7 +139,7 @@ describe("recording rules", () => {
   });
 
   it("compare the backends per route after the per-backend figures, in the same group, carrying the labels of their inputs", () => {
-    const file = parse(renderRecordingRules("traefik", planOf().plan.routes, "5m", FILE_PROVIDER_METRIC_NAMES));
+    const file = parse(renderRecordingRules(dockerRouteFigures("traefik"), planOf().plan.routes, "5m"));
     expect(file.groups).toHaveLength(1);
     const records = file.groups[0].rules.map((rule) => rule.record);
     expect(records.slice(-3)).toEqual([SERIES.observedShare, SERIES.errorRatioDelta, SERIES.latencyP99Ratio]);
@@ -213,16 +212,14 @@ describe("recording rules", () => {
     ];
     for (const ingress of ["traefik", "nginx"] as const) {
       const before = renderRecordingRules(
-        ingress,
+        dockerRouteFigures(ingress),
         planOf({ routes: routes(10), defaultWeight: 10 }).plan.routes,
         "5m",
-        FILE_PROVIDER_METRIC_NAMES,
       );
       const after = renderRecordingRules(
-        ingress,
+        dockerRouteFigures(ingress),
         planOf({ routes: routes(50), defaultWeight: 100 }).plan.routes,
         "5m",
-        FILE_PROVIDER_METRIC_NAMES,
       );
       expect(after).toBe(before);
     }

@@ -12,7 +12,11 @@ const NEUTRAL_FACTS: TargetFacts = {
     fastapi: { servers: ["fastapi.example:8000"], healthPath: "/healthz" },
     flask: { servers: ["flask.example:5000"], healthPath: "/healthz" },
   },
-  monitoring: { discovery: { kind: "listed" }, traefikNames: FILE_PROVIDER_METRIC_NAMES, weights: "ruleFile" },
+  monitoring: {
+    discovery: { kind: "listed" },
+    figures: { from: "ingress", traefikNames: FILE_PROVIDER_METRIC_NAMES },
+    weights: "ruleFile",
+  },
 };
 
 const planAt = (defaultWeight: number) => planPlatform(devPlatformConfig({ defaultWeight }), NEUTRAL_FACTS);

@@ -9,7 +9,7 @@ import {
 } from "../../infra/render/traefik/kubernetesRouting";
 import { buildRoutingPlan, type RoutingSettings } from "../../infra/routing/plan";
 import type { MigrationMap } from "../../infra/routing/route";
-import { traefikCrdValidator, type TraefikObjectValidator } from "../support/traefikCrds";
+import { traefikCrdValidator, type CrdObjectValidator } from "../support/crdSchemas";
 
 const NAMESPACE = "migration-dev";
 const SERVICES = { fastapi: { name: "fastapi", port: 8000 }, flask: { name: "flask", port: 5000 } };
@@ -349,7 +349,7 @@ describe("Traefik routing as Kubernetes CRD objects", () => {
   });
 
   describe("against the CRDs' own schemas", () => {
-    let validate: TraefikObjectValidator;
+    let validate: CrdObjectValidator;
     beforeAll(() => {
       validate = traefikCrdValidator();
     });

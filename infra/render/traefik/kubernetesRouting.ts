@@ -109,12 +109,7 @@ export function renderTraefikKubernetesRouting(
   services: Record<BackendName, KubernetesBackendService>,
   namespace: string,
 ): KubernetesObject[] {
-  const object = (kind: string, name: string, spec: Record<string, unknown>): KubernetesObject => ({
-    apiVersion: TRAEFIK_API_VERSION,
-    kind,
-    metadata: { name, namespace, labels: { "app.kubernetes.io/managed-by": "migration" } },
-    spec,
-  });
+  const object = traefikObjects(namespace);
   const routeShare = (route: PlannedRoute) => (backend: BackendName) => ({
     kind: "Service",
     name: routeBackendService(route.id, backend),
@@ -155,7 +150,27 @@ export function renderTraefikKubernetesRouting(
       ],
     }),
   );
-  const weights = [
+  return [...middlewares, ...routes, ...overrides, ...publishedWeightsObjects(plan, namespace)];
+}
+
+/** Makes the Traefik objects of one namespace. */
+const traefikObjects =
+  (namespace: string) =>
+  (kind: string, name: string, spec: Record<string, unknown>): KubernetesObject => ({
+    apiVersion: TRAEFIK_API_VERSION,
+    kind,
+    metadata: { name, namespace, labels: { "app.kubernetes.io/managed-by": "migration" } },
+    spec,
+  });
+
+/**
+ * The weights, in Prometheus's format, served on Traefik's metrics entry point by a Middleware of the project's
+ * static-response plugin (publishedWeights.ts): Prometheus sees a step as soon as Traefik does. With the Gateway API
+ * flavour, the stack's Traefik serves these alone (the Gateway serves the traffic).
+ */
+export function publishedWeightsObjects(plan: Pick<RoutingPlan, "routes">, namespace: string): KubernetesObject[] {
+  const object = traefikObjects(namespace);
+  return [
     object("Middleware", PUBLISHED_WEIGHTS_OBJECT, {
       plugin: {
         [STATIC_RESPONSE_PLUGIN]: {
@@ -177,5 +192,4 @@ export function renderTraefikKubernetesRouting(
       ],
     }),
   ];
-  return [...middlewares, ...routes, ...overrides, ...weights];
 }

@@ -1,0 +1,166 @@
+import { mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { expect } from "vitest";
+import { E2EStacks } from "../e2e/e2eStacks";
+import { query } from "../e2e/prometheusFigures";
+import { unreadableRows } from "../e2e/rows";
+import { sampleSplit } from "../e2e/splitSample";
+import { SteadyLoad, type CreatedRow } from "../e2e/steadyLoad";
+import { ENGINE_TESTS_REQUIRED } from "../support/engineTests";
+import {
+  clusterAnswers,
+  clusterCommand,
+  clusterSkipReason,
+  deleteNamespaceAndItsVolumes,
+} from "../support/localCluster";
+import { waitFor } from "../support/processes";
+import { REPO_ROOT } from "../support/stackConfig";
+import { SERIES } from "../../infra/monitoring/seriesNames";
+
+/**
+ * The steps both routing flavours of the Kubernetes target take the same way on the local cluster (kubernetesTarget
+ * and gatewayFlavour tests), each returning its figures. Deployed stacks, the ingress's URL and Prometheus's.
+ */
+export interface DeployedJourney {
+  readonly stacks: E2EStacks;
+  readonly baseUrl: string;
+  readonly prometheusUrl: string;
+}
+
+/**
+ * Why a test of the cluster cannot run here ("" when it can): the cluster or an image missing. Under `.ci/run`
+ * (MIGRATION_REQUIRE_ENGINE_TESTS) that fails the test file instead of skipping it.
+ */
+export function clusterTestSkipReason(what: string, images: readonly string[]): string {
+  const reason = clusterSkipReason(images);
+  if (reason && ENGINE_TESTS_REQUIRED) throw new Error(`${what} cannot run: ${reason}`);
+  if (reason) console.warn(`${what} skipped: ${reason}`);
+  return reason;
+}
+
+/** A cluster test's stacks: `stack` on a file backend of its own, deploying to the namespace `migration-<stack>`. */
+export interface ClusterStacksPlan {
+  readonly stack: string;
+  readonly images: readonly string[];
+  /** The stack config beside the dev stage's. */
+  readonly overrides: Record<string, unknown>;
+}
+
+export const clusterNamespace = (stack: string) => `migration-${stack}`;
+
+/**
+ * The cluster started if it is not, the images pushed, what an interrupted run left in the namespace deleted (a claim
+ * it kept would hand this run its old data), and fresh stacks.
+ */
+export async function freshClusterStacks({ stack, images, overrides }: ClusterStacksPlan): Promise<E2EStacks> {
+  const backend = join(process.env.HOME ?? "/root", `.pulumi-migration-${stack}`);
+  process.env.PULUMI_BACKEND_URL = `file://${backend}`;
+  process.env.PULUMI_CONFIG_PASSPHRASE = `migration-${stack}`;
+  mkdirSync(backend, { recursive: true });
+  if (!clusterAnswers()) clusterCommand("up");
+  clusterCommand("push-images", ...images);
+  deleteNamespaceAndItsVolumes(clusterNamespace(stack));
+  return E2EStacks.fresh("traefik", stack, { "migration:target": "kubernetes", ...overrides });
+}
+
+/** Both stacks torn down, the namespace and its volumes gone, and the test's figures written to `reports/<report>`. */
+export async function finishClusterStacks(
+  stacks: E2EStacks | undefined,
+  stack: string,
+  report: string,
+  figures: Record<string, number>,
+): Promise<void> {
+  if (stacks) await stacks.tearDown();
+  deleteNamespaceAndItsVolumes(clusterNamespace(stack));
+  mkdirSync(join(REPO_ROOT, "reports"), { recursive: true });
+  writeFileSync(join(REPO_ROOT, "reports", report), `${JSON.stringify(figures, null, 2)}\n`);
+  console.log(`${stack} figures (reports/${report}): ${JSON.stringify(figures)}`);
+}
+
+/** The default route's weight as Prometheus records it from the weights Traefik serves; undefined without one. */
+export async function publishedDefaultWeight(prometheusUrl: string): Promise<number | undefined> {
+  const [sample] = await query(prometheusUrl, `${SERIES.configuredWeight}{route="default"}`);
+  return sample && Number(sample.value[1]);
+}
+
+async function untilPublishedWeight(prometheusUrl: string, weight: number): Promise<void> {
+  await waitFor(
+    `Prometheus's weight of the default route at ${weight}`,
+    async () => (await publishedDefaultWeight(prometheusUrl)) === weight || undefined,
+    30_000,
+    250,
+  );
+}
+
+/**
+ * The default route from 10% to 50% by config and `pulumi up`: the preview must update `updatedObjects` routing objects
+ * and create, replace or delete nothing; then the seconds of the update, until the traffic shows the new split, and
+ * until Prometheus reads the new weight.
+ */
+export async function weightStepTo50(
+  { stacks, baseUrl, prometheusUrl }: DeployedJourney,
+  updatedObjects: number,
+): Promise<Record<string, number>> {
+  await stacks.setWeights(50, []);
+  const preview = await stacks.previewPlatform();
+  expect(preview.update).toBe(updatedObjects);
+  // Besides those updates, only reads (the cluster's prerequisites) and unchanged resources.
+  for (const operation of ["create", "replace", "delete", "create-replacement", "delete-replaced"] as const)
+    expect(preview[operation] ?? 0, operation).toBe(0);
+  const step = await stacks.upPlatform();
+  const settled = await waitFor(
+    "the default route at 50%",
+    async () => {
+      const split = await sampleSplit(baseUrl, { method: "GET", path: "/healthz" }, 400);
+      return Math.abs(split.fastapi / split.requests - 0.5) <= 0.02 ? split : undefined;
+    },
+    30_000,
+    500,
+  );
+  const settledSeconds = (Date.now() - step.returnedAt) / 1000;
+  expect(settled.unattributed).toBe(0);
+  await untilPublishedWeight(prometheusUrl, 50);
+  return {
+    weightStepUpSeconds: step.seconds,
+    weightStepSettledSecondsAfterUp: settledSeconds,
+    weightSeenByPrometheusSecondsAfterUp: (Date.now() - step.returnedAt) / 1000,
+  };
+}
+
+/**
+ * `cutover rollback` under a steady load of reads and writes: no failed request, no apply conflict, Prometheus reading
+ * the rolled-back weight (the fast path applies the published weights too), and every row still readable. The rows the
+ * load wrote, and the figures: when the last FastAPI response came and when the rollback was recorded.
+ */
+export async function rollbackUnderLoad(
+  { stacks, baseUrl, prometheusUrl }: DeployedJourney,
+  rows: readonly CreatedRow[],
+  reason: string,
+): Promise<{ rows: CreatedRow[]; figures: Record<string, number> }> {
+  const users = rows.filter((row) => row.kind === "users").map((row) => row.id);
+  const load = new SteadyLoad(baseUrl, users, 30, 4);
+  await new Promise((resolve) => setTimeout(resolve, 2_000));
+  const started = Date.now();
+  const rollback = await stacks.cutover(["rollback", "--reason", reason]);
+  await new Promise((resolve) => setTimeout(resolve, 2_000));
+  await load.stop();
+  expect(rollback.exitCode).toBe(0);
+  expect(rollback.output).not.toMatch(/conflict/i);
+  const lastFastapi = Math.max(
+    ...load.responses.filter((response) => response.backend === "fastapi").map((response) => response.at),
+  );
+  const window = load.window(0, Date.now());
+  await untilPublishedWeight(prometheusUrl, 0);
+  expect(window.failures).toEqual({});
+  expect(load.created.length).toBeGreaterThan(0);
+  const all = [...rows, ...load.created];
+  expect(await unreadableRows(baseUrl, all)).toEqual([]);
+  return {
+    rows: all,
+    figures: {
+      rollbackTrafficOnFlaskSeconds: (lastFastapi - started) / 1000,
+      rollbackRecordedSeconds: rollback.seconds,
+      rollbackLoadRequests: window.totalRequests,
+    },
+  };
+}
