@@ -46,7 +46,10 @@ const SENTRY_DSN =
 // Sentry refuses environment names with white space or slashes, and longer than 64 characters.
 const SENTRY_ENVIRONMENT = "a Sentry environment name: 1 to 64 letters, digits, _ . or -";
 
-// Kubernetes object names: a namespace is an RFC 1123 label; a storage class or secret name a subdomain.
+// Kubernetes object names: a namespace (or a Gateway's listener) is an RFC 1123 label; a storage class, a Gateway or a
+// secret name a subdomain.
+const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
+const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/;
 const DNS_LABEL_TEXT =
   "a Kubernetes namespace name: lower-case letters, digits and -, at most 63, starting and ending with a letter or digit";
 const DNS_SUBDOMAIN_TEXT = "a Kubernetes object name: lower-case letters, digits, - and ., at most 253";
@@ -216,10 +219,7 @@ export const platformConfigSchema = z.strictObject({
   kubernetes: z
     .strictObject({
       /** The stack's own namespace; `<project>-<stack>` when absent, so that two stacks never share one. */
-      namespace: z
-        .string({ error: DNS_LABEL_TEXT })
-        .regex(/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/, { error: DNS_LABEL_TEXT })
-        .optional(),
+      namespace: z.string({ error: DNS_LABEL_TEXT }).regex(DNS_LABEL, { error: DNS_LABEL_TEXT }).optional(),
       /** Path of the kubeconfig file; the provider's own lookup ($KUBECONFIG, then ~/.kube/config) when absent. */
       kubeconfig: z
         .string({ error: "a path to a kubeconfig file" })
@@ -233,7 +233,7 @@ export const platformConfigSchema = z.strictObject({
       /** The database claim's storage class; the cluster's default class when absent. */
       storageClass: z
         .string({ error: DNS_SUBDOMAIN_TEXT })
-        .regex(/^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/, { error: DNS_SUBDOMAIN_TEXT })
+        .regex(DNS_SUBDOMAIN, { error: DNS_SUBDOMAIN_TEXT })
         .optional(),
       databaseStorage: storageSize("10Gi"),
       /** Prometheus's claim, for its samples of `monitoring.retention` (Alertmanager's silences take 1Gi beside it). */
@@ -273,20 +273,16 @@ export const platformConfigSchema = z.strictObject({
         .default({ type: "LoadBalancer" }),
       /**
        * A Gateway the cluster already runs (Envoy Gateway, Istio, NGINX Gateway Fabric, Traefik…): the routing goes to it
-       * as Gateway API HTTPRoutes instead of through the stack's own Traefik (docs/kubernetes.md, "Gateway API").
+       * as Gateway API HTTPRoutes instead of through the stack's own Traefik (docs/kubernetes.md, "Behind your cluster's Gateway").
        */
       gateway: z
         .strictObject({
-          name: z
-            .string({ error: DNS_SUBDOMAIN_TEXT })
-            .regex(/^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/, { error: DNS_SUBDOMAIN_TEXT }),
-          namespace: z
-            .string({ error: DNS_LABEL_TEXT })
-            .regex(/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/, { error: DNS_LABEL_TEXT }),
+          name: z.string({ error: DNS_SUBDOMAIN_TEXT }).regex(DNS_SUBDOMAIN, { error: DNS_SUBDOMAIN_TEXT }),
+          namespace: z.string({ error: DNS_LABEL_TEXT }).regex(DNS_LABEL, { error: DNS_LABEL_TEXT }),
           /** The Gateway's listener the routes attach to (its `sectionName`); every listener that admits them when absent. */
           listener: z
             .string({ error: GATEWAY_LISTENER_TEXT })
-            .regex(/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/, { error: GATEWAY_LISTENER_TEXT })
+            .regex(DNS_LABEL, { error: GATEWAY_LISTENER_TEXT })
             .optional(),
           /** How clients reach that listener: the stack's ingress URL, which the cutover command checks through. */
           url: z.string({ error: GATEWAY_URL_TEXT }).regex(/^https?:\/\/[^\s/?#]+\/?$/, { error: GATEWAY_URL_TEXT }),
