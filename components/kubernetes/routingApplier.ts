@@ -1,4 +1,4 @@
-import type { KubernetesObject } from "../../infra/render/traefik/kubernetesRouting";
+import type { KubernetesObject } from "../../infra/render/kubernetesObject";
 import type { ClusterPlacement } from "./clusterPlacement";
 import { loadKubeConfig } from "./kubeConfig";
 import { managedByRouting, ROUTING_FIELD_MANAGER } from "./routingFieldManager";

@@ -1,4 +1,4 @@
-import type { KubernetesObject } from "../../infra/render/traefik/kubernetesRouting";
+import type { KubernetesObject } from "../../infra/render/kubernetesObject";
 
 /**
  * The server-side apply field manager of the routing objects, for both writers: the platform program (through the

@@ -1,6 +1,6 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import type { KubernetesObject } from "../../infra/render/traefik/kubernetesRouting";
+import type { KubernetesObject } from "../../infra/render/kubernetesObject";
 import { managedByRouting } from "./routingFieldManager";
 
 /**

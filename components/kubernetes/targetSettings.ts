@@ -7,8 +7,8 @@ import {
   publishedWeightsObjects,
   renderTraefikKubernetesRouting,
   type KubernetesBackendService,
-  type KubernetesObject,
 } from "../../infra/render/traefik/kubernetesRouting";
+import type { KubernetesObject } from "../../infra/render/kubernetesObject";
 import { APP_HEALTH_PATH, type BackendName, type RoutingPlan } from "../../infra/routing/plan";
 
 /**

@@ -87,9 +87,9 @@ function checkTarget(config: PlatformConfig, issue: IssueFactory): ConfigIssue[]
  * routes in the map's order where the Gateway's precedence would not.
  */
 function checkGateway(config: PlatformConfig, issue: IssueFactory): ConfigIssue[] {
-  const gateway = config.kubernetes?.gateway;
-  if (!gateway) return [];
-  const service = config.kubernetes!.ingressService;
+  const { kubernetes } = config;
+  if (!kubernetes?.gateway) return [];
+  const service = kubernetes.ingressService;
   const unlessOwnTraefik = "(the stack's own Traefik, without kubernetes.gateway, can)";
   return [
     ...(config.sticky

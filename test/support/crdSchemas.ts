@@ -4,7 +4,7 @@ import { isIPv4, isIPv6 } from "node:net";
 import { join } from "node:path";
 import Ajv, { type Format, type ValidateFunction } from "ajv";
 import { loadAll } from "js-yaml";
-import type { KubernetesObject } from "../../infra/render/traefik/kubernetesRouting";
+import type { KubernetesObject } from "../../infra/render/kubernetesObject";
 import { REPO_ROOT } from "./stackConfig";
 
 /**

@@ -1,8 +1,12 @@
+import { dockerTargetFacts } from "../../components/docker/addressing";
 import type { PlatformConfig } from "../../infra/config/schema";
-import type { RouteFigures } from "../../infra/monitoring/routeBackendSources";
-import { FILE_PROVIDER_METRIC_NAMES } from "../../infra/render/traefik/dynamicConfig";
+import { routeFiguresOf, type RouteFigures } from "../../infra/monitoring/routeBackendSources";
+import { devPlatformConfig } from "./configs";
 
-/** Where the Docker target's route figures come from with each ingress flavour: the ingress's own series. */
+/**
+ * Where the Docker target's route figures come from with each ingress flavour, as the platform plans them: the
+ * ingress's own series (which need no list of routes; only the apps' do).
+ */
 export function dockerRouteFigures(ingress: PlatformConfig["ingress"]): RouteFigures {
-  return ingress === "traefik" ? { kind: "traefik", names: FILE_PROVIDER_METRIC_NAMES } : { kind: "nginx" };
+  return routeFiguresOf(ingress, dockerTargetFacts(devPlatformConfig()).monitoring.figures, []);
 }

@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import type { KubernetesObject } from "../../infra/render/traefik/kubernetesRouting";
+import type { KubernetesObject } from "../../infra/render/kubernetesObject";
 import { gatewayApiCrdValidator, type CrdObjectValidator } from "../support/crdSchemas";
 
 const GATEWAY_API_VERSION = "gateway.networking.k8s.io/v1";

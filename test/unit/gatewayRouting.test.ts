@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { renderGatewayRouting } from "../../infra/render/gateway/httpRoutes";
-import type { KubernetesObject } from "../../infra/render/traefik/kubernetesRouting";
+import type { KubernetesObject } from "../../infra/render/kubernetesObject";
 import { buildRoutingPlan } from "../../infra/routing/plan";
 import type { MigrationMap } from "../../infra/routing/route";
 import { gatewayApiCrdValidator, type CrdObjectValidator } from "../support/crdSchemas";

@@ -5,8 +5,8 @@ import {
   kubernetesCrdMetricNames,
   renderTraefikKubernetesRouting,
   routeBackendServices,
-  type KubernetesObject,
 } from "../../infra/render/traefik/kubernetesRouting";
+import type { KubernetesObject } from "../../infra/render/kubernetesObject";
 import { buildRoutingPlan, type RoutingSettings } from "../../infra/routing/plan";
 import type { MigrationMap } from "../../infra/routing/route";
 import { traefikCrdValidator, type CrdObjectValidator } from "../support/crdSchemas";

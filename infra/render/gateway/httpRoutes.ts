@@ -1,5 +1,6 @@
 import { BACKENDS, routeUses, type BackendName, type PlannedRoute, type RoutingPlan } from "../../routing/plan";
-import type { KubernetesBackendService, KubernetesObject } from "../traefik/kubernetesRouting";
+import { routingObject, type KubernetesObject } from "../kubernetesObject";
+import type { KubernetesBackendService } from "../traefik/kubernetesRouting";
 
 const GATEWAY_API_VERSION = "gateway.networking.k8s.io/v1";
 
@@ -11,7 +12,7 @@ export interface GatewayReference {
 }
 
 /** An HTTPRoute's name for a migration route: the name its router has on Traefik (dynamicConfig.ts's routeRouters). */
-export const gatewayRouteName = (routeId: string) => `route-${routeId}`;
+const gatewayRouteName = (routeId: string) => `route-${routeId}`;
 
 /** What a request of the route looks like to the Gateway: its path prefix, with each of its methods (ORed). */
 function routeMatches(route: PlannedRoute, headers: readonly object[] = []) {
@@ -54,11 +55,8 @@ export function renderGatewayRouting(
     ...(weight === undefined ? {} : { weight }),
   });
   const routed = BACKENDS.filter((backend) => plan[backend] !== undefined);
-  return plan.routes.map((route) => ({
-    apiVersion: GATEWAY_API_VERSION,
-    kind: "HTTPRoute",
-    metadata: { name: gatewayRouteName(route.id), namespace, labels: { "app.kubernetes.io/managed-by": "migration" } },
-    spec: {
+  return plan.routes.map((route) =>
+    routingObject(GATEWAY_API_VERSION, "HTTPRoute", gatewayRouteName(route.id), namespace, {
       parentRefs,
       rules: [
         {
@@ -72,6 +70,6 @@ export function renderGatewayRouting(
           backendRefs: [backendRef(backend)],
         })),
       ],
-    },
-  }));
+    }),
+  );
 }

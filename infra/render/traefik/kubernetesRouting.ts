@@ -17,6 +17,7 @@ import {
   splitService,
   weightedSplit,
 } from "./dynamicConfig";
+import { routingObject, type KubernetesObject } from "../kubernetesObject";
 import { STATIC_RESPONSE_PLUGIN } from "./localPlugins";
 import { METRICS_ENTRY_POINT } from "./ports";
 
@@ -24,18 +25,6 @@ import { METRICS_ENTRY_POINT } from "./ports";
 export interface KubernetesBackendService {
   readonly name: string;
   readonly port: number;
-}
-
-export interface KubernetesObject {
-  readonly apiVersion: string;
-  readonly kind: string;
-  readonly metadata: {
-    readonly name: string;
-    readonly namespace: string;
-    readonly labels?: Record<string, string>;
-    readonly annotations?: Record<string, string>;
-  };
-  readonly spec: Record<string, unknown>;
 }
 
 const TRAEFIK_API_VERSION = "traefik.io/v1alpha1";
@@ -154,14 +143,8 @@ export function renderTraefikKubernetesRouting(
 }
 
 /** Makes the Traefik objects of one namespace. */
-const traefikObjects =
-  (namespace: string) =>
-  (kind: string, name: string, spec: Record<string, unknown>): KubernetesObject => ({
-    apiVersion: TRAEFIK_API_VERSION,
-    kind,
-    metadata: { name, namespace, labels: { "app.kubernetes.io/managed-by": "migration" } },
-    spec,
-  });
+const traefikObjects = (namespace: string) => (kind: string, name: string, spec: Record<string, unknown>) =>
+  routingObject(TRAEFIK_API_VERSION, kind, name, namespace, spec);
 
 /**
  * The weights, in Prometheus's format, served on Traefik's metrics entry point by a Middleware of the project's
