@@ -78,16 +78,20 @@ export async function finishClusterStacks(
 }
 
 /** The default route's weight as Prometheus records it from the weights Traefik serves; undefined without one. */
-export async function publishedDefaultWeight(prometheusUrl: string): Promise<number | undefined> {
+async function publishedDefaultWeight(prometheusUrl: string): Promise<number | undefined> {
   const [sample] = await query(prometheusUrl, `${SERIES.configuredWeight}{route="default"}`);
   return sample && Number(sample.value[1]);
 }
 
-async function untilPublishedWeight(prometheusUrl: string, weight: number): Promise<void> {
+/**
+ * Until Prometheus records the default route's weight as `weight`: a recording rule over the published weights, so a
+ * scrape and a rule evaluation after they change (longer on a first deploy, while the weights' target comes up).
+ */
+export async function untilPublishedWeight(prometheusUrl: string, weight: number, timeoutMs = 30_000): Promise<void> {
   await waitFor(
     `Prometheus's weight of the default route at ${weight}`,
     async () => (await publishedDefaultWeight(prometheusUrl)) === weight || undefined,
-    30_000,
+    timeoutMs,
     250,
   );
 }

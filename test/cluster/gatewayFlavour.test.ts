@@ -11,8 +11,8 @@ import {
   clusterTestSkipReason,
   finishClusterStacks,
   freshClusterStacks,
-  publishedDefaultWeight,
   rollbackUnderLoad,
+  untilPublishedWeight,
   weightStepTo50,
 } from "./clusterSteps";
 import { SERIES } from "../../infra/monitoring/seriesNames";
@@ -107,12 +107,7 @@ describe.skipIf(reason !== "")(
 
     it("reads each route's figures per backend from the apps' own series, and the weights from the stack's Traefik", async () => {
       prometheusUrl = await stacks.platformOutput<string>("prometheusUrl");
-      await waitFor(
-        "the published weight",
-        async () => (await publishedDefaultWeight(prometheusUrl)) === 10 || undefined,
-        90_000,
-        1_000,
-      );
+      await untilPublishedWeight(prometheusUrl, 10, 90_000);
       // The apps count /healthz nowhere: a GET of the orders (whose route takes their writes only) is the default route's.
       const requests = await waitFor(
         "the default route's requests per backend",

@@ -13,8 +13,8 @@ import {
   clusterTestSkipReason,
   finishClusterStacks,
   freshClusterStacks,
-  publishedDefaultWeight,
   rollbackUnderLoad,
+  untilPublishedWeight,
   weightStepTo50,
 } from "./clusterSteps";
 import { SERIES } from "../../infra/monitoring/seriesNames";
@@ -126,7 +126,7 @@ describe.skipIf(reason !== "")(
         1_000,
       );
       figures.everyTargetUpSeconds = (Date.now() - started) / 1000;
-      expect(await publishedDefaultWeight(prometheusUrl)).toBe(10);
+      await untilPublishedWeight(prometheusUrl, 10);
       // A route's series start with its first requests, which `increase` cannot count: it needs more.
       const requests = await waitFor(
         "the default route's requests per backend",
