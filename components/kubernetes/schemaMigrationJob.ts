@@ -17,7 +17,10 @@ export interface SchemaMigrationJobArgs {
  * update. One attempt only (a half-applied migration is not retried blindly), and its output stays in the pod's
  * termination message, which the failure carries.
  *
- * A Job's pod template cannot change, so a new image replaces the Job (its old pod goes with it).
+ * A Job's pod template cannot change, so a new image replaces the Job (its old pod goes with it). The new Job is created
+ * before the old one is deleted (its name is generated): an app orders itself after the Job's success through its
+ * image, and Pulumi replaces whatever depends on a resource deleted before its replacement, which would delete the
+ * app's Deployment and take every replica down at once instead of rolling them.
  */
 export class SchemaMigrationJob extends pulumi.ComponentResource {
   /** Resolves once the Job has succeeded. */
@@ -57,7 +60,7 @@ export class SchemaMigrationJob extends pulumi.ComponentResource {
           },
         },
       },
-      { parent: this, deleteBeforeReplace: true },
+      { parent: this },
     );
     this.succeeded = job.status.apply(() => true);
     this.registerOutputs({});
