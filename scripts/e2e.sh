@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
-# `npm run e2e`: the whole user journey against the real engine, for each ingress flavour (Traefik, then nginx):
-# deploy the platform and legacy stacks at the dev stage's starting weight, measure the split, advance and roll back
-# under steady load, decommission Flask, destroy. Figures go to reports/e2e.json; a missed bar fails the run.
+# `npm run e2e`: the whole user journey against the real engine, on Docker with each ingress flavour (Traefik, then
+# nginx), then on the local Kubernetes cluster (Traefik's CRD flavour): deploy the platform and legacy stacks at the dev
+# stage's starting weight, measure the split, advance and roll back under steady load, decommission Flask, destroy.
+# Figures go to reports/e2e.json; a missed bar fails the run.
 #
-# It uses stacks of its own (e2e-traefik, e2e-nginx) on a file backend of its own and ports 18080/19090, so it never
-# touches a developer's dev stack. Arguments go to vitest, e.g. `npm run e2e -- -t traefik` for one flavour. Environment:
+# It uses stacks of its own (e2e-traefik, e2e-nginx, and e2e-kubernetes-traefik in namespace migration-e2e-kubernetes-traefik) on a file
+# backend of its own and ports 18080/19090, so it never touches a developer's dev stack. Arguments go to vitest, e.g.
+# `npm run e2e -- -t "on kubernetes"` for the cluster alone, `-t "docker through nginx"` for one flavour. Environment:
 #   MIGRATION_E2E_BACKEND      backend directory (default $HOME/.pulumi-migration-e2e)
 #   PULUMI_CONFIG_PASSPHRASE   passphrase of the e2e stacks (default "migration-e2e")
 set -euo pipefail
@@ -14,9 +16,14 @@ source "$root/scripts/lib.sh"
 
 log "step 1/2: what a real deploy needs"
 prepare_real_engine "$root"
+log "the local cluster and the Pulumi Kubernetes provider (built once, then reused)"
+"$root/scripts/toolchain/ensure-pulumi.sh" --with-kubernetes >/dev/null
+# shellcheck source=scripts/toolchain/env.sh
+source "$root/scripts/toolchain/env.sh"
+"$root/scripts/cluster/cluster.sh" up
 use_e2e_backend
 
-log "step 2/2: the journey, Traefik then nginx (backend $PULUMI_BACKEND_URL)"
+log "step 2/2: the journey on Docker (Traefik, then nginx), then on Kubernetes (backend $PULUMI_BACKEND_URL)"
 mkdir -p "$root/reports"
 cd "$root"
 exec vitest run --config vitest.e2e.config.mts --reporter=default --reporter=json --outputFile.json=reports/vitest-e2e.json "$@"

@@ -24,8 +24,17 @@ export function dockerCgroupLayout(): CgroupLayout {
  * The file with the container's cumulative CPU time (user + system, every process in it), for Docker's default cgroup
  * parent: v2 keeps `usage_usec` in `cpu.stat`, v1 keeps nanoseconds in the cpuacct controller's `cpuacct.usage`.
  */
-export function cpuUsageFile({ version, driver }: CgroupLayout, containerId: string): string {
-  const group = driver === "systemd" ? `system.slice/docker-${containerId}.scope` : `docker/${containerId}`;
+export function cpuUsageFile(layout: CgroupLayout, containerId: string): string {
+  return cgroupCpuFile(layout.version, dockerCgroup(layout, containerId));
+}
+
+/** A Docker container's cgroup, relative to a controller's root, for Docker's default cgroup parent. */
+export function dockerCgroup({ driver }: CgroupLayout, containerId: string): string {
+  return driver === "systemd" ? `system.slice/docker-${containerId}.scope` : `docker/${containerId}`;
+}
+
+/** The file with a cgroup's cumulative CPU time: v2's `cpu.stat`, v1's cpuacct controller's `cpuacct.usage`. */
+export function cgroupCpuFile(version: CgroupLayout["version"], group: string): string {
   return version === "2" ? `/sys/fs/cgroup/${group}/cpu.stat` : `/sys/fs/cgroup/cpuacct/${group}/cpuacct.usage`;
 }
 

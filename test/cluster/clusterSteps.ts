@@ -12,7 +12,11 @@ import {
   clusterCommand,
   clusterSkipReason,
   deleteNamespaceAndItsVolumes,
+  KUBECONFIG,
+  REGISTRY,
+  STORAGE_CLASS,
 } from "../support/localCluster";
+import { LOG_PIPELINE_IMAGES } from "../support/logPipeline";
 import { waitFor } from "../support/processes";
 import { REPO_ROOT } from "../support/stackConfig";
 import { SERIES } from "../../infra/monitoring/seriesNames";
@@ -38,7 +42,7 @@ export function clusterTestSkipReason(what: string, images: readonly string[]): 
   return reason;
 }
 
-/** A cluster test's stacks: `stack` on a file backend of its own, deploying to the namespace `migration-<stack>`. */
+/** A cluster run's stacks: `stack`, deploying to the namespace `migration-<stack>`. */
 export interface ClusterStacksPlan {
   readonly stack: string;
   readonly images: readonly string[];
@@ -48,15 +52,47 @@ export interface ClusterStacksPlan {
 
 export const clusterNamespace = (stack: string) => `migration-${stack}`;
 
+/** The images of the whole platform on the cluster, the log pipeline's and the monitoring's included. */
+export const PLATFORM_IMAGES = [
+  "migration/fastapi:0.2.0",
+  "migration/legacy-flask:0.2.0",
+  "migration/postgres:15-bookworm",
+  "migration/traefik:v3.6.12",
+  "migration/prometheus:2.42-bookworm",
+  "migration/alertmanager:0.25-bookworm",
+  "migration/postgres-exporter:0.11-bookworm",
+  LOG_PIPELINE_IMAGES.store,
+  LOG_PIPELINE_IMAGES.collector,
+];
+
+/** The node's address: the host reaches a NodePort there (docs/kubernetes-cluster.md). */
+const NODE_ADDRESS = "10.250.0.1";
+
+/** `migration:kubernetes` for the local cluster, its ingress on a NodePort the host reaches. */
+export const LOCAL_CLUSTER_SETTINGS = {
+  kubeconfig: KUBECONFIG,
+  imageRegistry: REGISTRY,
+  storageClass: STORAGE_CLASS,
+  databaseStorage: "1Gi",
+  monitoringStorage: "1Gi",
+  // The local cluster's kubelet writes the pods' logs here (docs/kubernetes-cluster.md).
+  podLogsDirectory: "/var/log/migration-cluster/pods",
+  ingressService: { type: "NodePort", address: NODE_ADDRESS },
+};
+
+/** The cluster tests' stacks on a file backend of their own (`~/.pulumi-migration-<stack>`), apart from the e2e's. */
+export function useOwnBackend(stack: string): void {
+  const backend = join(process.env.HOME ?? "/root", `.pulumi-migration-${stack}`);
+  process.env.PULUMI_BACKEND_URL = `file://${backend}`;
+  process.env.PULUMI_CONFIG_PASSPHRASE = `migration-${stack}`;
+  mkdirSync(backend, { recursive: true });
+}
+
 /**
  * The cluster started if it is not, the images pushed, what an interrupted run left in the namespace deleted (a claim
  * it kept would hand this run its old data), and fresh stacks.
  */
 export async function freshClusterStacks({ stack, images, overrides }: ClusterStacksPlan): Promise<E2EStacks> {
-  const backend = join(process.env.HOME ?? "/root", `.pulumi-migration-${stack}`);
-  process.env.PULUMI_BACKEND_URL = `file://${backend}`;
-  process.env.PULUMI_CONFIG_PASSPHRASE = `migration-${stack}`;
-  mkdirSync(backend, { recursive: true });
   if (!clusterAnswers()) clusterCommand("up");
   clusterCommand("push-images", ...images);
   deleteNamespaceAndItsVolumes(clusterNamespace(stack));

@@ -13,6 +13,7 @@ import {
   freshClusterStacks,
   rollbackUnderLoad,
   untilPublishedWeight,
+  useOwnBackend,
   weightStepTo50,
 } from "./clusterSteps";
 import { SERIES } from "../../infra/monitoring/seriesNames";
@@ -47,6 +48,7 @@ describe.skipIf(reason !== "")(
 
     beforeAll(async () => {
       const { url, ...gateway } = clusterGateway();
+      useOwnBackend(STACK);
       stacks = await freshClusterStacks({
         stack: STACK,
         images: IMAGES,

@@ -4,8 +4,8 @@ import { query } from "../e2e/prometheusFigures";
 import { unreadableRows, writeRowsThroughBothApps } from "../e2e/rows";
 import { sampleSplit } from "../e2e/splitSample";
 import type { CreatedRow } from "../e2e/steadyLoad";
-import { KUBECONFIG, kubectl, progressPrinter, REGISTRY, STORAGE_CLASS } from "../support/localCluster";
-import { LOG_PIPELINE_IMAGES, queryLogStore } from "../support/logPipeline";
+import { kubectl, progressPrinter, REGISTRY } from "../support/localCluster";
+import { queryLogStore } from "../support/logPipeline";
 import { waitFor } from "../support/processes";
 import { stackFileConfig } from "../support/stackConfig";
 import {
@@ -13,8 +13,11 @@ import {
   clusterTestSkipReason,
   finishClusterStacks,
   freshClusterStacks,
+  LOCAL_CLUSTER_SETTINGS,
+  PLATFORM_IMAGES,
   rollbackUnderLoad,
   untilPublishedWeight,
+  useOwnBackend,
   weightStepTo50,
 } from "./clusterSteps";
 import { SERIES } from "../../infra/monitoring/seriesNames";
@@ -24,35 +27,11 @@ import { SERIES } from "../../infra/monitoring/seriesNames";
 // through Traefik's routing objects, a weight step that changes one object, a rollback through the cutover command
 // under load, the decommission guard, and a destroy that keeps the database's claim for the next deploy. Figures go to
 // reports/kubernetes-target.json. Like the cluster's own checks, it starts the cluster when its binaries are built.
-const IMAGES = [
-  "migration/fastapi:0.2.0",
-  "migration/legacy-flask:0.2.0",
-  "migration/postgres:15-bookworm",
-  "migration/traefik:v3.6.12",
-  "migration/prometheus:2.42-bookworm",
-  "migration/alertmanager:0.25-bookworm",
-  "migration/postgres-exporter:0.11-bookworm",
-  LOG_PIPELINE_IMAGES.store,
-  LOG_PIPELINE_IMAGES.collector,
-];
 const STACK = "k8s-target";
 const NAMESPACE = clusterNamespace(STACK);
-/** The node's address: the host reaches a NodePort there (docs/kubernetes-cluster.md). */
-const NODE_ADDRESS = "10.250.0.1";
 const OVERRIDE_HEADER = "X-Backend";
 
-const reason = clusterTestSkipReason("the Kubernetes target test", IMAGES);
-
-const clusterSettings = {
-  kubeconfig: KUBECONFIG,
-  imageRegistry: REGISTRY,
-  storageClass: STORAGE_CLASS,
-  databaseStorage: "1Gi",
-  monitoringStorage: "1Gi",
-  // The local cluster's kubelet writes the pods' logs here (docs/kubernetes-cluster.md).
-  podLogsDirectory: "/var/log/migration-cluster/pods",
-  ingressService: { type: "NodePort", address: NODE_ADDRESS },
-};
+const reason = clusterTestSkipReason("the Kubernetes target test", PLATFORM_IMAGES);
 
 /** The images of every pod in the stack's namespace. */
 function podImages(): string[] {
@@ -72,12 +51,13 @@ describe.skipIf(reason !== "")(
     const figures: Record<string, number> = {};
 
     beforeAll(async () => {
+      useOwnBackend(STACK);
       stacks = await freshClusterStacks({
         stack: STACK,
-        images: IMAGES,
+        images: PLATFORM_IMAGES,
         overrides: {
           "migration:monitoring": JSON.parse(stackFileConfig("Pulumi.dev.yaml")["migration:monitoring"]),
-          "migration:kubernetes": clusterSettings,
+          "migration:kubernetes": LOCAL_CLUSTER_SETTINGS,
           "migration:database": { image: "migration/postgres:15-bookworm", retainOnDestroy: true },
         },
       });
@@ -90,8 +70,9 @@ describe.skipIf(reason !== "")(
       figures.platformUpSeconds = (await stacks.upPlatform()).seconds;
       figures.legacyUpSeconds = (await stacks.upLegacy()).seconds;
       baseUrl = await stacks.platformOutput<string>("ingressUrl");
-      expect(baseUrl).toMatch(new RegExp(`^http://${NODE_ADDRESS.replace(/\./g, "\\.")}:3\\d{4}$`));
-      expect(new Set(podImages())).toEqual(new Set(IMAGES.map((image) => `${REGISTRY}/${image}`)));
+      const nodeAddress = LOCAL_CLUSTER_SETTINGS.ingressService.address;
+      expect(baseUrl).toMatch(new RegExp(`^http://${nodeAddress.replace(/\./g, "\\.")}:3\\d{4}$`));
+      expect(new Set(podImages())).toEqual(new Set(PLATFORM_IMAGES.map((image) => `${REGISTRY}/${image}`)));
     });
 
     it("serves both apps on one database through the ingress (the cutover command's smoke test)", async () => {

@@ -2,11 +2,11 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { OpMap } from "@pulumi/pulumi/automation";
 import { REPO_ROOT } from "../support/stackConfig";
-import type { IngressFlavour } from "./e2eStacks";
+import type { JourneyKey } from "./journeys";
+import type { WorkloadUse } from "./workloadUse";
 import type { MethodTally } from "./steadyLoad";
 
-export interface SplitEntry {
-  readonly ingress: IngressFlavour;
+export interface SplitEntry extends JourneyKey {
   /** The route as the migration map names it, "default", or what the request carried (e.g. an override header). */
   readonly route: string;
   /** Configured FastAPI share, percent. */
@@ -17,8 +17,7 @@ export interface SplitEntry {
   readonly unattributed: number;
 }
 
-export interface WeightChangeEntry {
-  readonly ingress: IngressFlavour;
+export interface WeightChangeEntry extends JourneyKey {
   readonly from: number;
   readonly to: number;
   readonly upSeconds: number;
@@ -33,8 +32,7 @@ export interface WeightChangeEntry {
   readonly unreadableRows: number;
 }
 
-export interface RollbackEntry {
-  readonly ingress: IngressFlavour;
+export interface RollbackEntry extends JourneyKey {
   /**
    * From the start of `npm run cutover -- rollback` until the last response FastAPI served on any route: the rollback
    * as clients see it. Infinite (null in the file) when FastAPI was still serving at the end of the observation.
@@ -47,8 +45,16 @@ export interface RollbackEntry {
   readonly failures: Record<string, number>;
 }
 
-export interface GatedAdvanceEntry {
-  readonly ingress: IngressFlavour;
+/** FastAPI rolled to a new image tag by `pulumi up`, under the steady load. */
+export interface RolloutEntry extends JourneyKey {
+  readonly image: string;
+  readonly upSeconds: number;
+  readonly failedRequests: number;
+  readonly totalRequests: number;
+  readonly failures: Record<string, number>;
+}
+
+export interface GatedAdvanceEntry extends JourneyKey {
   readonly route: string;
   /**
    * `cutover advance` while both FastAPI replicas were stopped, then again once they served well for a whole window
@@ -63,8 +69,7 @@ export interface GatedAdvanceEntry {
   }[];
 }
 
-export interface DecommissionEntry {
-  readonly ingress: IngressFlavour;
+export interface DecommissionEntry extends JourneyKey {
   readonly refusedWhileRouted: boolean;
   readonly refusal: string;
   /** The destroy tried right after the last step: refused because Flask is the backup for the window. */
@@ -82,8 +87,7 @@ export interface DecommissionEntry {
 }
 
 /** One crash at 50% under the steady load (docs/testing.md, faults). */
-export interface FaultEntry {
-  readonly ingress: IngressFlavour;
+export interface FaultEntry extends JourneyKey {
   readonly fault: string;
   /** Answered requests from the crash until the victim served again (plus a few seconds), failed and total per method. */
   readonly byMethod: Record<"GET" | "POST", MethodTally>;
@@ -108,14 +112,12 @@ export interface FaultEntry {
   readonly rowsAfter: number;
 }
 
-export interface StickyEntry {
-  readonly ingress: IngressFlavour;
+export interface StickyEntry extends JourneyKey {
   readonly clients: number;
   readonly clientsOnOneBackend: number;
 }
 
-export interface MonitoringEntry {
-  readonly ingress: IngressFlavour;
+export interface MonitoringEntry extends JourneyKey {
   readonly route: string;
   /** FastAPI's share (percent) of the route over the same seconds, as the load generator counted it... */
   readonly loadGeneratorShare: number;
@@ -125,8 +127,7 @@ export interface MonitoringEntry {
   readonly loadGeneratorRequests: number;
 }
 
-export interface LogsEntry {
-  readonly ingress: IngressFlavour;
+export interface LogsEntry extends JourneyKey {
   /** Requests sent to each app with one marker in their URL... */
   readonly sentPerApp: number;
   /** ...and the lines carrying it that VictoriaLogs returned by service. */
@@ -137,8 +138,7 @@ export interface LogsEntry {
 }
 
 /** What headless Chromium saw on the Flask vs FastAPI page while the steady load ran. */
-export interface MigrationPageEntry {
-  readonly ingress: IngressFlavour;
+export interface MigrationPageEntry extends JourneyKey {
   readonly url: string;
   /** The alerts panel's text. */
   readonly alertsPanel: string;
@@ -147,29 +147,39 @@ export interface MigrationPageEntry {
   readonly screenshot: string;
 }
 
-export interface LifecycleEntry {
-  readonly ingress: IngressFlavour;
+/** What the journey's workloads (its stacks' containers or pods) used, read from their cgroups at 100% under load. */
+export interface WorkloadUseEntry extends JourneyKey, WorkloadUse {
+  /** From the platform's deploy to the reading: the CPU time's span. */
+  readonly secondsSinceDeploy: number;
+}
+
+export interface LifecycleEntry extends JourneyKey {
   readonly platformUpSeconds: number;
   readonly legacyUpSeconds: number;
   readonly databaseVolumeRemovedOnDestroy?: boolean;
 }
 
-/** Everything the e2e measured; written after every flavour, so a run that fails later still leaves its figures. */
+/** A journey as the summary's tables name it, e.g. docker/traefik. */
+const journeyOf = (entry: JourneyKey) => `${entry.target}/${entry.ingress}`;
+
+/** Everything the e2e measured; written after every journey, so a run that fails later still leaves its figures. */
 export class E2EReport {
   readonly split: SplitEntry[] = [];
   readonly weightChanges: WeightChangeEntry[] = [];
   readonly rollback: RollbackEntry[] = [];
+  readonly rollout: RolloutEntry[] = [];
   readonly gatedAdvance: GatedAdvanceEntry[] = [];
   readonly decommission: DecommissionEntry[] = [];
   readonly faults: FaultEntry[] = [];
   readonly sticky: StickyEntry[] = [];
   readonly monitoring: MonitoringEntry[] = [];
-  /** Per flavour: each per-route, per-backend recording rule and the backends Prometheus has a series of it for. */
-  readonly recordedSeries: { ingress: IngressFlavour; backendsBySeries: Record<string, string[]> }[] = [];
-  /** Per flavour: each query of the Grafana dashboard (routes with traffic) and how many series Prometheus returned. */
-  readonly dashboardQueries: { ingress: IngressFlavour; seriesByQuery: Record<string, number> }[] = [];
+  /** Per journey: each per-route, per-backend recording rule and the backends Prometheus has a series of it for. */
+  readonly recordedSeries: (JourneyKey & { backendsBySeries: Record<string, string[]> })[] = [];
+  /** Per journey: each query of the Grafana dashboard (routes with traffic) and how many series Prometheus returned. */
+  readonly dashboardQueries: (JourneyKey & { seriesByQuery: Record<string, number> })[] = [];
   readonly logs: LogsEntry[] = [];
   readonly migrationPage: MigrationPageEntry[] = [];
+  readonly workloadUse: WorkloadUseEntry[] = [];
   readonly lifecycle: LifecycleEntry[] = [];
 
   write(): string {
@@ -182,7 +192,76 @@ export class E2EReport {
     return path;
   }
 
-  /** A readable summary, one table per array. */
+  /** The journeys with figures, in the order they ran. */
+  private journeys(): string[] {
+    return [...new Set([...this.split, ...this.weightChanges, ...this.lifecycle].map(journeyOf))];
+  }
+
+  /** The headline figures, a row each, a column per journey: the targets and flavours compared figure by figure. */
+  private sideBySide(): string[][] {
+    const of = <T extends JourneyKey>(entries: readonly T[], journey: string) =>
+      entries.filter((entry) => journeyOf(entry) === journey);
+    const slowest = (values: (number | undefined)[]) =>
+      values.length === 0
+        ? "-"
+        : values.some((value) => value === undefined)
+          ? "never"
+          : Math.max(...(values as number[])).toFixed(1);
+    const failedOf = (entries: readonly { failedRequests: number; totalRequests: number }[]) =>
+      entries.length === 0
+        ? "-"
+        : `${entries.reduce((sum, entry) => sum + entry.failedRequests, 0)}/${entries.reduce((sum, entry) => sum + entry.totalRequests, 0)}`;
+    const splitAt10 = (route: string) => (journey: string) =>
+      of(this.split, journey)
+        .find((entry) => entry.route === route && entry.configured === 10)
+        ?.observed.toFixed(2) ?? "-";
+    const use = (journey: string, show: (entry: WorkloadUseEntry) => string) =>
+      of(this.workloadUse, journey).map(show)[0] ?? "-";
+    const figures: [string, (journey: string) => string][] = [
+      ["split /api/users at 10%: observed %", splitAt10("/api/users")],
+      ["split default route at 10%: observed %", splitAt10("default")],
+      [
+        "sticky: clients on one backend",
+        (journey) => of(this.sticky, journey).map((entry) => `${entry.clientsOnOneBackend}/${entry.clients}`)[0] ?? "-",
+      ],
+      [
+        "weight steps: slowest pulumi up s",
+        (journey) => slowest(of(this.weightChanges, journey).map((entry) => entry.upSeconds)),
+      ],
+      [
+        "weight steps: slowest settled after up s",
+        (journey) => slowest(of(this.weightChanges, journey).map((entry) => entry.convergeSeconds)),
+      ],
+      ["weight steps: failed/total requests", (journey) => failedOf(of(this.weightChanges, journey))],
+      ["FastAPI rolling update: failed/total requests", (journey) => failedOf(of(this.rollout, journey))],
+      [
+        "rollback: traffic on Flask after s",
+        (journey) => slowest(of(this.rollback, journey).map((entry) => entry.seconds)),
+      ],
+      ["rollback: failed/total requests", (journey) => failedOf(of(this.rollback, journey))],
+      ["decommission: failed/total requests", (journey) => failedOf(of(this.decommission, journey))],
+      [
+        "decommission: rows lost",
+        (journey) => of(this.decommission, journey).map((entry) => `${entry.rowsBefore - entry.rowsAfter}`)[0] ?? "-",
+      ],
+      ["workloads running at 100% (containers or pods)", (journey) => use(journey, (entry) => `${entry.workloads}`)],
+      [
+        "workloads' CPU, deploy to 100%: s (% of a core)",
+        (journey) =>
+          use(
+            journey,
+            (entry) =>
+              `${entry.cpuSeconds.toFixed(0)} (${((100 * entry.cpuSeconds) / entry.secondsSinceDeploy).toFixed(0)}%)`,
+          ),
+      ],
+      ["workloads' resident memory at 100%: MiB", (journey) => use(journey, (entry) => entry.residentMiB.toFixed(0))],
+      ["platform up s", (journey) => of(this.lifecycle, journey)[0]?.platformUpSeconds.toFixed(1) ?? "-"],
+      ["legacy up s", (journey) => of(this.lifecycle, journey)[0]?.legacyUpSeconds.toFixed(1) ?? "-"],
+    ];
+    return figures.map(([figure, value]) => [figure, ...this.journeys().map(value)]);
+  }
+
+  /** A readable summary: the journeys side by side, then one table per array. */
   summary(): string {
     const seconds = (value: number | undefined) => (value === undefined ? "never" : value.toFixed(1));
     const failures = (entry: { failedRequests: number; totalRequests: number }) =>
@@ -193,11 +272,12 @@ export class E2EReport {
       return [title, line(head), ...rows.map(line)].join("\n");
     };
     return [
+      table("side by side", ["figure", ...this.journeys()], this.sideBySide()),
       table(
         "split",
-        ["ingress", "route", "configured %", "observed %", "requests"],
+        ["journey", "route", "configured %", "observed %", "requests"],
         this.split.map((entry) => [
-          entry.ingress,
+          journeyOf(entry),
           entry.route,
           `${entry.configured}`,
           entry.observed.toFixed(2),
@@ -206,14 +286,14 @@ export class E2EReport {
       ),
       table(
         "sticky",
-        ["ingress", "clients", "on one backend"],
-        this.sticky.map((entry) => [entry.ingress, `${entry.clients}`, `${entry.clientsOnOneBackend}`]),
+        ["journey", "clients", "on one backend"],
+        this.sticky.map((entry) => [journeyOf(entry), `${entry.clients}`, `${entry.clientsOnOneBackend}`]),
       ),
       table(
         "weight changes",
-        ["ingress", "from", "to", "up s", "converged s", "failed/total", "preview", "unreadable rows"],
+        ["journey", "from", "to", "up s", "converged s", "failed/total", "preview", "unreadable rows"],
         this.weightChanges.map((entry) => [
-          entry.ingress,
+          journeyOf(entry),
           `${entry.from}`,
           `${entry.to}`,
           entry.upSeconds.toFixed(1),
@@ -225,20 +305,25 @@ export class E2EReport {
       ),
       table(
         "rollback",
-        ["ingress", "traffic on Flask after s", "command s", "failed/total"],
+        ["journey", "traffic on Flask after s", "command s", "failed/total"],
         this.rollback.map((entry) => [
-          entry.ingress,
+          journeyOf(entry),
           entry.seconds.toFixed(1),
           entry.commandSeconds.toFixed(1),
           failures(entry),
         ]),
       ),
       table(
+        "FastAPI rolling update (a new image tag, under load)",
+        ["journey", "image", "up s", "failed/total"],
+        this.rollout.map((entry) => [journeyOf(entry), entry.image, entry.upSeconds.toFixed(1), failures(entry)]),
+      ),
+      table(
         "gated advance",
-        ["ingress", "route", "when", "exit", "command s", "errorRatio", "latencyP99"],
+        ["journey", "route", "when", "exit", "command s", "errorRatio", "latencyP99"],
         this.gatedAdvance.flatMap((entry) =>
           entry.attempts.map((attempt) => [
-            entry.ingress,
+            journeyOf(entry),
             entry.route,
             attempt.when,
             `${attempt.exitCode}`,
@@ -251,7 +336,7 @@ export class E2EReport {
       table(
         "decommission",
         [
-          "ingress",
+          "journey",
           "refused while routed",
           "refused in backup window",
           "allowed after s (window)",
@@ -261,7 +346,7 @@ export class E2EReport {
           "rows after",
         ],
         this.decommission.map((entry) => [
-          entry.ingress,
+          journeyOf(entry),
           `${entry.refusedWhileRouted}`,
           `${entry.refusedInWindow}`,
           `${entry.allowedAfterSeconds.toFixed(0)} (${entry.backupWindow})`,
@@ -274,7 +359,7 @@ export class E2EReport {
       table(
         "faults at 50%, with failover",
         [
-          "ingress",
+          "journey",
           "fault",
           "GET failed/total",
           "POST failed/total",
@@ -289,7 +374,7 @@ export class E2EReport {
           "rows after",
         ],
         this.faults.map((entry) => [
-          entry.ingress,
+          journeyOf(entry),
           entry.fault,
           `${entry.byMethod.GET.failed}/${entry.byMethod.GET.total}`,
           `${entry.byMethod.POST.failed}/${entry.byMethod.POST.total}`,
@@ -306,9 +391,9 @@ export class E2EReport {
       ),
       table(
         "monitoring (FastAPI share, load generator vs Prometheus)",
-        ["ingress", "route", "load generator %", "Prometheus %", "seconds", "requests"],
+        ["journey", "route", "load generator %", "Prometheus %", "seconds", "requests"],
         this.monitoring.map((entry) => [
-          entry.ingress,
+          journeyOf(entry),
           entry.route,
           entry.loadGeneratorShare.toFixed(2),
           entry.prometheusShare.toFixed(2),
@@ -318,9 +403,9 @@ export class E2EReport {
       ),
       table(
         "logs (lines in VictoriaLogs by service)",
-        ["ingress", "sent per app", "flask", "fastapi", "ingress lines"],
+        ["journey", "sent per app", "flask", "fastapi", "ingress lines"],
         this.logs.map((entry) => [
-          entry.ingress,
+          journeyOf(entry),
           `${entry.sentPerApp}`,
           `${entry.flaskLines}`,
           `${entry.fastapiLines}`,
@@ -329,10 +414,10 @@ export class E2EReport {
       ),
       table(
         "the Flask vs FastAPI page (headless Chromium)",
-        ["ingress", "route", "lines drawn per graph", "alerts panel", "screenshot"],
+        ["journey", "route", "lines drawn per graph", "alerts panel", "screenshot"],
         this.migrationPage.flatMap((entry) =>
           Object.entries(entry.graphs).map(([route, graphs]) => [
-            entry.ingress,
+            journeyOf(entry),
             route,
             Object.entries(graphs)
               .map(([graph, lines]) => `${graph}: ${lines.join(", ")}`)
@@ -343,10 +428,21 @@ export class E2EReport {
         ),
       ),
       table(
+        "workloads at 100% under load (their cgroups)",
+        ["journey", "workloads", "CPU s since deploy", "seconds since deploy", "resident MiB"],
+        this.workloadUse.map((entry) => [
+          journeyOf(entry),
+          `${entry.workloads}`,
+          entry.cpuSeconds.toFixed(1),
+          entry.secondsSinceDeploy.toFixed(0),
+          entry.residentMiB.toFixed(0),
+        ]),
+      ),
+      table(
         "lifecycle",
-        ["ingress", "platform up s", "legacy up s", "volume removed on destroy"],
+        ["journey", "platform up s", "legacy up s", "volume removed on destroy"],
         this.lifecycle.map((entry) => [
-          entry.ingress,
+          journeyOf(entry),
           entry.platformUpSeconds.toFixed(1),
           entry.legacyUpSeconds.toFixed(1),
           `${entry.databaseVolumeRemovedOnDestroy ?? "-"}`,

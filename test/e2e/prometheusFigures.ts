@@ -1,12 +1,10 @@
 import { buildMigrationDashboard, dashboardExpressions } from "../../infra/monitoring/grafanaDashboard";
-import { routeBackendQueries, routeFailoverQuery } from "../../infra/monitoring/routeBackendSources";
+import { routeBackendQueries, routeFailoverQuery, type RouteFigures } from "../../infra/monitoring/routeBackendSources";
 import { SERIES } from "../../infra/monitoring/seriesNames";
 import { backendServers } from "../../components/docker/addressing";
 import { BACKENDS, buildRoutingPlan } from "../../infra/routing/plan";
 import { snapshotOf } from "../../infra/routing/snapshot";
 import { devPlatformConfig } from "../support/configs";
-import type { IngressFlavour } from "./e2eStacks";
-import { dockerRouteFigures } from "../support/dockerRouteFigures";
 
 /** The dev stage's routes as the platform plans them (ids, paths, methods): what the recording rules are built from. */
 const DEV_ROUTES = (() => {
@@ -30,13 +28,13 @@ export async function query(
 }
 
 /**
- * FastAPI's share (percent) of one route's requests over the last `seconds`, from the same per-flavour sources the
- * recording rules read (Traefik's per-service counters, or the nginx router's), so the e2e can hold it against the
+ * FastAPI's share (percent) of one route's requests over the last `seconds`, from the sources the journey's recording
+ * rules read (`figures`: Traefik's per-service counters, or the nginx router's), so the e2e can hold it against the
  * load generator's own count.
  */
 export async function prometheusFastapiShare(
   prometheusUrl: string,
-  flavour: IngressFlavour,
+  figures: RouteFigures,
   routeId: string,
   seconds: number,
 ): Promise<number> {
@@ -48,7 +46,7 @@ export async function prometheusFastapiShare(
       BACKENDS.map(async (backend) => {
         const [sample] = await query(
           prometheusUrl,
-          routeBackendQueries(dockerRouteFigures(flavour), route, backend, `${seconds}s`).requests("increase", false),
+          routeBackendQueries(figures, route, backend, `${seconds}s`).requests("increase", false),
         );
         return [backend, sample === undefined ? 0 : Number(sample.value[1])] as const;
       }),
@@ -61,15 +59,12 @@ export async function prometheusFastapiShare(
 /** Requests of every route that failed on one backend and were sent again (failover) over the last `seconds`. */
 export async function prometheusFailovers(
   prometheusUrl: string,
-  flavour: IngressFlavour,
+  figures: RouteFigures,
   seconds: number,
 ): Promise<number> {
   const counts = await Promise.all(
     DEV_ROUTES.map(async (route) => {
-      const [sample] = await query(
-        prometheusUrl,
-        routeFailoverQuery(dockerRouteFigures(flavour), route, "count", `${seconds}s`),
-      );
+      const [sample] = await query(prometheusUrl, routeFailoverQuery(figures, route, "count", `${seconds}s`));
       return sample === undefined ? 0 : Number(sample.value[1]);
     }),
   );
