@@ -14,7 +14,7 @@ import {
   PLATFORM_IMAGES,
 } from "../cluster/clusterSteps";
 import { dockerRouteFigures } from "../support/dockerRouteFigures";
-import { clusterCommand, kubectl } from "../support/localCluster";
+import { clusterCommand, deleteNamespaceAndItsVolumes, kubectl } from "../support/localCluster";
 import { stackFileValues } from "../support/stackConfig";
 import { E2E_INGRESS_PORT, E2E_LOGS_PORT, E2E_PROMETHEUS_PORT, E2EStacks, type IngressFlavour } from "./e2eStacks";
 
@@ -57,6 +57,11 @@ export interface Journey extends JourneyKey {
   weightStepPreview(routes: number): Record<string, unknown>;
   /** Whether the database's volume (Docker) or claim (Kubernetes) is gone, after the platform's destroy. */
   databaseVolumeGone(): boolean;
+  /**
+   * What the target keeps after the stacks' destroy, removed, once the journey has checked it: on Kubernetes the
+   * namespace and the volumes its claims were bound to, which the cluster (eight volumes) never offers again on its own.
+   */
+  cleanUp(): void;
   /** The cgroups of the journey's running workloads (its stacks' containers or pods), and their cgroup version. */
   workloadCgroups(stacks: E2EStacks): Promise<{ version: CgroupLayout["version"]; groups: string[] }>;
   /**
@@ -117,6 +122,7 @@ function dockerJourney(ingress: IngressFlavour): Journey {
         return true;
       }
     },
+    cleanUp: () => {},
     notYet: { gatedAdvance: "", faults: "" },
   };
 }
@@ -180,6 +186,7 @@ function kubernetesJourney(): Journey {
       return image;
     },
     databaseVolumeGone: () => kubectl("-n", namespace, "get", "pvc", "--ignore-not-found", "-o", "name") === "",
+    cleanUp: () => deleteNamespaceAndItsVolumes(namespace),
     notYet: { gatedAdvance: DOCKER_FAULTS_ONLY, faults: DOCKER_FAULTS_ONLY },
   };
 }

@@ -123,6 +123,7 @@ for (const journey of JOURNEYS.filter((candidate) => candidate.skipReason === ""
     afterAll(async () => {
       await load?.stop();
       if (stacks && !tornDown) await stacks.tearDown();
+      journey.cleanUp();
       report.write();
     });
 

@@ -51,6 +51,11 @@ export function kubectl(...args: string[]): string {
 export function deleteNamespaceAndItsVolumes(namespace: string): void {
   const namespaces = kubectl("get", "namespaces", "-o", "name").split("\n");
   if (namespaces.includes(`namespace/${namespace}`)) kubectl("delete", "namespace", namespace, "--wait=true");
+  freeReleasedVolumes(namespace);
+}
+
+/** Every host-path volume whose claim in NAMESPACE is gone (Released) wiped and offered again; bound ones untouched. */
+export function freeReleasedVolumes(namespace: string): void {
   const volumes = kubectl(
     "get",
     "pv",
