@@ -4,9 +4,10 @@
 # stage's starting weight, measure the split, advance and roll back under steady load, decommission Flask, destroy.
 # Figures go to reports/e2e.json; a missed bar fails the run.
 #
-# It uses stacks of its own (e2e-traefik, e2e-nginx, and e2e-kubernetes-traefik in namespace migration-e2e-kubernetes-traefik) on a file
-# backend of its own and ports 18080/19090, so it never touches a developer's dev stack. Arguments go to vitest, e.g.
-# `npm run e2e -- -t "on kubernetes"` for the cluster alone, `-t "docker through nginx"` for one flavour. Environment:
+# It uses stacks of its own (e2e-traefik, e2e-nginx, and e2e-kubernetes-traefik in namespace
+# migration-e2e-kubernetes-traefik) on a file backend of its own and ports 18080/19090, so it never touches a
+# developer's dev stack. Arguments go to vitest, e.g. `npm run e2e -- -t "on kubernetes"` for the cluster alone,
+# `-t "docker through nginx"` for one flavour. Environment:
 #   MIGRATION_E2E_BACKEND      backend directory (default $HOME/.pulumi-migration-e2e)
 #   PULUMI_CONFIG_PASSPHRASE   passphrase of the e2e stacks (default "migration-e2e")
 set -euo pipefail

@@ -198,9 +198,16 @@ export class E2EReport {
   }
 
   /** The headline figures, a row each, a column per journey: the targets and flavours compared figure by figure. */
-  private sideBySide(): string[][] {
+  private sideBySide(journeys: readonly string[]): string[][] {
     const of = <T extends JourneyKey>(entries: readonly T[], journey: string) =>
       entries.filter((entry) => journeyOf(entry) === journey);
+    /** The journey's one entry of `entries`, shown; "-" when it has none. */
+    const first =
+      <T extends JourneyKey>(entries: readonly T[], show: (entry: T) => string) =>
+      (journey: string) => {
+        const [entry] = of(entries, journey);
+        return entry === undefined ? "-" : show(entry);
+      };
     const slowest = (values: (number | undefined)[]) =>
       values.length === 0
         ? "-"
@@ -215,14 +222,12 @@ export class E2EReport {
       of(this.split, journey)
         .find((entry) => entry.route === route && entry.configured === 10)
         ?.observed.toFixed(2) ?? "-";
-    const use = (journey: string, show: (entry: WorkloadUseEntry) => string) =>
-      of(this.workloadUse, journey).map(show)[0] ?? "-";
     const figures: [string, (journey: string) => string][] = [
       ["split /api/users at 10%: observed %", splitAt10("/api/users")],
       ["split default route at 10%: observed %", splitAt10("default")],
       [
         "sticky: clients on one backend",
-        (journey) => of(this.sticky, journey).map((entry) => `${entry.clientsOnOneBackend}/${entry.clients}`)[0] ?? "-",
+        first(this.sticky, (entry) => `${entry.clientsOnOneBackend}/${entry.clients}`),
       ],
       [
         "weight steps: slowest pulumi up s",
@@ -240,25 +245,21 @@ export class E2EReport {
       ],
       ["rollback: failed/total requests", (journey) => failedOf(of(this.rollback, journey))],
       ["decommission: failed/total requests", (journey) => failedOf(of(this.decommission, journey))],
-      [
-        "decommission: rows lost",
-        (journey) => of(this.decommission, journey).map((entry) => `${entry.rowsBefore - entry.rowsAfter}`)[0] ?? "-",
-      ],
-      ["workloads running at 100% (containers or pods)", (journey) => use(journey, (entry) => `${entry.workloads}`)],
+      ["decommission: rows lost", first(this.decommission, (entry) => `${entry.rowsBefore - entry.rowsAfter}`)],
+      ["workloads running at 100% (containers or pods)", first(this.workloadUse, (entry) => `${entry.workloads}`)],
       [
         "workloads' CPU, deploy to 100%: s (% of a core)",
-        (journey) =>
-          use(
-            journey,
-            (entry) =>
-              `${entry.cpuSeconds.toFixed(0)} (${((100 * entry.cpuSeconds) / entry.secondsSinceDeploy).toFixed(0)}%)`,
-          ),
+        first(
+          this.workloadUse,
+          (entry) =>
+            `${entry.cpuSeconds.toFixed(0)} (${((100 * entry.cpuSeconds) / entry.secondsSinceDeploy).toFixed(0)}%)`,
+        ),
       ],
-      ["workloads' resident memory at 100%: MiB", (journey) => use(journey, (entry) => entry.residentMiB.toFixed(0))],
-      ["platform up s", (journey) => of(this.lifecycle, journey)[0]?.platformUpSeconds.toFixed(1) ?? "-"],
-      ["legacy up s", (journey) => of(this.lifecycle, journey)[0]?.legacyUpSeconds.toFixed(1) ?? "-"],
+      ["workloads' resident memory at 100%: MiB", first(this.workloadUse, (entry) => entry.residentMiB.toFixed(0))],
+      ["platform up s", first(this.lifecycle, (entry) => entry.platformUpSeconds.toFixed(1))],
+      ["legacy up s", first(this.lifecycle, (entry) => entry.legacyUpSeconds.toFixed(1))],
     ];
-    return figures.map(([figure, value]) => [figure, ...this.journeys().map(value)]);
+    return figures.map(([figure, value]) => [figure, ...journeys.map(value)]);
   }
 
   /** A readable summary: the journeys side by side, then one table per array. */
@@ -271,8 +272,9 @@ export class E2EReport {
       const line = (cells: string[]) => cells.map((cell, column) => cell.padEnd(widths[column])).join("  ");
       return [title, line(head), ...rows.map(line)].join("\n");
     };
+    const journeys = this.journeys();
     return [
-      table("side by side", ["figure", ...this.journeys()], this.sideBySide()),
+      table("side by side", ["figure", ...journeys], this.sideBySide(journeys)),
       table(
         "split",
         ["journey", "route", "configured %", "observed %", "requests"],

@@ -1,11 +1,9 @@
 import { execFileSync } from "node:child_process";
-import { statfsSync } from "node:fs";
 import { expect } from "vitest";
 import { DOCKER_PLATFORM_OUTPUTS } from "../../components/docker/names";
 import { kubernetesTargetFacts } from "../../components/kubernetes/targetSettings";
-import { validatePlatformConfig } from "../../infra/config/validate";
 import { routeFiguresOf, type RouteFigures } from "../../infra/monitoring/routeBackendSources";
-import { dockerCgroup, dockerCgroupLayout, type CgroupLayout } from "../bench/cgroupCpu";
+import { dockerCgroup, dockerCgroupLayout } from "../bench/cgroupCpu";
 import {
   clusterNamespace,
   clusterTestSkipReason,
@@ -15,7 +13,7 @@ import {
 } from "../cluster/clusterSteps";
 import { dockerRouteFigures } from "../support/dockerRouteFigures";
 import { clusterCommand, deleteNamespaceAndItsVolumes, kubectl } from "../support/localCluster";
-import { stackFileValues } from "../support/stackConfig";
+import { devPlatformConfig } from "../support/configs";
 import { E2E_INGRESS_PORT, E2E_LOGS_PORT, E2E_PROMETHEUS_PORT, E2EStacks, type IngressFlavour } from "./e2eStacks";
 
 export type Target = "docker" | "kubernetes";
@@ -62,8 +60,8 @@ export interface Journey extends JourneyKey {
    * namespace and the volumes its claims were bound to, which the cluster (eight volumes) never offers again on its own.
    */
   cleanUp(): void;
-  /** The cgroups of the journey's running workloads (its stacks' containers or pods), and their cgroup version. */
-  workloadCgroups(stacks: E2EStacks): Promise<{ version: CgroupLayout["version"]; groups: string[] }>;
+  /** The cgroups of the journey's running workloads (its stacks' containers or pods), relative to a controller's root. */
+  workloadCgroups(stacks: E2EStacks): Promise<string[]>;
   /**
    * FastAPI's image under a new tag, for the step that rolls FastAPI's Deployment to it one replica at a time
    * (`maxUnavailable: 0`); undefined on Docker, which has no Deployment to roll.
@@ -74,11 +72,6 @@ export interface Journey extends JourneyKey {
    * gated advance stops FastAPI's containers, the faults crash containers and restart the engine.
    */
   readonly notYet: { readonly gatedAdvance: string; readonly faults: string };
-}
-
-/** The host's cgroup version: v2 mounts one hierarchy (cgroup2fs, magic 0x63677270) at /sys/fs/cgroup. */
-function hostCgroupVersion(): CgroupLayout["version"] {
-  return statfsSync("/sys/fs/cgroup").type === 0x63677270 ? "2" : "1";
 }
 
 const DOCKER_FAULTS_ONLY =
@@ -111,7 +104,7 @@ function dockerJourney(ingress: IngressFlavour): Journey {
         .trim()
         .split(" ")
         .filter((id) => id !== "");
-      return { version: layout.version, groups: ids.map((id) => dockerCgroup(layout, id)) };
+      return ids.map((id) => dockerCgroup(layout, id));
     },
     weightStepPreview: () => ({ read: 1, same: expect.any(Number), update: 2 }),
     databaseVolumeGone: () => {
@@ -128,17 +121,11 @@ function dockerJourney(ingress: IngressFlavour): Journey {
 }
 
 const KUBERNETES_STACK = "e2e-kubernetes-traefik";
-/** The dev stage's FastAPI image, which the rolling update tags anew (the same program: the rollout is under test). */
-const FASTAPI_IMAGE = (stackFileValues("Pulumi.dev.yaml", "migration").fastapi as { image: string }).image;
 
 /** The dev stage on the local cluster, Traefik's CRD flavour, as docs/kubernetes.md tells a user to move it. */
 function kubernetesJourney(): Journey {
   const overrides = { "migration:kubernetes": LOCAL_CLUSTER_SETTINGS };
-  const config = validatePlatformConfig(
-    { ...stackFileValues("Pulumi.dev.yaml", "migration"), target: "kubernetes", kubernetes: LOCAL_CLUSTER_SETTINGS },
-    "migration",
-  );
-  if (!config.ok) throw new Error(`the Kubernetes journey's config is invalid: ${JSON.stringify(config.issues)}`);
+  const config = devPlatformConfig({ target: "kubernetes", kubernetes: LOCAL_CLUSTER_SETTINGS });
   const namespace = clusterNamespace(KUBERNETES_STACK);
   return {
     target: "kubernetes",
@@ -153,7 +140,7 @@ function kubernetesJourney(): Journey {
     }),
     routeFigures: routeFiguresOf(
       "traefik",
-      kubernetesTargetFacts(config.value, "migration", KUBERNETES_STACK).monitoring.figures,
+      kubernetesTargetFacts(config, "migration", KUBERNETES_STACK).monitoring.figures,
       [],
     ),
     ingressLogService: "traefik",
@@ -171,17 +158,15 @@ function kubernetesJourney(): Journey {
         .split("\n")
         .filter((line) => line !== "")
         .map((line) => line.split(" "));
-      return {
-        version: hostCgroupVersion(),
-        groups: pods.map(([uid, qos]) =>
-          qos === "Guaranteed" ? `kubepods/pod${uid}` : `kubepods/${qos.toLowerCase()}/pod${uid}`,
-        ),
-      };
+      return pods.map(([uid, qos]) =>
+        qos === "Guaranteed" ? `kubepods/pod${uid}` : `kubepods/${qos.toLowerCase()}/pod${uid}`,
+      );
     },
     weightStepPreview: (routes) => ({ read: expect.any(Number), same: expect.any(Number), update: routes + 1 }),
+    // The dev stage's image tagged anew: the same program, for the rollout is what is under test.
     newFastapiImage: () => {
-      const image = `${FASTAPI_IMAGE}-rollout`;
-      execFileSync("docker", ["tag", FASTAPI_IMAGE, image]);
+      const image = `${config.fastapi.image}-rollout`;
+      execFileSync("docker", ["tag", config.fastapi.image, image]);
       clusterCommand("push-images", image);
       return image;
     },

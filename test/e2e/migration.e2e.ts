@@ -87,8 +87,12 @@ afterAll(() => {
   console.log(`\n${report.summary()}\n\nfigures written to ${path}`);
 });
 
-/** A step's name, with why it is skipped on this journey when it is: the skipped list then says it. */
-const notYet = (name: string, reason: string) => (reason === "" ? name : `${name} (not yet: ${reason})`);
+/**
+ * A step that does not run on a journey yet when `reason` is set: skipped, with the reason in its name, so that the
+ * skipped list says why.
+ */
+const itUnlessNotYet = (reason: string) => (name: string, body: () => Promise<void>) =>
+  it.skipIf(reason !== "")(reason === "" ? name : `${name} (not yet: ${reason})`, body);
 
 /** Whether a report entry is the given journey's. */
 const sameJourney = (entry: JourneyKey, journey: JourneyKey) =>
@@ -330,11 +334,8 @@ for (const journey of JOURNEYS.filter((candidate) => candidate.skipReason === ""
       expect(entry.ingressLines).toBeGreaterThan(0);
     });
 
-    it.skipIf(journey.notYet.gatedAdvance !== "")(
-      notYet(
-        "gates an advance on live metrics: refused while FastAPI is down, accepted once it has served as well as Flask for a whole window",
-        journey.notYet.gatedAdvance,
-      ),
+    itUnlessNotYet(journey.notYet.gatedAdvance)(
+      "gates an advance on live metrics: refused while FastAPI is down, accepted once it has served as well as Flask for a whole window",
       async () => {
         startSteadyLoad();
         const advanceUsers = ["advance", "--route", "/api/users", "--reason", "e2e: gated advance"];
@@ -441,10 +442,9 @@ for (const journey of JOURNEYS.filter((candidate) => candidate.skipReason === ""
         unattributed: atFull.unattributed,
       });
       expect(atFull).toMatchObject({ fastapi: BARS.splitRequests, flask: 0 });
-      const { version, groups } = await journey.workloadCgroups(stacks);
       report.workloadUse.push({
         ...key,
-        ...workloadUse(version, groups),
+        ...workloadUse(await journey.workloadCgroups(stacks)),
         secondsSinceDeploy: (Date.now() - deployedFrom) / 1000,
       });
     });
@@ -499,11 +499,8 @@ for (const journey of JOURNEYS.filter((candidate) => candidate.skipReason === ""
       expect(flaskStillServes.flask).toBe(200);
     });
 
-    it.skipIf(journey.notYet.faults !== "")(
-      notYet(
-        "recovers from faults at 50% under the steady load: a FastAPI replica and Flask crash without a failed GET (failover), PostgreSQL crashes, the engine restarts; no row lost",
-        journey.notYet.faults,
-      ),
+    itUnlessNotYet(journey.notYet.faults)(
+      "recovers from faults at 50% under the steady load: a FastAPI replica and Flask crash without a failed GET (failover), PostgreSQL crashes, the engine restarts; no row lost",
       async () => {
         await advance(0, 50, [USERS_ROUTE, ORDERS_ROUTE], ALL_ROUTES);
         everyRouteWeight = 50;

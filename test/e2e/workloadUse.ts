@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readFileSync, statfsSync } from "node:fs";
 import { cgroupCpuFile, cpuUsecIn, type CgroupLayout } from "../bench/cgroupCpu";
 
 /** What a journey's workloads (its containers or pods) used, read from their cgroups. */
@@ -15,7 +15,8 @@ export interface WorkloadUse {
  * `kubepods/burstable/pod<uid>`). v1 keeps resident memory as `total_rss` in the memory controller's `memory.stat`, v2
  * as `anon` in the group's own.
  */
-export function workloadUse(version: CgroupLayout["version"], groups: readonly string[]): WorkloadUse {
+export function workloadUse(groups: readonly string[]): WorkloadUse {
+  const version = hostCgroupVersion();
   let cpuUsec = 0;
   let residentBytes = 0;
   for (const group of groups) {
@@ -31,4 +32,9 @@ export function workloadUse(version: CgroupLayout["version"], groups: readonly s
     residentBytes += Number(resident[1]);
   }
   return { workloads: groups.length, cpuSeconds: cpuUsec / 1e6, residentMiB: residentBytes / 2 ** 20 };
+}
+
+/** The host's cgroup version: v2 mounts one hierarchy (cgroup2fs, magic 0x63677270) at /sys/fs/cgroup. */
+function hostCgroupVersion(): CgroupLayout["version"] {
+  return statfsSync("/sys/fs/cgroup").type === 0x63677270 ? "2" : "1";
 }
