@@ -1,5 +1,5 @@
 import { execFileSync } from "node:child_process";
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readFileSync, statfsSync } from "node:fs";
 
 /** How this machine's Docker lays out its containers' cgroups (`docker info`), which decides where CPU time is kept. */
 export interface CgroupLayout {
@@ -20,20 +20,15 @@ export function dockerCgroupLayout(): CgroupLayout {
   return { version, driver };
 }
 
-/**
- * The file with the container's cumulative CPU time (user + system, every process in it), for Docker's default cgroup
- * parent: v2 keeps `usage_usec` in `cpu.stat`, v1 keeps nanoseconds in the cpuacct controller's `cpuacct.usage`.
- */
-export function cpuUsageFile(layout: CgroupLayout, containerId: string): string {
-  return cgroupCpuFile(layout.version, dockerCgroup(layout, containerId));
-}
-
 /** A Docker container's cgroup, relative to a controller's root, for Docker's default cgroup parent. */
 export function dockerCgroup({ driver }: CgroupLayout, containerId: string): string {
   return driver === "systemd" ? `system.slice/docker-${containerId}.scope` : `docker/${containerId}`;
 }
 
-/** The file with a cgroup's cumulative CPU time: v2's `cpu.stat`, v1's cpuacct controller's `cpuacct.usage`. */
+/**
+ * The file with a cgroup's cumulative CPU time (user + system, every process in it): v2 keeps `usage_usec` in
+ * `cpu.stat`, v1 keeps nanoseconds in the cpuacct controller's `cpuacct.usage`.
+ */
 export function cgroupCpuFile(version: CgroupLayout["version"], group: string): string {
   return version === "2" ? `/sys/fs/cgroup/${group}/cpu.stat` : `/sys/fs/cgroup/cpuacct/${group}/cpuacct.usage`;
 }
@@ -53,10 +48,30 @@ export function cpuUsecIn(version: CgroupLayout["version"], text: string): numbe
 export function containerCpuClock(containerName: string, layout: CgroupLayout): () => number {
   // The full id, because the cgroup is named after it, not after the short id or the name.
   const id = execFileSync("docker", ["inspect", "-f", "{{.Id}}", containerName], { encoding: "utf8" }).trim();
-  const file = cpuUsageFile(layout, id);
-  if (!existsSync(file))
-    throw new Error(
-      `no CPU accounting for container ${containerName} at ${file} (Docker reports cgroup v${layout.version}, driver ${layout.driver}; a non-default cgroup parent or a remote Docker engine puts it elsewhere)`,
-    );
-  return () => cpuUsecIn(layout.version, readFileSync(file, "utf8"));
+  return cgroupCpuClock(
+    layout.version,
+    dockerCgroup(layout, id),
+    `container ${containerName}`,
+    `Docker reports cgroup v${layout.version}, driver ${layout.driver}; a non-default cgroup parent or a remote Docker engine puts it elsewhere`,
+  );
+}
+
+/**
+ * A clock of the CPU microseconds a cgroup's processes (`whose`, in an error) have used so far; read it before and
+ * after a run. `hint` says, when the group has no accounting, where it was expected from.
+ */
+export function cgroupCpuClock(
+  version: CgroupLayout["version"],
+  group: string,
+  whose: string,
+  hint: string,
+): () => number {
+  const file = cgroupCpuFile(version, group);
+  if (!existsSync(file)) throw new Error(`no CPU accounting for ${whose} at ${file} (${hint})`);
+  return () => cpuUsecIn(version, readFileSync(file, "utf8"));
+}
+
+/** The host's cgroup version: v2 mounts one hierarchy (cgroup2fs, magic 0x63677270) at /sys/fs/cgroup. */
+export function hostCgroupVersion(): CgroupLayout["version"] {
+  return statfsSync("/sys/fs/cgroup").type === 0x63677270 ? "2" : "1";
 }

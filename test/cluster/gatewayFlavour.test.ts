@@ -11,11 +11,9 @@ import {
   clusterTestSkipReason,
   finishClusterStacks,
   freshClusterStacks,
-  rollbackUnderLoad,
-  untilPublishedWeight,
   useOwnBackend,
-  weightStepTo50,
 } from "./clusterSteps";
+import { rollbackUnderLoad, untilPublishedWeight, weightStepTo50 } from "./routingSteps";
 import { SERIES } from "../../infra/monitoring/seriesNames";
 
 // The Gateway API flavour of the Kubernetes target on the real local cluster: the dev stage's routes attached as

@@ -15,11 +15,9 @@ import {
   freshClusterStacks,
   LOCAL_CLUSTER_SETTINGS,
   PLATFORM_IMAGES,
-  rollbackUnderLoad,
-  untilPublishedWeight,
   useOwnBackend,
-  weightStepTo50,
 } from "./clusterSteps";
+import { rollbackUnderLoad, untilPublishedWeight, weightStepTo50 } from "./routingSteps";
 import { SERIES } from "../../infra/monitoring/seriesNames";
 
 // The platform's Kubernetes target on the real local cluster, end to end: the dev stage moved to the cluster (as

@@ -12,7 +12,7 @@ import {
   PLATFORM_IMAGES,
 } from "../cluster/clusterSteps";
 import { dockerRouteFigures } from "../support/dockerRouteFigures";
-import { clusterCommand, deleteNamespaceAndItsVolumes, kubectl } from "../support/localCluster";
+import { clusterCommand, deleteNamespaceAndItsVolumes, kubectl, runningPodCgroups } from "../support/localCluster";
 import { devPlatformConfig } from "../support/configs";
 import { E2E_INGRESS_PORT, E2E_LOGS_PORT, E2E_PROMETHEUS_PORT, E2EStacks, type IngressFlavour } from "./e2eStacks";
 
@@ -144,24 +144,7 @@ function kubernetesJourney(): Journey {
       [],
     ),
     ingressLogService: "traefik",
-    // The kubelet's cgroupfs layout (scripts/cluster/configs.sh): a pod's group under its QoS class's.
-    workloadCgroups: async () => {
-      const pods = kubectl(
-        "-n",
-        namespace,
-        "get",
-        "pods",
-        "--field-selector=status.phase=Running",
-        "-o",
-        'jsonpath={range .items[*]}{.metadata.uid} {.status.qosClass}{"\\n"}{end}',
-      )
-        .split("\n")
-        .filter((line) => line !== "")
-        .map((line) => line.split(" "));
-      return pods.map(([uid, qos]) =>
-        qos === "Guaranteed" ? `kubepods/pod${uid}` : `kubepods/${qos.toLowerCase()}/pod${uid}`,
-      );
-    },
+    workloadCgroups: async () => runningPodCgroups(namespace),
     weightStepPreview: (routes) => ({ read: expect.any(Number), same: expect.any(Number), update: routes + 1 }),
     // The dev stage's image tagged anew: the same program, for the rollout is what is under test.
     newFastapiImage: () => {

@@ -1,5 +1,5 @@
-import { existsSync, readFileSync, statfsSync } from "node:fs";
-import { cgroupCpuFile, cpuUsecIn, type CgroupLayout } from "../bench/cgroupCpu";
+import { existsSync, readFileSync } from "node:fs";
+import { cgroupCpuFile, cpuUsecIn, hostCgroupVersion } from "../bench/cgroupCpu";
 
 /** What a journey's workloads (its containers or pods) used, read from their cgroups. */
 export interface WorkloadUse {
@@ -32,9 +32,4 @@ export function workloadUse(groups: readonly string[]): WorkloadUse {
     residentBytes += Number(resident[1]);
   }
   return { workloads: groups.length, cpuSeconds: cpuUsec / 1e6, residentMiB: residentBytes / 2 ** 20 };
-}
-
-/** The host's cgroup version: v2 mounts one hierarchy (cgroup2fs, magic 0x63677270) at /sys/fs/cgroup. */
-function hostCgroupVersion(): CgroupLayout["version"] {
-  return statfsSync("/sys/fs/cgroup").type === 0x63677270 ? "2" : "1";
 }

@@ -66,6 +66,33 @@ export function freeReleasedVolumes(namespace: string): void {
     if (phase === "Released" && claimNamespace === namespace) clusterCommand("free-volume", name);
 }
 
+/**
+ * A pod's cgroup, relative to a controller's root, in the local cluster's kubelet layout (cgroupfs at the default
+ * root, scripts/cluster/configs.sh): a Guaranteed pod's group right under kubepods, any other under its QoS class's.
+ */
+export function podCgroup(uid: string, qosClass: string): string {
+  return qosClass === "Guaranteed" ? `kubepods/pod${uid}` : `kubepods/${qosClass.toLowerCase()}/pod${uid}`;
+}
+
+/** The cgroups of NAMESPACE's running pods, or of those that carry every one of `labels` when given. */
+export function runningPodCgroups(namespace: string, labels: Record<string, string> = {}): string[] {
+  const selector = Object.entries(labels).map(([name, value]) => `${name}=${value}`);
+  const pods = kubectl(
+    "-n",
+    namespace,
+    "get",
+    "pods",
+    "--field-selector=status.phase=Running",
+    ...(selector.length > 0 ? ["-l", selector.join(",")] : []),
+    "-o",
+    'jsonpath={range .items[*]}{.metadata.uid} {.status.qosClass}{"\\n"}{end}',
+  )
+    .split("\n")
+    .filter((line) => line !== "")
+    .map((line) => line.split(" "));
+  return pods.map(([uid, qosClass]) => podCgroup(uid, qosClass));
+}
+
 /** The Gateway `cluster.sh gateway` runs (scripts/cluster/gateway.sh), started if it is not: its reference and URL. */
 export function clusterGateway(): { name: string; namespace: string; listener: string; url: string } {
   const output = execFileSync("bash", [CLUSTER_COMMAND, "gateway"], {
