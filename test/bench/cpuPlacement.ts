@@ -9,6 +9,15 @@ import os from "node:os";
 export const APP_CPU = "0";
 export const CLIENT_CPU = String(os.availableParallelism() - 1);
 
+/**
+ * Where a run's measured processes were, in a report's words: `pinned` when each had the cores this file gives it,
+ * `unpinned` when they ran wherever the kernel put them, with why.
+ */
+export type CpuPlacement = `pinned: ${string}` | `unpinned: ${string}`;
+
+/** The ingress section's Docker rows. */
+export const PINNED_INGRESS_PLACEMENT: CpuPlacement = `pinned: FastAPI and its database on core ${APP_CPU}, the ingress and wrk on core ${CLIENT_CPU} (docker update --cpuset-cpus, taskset)`;
+
 /** Pins a running container to the given cores. */
 export function pin(containerName: string, cpus: string): void {
   execFileSync("docker", ["update", "--cpuset-cpus", cpus, containerName], { stdio: "ignore" });

@@ -1,4 +1,6 @@
 import { BARS } from "../e2e/bars";
+import type { Target } from "../e2e/journeys";
+import type { CpuPlacement } from "./cpuPlacement";
 import { median } from "./median";
 import { medianFigures, type WrkFigures } from "./wrk";
 
@@ -34,8 +36,19 @@ export interface IngressRuns {
   readonly ingressLatency: readonly WrkFigures[];
 }
 
-export interface IngressOverhead {
+/** One row of the section: an ingress on a target, and where the measured processes ran. */
+export interface IngressRowKey {
+  readonly target: Target;
   readonly ingress: string;
+  readonly cpuPlacement: CpuPlacement;
+}
+
+/** A row that could not be measured here, and why. */
+export interface SkippedIngressRow extends IngressRowKey {
+  readonly skipped: string;
+}
+
+export interface IngressOverhead extends IngressRowKey {
   readonly throughput: { readonly direct: WrkFigures; readonly throughIngress: WrkFigures };
   readonly latency: { readonly direct: WrkFigures; readonly throughIngress: WrkFigures };
   /** Reported, not judged: on 2 shared cores it measures the contention between wrk and the ingress. */
@@ -52,13 +65,22 @@ export interface IngressOverhead {
   readonly runs: IngressRuns;
 }
 
+export type IngressRow = IngressOverhead | SkippedIngressRow;
+
 const percent = (share: number) => `${(share * 100).toFixed(1)}%`;
+
+/** `docker/traefik`, `kubernetes/traefik`: a row's name in the table and in the bars it missed. */
+export const ingressRowName = (row: IngressRowKey) => `${row.target}/${row.ingress}`;
+
+/** `pinned` or `unpinned`: the word before the colon. */
+const coresOf = (placement: CpuPlacement) => placement.slice(0, placement.indexOf(":"));
 
 /**
  * The medians of the rounds (an odd number of them), judged by the ingress bars. Each CPU figure is the median of its
- * per-run values, so the share comes from the ingress and the app measured over the same run.
+ * per-run values, so the share comes from the ingress and the app measured over the same run. The bars hold whatever
+ * the placement: CPU time is counted per cgroup on whichever core it was spent, and one connection queues nothing.
  */
-export function judgeIngress(ingress: string, runs: IngressRuns): IngressOverhead {
+export function judgeIngress(row: IngressRowKey, runs: IngressRuns): IngressOverhead {
   const throughput = {
     direct: medianFigures(runs.directThroughput),
     throughIngress: medianFigures(runs.ingressThroughput),
@@ -86,7 +108,7 @@ export function judgeIngress(ingress: string, runs: IngressRuns): IngressOverhea
     ...(failedRequests > 0 ? [`${failedRequests} failed requests (status >= 400 or socket errors)`] : []),
   ];
   return {
-    ingress,
+    ...row,
     throughput,
     latency,
     throughputRatio: throughput.throughIngress.requestsPerSecond / throughput.direct.requestsPerSecond,
@@ -100,23 +122,34 @@ export function judgeIngress(ingress: string, runs: IngressRuns): IngressOverhea
   };
 }
 
-/** The printed table: one line per flavour. */
-export function ingressTable(results: readonly IngressOverhead[]): string[] {
+/**
+ * The printed table: one line per row, a skipped one with why; then, for each row whose processes were not pinned,
+ * where they ran.
+ */
+export function ingressTable(rows: readonly IngressRow[]): string[] {
   return [
-    "ingress   direct req/s  ingress req/s  ratio  ingress CPU µs/req  app CPU µs/req  CPU share  added p50 ms  added p99 ms  verdict",
-    ...results.map((result) =>
+    "target/ingress      cores     direct req/s  ingress req/s  ratio  ingress CPU µs/req  app CPU µs/req  CPU share  added p50 ms  added p99 ms  verdict",
+    ...rows.map((row) =>
       [
-        result.ingress.padEnd(8),
-        result.throughput.direct.requestsPerSecond.toFixed(0).padStart(12),
-        result.throughput.throughIngress.requestsPerSecond.toFixed(0).padStart(13),
-        result.throughputRatio.toFixed(2).padStart(5),
-        result.cpuPerRequest.ingressUs.toFixed(1).padStart(18),
-        result.cpuPerRequest.appUs.toFixed(1).padStart(14),
-        percent(result.cpuPerRequest.ingressShare).padStart(9),
-        result.addedP50Ms.toFixed(2).padStart(12),
-        result.addedP99Ms.toFixed(2).padStart(12),
-        result.verdict,
+        ingressRowName(row).padEnd(18),
+        coresOf(row.cpuPlacement).padEnd(8),
+        ...("skipped" in row
+          ? [`skipped: ${row.skipped}`]
+          : [
+              row.throughput.direct.requestsPerSecond.toFixed(0).padStart(12),
+              row.throughput.throughIngress.requestsPerSecond.toFixed(0).padStart(13),
+              row.throughputRatio.toFixed(2).padStart(5),
+              row.cpuPerRequest.ingressUs.toFixed(1).padStart(18),
+              row.cpuPerRequest.appUs.toFixed(1).padStart(14),
+              percent(row.cpuPerRequest.ingressShare).padStart(9),
+              row.addedP50Ms.toFixed(2).padStart(12),
+              row.addedP99Ms.toFixed(2).padStart(12),
+              row.verdict,
+            ]),
       ].join("  "),
     ),
+    ...rows
+      .filter((row) => coresOf(row.cpuPlacement) === "unpinned")
+      .map((row) => `${ingressRowName(row)}: ${row.cpuPlacement}`),
   ];
 }

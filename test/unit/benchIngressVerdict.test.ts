@@ -1,5 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { cpuPerRequest, ingressTable, judgeIngress, type IngressRuns, type RunCpu } from "../bench/ingressVerdict";
+import {
+  cpuPerRequest,
+  ingressTable,
+  judgeIngress,
+  type IngressRowKey,
+  type IngressRuns,
+  type RunCpu,
+} from "../bench/ingressVerdict";
 import type { WrkFigures } from "../bench/wrk";
 
 const figures = (requestsPerSecond: number, p50Ms: number, p99Ms: number, failed = 0): WrkFigures => ({
@@ -15,6 +22,14 @@ const cpu = (ingressUsPerRequest: number, appUsPerRequest: number): RunCpu => ({
   appUsec: appUsPerRequest * 10_000,
   requests: 10_000,
 });
+
+const DOCKER_TRAEFIK: IngressRowKey = { target: "docker", ingress: "traefik", cpuPlacement: "pinned: app on core 0" };
+const DOCKER_NGINX: IngressRowKey = { ...DOCKER_TRAEFIK, ingress: "nginx" };
+const KUBERNETES_TRAEFIK: IngressRowKey = {
+  target: "kubernetes",
+  ingress: "traefik",
+  cpuPlacement: "unpinned: no static CPU manager",
+};
 
 /** Three rounds whose medians are a direct p50 of 0.45 ms and a direct p99 of 3 ms. */
 const runsOf = (overrides: Partial<IngressRuns>): IngressRuns => ({
@@ -48,9 +63,9 @@ describe("the ingress benchmark's CPU per request", () => {
 describe("the ingress benchmark's verdict for one flavour", () => {
   it("passes on CPU share and added p50, on the medians of the rounds, whatever the req/s ratio", () => {
     // The third round's throughput through the ingress halved (contention with wrk): reported, not judged.
-    const result = judgeIngress("traefik", runsOf({}));
+    const result = judgeIngress(DOCKER_TRAEFIK, runsOf({}));
     expect(result).toMatchObject({
-      ingress: "traefik",
+      ...DOCKER_TRAEFIK,
       verdict: "pass",
       misses: [],
       cpuPerRequest: { ingressUs: 22, appUs: 350 },
@@ -62,7 +77,10 @@ describe("the ingress benchmark's verdict for one flavour", () => {
   });
 
   it("takes the share as the median of each run's own share, not a ratio of medians from different runs", () => {
-    const result = judgeIngress("nginx", runsOf({ ingressThroughputCpu: [cpu(10, 100), cpu(30, 400), cpu(40, 350)] }));
+    const result = judgeIngress(
+      DOCKER_NGINX,
+      runsOf({ ingressThroughputCpu: [cpu(10, 100), cpu(30, 400), cpu(40, 350)] }),
+    );
     // Per-run shares 0.1, 0.075, 0.114...: median 0.1; the medians of µs (30 over 350) would say 0.086.
     expect(result.cpuPerRequest).toEqual({ ingressUs: 30, appUs: 350, ingressShare: 0.1 });
     expect(result.verdict).toBe("pass");
@@ -70,7 +88,7 @@ describe("the ingress benchmark's verdict for one flavour", () => {
 
   it("names each bar missed: CPU share over 10%, added p50 over 1 ms, failed requests", () => {
     const result = judgeIngress(
-      "nginx",
+      DOCKER_NGINX,
       runsOf({
         ingressThroughputCpu: [cpu(50, 350), cpu(60, 340), cpu(55, 360)],
         ingressLatency: [figures(400, 2.5, 6, 2), figures(450, 2.6, 6), figures(420, 2.4, 5)],
@@ -86,10 +104,23 @@ describe("the ingress benchmark's verdict for one flavour", () => {
     });
   });
 
-  it("prints one row per flavour with the ratio, both CPU figures, the share and the added latencies", () => {
-    const [header, row] = ingressTable([judgeIngress("traefik", runsOf({}))]);
+  it("judges an unpinned row by the same bars, and keeps where it ran", () => {
+    const result = judgeIngress(
+      KUBERNETES_TRAEFIK,
+      runsOf({ ingressThroughputCpu: [cpu(50, 350), cpu(60, 340), cpu(55, 360)] }),
+    );
+    expect(result).toMatchObject({
+      ...KUBERNETES_TRAEFIK,
+      verdict: "miss",
+      misses: ["ingress CPU 55 µs/request is 15.3% of the app's 350 µs > 10.0%"],
+    });
+  });
+
+  it("prints one row per target and ingress with the ratio, both CPU figures, the share and the added latencies", () => {
+    const [header, row] = ingressTable([judgeIngress(DOCKER_TRAEFIK, runsOf({}))]);
     expect(header.split(/\s{2,}/)).toEqual([
-      "ingress",
+      "target/ingress",
+      "cores",
       "direct req/s",
       "ingress req/s",
       "ratio",
@@ -101,7 +132,8 @@ describe("the ingress benchmark's verdict for one flavour", () => {
       "verdict",
     ]);
     expect(row.split(/\s+/)).toEqual([
-      "traefik",
+      "docker/traefik",
+      "pinned",
       "3000",
       "2000",
       "0.67",
@@ -112,5 +144,24 @@ describe("the ingress benchmark's verdict for one flavour", () => {
       "1.00",
       "pass",
     ]);
+  });
+
+  it("marks a row that ran unpinned and says where it ran below the rows", () => {
+    const table = ingressTable([
+      judgeIngress(DOCKER_TRAEFIK, runsOf({})),
+      judgeIngress(KUBERNETES_TRAEFIK, runsOf({})),
+    ]);
+    expect(table.map((line) => line.split(/\s{2,}/).slice(0, 2))).toEqual([
+      ["target/ingress", "cores"],
+      ["docker/traefik", "pinned"],
+      ["kubernetes/traefik", "unpinned"],
+      ["kubernetes/traefik: unpinned: no static CPU manager"],
+    ]);
+  });
+
+  it("prints a skipped row with why, in place of its figures", () => {
+    const [, row, placement] = ingressTable([{ ...KUBERNETES_TRAEFIK, skipped: "no cluster runs here" }]);
+    expect(row.split(/\s{2,}/)).toEqual(["kubernetes/traefik", "unpinned", "skipped: no cluster runs here"]);
+    expect(placement).toBe("kubernetes/traefik: unpinned: no static CPU manager");
   });
 });
