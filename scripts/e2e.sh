@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # `npm run e2e`: the whole user journey against the real engine, on Docker with each ingress flavour (Traefik, then
-# nginx), then on the local Kubernetes cluster (Traefik's CRD flavour): deploy the platform and legacy stacks at the dev
-# stage's starting weight, measure the split, advance and roll back under steady load, decommission Flask, destroy.
-# Figures go to reports/e2e.json; a missed bar fails the run.
+# nginx), then on the local Kubernetes cluster (Traefik's CRD flavour, then the Gateway API flavour through the split,
+# the weight steps and the rollback): deploy the platform and legacy stacks at the dev stage's starting weight, measure
+# the split, advance and roll back under steady load, inject faults, decommission Flask, destroy. Figures go to
+# reports/e2e.json; a missed bar fails the run.
 #
-# It uses stacks of its own (e2e-traefik, e2e-nginx, and e2e-kubernetes-traefik in namespace
-# migration-e2e-kubernetes-traefik) on a file backend of its own and ports 18080/19090, so it never touches a
-# developer's dev stack. Arguments go to vitest, e.g. `npm run e2e -- -t "on kubernetes"` for the cluster alone,
+# It uses stacks of its own (e2e-traefik, e2e-nginx; e2e-kubernetes-traefik and e2e-kubernetes-gateway, each in
+# namespace migration-<stack>) on a file backend of its own and ports 18080/19090, so it never touches a developer's
+# dev stack. Arguments go to vitest, e.g. `npm run e2e -- -t "on kubernetes"` for the cluster alone,
 # `-t "docker through nginx"` for one flavour. Environment:
 #   MIGRATION_E2E_BACKEND      backend directory (default $HOME/.pulumi-migration-e2e)
 #   PULUMI_CONFIG_PASSPHRASE   passphrase of the e2e stacks (default "migration-e2e")

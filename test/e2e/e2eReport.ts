@@ -106,6 +106,11 @@ export interface FaultEntry extends JourneyKey {
   readonly appsBackAfterDatabaseSeconds?: number;
   /** For the engine: from its start until every container that ran before was running and healthy; the bar is 60 s. */
   readonly containersBackAfterEngineSeconds?: number;
+  /**
+   * Failed requests by what failed them, from the victim's recovery to the end of the window: none once the ingress
+   * has caught up with the recovered replica.
+   */
+  readonly failuresAfterRecovery: Record<string, number>;
   /** Restarts of the containers that did not crash (the apps, when PostgreSQL did): must be none. */
   readonly bystanderRestarts: number;
   readonly rowsBefore: number;
@@ -244,6 +249,23 @@ export class E2EReport {
         (journey) => slowest(of(this.rollback, journey).map((entry) => entry.seconds)),
       ],
       ["rollback: failed/total requests", (journey) => failedOf(of(this.rollback, journey))],
+      [
+        "gated advance: exit codes, FastAPI down then healthy",
+        first(this.gatedAdvance, (entry) => entry.attempts.map((attempt) => attempt.exitCode).join(", ")),
+      ],
+      ...(["FastAPI replica", "Flask"] as const).flatMap((victim, index): [string, (journey: string) => string][] => {
+        const fault = (show: (entry: FaultEntry) => string) => (journey: string) => {
+          const entry = of(this.faults, journey)[index];
+          return entry === undefined ? "-" : show(entry);
+        };
+        return [
+          [
+            `${victim} killed at 50%: failed/total GETs`,
+            fault((entry) => `${entry.byMethod.GET.failed}/${entry.byMethod.GET.total}`),
+          ],
+          [`${victim} killed at 50%: recovery s`, fault((entry) => entry.recoverySeconds.toFixed(1))],
+        ];
+      }),
       ["decommission: failed/total requests", (journey) => failedOf(of(this.decommission, journey))],
       ["decommission: rows lost", first(this.decommission, (entry) => `${entry.rowsBefore - entry.rowsAfter}`)],
       ["workloads running at 100% (containers or pods)", first(this.workloadUse, (entry) => `${entry.workloads}`)],
@@ -369,6 +391,7 @@ export class E2EReport {
           "failovers",
           "no response",
           "recovery s",
+          "failed after recovery",
           "apps after db s",
           "containers after engine s",
           "bystander restarts",
@@ -384,6 +407,7 @@ export class E2EReport {
           entry.failovers.toFixed(0),
           `${entry.noResponse}`,
           entry.recoverySeconds.toFixed(1),
+          JSON.stringify(entry.failuresAfterRecovery),
           entry.appsBackAfterDatabaseSeconds?.toFixed(1) ?? "-",
           entry.containersBackAfterEngineSeconds?.toFixed(1) ?? "-",
           `${entry.bystanderRestarts}`,

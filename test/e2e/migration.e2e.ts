@@ -6,9 +6,8 @@ import { BARS } from "./bars";
 import { convergeSeconds, settledAt } from "./convergence";
 import { EXIT } from "../../cli/cliError";
 import { parseDuration } from "../../infra/cutover/duration";
-import { ContainerOutage } from "./containerOutage";
 import { E2E_BACKUP_WINDOW, E2E_GATES, type E2EStacks, type TimedUpdate } from "./e2eStacks";
-import { JOURNEYS, type JourneyKey, type JourneyUrls } from "./journeys";
+import { JOURNEYS, type JourneyKey, type JourneyUrls, type Step } from "./journeys";
 import type { MigrationReport } from "../../infra/cutover/report";
 import { saveCommandOutput } from "./commandOutput";
 import { failedGates, gateOutcomes } from "./gateOutcomes";
@@ -26,9 +25,7 @@ import {
   bothAppsServeSince,
   crash,
   firstServedBy,
-  healthyAgain,
   postgresReady,
-  restartCount,
   restartEngine,
   runningContainers,
 } from "./faults";
@@ -87,13 +84,6 @@ afterAll(() => {
   console.log(`\n${report.summary()}\n\nfigures written to ${path}`);
 });
 
-/**
- * A step that does not run on a journey yet when `reason` is set: skipped, with the reason in its name, so that the
- * skipped list says why.
- */
-const itUnlessNotYet = (reason: string) => (name: string, body: () => Promise<void>) =>
-  it.skipIf(reason !== "")(reason === "" ? name : `${name} (not yet: ${reason})`, body);
-
 /** Whether a report entry is the given journey's. */
 const sameJourney = (entry: JourneyKey, journey: JourneyKey) =>
   entry.target === journey.target && entry.ingress === journey.ingress;
@@ -130,6 +120,12 @@ for (const journey of JOURNEYS.filter((candidate) => candidate.skipReason === ""
       journey.cleanUp();
       report.write();
     });
+
+    /** A step the journey may skip: then skipped, with why in its name, so that the skipped list says so. */
+    const step = (id: Step, name: string, body: () => Promise<void>) => {
+      const reason = journey.skips[id];
+      it.skipIf(reason !== undefined)(reason === undefined ? name : `${name} (skipped: ${reason})`, body);
+    };
 
     /** The steady load the rest of the journey runs under, started once (by whichever test needs it first). */
     function startSteadyLoad() {
@@ -307,34 +303,39 @@ for (const journey of JOURNEYS.filter((candidate) => candidate.skipReason === ""
       expect(toFlask).toMatchObject({ fastapi: 0, flask: 2_000 });
     });
 
-    it("keeps a client that returns its cookie on one backend", async () => {
+    step("sticky", "keeps a client that returns its cookie on one backend", async () => {
       const clients = await stickyClients(urls.ingress, "/api/users/1", 20, 20);
       const onOne = clients.filter((served) => served.length === 1 && served[0] !== "unattributed").length;
       report.sticky.push({ ...key, clients: clients.length, clientsOnOneBackend: onOne });
       expect(onOne).toBe(clients.length);
     });
 
-    it("ships both apps' access lines and the ingress's own lines to VictoriaLogs, queryable by service", async () => {
-      const marker = `e2e-${journey.name}-${Date.now()}`;
-      const sentAt = Date.now() - 1_000;
-      for (const backend of ["flask", "fastapi"]) {
-        for (let request = 0; request < LOG_REQUESTS_PER_APP; request++) {
-          await fetch(`${urls.ingress}/api/users/1?marker=${marker}`, { headers: { [OVERRIDE_HEADER]: backend } });
+    step(
+      "logs",
+      "ships both apps' access lines and the ingress's own lines to VictoriaLogs, queryable by service",
+      async () => {
+        const marker = `e2e-${journey.name}-${Date.now()}`;
+        const sentAt = Date.now() - 1_000;
+        for (const backend of ["flask", "fastapi"]) {
+          for (let request = 0; request < LOG_REQUESTS_PER_APP; request++) {
+            await fetch(`${urls.ingress}/api/users/1?marker=${marker}`, { headers: { [OVERRIDE_HEADER]: backend } });
+          }
         }
-      }
-      const entry = {
-        ...key,
-        sentPerApp: LOG_REQUESTS_PER_APP,
-        flaskLines: await awaitLogLines(urls.logs, `{service="flask"} "${marker}"`, sentAt, LOG_REQUESTS_PER_APP),
-        fastapiLines: await awaitLogLines(urls.logs, `{service="fastapi"} "${marker}"`, sentAt, LOG_REQUESTS_PER_APP),
-        ingressLines: await logLines(urls.logs, `{service="${journey.ingressLogService}"}`, deployedFrom),
-      };
-      report.logs.push(entry);
-      expect(entry).toMatchObject({ flaskLines: LOG_REQUESTS_PER_APP, fastapiLines: LOG_REQUESTS_PER_APP });
-      expect(entry.ingressLines).toBeGreaterThan(0);
-    });
+        const entry = {
+          ...key,
+          sentPerApp: LOG_REQUESTS_PER_APP,
+          flaskLines: await awaitLogLines(urls.logs, `{service="flask"} "${marker}"`, sentAt, LOG_REQUESTS_PER_APP),
+          fastapiLines: await awaitLogLines(urls.logs, `{service="fastapi"} "${marker}"`, sentAt, LOG_REQUESTS_PER_APP),
+          ingressLines: await logLines(urls.logs, `{service="${journey.ingressLogService}"}`, deployedFrom),
+        };
+        report.logs.push(entry);
+        expect(entry).toMatchObject({ flaskLines: LOG_REQUESTS_PER_APP, fastapiLines: LOG_REQUESTS_PER_APP });
+        expect(entry.ingressLines).toBeGreaterThan(0);
+      },
+    );
 
-    itUnlessNotYet(journey.notYet.gatedAdvance)(
+    step(
+      "gatedAdvance",
       "gates an advance on live metrics: refused while FastAPI is down, accepted once it has served as well as Flask for a whole window",
       async () => {
         startSteadyLoad();
@@ -345,7 +346,7 @@ for (const journey of JOURNEYS.filter((candidate) => candidate.skipReason === ""
           return { when, exitCode: run.exitCode, seconds: run.seconds, gates: gateOutcomes(run.output) };
         };
 
-        const outage = await ContainerOutage.begin(await stacks.platformOutput<string[]>("fastapiContainers"));
+        const outage = await journey.faults.fastapiOutage(stacks);
         let whileDown: Awaited<ReturnType<typeof attempt>>;
         try {
           await sleep(OUTAGE_MS);
@@ -366,7 +367,8 @@ for (const journey of JOURNEYS.filter((candidate) => candidate.skipReason === ""
         report.gatedAdvance.push({ ...key, route: "/api/users", attempts: [whileDown, ...healthyAttempts] });
 
         expect(whileDown.exitCode, "refused").toBe(EXIT.refused);
-        expect(whileDown.gates.errorRatio, "the error ratio gate names the outage").toMatch(/^fail: FastAPI 5xx ratio/);
+        const { gate, says } = journey.faults.outageNamedBy;
+        expect(whileDown.gates[gate], `the ${gate} gate names the outage`).toMatch(says);
         const passed = expect.stringMatching(/^pass: /);
         expect(healthy.gates, "every gate passes on healthy traffic").toEqual({
           traffic: passed,
@@ -449,7 +451,8 @@ for (const journey of JOURNEYS.filter((candidate) => candidate.skipReason === ""
       });
     });
 
-    it.runIf(journey.newFastapiImage)(
+    step(
+      "rollout",
       "rolls FastAPI to a new image tag under the steady load (/api/users and the default route at 100%), with no failed request",
       async () => {
         const image = journey.newFastapiImage!();
@@ -464,121 +467,171 @@ for (const journey of JOURNEYS.filter((candidate) => candidate.skipReason === ""
       },
     );
 
-    it("rolls every route back to 0% FastAPI with the cutover command within the bar, with no failed request", async () => {
-      const commandStartedAt = Date.now();
-      const command = await stacks.cutover(["rollback", "--reason", "e2e: rollback under load"]);
-      expect(command.exitCode, command.output).toBe(EXIT.ok);
-      const { allSettled, window, unreadable } = await observe(100, 0, ALL_ROUTES, commandStartedAt, commandStartedAt);
-      const entry = {
+    step(
+      "rollback",
+      "rolls every route back to 0% FastAPI with the cutover command within the bar, with no failed request",
+      async () => {
+        const commandStartedAt = Date.now();
+        const command = await stacks.cutover(["rollback", "--reason", "e2e: rollback under load"]);
+        expect(command.exitCode, command.output).toBe(EXIT.ok);
+        const { allSettled, window, unreadable } = await observe(
+          100,
+          0,
+          ALL_ROUTES,
+          commandStartedAt,
+          commandStartedAt,
+        );
+        const entry = {
+          ...key,
+          seconds: allSettled === undefined ? Number.POSITIVE_INFINITY : (allSettled - commandStartedAt) / 1000,
+          commandSeconds: command.seconds,
+          failedRequests: window.failedRequests,
+          totalRequests: window.totalRequests,
+          failures: window.failures,
+        };
+        report.rollback.push(entry);
+        expect(entry.failures).toEqual({});
+        expect(entry.seconds).toBeLessThanOrEqual(BARS.rollbackSeconds);
+        expect(unreadable).toEqual([]);
+      },
+    );
+
+    step(
+      "refuseDecommission",
+      "refuses to decommission Flask while any route still reaches it, and leaves Flask serving",
+      async () => {
+        const message = await stacks.destroyLegacy().then(
+          () => "",
+          (error: Error) => error.message,
+        );
+        refusal = message.match(/Refusing to decommission Flask[^\n]*/)?.[0] ?? message.slice(-500);
+        const flaskStillServes = await sampleSplit(
+          urls.ingress,
+          { method: "GET", path: "/api/users/1", headers: { [OVERRIDE_HEADER]: "flask" } },
+          200,
+        );
+        refusedWhileRouted = refusal.startsWith("Refusing to decommission Flask") && flaskStillServes.flask === 200;
+        expect(refusal).toMatch(/^Refusing to decommission Flask/);
+        expect(flaskStillServes.flask).toBe(200);
+      },
+    );
+
+    /** Records one fault's figures from its crash to a few seconds after it recovered. */
+    async function recordFault(
+      fault: string,
+      crashedAt: number,
+      recoveredAt: number,
+      bystanders: readonly string[],
+      restartsBefore: readonly number[],
+      extra: Partial<FaultEntry> = {},
+    ): Promise<FaultEntry> {
+      await sleep(AFTER_RECOVERY_MS);
+      const to = Date.now();
+      // Prometheus scrapes the ingress every 5 s: wait for a scrape after `to`, and count over a little more than the
+      // fault's window (failovers happen only while a backend is failing, so the margin adds none).
+      await sleep(SCRAPE_WAIT_MS);
+      const failovers = await prometheusFailovers(
+        urls.prometheus,
+        journey.routeFigures,
+        Math.ceil((Date.now() - crashedAt) / 1000) + 5,
+      );
+      const restartsAfter = await Promise.all(bystanders.map(journey.faults.restartCount));
+      const rows = [...seeded, ...load!.created];
+      const unreadable = await unreadableRows(urls.ingress, rows, { [OVERRIDE_HEADER]: "fastapi" });
+      const entry: FaultEntry = {
         ...key,
-        seconds: allSettled === undefined ? Number.POSITIVE_INFINITY : (allSettled - commandStartedAt) / 1000,
-        commandSeconds: command.seconds,
-        failedRequests: window.failedRequests,
-        totalRequests: window.totalRequests,
-        failures: window.failures,
+        fault,
+        byMethod: load!.byMethod(crashedAt, to),
+        noResponse: load!.unansweredCount(crashedAt, to),
+        postsExposedToCrash: load!.byMethod(crashedAt, crashedAt + POST_EXPOSURE_MS).POST.total,
+        failovers,
+        recoverySeconds: (recoveredAt - crashedAt) / 1000,
+        failuresAfterRecovery: load!.window(recoveredAt, to).failures,
+        bystanderRestarts: restartsAfter.reduce((sum, count, index) => sum + count - restartsBefore[index], 0),
+        rowsBefore: rows.length,
+        rowsAfter: rows.length - unreadable.length,
+        ...extra,
       };
-      report.rollback.push(entry);
-      expect(entry.failures).toEqual({});
-      expect(entry.seconds).toBeLessThanOrEqual(BARS.rollbackSeconds);
-      expect(unreadable).toEqual([]);
-    });
+      report.faults.push(entry);
+      return entry;
+    }
 
-    it("refuses to decommission Flask while any route still reaches it, and leaves Flask serving", async () => {
-      const message = await stacks.destroyLegacy().then(
-        () => "",
-        (error: Error) => error.message,
-      );
-      refusal = message.match(/Refusing to decommission Flask[^\n]*/)?.[0] ?? message.slice(-500);
-      const flaskStillServes = await sampleSplit(
-        urls.ingress,
-        { method: "GET", path: "/api/users/1", headers: { [OVERRIDE_HEADER]: "flask" } },
-        200,
-      );
-      refusedWhileRouted = refusal.startsWith("Refusing to decommission Flask") && flaskStillServes.flask === 200;
-      expect(refusal).toMatch(/^Refusing to decommission Flask/);
-      expect(flaskStillServes.flask).toBe(200);
-    });
-
-    itUnlessNotYet(journey.notYet.faults)(
-      "recovers from faults at 50% under the steady load: a FastAPI replica and Flask crash without a failed GET (failover), PostgreSQL crashes, the engine restarts; no row lost",
+    step(
+      "appFaults",
+      `recovers at 50% under the steady load from a FastAPI replica's ${journey.faults.kill} without a failed GET, and from Flask's; no row lost`,
       async () => {
         await advance(0, 50, [USERS_ROUTE, ORDERS_ROUTE], ALL_ROUTES);
         everyRouteWeight = 50;
-        const fastapi = await stacks.platformOutput<string[]>("fastapiContainers");
-        const flask = await stacks.legacyOutput<string[]>("containers");
+        const { kill, killReplica, restartCount, fastapiBack, otherBackendTakesOver } = journey.faults;
+        const { fastapi, flask } = await journey.faults.replicas(stacks);
+
+        const others = [...fastapi.slice(1), ...flask];
+        let restarts = await Promise.all(others.map(restartCount));
+        let crashedAt = await killReplica(fastapi[0]);
+        const replica = await recordFault(
+          `FastAPI replica ${kill}`,
+          crashedAt,
+          await fastapiBack(fastapi[0], crashedAt, CRASH_RECOVERY_MS),
+          others,
+          restarts,
+        );
+
+        const fastapiNow = (await journey.faults.replicas(stacks)).fastapi;
+        restarts = await Promise.all(fastapiNow.map(restartCount));
+        crashedAt = await killReplica(flask[0]);
+        const flaskLive = await journey.faults.flaskLiveSince(flask[0], crashedAt, CRASH_RECOVERY_MS);
+        const flaskBack = await waitFor(
+          "Flask serving again",
+          async () => firstServedBy(load!.responses, "flask", flaskLive),
+          CRASH_RECOVERY_MS,
+          200,
+        );
+        const flaskEntry = await recordFault(
+          `Flask ${kill} (its only replica)`,
+          crashedAt,
+          flaskBack,
+          fastapiNow,
+          restarts,
+        );
+
+        for (const entry of [replica, flaskEntry]) {
+          expect(entry.rowsAfter, entry.fault).toBe(entry.rowsBefore);
+          expect(entry.bystanderRestarts, entry.fault).toBe(0);
+        }
+        // A FastAPI replica's death costs no GET, not even one in flight on it: the ingress sends it again, to the other
+        // replica (or backend).
+        expect(replica.byMethod.GET.failed, replica.fault).toBe(0);
+        expect(replica.noResponse, replica.fault).toBe(0);
+        // Flask's, where the other backend takes over, at most the POSTs sent before the ingress could know it was down
+        // (never sent twice), and none once Flask serves again. Elsewhere Flask's share fails until its replacement
+        // serves: counted, with what still failed after it (on Traefik's CRDs a few requests do, not yet explained).
+        if (otherBackendTakesOver) {
+          expect(flaskEntry.byMethod.GET.failed, flaskEntry.fault).toBe(0);
+          expect(flaskEntry.noResponse, flaskEntry.fault).toBe(0);
+          expect(flaskEntry.byMethod.POST.failed, flaskEntry.fault).toBeLessThanOrEqual(flaskEntry.postsExposedToCrash);
+          expect(flaskEntry.failuresAfterRecovery, flaskEntry.fault).toEqual({});
+        }
+      },
+    );
+
+    step(
+      "engineFaults",
+      "recovers from PostgreSQL's crash and the engine's restart at 50% under the steady load; no row lost",
+      async () => {
+        const { fastapi, flask } = await journey.faults.replicas(stacks);
         const databaseVolume = await stacks.platformOutput<string>("databaseVolume");
         const database = execFileSync("docker", ["ps", "--quiet", "--filter", `volume=${databaseVolume}`], {
           encoding: "utf8",
         })
           .trim()
           .split("\n")[0];
-        const entries: FaultEntry[] = [];
-        /** Records one fault's figures from its crash to a few seconds after it recovered. */
-        const record = async (
-          fault: string,
-          crashedAt: number,
-          recoveredAt: number,
-          bystanders: readonly string[],
-          restartsBefore: readonly number[],
-          extra: Partial<FaultEntry> = {},
-        ) => {
-          await sleep(AFTER_RECOVERY_MS);
-          const to = Date.now();
-          // Prometheus scrapes the ingress every 5 s: wait for a scrape after `to`, and count over a little more than the
-          // fault's window (failovers happen only while a backend is failing, so the margin adds none).
-          await sleep(SCRAPE_WAIT_MS);
-          const failovers = await prometheusFailovers(
-            urls.prometheus,
-            journey.routeFigures,
-            Math.ceil((Date.now() - crashedAt) / 1000) + 5,
-          );
-          const restartsAfter = await Promise.all(bystanders.map(restartCount));
-          const rows = [...seeded, ...load!.created];
-          const unreadable = await unreadableRows(urls.ingress, rows, { [OVERRIDE_HEADER]: "fastapi" });
-          const entry: FaultEntry = {
-            ...key,
-            fault,
-            byMethod: load!.byMethod(crashedAt, to),
-            noResponse: load!.unansweredCount(crashedAt, to),
-            postsExposedToCrash: load!.byMethod(crashedAt, crashedAt + POST_EXPOSURE_MS).POST.total,
-            failovers,
-            recoverySeconds: (recoveredAt - crashedAt) / 1000,
-            bystanderRestarts: restartsAfter.reduce((sum, count, index) => sum + count - restartsBefore[index], 0),
-            rowsBefore: rows.length,
-            rowsAfter: rows.length - unreadable.length,
-            ...extra,
-          };
-          entries.push(entry);
-          report.faults.push(entry);
-        };
-
-        const others = [...fastapi.slice(1), ...flask];
-        let restarts = await Promise.all(others.map(restartCount));
-        let crashedAt = await crash(fastapi[0]);
-        await record(
-          "FastAPI replica crash",
-          crashedAt,
-          await healthyAgain(fastapi[0], crashedAt, CRASH_RECOVERY_MS),
-          others,
-          restarts,
-        );
-
-        restarts = await Promise.all(fastapi.map(restartCount));
-        crashedAt = await crash(flask[0]);
-        const flaskBack = await waitFor(
-          "Flask serving again after its crash",
-          async () => firstServedBy(load!.responses, "flask", crashedAt + 1_000),
-          CRASH_RECOVERY_MS,
-          200,
-        );
-        await record("Flask crash (its only replica)", crashedAt, flaskBack, fastapi, restarts);
 
         const apps = [...fastapi, ...flask];
-        restarts = await Promise.all(apps.map(restartCount));
-        crashedAt = await crash(database);
+        const restarts = await Promise.all(apps.map(journey.faults.restartCount));
+        const crashedAt = await crash(database);
         const databaseBack = await postgresReady(database, CRASH_RECOVERY_MS);
         const bothServe = await bothAppsServeSince(load!, databaseBack, "PostgreSQL's crash", CRASH_RECOVERY_MS);
-        await record("PostgreSQL crash", crashedAt, bothServe, apps, restarts, {
+        const databaseEntry = await recordFault("PostgreSQL crash", crashedAt, bothServe, apps, restarts, {
           appsBackAfterDatabaseSeconds: Math.max(0, bothServe - databaseBack) / 1000,
         });
         // Failures only while PostgreSQL was down or the apps reconnecting, none once both serve again.
@@ -593,70 +646,73 @@ for (const journey of JOURNEYS.filter((candidate) => candidate.skipReason === ""
           "the engine's restart",
           ENGINE_RECOVERY_MS,
         );
-        await record("Docker engine restart", engine.stoppedAt, Math.max(allBack, bothServeAgain), [], [], {
-          containersBackAfterEngineSeconds: (allBack - engine.startedAt) / 1000,
-        });
+        const engineEntry = await recordFault(
+          "Docker engine restart",
+          engine.stoppedAt,
+          Math.max(allBack, bothServeAgain),
+          [],
+          [],
+          { containersBackAfterEngineSeconds: (allBack - engine.startedAt) / 1000 },
+        );
 
-        for (const entry of entries) {
+        for (const entry of [databaseEntry, engineEntry]) {
           expect(entry.rowsAfter, entry.fault).toBe(entry.rowsBefore);
           expect(entry.bystanderRestarts, entry.fault).toBe(0);
         }
-        // Failover: an app's crash costs no GET, not even one in flight on it; Flask's, at most the POSTs sent before the
-        // ingress could know it was down (never sent twice).
-        for (const entry of entries.slice(0, 2)) {
-          expect(entry.byMethod.GET.failed, entry.fault).toBe(0);
-          expect(entry.noResponse, entry.fault).toBe(0);
-        }
-        expect(entries[1].byMethod.POST.failed, entries[1].fault).toBeLessThanOrEqual(entries[1].postsExposedToCrash);
-        expect(entries[2].appsBackAfterDatabaseSeconds).toBeLessThanOrEqual(BARS.appsBackAfterDatabaseSeconds);
+        expect(databaseEntry.appsBackAfterDatabaseSeconds).toBeLessThanOrEqual(BARS.appsBackAfterDatabaseSeconds);
         expect(afterDatabase.failures).toEqual({});
-        expect(entries[3].containersBackAfterEngineSeconds).toBeLessThanOrEqual(BARS.containersBackAfterEngineSeconds);
+        expect(engineEntry.containersBackAfterEngineSeconds).toBeLessThanOrEqual(BARS.containersBackAfterEngineSeconds);
       },
     );
 
-    it("decommissions Flask once every route is on FastAPI and its backup window is over: no failed request, every row readable through FastAPI", async () => {
-      // From the 50% the faults left, or from the rollback's 0% where they do not run, in steps of the stage's maxStep.
-      if (everyRouteWeight < 50) await advance(everyRouteWeight, 50, [USERS_ROUTE, ORDERS_ROUTE], ALL_ROUTES);
-      const lastStepReturnedAt = (await advance(50, 100, [USERS_ROUTE, ORDERS_ROUTE], ALL_ROUTES)).returnedAt;
-      const inWindow = await stacks.destroyLegacy().then(
-        () => "",
-        (error: Error) => error.message,
-      );
-      const windowRefusal =
-        inWindow.match(/Refusing to decommission Flask: Flask is the backup until[^\n]*/)?.[0] ?? inWindow.slice(-500);
-      expect(windowRefusal).toMatch(/^Refusing to decommission Flask: Flask is the backup until /);
-      // The date the refusal names, from the platform's history: wait until then, and the destroy is allowed.
-      const check = await stacks.cutover(["can-decommission", "--json"]);
-      const until = Date.parse((JSON.parse(check.output) as { backup: { until: string } }).backup.until);
-      await sleep(Math.max(0, until - Date.now()) + 1_000);
-      const rows = [...seeded, ...load!.created];
-      const startedAt = Date.now();
-      const destroy = await stacks.destroyLegacy();
-      await sleep(3_000);
-      const window = load!.window(startedAt, Date.now());
-      const unreadable = await unreadableRows(urls.ingress, rows, { [OVERRIDE_HEADER]: "fastapi" });
-      report.decommission.push({
-        ...key,
-        refusedWhileRouted,
-        refusal,
-        refusedInWindow: windowRefusal.startsWith("Refusing to decommission Flask: Flask is the backup until"),
-        windowRefusal,
-        backupWindow: E2E_BACKUP_WINDOW,
-        allowedAfterSeconds: (startedAt - lastStepReturnedAt) / 1000,
-        destroySeconds: destroy.seconds,
-        ...window,
-        rowsBefore: rows.length,
-        rowsAfter: rows.length - unreadable.length,
-      });
-      expect(window.failures).toEqual({});
-      expect(unreadable).toEqual([]);
-      for (const change of report.weightChanges.filter(
-        (candidate) => sameJourney(candidate, key) && candidate.from === 0,
-      ))
-        expect(change.failures).toEqual({});
-    });
+    step(
+      "decommission",
+      "decommissions Flask once every route is on FastAPI and its backup window is over: no failed request, every row readable through FastAPI",
+      async () => {
+        // From the 50% the faults left, or from the rollback's 0% where they do not run, in steps of the stage's maxStep.
+        if (everyRouteWeight < 50) await advance(everyRouteWeight, 50, [USERS_ROUTE, ORDERS_ROUTE], ALL_ROUTES);
+        const lastStepReturnedAt = (await advance(50, 100, [USERS_ROUTE, ORDERS_ROUTE], ALL_ROUTES)).returnedAt;
+        const inWindow = await stacks.destroyLegacy().then(
+          () => "",
+          (error: Error) => error.message,
+        );
+        const windowRefusal =
+          inWindow.match(/Refusing to decommission Flask: Flask is the backup until[^\n]*/)?.[0] ??
+          inWindow.slice(-500);
+        expect(windowRefusal).toMatch(/^Refusing to decommission Flask: Flask is the backup until /);
+        // The date the refusal names, from the platform's history: wait until then, and the destroy is allowed.
+        const check = await stacks.cutover(["can-decommission", "--json"]);
+        const until = Date.parse((JSON.parse(check.output) as { backup: { until: string } }).backup.until);
+        await sleep(Math.max(0, until - Date.now()) + 1_000);
+        const rows = [...seeded, ...load!.created];
+        const startedAt = Date.now();
+        const destroy = await stacks.destroyLegacy();
+        await sleep(3_000);
+        const window = load!.window(startedAt, Date.now());
+        const unreadable = await unreadableRows(urls.ingress, rows, { [OVERRIDE_HEADER]: "fastapi" });
+        report.decommission.push({
+          ...key,
+          refusedWhileRouted,
+          refusal,
+          refusedInWindow: windowRefusal.startsWith("Refusing to decommission Flask: Flask is the backup until"),
+          windowRefusal,
+          backupWindow: E2E_BACKUP_WINDOW,
+          allowedAfterSeconds: (startedAt - lastStepReturnedAt) / 1000,
+          destroySeconds: destroy.seconds,
+          ...window,
+          rowsBefore: rows.length,
+          rowsAfter: rows.length - unreadable.length,
+        });
+        expect(window.failures).toEqual({});
+        expect(unreadable).toEqual([]);
+        for (const change of report.weightChanges.filter(
+          (candidate) => sameJourney(candidate, key) && candidate.from === 0,
+        ))
+          expect(change.failures).toEqual({});
+      },
+    );
 
-    it("passes the smoke tests after Flask is gone, its checks skipped with the reason", async () => {
+    step("decommission", "passes the smoke tests after Flask is gone, its checks skipped with the reason", async () => {
       const smoke = await stacks.cutover(["smoke"]);
       saveCommandOutput(`${journey.name}-smoke-after-decommission.txt`, smoke.output);
       expect(smoke.exitCode, smoke.output).toBe(0);

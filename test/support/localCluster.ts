@@ -1,6 +1,7 @@
-import { execFileSync, spawnSync } from "node:child_process";
+import { execFile, execFileSync, spawnSync } from "node:child_process";
 import { existsSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
+import { promisify } from "node:util";
 import { LocalWorkspace, type Stack } from "@pulumi/pulumi/automation";
 import { dockerAnswers, imageExists } from "./engineTests";
 import { REPO_ROOT } from "./stackConfig";
@@ -41,6 +42,13 @@ export function kubectl(...args: string[]): string {
     encoding: "utf8",
     stdio: ["ignore", "pipe", "pipe"],
   }).trim();
+}
+
+const execFileAsync = promisify(execFile);
+
+/** kubectl as `kubectl` does, without blocking the event loop: for steps that run while a load is being measured. */
+export async function kubectlAsync(...args: string[]): Promise<string> {
+  return (await execFileAsync("bash", [CLUSTER_COMMAND, "kubectl", ...args], { encoding: "utf8" })).stdout.trim();
 }
 
 /**
