@@ -1,15 +1,12 @@
 import { workloadLabels } from "../../components/kubernetes/labels";
-import { kubectlAsync } from "../support/localCluster";
+import { kubectlAsync, labelSelector } from "../support/localCluster";
 import { waitFor } from "../support/processes";
 import type { TargetFaults } from "./targetFaults";
 
 type App = "fastapi" | "flask";
 
 /** The label selector of an app's pods (its Deployment is named after it, as its pods' labels are). */
-const selector = (app: App) =>
-  Object.entries(workloadLabels(app))
-    .map(([key, value]) => `${key}=${value}`)
-    .join(",");
+const selector = (app: App) => labelSelector(workloadLabels(app));
 
 /**
  * Faults on Kubernetes, in the journey's namespace: a pod force-deleted (no drain: the kubelet kills its containers

@@ -82,16 +82,23 @@ export function podCgroup(uid: string, qosClass: string): string {
   return qosClass === "Guaranteed" ? `kubepods/pod${uid}` : `kubepods/${qosClass.toLowerCase()}/pod${uid}`;
 }
 
+/** kubectl's `-l` selector of the objects that carry every one of `labels`. */
+export function labelSelector(labels: Record<string, string>): string {
+  return Object.entries(labels)
+    .map(([name, value]) => `${name}=${value}`)
+    .join(",");
+}
+
 /** The cgroups of NAMESPACE's running pods, or of those that carry every one of `labels` when given. */
 export function runningPodCgroups(namespace: string, labels: Record<string, string> = {}): string[] {
-  const selector = Object.entries(labels).map(([name, value]) => `${name}=${value}`);
+  const selector = labelSelector(labels);
   const pods = kubectl(
     "-n",
     namespace,
     "get",
     "pods",
     "--field-selector=status.phase=Running",
-    ...(selector.length > 0 ? ["-l", selector.join(",")] : []),
+    ...(selector !== "" ? ["-l", selector] : []),
     "-o",
     'jsonpath={range .items[*]}{.metadata.uid} {.status.qosClass}{"\\n"}{end}',
   )
