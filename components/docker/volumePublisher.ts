@@ -1,3 +1,4 @@
+import { execFile } from "node:child_process";
 import type { HotFile, RoutingPublisher } from "../../infra/plan/routingPublisher";
 
 /**
@@ -34,11 +35,10 @@ export interface VolumeDestination {
  * stopped after the lookup), a throwaway container of the given image writes the file, and a reader reads it when it
  * starts.
  *
- * Asynchronous, so that the VolumeFile dynamic provider writes the routing and the weight rules at the same time; every
- * module it needs is required inside, because it also runs in that provider's process.
+ * Asynchronous, so that the VolumeFile provider (volumeFilePlugin/main.ts) writes the routing and the weight rules at
+ * the same time.
  */
 export async function publishIntoVolume(destination: VolumeDestination, file: HotFile): Promise<void> {
-  const { execFile } = require("node:child_process");
   /** Runs the Docker CLI, feeding `input` to its stdin; resolves to its stdout, rejects with its error output. */
   const docker = (args: string[], input?: string): Promise<string> =>
     new Promise((resolve, reject) => {
@@ -51,8 +51,8 @@ export async function publishIntoVolume(destination: VolumeDestination, file: Ho
       );
       // A CLI that exits without reading its input (`ps`, `kill`, a `run` that fails early) closes the pipe under the
       // write: that EPIPE is not the failure, the exit status above reports it.
-      child.stdin.on("error", () => {});
-      child.stdin.end(input);
+      child.stdin?.on("error", () => {});
+      child.stdin?.end(input);
     });
   const { reload } = destination;
   const signalMain = reload ? `kill -s ${reload.signal} 1` : "";

@@ -14,7 +14,7 @@ import { DeployedWorkloads } from "./deployedWorkloads";
 import { deployDockerMonitoring } from "./dockerMonitoring";
 import type { StackIdentity, TargetDeployment } from "./platformTarget";
 
-/** The providers of the Docker target; the VolumeFiles' is the slowest to start (most of a second). */
+/** The providers of the Docker target, the VolumeFiles' plugin first: the engine starts them one at a time. */
 export function dockerProviders(): pulumi.ProviderResource[] {
   return [new VolumeFileProvider("volume-files"), new docker.Provider("docker", {}), new random.Provider("random", {})];
 }

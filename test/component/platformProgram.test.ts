@@ -29,7 +29,7 @@ import { dockerRouteFigures } from "../support/dockerRouteFigures";
 
 const CONTAINER = "docker:index/container:Container";
 const VOLUME = "docker:index/volume:Volume";
-const VOLUME_FILE = "pulumi-nodejs:dynamic:Resource";
+const VOLUME_FILE = "volumefile:index:VolumeFile";
 const RANDOM_PASSWORD = "random:index/randomPassword:RandomPassword";
 const SELF = "organization/migration/dev";
 const MOCK_PASSWORD = "mock-password-0123456789abcdef";
@@ -86,7 +86,7 @@ describe("the dev platform on Docker", () => {
     expect(pairs.sort()).toEqual(
       [
         "pulumi:pulumi:StackReference::deployed-migration-map",
-        "pulumi:providers:pulumi-nodejs::volume-files",
+        "pulumi:providers:volumefile::volume-files",
         "pulumi:providers:docker::docker",
         "pulumi:providers:random::random",
         "migration:docker:MigrationNetwork::network",
@@ -102,7 +102,7 @@ describe("the dev platform on Docker", () => {
         `${CONTAINER}::fastapi-1`,
         "migration:docker:Ingress::ingress",
         `${VOLUME}::ingress-routing`,
-        "pulumi-nodejs:dynamic:Resource::ingress-routing-file",
+        `${VOLUME_FILE}::ingress-routing-file`,
         `${CONTAINER}::ingress`,
         "migration:docker:PrometheusServer::prometheus",
         `${VOLUME}::prometheus-data`,
@@ -128,18 +128,18 @@ describe("the dev platform on Docker", () => {
 
   it("writes both hot files through the explicit VolumeFile provider, one of the providers registered ahead of every other resource", () => {
     for (const [type, name] of [
-      ["pulumi-nodejs:dynamic:Resource", "ingress-routing-file"],
+      [VOLUME_FILE, "ingress-routing-file"],
       [VOLUME_FILE, "prometheus-weights-file"],
     ]) {
       expect(mocks.named(type, name).provider).toMatch(
-        /^urn:pulumi:dev::migration::pulumi:providers:pulumi-nodejs::volume-files::/,
+        /^urn:pulumi:dev::migration::pulumi:providers:volumefile::volume-files::/,
       );
     }
     const registered = deployment.urns.filter((urn) => !urn.includes("pulumi:pulumi:"));
     expect(registered.slice(0, 3).sort()).toEqual([
       "urn:pulumi:dev::migration::pulumi:providers:docker::docker",
-      "urn:pulumi:dev::migration::pulumi:providers:pulumi-nodejs::volume-files",
       "urn:pulumi:dev::migration::pulumi:providers:random::random",
+      "urn:pulumi:dev::migration::pulumi:providers:volumefile::volume-files",
     ]);
   });
 
@@ -155,9 +155,7 @@ describe("the dev platform on Docker", () => {
     expect(parentOf("fastapi-1", CONTAINER)).toBe(`migration:docker:AppService$${CONTAINER}`);
     expect(parentOf("schema-migration", CONTAINER)).toBe(`migration:docker:OneShotContainer$${CONTAINER}`);
     expect(parentOf("ingress", CONTAINER)).toBe(`migration:docker:Ingress$${CONTAINER}`);
-    expect(parentOf("ingress-routing-file", "pulumi-nodejs:dynamic:Resource")).toBe(
-      "migration:docker:Ingress$pulumi-nodejs:dynamic:Resource",
-    );
+    expect(parentOf("ingress-routing-file", VOLUME_FILE)).toBe(`migration:docker:Ingress$${VOLUME_FILE}`);
     expect(parentOf("prometheus", CONTAINER)).toBe(`migration:docker:PrometheusServer$${CONTAINER}`);
     expect(parentOf("prometheus-weights-file", VOLUME_FILE)).toBe(`migration:docker:PrometheusServer$${VOLUME_FILE}`);
     expect(parentOf("alertmanager", CONTAINER)).toBe(`migration:docker:AlertmanagerServer$${CONTAINER}`);
@@ -229,7 +227,7 @@ describe("the dev platform on Docker", () => {
 
   it("publishes the rendered Traefik routing into the watched volume, mounted writable in the ingress so that publishes write from inside it", () => {
     const config = devPlatformConfig();
-    const routingFile = mocks.named("pulumi-nodejs:dynamic:Resource", "ingress-routing-file").inputs;
+    const routingFile = mocks.named(VOLUME_FILE, "ingress-routing-file").inputs;
     expect(routingFile).toMatchObject({
       volumeName: "migration-dev-routing",
       directory: "/etc/traefik/routing",
@@ -484,14 +482,14 @@ describe("data and ordering", () => {
   it("writes the routing without waiting for any other resource (a rollback's write comes first)", async () => {
     deployedMap(undefined);
     await run(devConfig());
-    expect(mocks.optionsOf("pulumi-nodejs:dynamic:Resource", "ingress-routing-file").dependencies ?? []).toEqual([]);
+    expect(mocks.optionsOf(VOLUME_FILE, "ingress-routing-file").dependencies ?? []).toEqual([]);
   });
 
   it("starts the ingress only after the routing has been published", async () => {
     deployedMap(undefined);
     await run(devConfig());
     expect(mocks.optionsOf(CONTAINER, "ingress").dependencies).toContain(
-      "urn:pulumi:dev::migration::migration:docker:Ingress$pulumi-nodejs:dynamic:Resource::ingress-routing-file",
+      `urn:pulumi:dev::migration::migration:docker:Ingress$${VOLUME_FILE}::ingress-routing-file`,
     );
   });
 });
@@ -580,7 +578,7 @@ describe("the nginx flavour", () => {
       "/etc/nginx/migration/migration_resolver.lua",
     ]);
     expect(ingress.entrypoints).toEqual(["nginx", "-c", "/etc/nginx/migration/nginx.conf", "-g", "daemon off;"]);
-    const routingFile = mocks.named("pulumi-nodejs:dynamic:Resource", "ingress-routing-file").inputs;
+    const routingFile = mocks.named(VOLUME_FILE, "ingress-routing-file").inputs;
     expect(routingFile.fileName).toBe("routing.json");
     expect(JSON.parse(routingFile.content).routes).toHaveLength(3);
     expect(uploadsOf(container("prometheus").uploads)["/etc/prometheus/prometheus.yml"]).toContain("ingress:9113");

@@ -3,8 +3,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { volumeFileProvider } from "../../components/docker/volumeFile";
+import { publishIntoVolume } from "../../components/docker/volumePublisher";
+import { changedKeys } from "../../components/docker/volumeFilePlugin/volumeFileState";
 import { RecordingMocks, settle } from "../support/recordingMocks";
+import { startVolumeFilePlugin, type VolumeFilePlugin } from "../support/volumeFilePlugin";
 
 const mocks = new RecordingMocks();
 
@@ -17,24 +19,20 @@ const written = {
   reload: { signal: "HUP" },
 };
 
-const diff = (news: Record<string, unknown>) =>
-  volumeFileProvider.diff!("weights/weights.rules.yml", written, { ...written, ...news });
+const changed = (news: Record<string, unknown>) => changedKeys(written, { ...written, ...news });
 
 describe("VolumeFile's diff", () => {
-  it("sees no change when nothing changed, reload included", async () => {
-    expect(await diff({ reload: { ...written.reload } })).toEqual({
-      changes: false,
-      replaces: [],
-      deleteBeforeReplace: false,
-    });
+  it("sees no change when nothing changed, reload included", () => {
+    expect(changed({ reload: { ...written.reload } })).toEqual([]);
   });
 
   it.each([
-    ["the content", { content: "groups: [{ name: x, rules: [] }]\n" }],
-    ["the signal", { reload: { signal: "USR1" } }],
-    ["whether to reload at all", { reload: undefined }],
-  ])("updates in place, never replaces, when %s changes", async (_what, news) => {
-    expect(await diff(news)).toEqual({ changes: true, replaces: [], deleteBeforeReplace: false });
+    ["the content", { content: "groups: [{ name: x, rules: [] }]\n" }, ["content"]],
+    ["the signal", { reload: { signal: "USR1" } }, ["reload"]],
+    ["whether to reload at all", { reload: undefined }, ["reload"]],
+    ["a value the preview does not know yet", { volumeName: "04da6b54-80e4-46f7-96ec-b56ff0331ba9" }, ["volumeName"]],
+  ])("names what changed when %s changes", (_what, news, keys) => {
+    expect(changed(news)).toEqual(keys);
   });
 });
 
@@ -49,6 +47,11 @@ describe("writing and reloading, against a stand-in Docker CLI", () => {
   const log = join(directory, "calls.log");
   const originalPath = process.env.PATH;
   const calls = () => readFileSync(log, "utf8").split("\n").slice(0, -1);
+  const publish = (inputs: typeof written | Omit<typeof written, "reload">) =>
+    publishIntoVolume(
+      { volumeName: inputs.volumeName, image: inputs.image, reload: "reload" in inputs ? inputs.reload : undefined },
+      { directory: inputs.directory, fileName: inputs.fileName, content: inputs.content },
+    );
 
   beforeAll(() => {
     writeFileSync(
@@ -78,7 +81,7 @@ describe("writing and reloading, against a stand-in Docker CLI", () => {
 
   it("writes the file as root from inside the first running reader and signals its main process there, then the other readers' from inside them", async () => {
     process.env.READERS = "1a2b3c 4d5e6f";
-    await volumeFileProvider.update!("weights/weights.rules.yml", written, written);
+    await publish(written);
     expect(calls()).toEqual([
       "ps --quiet --filter volume=weights",
       expect.stringMatching(
@@ -92,7 +95,7 @@ describe("writing and reloading, against a stand-in Docker CLI", () => {
 
   it("writes from a throwaway container of the reader's image as root when no reader runs yet, and signals nobody (the reader reads the file when it starts)", async () => {
     process.env.READERS = "";
-    await volumeFileProvider.create!(written);
+    await publish(written);
     expect(calls()).toEqual([
       "ps --quiet --filter volume=weights",
       expect.stringMatching(
@@ -104,7 +107,8 @@ describe("writing and reloading, against a stand-in Docker CLI", () => {
 
   it("only writes, inside the running reader, when no reload is asked for", async () => {
     process.env.READERS = "1a2b3c";
-    await volumeFileProvider.create!({ ...written, reload: undefined });
+    const { reload: _none, ...withoutReload } = written;
+    await publish(withoutReload);
     expect(calls()).toEqual([
       "ps --quiet --filter volume=weights",
       expect.stringMatching(/^exec -i --user 0 1a2b3c sh -c .*mv -f [^;]*" publish /),
@@ -115,7 +119,7 @@ describe("writing and reloading, against a stand-in Docker CLI", () => {
   it("still writes the file when the reader stopped after the lookup, then fails, naming the volume and the Docker error", async () => {
     process.env.STOPPED = "1";
     process.env.READERS = "1a2b3c";
-    await expect(volumeFileProvider.update!("weights/weights.rules.yml", written, written)).rejects.toThrow(
+    await expect(publish(written)).rejects.toThrow(
       "wrote weights.rules.yml, but could not send HUP to the containers that mount volume weights to reload it: Error response from daemon: container 1a2b3c is not running",
     );
     expect(calls().filter((call) => call.startsWith("run ") || call === "groups: []")).toHaveLength(2);
@@ -125,7 +129,7 @@ describe("writing and reloading, against a stand-in Docker CLI", () => {
   it("writes through a throwaway container when a running reader cannot write (a stack deployed before its mounts were writable), then signals it", async () => {
     process.env.READ_ONLY = "1";
     process.env.READERS = "1a2b3c";
-    await volumeFileProvider.update!("weights/weights.rules.yml", written, written);
+    await publish(written);
     expect(calls().filter((call) => !call.startsWith("groups"))).toEqual([
       "ps --quiet --filter volume=weights",
       expect.stringMatching(/^exec -i --user 0 1a2b3c sh -c /),
@@ -133,6 +137,54 @@ describe("writing and reloading, against a stand-in Docker CLI", () => {
       "exec 1a2b3c sh -c kill -s HUP 1",
     ]);
     delete process.env.READ_ONLY;
+  });
+
+  describe("through the volumefile plugin, started as the engine starts it", () => {
+    let plugin: VolumeFilePlugin;
+    beforeAll(async () => {
+      plugin = await startVolumeFilePlugin({ ...process.env, READERS: "1a2b3c" });
+    });
+    afterAll(() => plugin.stop());
+
+    it("answers the engine's handshake calls: a version, plain values wanted, no preview of a write", async () => {
+      expect(await plugin.version()).toMatch(/^\d+\.\d+\.\d+$/);
+      expect(await plugin.configure()).toEqual({ acceptSecrets: false, supportsPreview: false });
+      expect(await plugin.check(written)).toEqual(written);
+    });
+
+    it("names what changed in its diff and never asks for a replacement", async () => {
+      expect(await plugin.diff(written, { ...written })).toEqual({ changed: [], replaces: [] });
+      expect(await plugin.diff(written, { ...written, content: "groups: [{ name: x, rules: [] }]\n" })).toEqual({
+        changed: ["content"],
+        replaces: [],
+      });
+    });
+
+    it("publishes on create and on update, keeps the state on read, and leaves the file on delete", async () => {
+      const created = await plugin.create(written);
+      expect(created).toEqual({ id: "weights/weights.rules.yml", properties: written });
+      const changed = { ...written, content: "groups: [{ name: y, rules: [] }]\n" };
+      expect(await plugin.update(written, changed)).toEqual(changed);
+      expect(calls().filter((call) => call.startsWith("groups"))).toEqual([
+        "groups: []",
+        "groups: [{ name: y, rules: [] }]",
+      ]);
+      expect(await plugin.read(created.id, changed)).toEqual({ id: created.id, properties: changed });
+      rmSync(log, { force: true });
+      await plugin.delete(created.id, changed);
+      expect(() => calls()).toThrow(/ENOENT/);
+    });
+
+    it("fails the operation with the publisher's own words when Docker refuses", async () => {
+      const stopped = await startVolumeFilePlugin({ ...process.env, READERS: "1a2b3c", STOPPED: "1" });
+      try {
+        await expect(stopped.update(written, written)).rejects.toThrow(
+          "could not send HUP to the containers that mount volume weights",
+        );
+      } finally {
+        await stopped.stop();
+      }
+    });
   });
 });
 
@@ -145,9 +197,6 @@ describe("a VolumeFile with a reload signal", () => {
     const { VolumeFile } = await import("../../components/docker/volumeFile");
     new VolumeFile("weights-file", { ...written, reload: { signal: pulumi.output("HUP") } });
     await settle();
-    const inputs = mocks.named("pulumi-nodejs:dynamic:Resource", "weights-file").inputs;
-    expect(inputs).toMatchObject(written);
-    // The provider travels with the resource; the reload is part of it.
-    expect(inputs.__provider).toMatch(/kill -s \$\{reload\.signal\} 1/);
+    expect(mocks.named("volumefile:index:VolumeFile", "weights-file").inputs).toEqual(written);
   });
 });
