@@ -38,8 +38,8 @@ export PULUMI_HOME="$TOOLCHAIN_PULUMI_HOME"
 export PULUMI_SKIP_UPDATE_CHECK=true
 export PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION=true
 # Node's compile cache for every Node.js process Pulumi starts from this shell, not only the programs (which enable it
-# themselves: infra/runtime/compileCache.cjs): the dynamic resources' provider loads all of @pulumi/pulumi in each
-# preview and each update, and the engine waits for it before it handles the next registration. Same folder as the
-# programs' default.
+# themselves: infra/runtime/compileCache.cjs, as does the volumefile plugin): the legacy stack's dynamic resource (the
+# decommission guard) has a provider that loads all of @pulumi/pulumi in each preview and each update, and the engine
+# waits for it before it handles the next registration. Same folder as the programs' default.
 export NODE_COMPILE_CACHE="${NODE_COMPILE_CACHE:-${TMPDIR:-/tmp}/node-compile-cache}"
 unset -f toolchain_path_prepend
