@@ -43,7 +43,7 @@ export async function platformProgram(): Promise<Record<string, unknown>> {
   const config = validated.value;
 
   const requestedMap = snapshotOf(config);
-  const target = targetFor(config.target);
+  const target = await targetFor(config.target);
   const stack = { project: namespace, stack: pulumi.getStack() };
   const placement = target.placement(config, stack);
   const deployed = await readDeployedState();

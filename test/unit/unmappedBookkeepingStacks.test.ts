@@ -5,7 +5,7 @@ import { leaveBookkeepingStacksUnmapped } from "../../infra/runtime/unmappedBook
 const sourceMapped = (error: Error, frames: NodeJS.CallSite[]) => `MAPPED ${error}\n${frames.length}`;
 
 // The name @pulumi/pulumi gives the function that keeps a stack for every promise it tracks.
-function debuggablePromise(): string | undefined {
+function debuggablePromise(): unknown {
   return new Error().stack;
 }
 
@@ -33,10 +33,17 @@ describe("the stacks Pulumi formats for its own bookkeeping", () => {
   });
 
   it("skips source maps for a resource's source position and a tracked promise, in V8's own format", () => {
-    for (const stack of [resourceSourcePosition(), debuggablePromise()]) {
+    // A tracked promise's stack is printed the way Pulumi prints it, in a template string.
+    for (const stack of [resourceSourcePosition(), `${debuggablePromise()}`]) {
       expect(stack).not.toMatch(/^MAPPED/);
       expect(stack).toMatch(/^Error\n {4}at .*unmappedBookkeepingStacks\.test\.ts:\d+:\d+/);
     }
+  });
+
+  it("formats a tracked promise's stack only when it is printed", () => {
+    const stack = debuggablePromise();
+    expect(typeof stack).toBe("object");
+    expect(String(stack)).toMatch(/^Error\n {4}at debuggablePromise /);
   });
 
   it("still maps every other stack, such as an error the program throws", () => {
