@@ -1,6 +1,7 @@
 import { BARS } from "../e2e/bars";
 import { E2E_INGRESS_PORT, E2E_PROMETHEUS_PORT, E2EStacks, type IngressFlavour } from "../e2e/e2eStacks";
 import { stackFileConfig } from "../support/stackConfig";
+import { startBareIngress } from "./bareIngress";
 import type { SectionOutcome } from "./benchSection";
 import { containerCpuClock, dockerCgroupLayout, type CgroupLayout } from "./cgroupCpu";
 import {
@@ -33,7 +34,8 @@ import { benchKubernetesIngress } from "./kubernetesIngress";
  * (kubernetesIngress.ts says why), and its row says so. Even pinned, on 2 shared cores wrk and the ingress compete for
  * one, so the req/s ratio measures that contention and is only reported. What is judged is what the hop itself costs:
  * the ingress's CPU time per request next to the app's for the same requests (read from their cgroups around each
- * throughput run through the ingress), and the p50 it adds at one connection.
+ * throughput run through the ingress), and the p50 it adds at one connection. Beside each Docker row's ingress runs a
+ * bare one of the same image (bareIngress.ts), measured the same way, for the floor under its CPU figure.
  */
 const FASTAPI_PORT = 8000;
 
@@ -67,12 +69,25 @@ async function benchDockerFlavour(flavour: IngressFlavour, layout: CgroupLayout)
     pin(ingress, CLIENT_CPU);
     const ingressBaseUrl = `http://127.0.0.1:${E2E_INGRESS_PORT}`;
     const path = await benchUserPath(ingressBaseUrl);
-    const runs = measureIngressRounds(ingressRowName(row), {
-      directUrl: `http://${containerAddress(replica)}:${FASTAPI_PORT}${path}`,
-      ingressUrl: `${ingressBaseUrl}${path}`,
-      cpuClocks: { ingress: containerCpuClock(ingress, layout), app: containerCpuClock(replica, layout) },
-    });
-    return judgeIngress(row, runs);
+    const replicaAddress = containerAddress(replica);
+    const bare = await startBareIngress(
+      flavour,
+      network,
+      { address: replicaAddress, port: FASTAPI_PORT },
+      CLIENT_CPU,
+      path,
+    );
+    try {
+      const runs = measureIngressRounds(ingressRowName(row), {
+        directUrl: `http://${replicaAddress}:${FASTAPI_PORT}${path}`,
+        ingressUrl: `${ingressBaseUrl}${path}`,
+        cpuClocks: { ingress: containerCpuClock(ingress, layout), app: containerCpuClock(replica, layout) },
+        bare: { url: `${bare.baseUrl}${path}`, cpuClock: containerCpuClock(bare.container, layout) },
+      });
+      return judgeIngress(row, runs);
+    } finally {
+      bare.remove();
+    }
   } finally {
     await stacks.tearDown();
   }
@@ -92,6 +107,7 @@ export async function benchIngress(): Promise<SectionOutcome> {
       secondsPerRun: SECONDS_PER_RUN,
       rounds: ROUNDS,
       figures: "median of the rounds",
+      bareIngress: `Docker rows: the stack's ingress image beside it on the same network and core, configured only to proxy every path to the replica over keep-alive connections (no metrics, no middleware or Lua, no access log), published on the host as the stack's is; one throughput run through it per round, with its CPU and the app's`,
       cpuAccounting: `cgroup v${layout.version} ${layout.version === "2" ? "cpu.stat usage_usec" : "cpuacct.usage"} of the ingress and the FastAPI replica (Docker's ${layout.driver} container groups; on Kubernetes the pods' groups, kubepods/<qos>/pod<uid>), read before and after each throughput run through the ingress`,
     },
     bars: { ingressCpuShare: BARS.ingressCpuShare, addedP50Ms: BARS.ingressAddedP50Ms },

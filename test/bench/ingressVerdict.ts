@@ -26,6 +26,15 @@ export function cpuPerRequest({ ingressUsec, appUsec, requests }: RunCpu): CpuPe
   return { ingressUs: ingressUsec / requests, appUs: appUsec / requests, ingressShare: ingressUsec / appUsec };
 }
 
+/**
+ * Throughput runs through a bare ingress of the row's flavour to the same replica (bareIngress.ts), one per round, each
+ * with the CPU the bare ingress and the replica used over it.
+ */
+export interface BareIngressRuns {
+  readonly throughput: readonly WrkFigures[];
+  readonly cpu: readonly RunCpu[];
+}
+
 /** Every round's figures of one flavour, in the order they were measured. */
 export interface IngressRuns {
   readonly directThroughput: readonly WrkFigures[];
@@ -34,6 +43,8 @@ export interface IngressRuns {
   readonly ingressThroughputCpu: readonly RunCpu[];
   readonly directLatency: readonly WrkFigures[];
   readonly ingressLatency: readonly WrkFigures[];
+  /** Where the row measured its flavour's floor (the Docker rows). */
+  readonly bare?: BareIngressRuns;
 }
 
 /** One row of the section: an ingress on a target, and where the measured processes ran. */
@@ -54,6 +65,12 @@ export interface IngressOverhead extends IngressRowKey {
   /** Reported, not judged: on 2 shared cores it measures the contention between wrk and the ingress. */
   readonly throughputRatio: number;
   readonly cpuPerRequest: CpuPerRequest;
+  /**
+   * The floor under cpuPerRequest: the same image with the plainest proxy configuration, over the same replica and
+   * cores. The difference is what the product's configuration costs; the floor is what the binary and the container's
+   * networking cost here whatever it is configured to do. Absent where it was not measured.
+   */
+  readonly bareCpuPerRequest?: CpuPerRequest;
   /** At one connection, so no queueing hides or inflates what the hop adds. */
   readonly addedP50Ms: number;
   readonly addedP99Ms: number;
@@ -75,6 +92,16 @@ export const ingressRowName = (row: IngressRowKey) => `${row.target}/${row.ingre
 /** `pinned` or `unpinned`: the word before the colon. */
 const coresOf = (placement: CpuPlacement) => placement.slice(0, placement.indexOf(":"));
 
+/** The CPU figures of a row's runs through one ingress. */
+function medianCpuPerRequest(runs: readonly RunCpu[]): CpuPerRequest {
+  const perRun = runs.map(cpuPerRequest);
+  return {
+    ingressUs: median(perRun.map((run) => run.ingressUs)),
+    appUs: median(perRun.map((run) => run.appUs)),
+    ingressShare: median(perRun.map((run) => run.ingressShare)),
+  };
+}
+
 /**
  * The medians of the rounds (an odd number of them), judged by the ingress bars. Each CPU figure is the median of its
  * per-run values, so the share comes from the ingress and the app measured over the same run. The bars hold whatever
@@ -86,20 +113,22 @@ export function judgeIngress(row: IngressRowKey, runs: IngressRuns): IngressOver
     throughIngress: medianFigures(runs.ingressThroughput),
   };
   const latency = { direct: medianFigures(runs.directLatency), throughIngress: medianFigures(runs.ingressLatency) };
-  const perRun = runs.ingressThroughputCpu.map(cpuPerRequest);
-  const cpu = {
-    ingressUs: median(perRun.map((run) => run.ingressUs)),
-    appUs: median(perRun.map((run) => run.appUs)),
-    ingressShare: median(perRun.map((run) => run.ingressShare)),
-  };
+  const cpu = medianCpuPerRequest(runs.ingressThroughputCpu);
+  const bare = runs.bare && medianCpuPerRequest(runs.bare.cpu);
   const addedP50Ms = latency.throughIngress.p50Ms - latency.direct.p50Ms;
-  const failedRequests = [runs.directThroughput, runs.ingressThroughput, runs.directLatency, runs.ingressLatency]
+  const failedRequests = [
+    runs.directThroughput,
+    runs.ingressThroughput,
+    runs.directLatency,
+    runs.ingressLatency,
+    runs.bare?.throughput ?? [],
+  ]
     .flat()
     .reduce((sum, run) => sum + run.failed, 0);
   const misses = [
     ...(cpu.ingressShare > BARS.ingressCpuShare
       ? [
-          `ingress CPU ${cpu.ingressUs.toFixed(0)} µs/request is ${percent(cpu.ingressShare)} of the app's ${cpu.appUs.toFixed(0)} µs > ${percent(BARS.ingressCpuShare)}`,
+          `ingress CPU ${cpu.ingressUs.toFixed(0)} µs/request is ${percent(cpu.ingressShare)} of the app's ${cpu.appUs.toFixed(0)} µs > ${percent(BARS.ingressCpuShare)}${bare ? ` (the same image with a bare config: ${percent(bare.ingressShare)})` : ""}`,
         ]
       : []),
     ...(addedP50Ms > BARS.ingressAddedP50Ms
@@ -113,6 +142,7 @@ export function judgeIngress(row: IngressRowKey, runs: IngressRuns): IngressOver
     latency,
     throughputRatio: throughput.throughIngress.requestsPerSecond / throughput.direct.requestsPerSecond,
     cpuPerRequest: cpu,
+    ...(bare && { bareCpuPerRequest: bare }),
     addedP50Ms,
     addedP99Ms: latency.throughIngress.p99Ms - latency.direct.p99Ms,
     failedRequests,
@@ -123,12 +153,12 @@ export function judgeIngress(row: IngressRowKey, runs: IngressRuns): IngressOver
 }
 
 /**
- * The printed table: one line per row, a skipped one with why; then, for each row whose processes were not pinned,
+ * The printed table: one line per row (`-` for a floor not measured), a skipped one with why; then, for each row whose processes were not pinned,
  * where they ran.
  */
 export function ingressTable(rows: readonly IngressRow[]): string[] {
   return [
-    "target/ingress      cores     direct req/s  ingress req/s  ratio  ingress CPU µs/req  app CPU µs/req  CPU share  added p50 ms  added p99 ms  verdict",
+    "target/ingress      cores     direct req/s  ingress req/s  ratio  ingress CPU µs/req  app CPU µs/req  CPU share  bare share  added p50 ms  added p99 ms  verdict",
     ...rows.map((row) =>
       [
         ingressRowName(row).padEnd(18),
@@ -142,6 +172,7 @@ export function ingressTable(rows: readonly IngressRow[]): string[] {
               row.cpuPerRequest.ingressUs.toFixed(1).padStart(18),
               row.cpuPerRequest.appUs.toFixed(1).padStart(14),
               percent(row.cpuPerRequest.ingressShare).padStart(9),
+              (row.bareCpuPerRequest ? percent(row.bareCpuPerRequest.ingressShare) : "-").padStart(10),
               row.addedP50Ms.toFixed(2).padStart(12),
               row.addedP99Ms.toFixed(2).padStart(12),
               row.verdict,

@@ -8,7 +8,7 @@ import { REPO_ROOT, stackFileConfig } from "../support/stackConfig";
 
 export type IngressFlavour = "traefik" | "nginx";
 
-const INGRESS_IMAGES: Record<IngressFlavour, string> = {
+export const INGRESS_IMAGES: Record<IngressFlavour, string> = {
   traefik: "migration/traefik:v3.6.12",
   nginx: "migration/nginx-lua:1.22-bookworm",
 };

@@ -104,6 +104,29 @@ describe("the ingress benchmark's verdict for one flavour", () => {
     });
   });
 
+  it("reports the bare ingress's CPU per request beside the row's as its floor, and names it in a CPU miss", () => {
+    const result = judgeIngress(
+      DOCKER_TRAEFIK,
+      runsOf({
+        ingressThroughputCpu: [cpu(50, 350), cpu(60, 340), cpu(55, 360)],
+        bare: {
+          throughput: [figures(2500, 6, 18), figures(2400, 6, 19), figures(2600, 6, 17, 3)],
+          cpu: [cpu(40, 400), cpu(42, 350), cpu(45, 300)],
+        },
+      }),
+    );
+    // Per-run bare shares 0.1, 0.12, 0.15: median 0.12, each from the bare ingress and the app over the same run.
+    expect(result.bareCpuPerRequest).toEqual({ ingressUs: 42, appUs: 350, ingressShare: 0.12 });
+    expect(result.misses).toEqual([
+      "ingress CPU 55 µs/request is 15.3% of the app's 350 µs > 10.0% (the same image with a bare config: 12.0%)",
+      "3 failed requests (status >= 400 or socket errors)",
+    ]);
+  });
+
+  it("leaves the floor out where it was not measured", () => {
+    expect(judgeIngress(KUBERNETES_TRAEFIK, runsOf({}))).not.toHaveProperty("bareCpuPerRequest");
+  });
+
   it("judges an unpinned row by the same bars, and keeps where it ran", () => {
     const result = judgeIngress(
       KUBERNETES_TRAEFIK,
@@ -116,7 +139,7 @@ describe("the ingress benchmark's verdict for one flavour", () => {
     });
   });
 
-  it("prints one row per target and ingress with the ratio, both CPU figures, the share and the added latencies", () => {
+  it("prints one row per target and ingress with the ratio, both CPU figures, the share, the floor's share and the added latencies", () => {
     const [header, row] = ingressTable([judgeIngress(DOCKER_TRAEFIK, runsOf({}))]);
     expect(header.split(/\s{2,}/)).toEqual([
       "target/ingress",
@@ -127,6 +150,7 @@ describe("the ingress benchmark's verdict for one flavour", () => {
       "ingress CPU µs/req",
       "app CPU µs/req",
       "CPU share",
+      "bare share",
       "added p50 ms",
       "added p99 ms",
       "verdict",
@@ -140,10 +164,18 @@ describe("the ingress benchmark's verdict for one flavour", () => {
       "22.0",
       "350.0",
       "6.1%",
+      "-",
       "0.25",
       "1.00",
       "pass",
     ]);
+  });
+
+  it("prints the floor's share where it was measured", () => {
+    const [, row] = ingressTable([
+      judgeIngress(DOCKER_TRAEFIK, runsOf({ bare: { throughput: [figures(2500, 6, 18)], cpu: [cpu(35, 350)] } })),
+    ]);
+    expect(row.split(/\s+/)[8]).toBe("10.0%");
   });
 
   it("marks a row that ran unpinned and says where it ran below the rows", () => {
