@@ -2,7 +2,9 @@ import { execFileSync, spawnSync } from "node:child_process";
 import { dump } from "js-yaml";
 import { serializeNginx } from "../../infra/render/nginx/directives";
 import { TRAEFIK_HTTP_PORT } from "../../infra/render/traefik/ports";
+import { CONTAINER_LAYOUT } from "../../infra/render/nginx/nginxIngress";
 import { E2E_INGRESS_PORT, INGRESS_IMAGES, type IngressFlavour } from "../e2e/e2eStacks";
+import { waitFor } from "../support/processes";
 
 /**
  * The floor under an ingress flavour's CPU figure: the stack's own ingress image, started beside it on the same network
@@ -12,8 +14,11 @@ import { E2E_INGRESS_PORT, INGRESS_IMAGES, type IngressFlavour } from "../e2e/e2
  * can show how much of the ingress's figure the product could still remove.
  */
 /** Beside the stack's ingress port, published the same way, so both are reached through the same host path. */
-export const BARE_INGRESS_PORT = E2E_INGRESS_PORT + 1;
-/** Where each flavour's bare configuration is written, not over the image's own (Traefik's file provider reads the extension). */
+const BARE_INGRESS_PORT = E2E_INGRESS_PORT + 1;
+/**
+ * Where each flavour's bare configuration is written, not over the image's own (Traefik's file provider reads the
+ * extension).
+ */
 const TRAEFIK_FILE = "/tmp/bare-ingress.yml";
 const NGINX_FILE = "/tmp/bare-ingress.conf";
 const READY_TIMEOUT_MS = 30_000;
@@ -71,7 +76,7 @@ const BARE_CONFIGS: Record<IngressFlavour, (replica: Replica) => BareConfig> = {
           {
             name: "server",
             children: [
-              { name: "listen", args: [80] },
+              { name: "listen", args: [CONTAINER_LAYOUT.httpPort] },
               {
                 name: "location",
                 args: ["/"],
@@ -87,7 +92,7 @@ const BARE_CONFIGS: Record<IngressFlavour, (replica: Replica) => BareConfig> = {
       },
     ]),
     command: ["nginx", "-c", NGINX_FILE, "-g", "daemon off;"],
-    port: 80,
+    port: CONTAINER_LAYOUT.httpPort,
   }),
 };
 
@@ -126,20 +131,17 @@ export async function startBareIngress(
     { stdio: "ignore" },
   );
   const baseUrl = `http://127.0.0.1:${BARE_INGRESS_PORT}`;
-  const deadline = Date.now() + READY_TIMEOUT_MS;
-  for (;;) {
-    const status = await fetch(`${baseUrl}${probePath}`).then(
-      (response) => response.status,
-      () => 0,
-    );
-    if (status === 200) return { container, baseUrl, remove };
-    if (Date.now() > deadline) {
-      const logs = spawnSync("docker", ["logs", "--tail", "20", container], { encoding: "utf8" });
-      remove();
-      throw new Error(
-        `the bare ${flavour} did not answer ${probePath} with 200 within ${READY_TIMEOUT_MS / 1000} s (last: ${status || "no connection"}); its log:\n${logs.stdout}${logs.stderr}`,
-      );
-    }
-    await new Promise((resolve) => setTimeout(resolve, 250));
+  const answers200 = async () => {
+    const response = await fetch(`${baseUrl}${probePath}`);
+    if (response.status !== 200) throw new Error(`it answered ${response.status}`);
+    return true;
+  };
+  try {
+    await waitFor(`the bare ${flavour} to answer ${probePath} with 200`, answers200, READY_TIMEOUT_MS, 250);
+  } catch (error) {
+    const logs = spawnSync("docker", ["logs", "--tail", "20", container], { encoding: "utf8" });
+    remove();
+    throw new Error(`${(error as Error).message}; its log:\n${logs.stdout}${logs.stderr}`);
   }
+  return { container, baseUrl, remove };
 }

@@ -41,7 +41,6 @@ export async function benchUserPath(ingressBaseUrl: string): Promise<string> {
   return `/api/users/${((await created.json()) as { id: number }).id}`;
 }
 
-/** Every round of one row (`row` names it in the progress lines), after a warm-up through the ingress. */
 /** A throughput run through an ingress, with the CPU that ingress and the app used over it. */
 function throughputWithCpu(url: string, ingressClock: () => number, appClock: () => number) {
   const before = { ingress: ingressClock(), app: appClock() };

@@ -153,8 +153,8 @@ export function judgeIngress(row: IngressRowKey, runs: IngressRuns): IngressOver
 }
 
 /**
- * The printed table: one line per row (`-` for a floor not measured), a skipped one with why; then, for each row whose processes were not pinned,
- * where they ran.
+ * The printed table: one line per row (`-` for a floor not measured), a skipped one with why; then, for each row whose
+ * processes were not pinned, where they ran.
  */
 export function ingressTable(rows: readonly IngressRow[]): string[] {
   return [
