@@ -68,7 +68,8 @@ const ENGINE_RECOVERY_MS = 120_000;
 /**
  * How long after a crash a POST may still reach the dead backend and get its error: Traefik marks it down within one
  * probe interval and timeout (0.5 + 1 s, a killed container's address stops answering), and a POST sent just before
- * then waits out the 1 s connect timeout. nginx sees a dead Flask sooner, when its connections are refused.
+ * then waits out the 1 s connect timeout. nginx sends a POST it could not connect for to FastAPI: only one it had
+ * already sent to Flask fails.
  */
 const POST_EXPOSURE_MS = 2_500;
 /** Observed after a fault has recovered, so that its last failures are counted. */

@@ -54,22 +54,35 @@ interface Outcome {
   readonly cookies: string[];
 }
 
-/** A stand-in backend that counts the requests that reached it, by method. It sends no X-App-Backend of its own. */
+/**
+ * A stand-in backend that counts the requests that reached it, by method, and keeps their bodies. It sends no
+ * X-App-Backend of its own.
+ */
 async function startCountingBackend(name: string) {
   const backend = await startNamedBackend(name);
   const received: Record<string, number> = {};
+  const bodies: string[] = [];
   backend.server.on("request", (request: IncomingMessage) => {
     received[request.method!] = (received[request.method!] ?? 0) + 1;
+    let body = "";
+    request.on("data", (chunk: Buffer) => (body += chunk));
+    request.on("end", () => body !== "" && bodies.push(body));
   });
-  return { ...backend, received };
+  return { ...backend, received, bodies };
 }
 
-/** A backend that accepts connections and reads requests but never answers: a hung app. */
-async function startHungBackend(): Promise<{ server: TcpServer; address: string; close: () => void }> {
+/**
+ * A backend that accepts connections but never answers a request: it reads it and waits (`hang`, a hung app), or drops
+ * the connection as it arrives (`reset`, an app that died with the request in hand).
+ */
+async function startBrokenBackend(
+  onRequest: "hang" | "reset",
+): Promise<{ server: TcpServer; address: string; close: () => void }> {
   const sockets: TcpSocket[] = [];
   const server = createTcpServer((socket) => {
     sockets.push(socket);
-    socket.resume();
+    if (onRequest === "reset") socket.once("data", () => socket.resetAndDestroy());
+    else socket.resume();
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const address = server.address();
@@ -436,7 +449,8 @@ describe("the nginx flavour, running", () => {
   describe("failover", () => {
     let fastapiA: Awaited<ReturnType<typeof startCountingBackend>>;
     let flask: Awaited<ReturnType<typeof startCountingBackend>>;
-    let hung: Awaited<ReturnType<typeof startHungBackend>>;
+    let hung: Awaited<ReturnType<typeof startBrokenBackend>>;
+    let resetting: Awaited<ReturnType<typeof startBrokenBackend>>;
     /** An address nothing listens on: a crashed replica whose port refuses connections. */
     let dead: string;
     let alsoDead: string;
@@ -464,24 +478,28 @@ describe("the nginx flavour, running", () => {
     };
 
     beforeAll(async () => {
-      [fastapiA, flask, hung] = await Promise.all([
+      [fastapiA, flask, hung, resetting] = await Promise.all([
         startCountingBackend("fastapi"),
         startCountingBackend("flask"),
-        startHungBackend(),
+        startBrokenBackend("hang"),
+        startBrokenBackend("reset"),
       ]);
       dead = `127.0.0.1:${await freePort()}`;
       alsoDead = `127.0.0.1:${await freePort()}`;
     });
 
     beforeEach(() => {
-      for (const backend of [fastapiA, flask])
+      for (const backend of [fastapiA, flask]) {
         for (const method of Object.keys(backend.received)) delete backend.received[method];
+        backend.bodies.length = 0;
+      }
     });
 
     afterAll(() => {
       fastapiA?.server.close();
       flask?.server.close();
       hung?.close();
+      resetting?.close();
     });
 
     it("retries a GET, HEAD or OPTIONS on the other backend when the one picked refuses it, and counts the failed attempt against the one that failed", async () => {
@@ -507,18 +525,42 @@ describe("the nginx flavour, running", () => {
       );
     });
 
-    it("never sends a POST, PUT, PATCH or DELETE twice: it gets the ingress's 502 and the other backend never sees it", async () => {
-      await publishFailover([{ path: "/flask-down-writes", weight: 0 }], probed([fastapiA.address], [dead]));
+    it("sends a POST, PUT, PATCH or DELETE that never left nginx (its backend refused it) to the other backend, body and all", async () => {
+      await publishFailover(
+        [{ path: "/flask-down-writes", weight: SPLIT_DEALING_FLASK_FIRST }],
+        probed([fastapiA.address], [dead]),
+      );
       for (const method of ["POST", "PUT", "PATCH", "DELETE"])
-        expect(await send("/flask-down-writes/1", { method, body: "{}" })).toMatchObject({
+        expect(await send("/flask-down-writes/1", { method, body: `{"method":"${method}"}` })).toMatchObject({
+          status: 200,
+          servedBy: "fastapi",
+        });
+      expect(fastapiA.received).toEqual({ POST: 1, PUT: 1, PATCH: 1, DELETE: 1 });
+      expect(fastapiA.bodies).toEqual(["POST", "PUT", "PATCH", "DELETE"].map((method) => `{"method":"${method}"}`));
+      const text = await metricsPage();
+      expect(
+        sampleOf(text, 'migration_ingress_failovers_total{route="flask-down-writes",from="flask",to="fastapi"}'),
+      ).toBe(4);
+      expect(
+        sampleOf(text, 'migration_ingress_requests_total{route="flask-down-writes",backend="flask",code="502"}'),
+      ).toBe(4);
+    });
+
+    it("never sends a POST, PUT, PATCH or DELETE that reached its backend twice: it gets the ingress's 502 and the other backend never sees it", async () => {
+      await publishFailover(
+        [{ path: "/flask-died-writing", weight: SPLIT_DEALING_FLASK_FIRST }],
+        probed([fastapiA.address], [resetting.address]),
+      );
+      for (const method of ["POST", "PUT", "PATCH", "DELETE"])
+        expect(await send("/flask-died-writing/1", { method, body: "{}" })).toMatchObject({
           status: 502,
           servedBy: "flask",
         });
       expect(fastapiA.received).toEqual({});
       const text = await metricsPage();
-      expect(text).not.toContain('migration_ingress_failovers_total{route="flask-down-writes"');
+      expect(text).not.toContain('migration_ingress_failovers_total{route="flask-died-writing"');
       expect(
-        sampleOf(text, 'migration_ingress_requests_total{route="flask-down-writes",backend="flask",code="502"}'),
+        sampleOf(text, 'migration_ingress_requests_total{route="flask-died-writing",backend="flask",code="502"}'),
       ).toBe(4);
     });
 

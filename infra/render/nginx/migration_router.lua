@@ -417,15 +417,27 @@ local function failover_target(route, backend, failed_server)
   return nil
 end
 
+-- Whether no byte of the request left nginx: its attempts never connected (refused, or timed out connecting to an
+-- address that stopped answering), or there was none (a name that resolves to nothing). Such a request reached no app.
+local function never_sent()
+  for bytes in string.gmatch(ngx.var.upstream_bytes_sent or "", "%d+") do
+    if tonumber(bytes) > 0 then
+      return false
+    end
+  end
+  return true
+end
+
 -- access phase of the failover location, where nginx sends a request it got no answer for (its own 502 or 504):
--- retry it once on another replica, or answer with the failed attempt's status. Only the methods the routing names
--- are retried (their requests carry no body and may be sent twice), never a request forced with the override header
--- (testers must see the real backend), and only within the retry budget.
+-- retry it once on another replica, or answer with the failed attempt's status. Only a request that may be sent twice
+-- is retried: one of the methods the routing names (no body, no effect), or any request that never left nginx (a POST
+-- dealt to a backend that just died is not lost). Never a request forced with the override header (testers must see
+-- the real backend), and only within the retry budget.
 function M.fail_over()
   local route, backend = ngx.var.migration_route, ngx.var.migration_backend
   local status = failed_status()
   local failover = routing.failover
-  if not failover or forced_backend() or not contains(failover.methods, ngx.req.get_method()) then
+  if not failover or forced_backend() or not (contains(failover.methods, ngx.req.get_method()) or never_sent()) then
     return ngx.exit(status)
   end
   local target_backend, target_server, target_peer =
