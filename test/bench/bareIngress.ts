@@ -1,18 +1,11 @@
 import { execFileSync, spawnSync } from "node:child_process";
 import { dump } from "js-yaml";
 import { serializeNginx } from "../../infra/render/nginx/directives";
-import { TRAEFIK_HTTP_PORT } from "../../infra/render/traefik/ports";
 import { CONTAINER_LAYOUT } from "../../infra/render/nginx/nginxIngress";
+import { TRAEFIK_HTTP_PORT } from "../../infra/render/traefik/ports";
 import { E2E_INGRESS_PORT, INGRESS_IMAGES, type IngressFlavour } from "../e2e/e2eStacks";
 import { waitFor } from "../support/processes";
 
-/**
- * The floor under an ingress flavour's CPU figure: the stack's own ingress image, started beside it on the same network
- * and cores, with the plainest configuration that proxies every path to the one replica over keep-alive connections
- * (no metrics, no middleware or Lua, no routing file, no access log). What it spends per request is what the binary
- * and the container's networking cost on this machine before the product's configuration adds anything, so the bench
- * can show how much of the ingress's figure the product could still remove.
- */
 /** Beside the stack's ingress port, published the same way, so both are reached through the same host path. */
 const BARE_INGRESS_PORT = E2E_INGRESS_PORT + 1;
 /**
@@ -105,6 +98,12 @@ export interface BareIngress {
 }
 
 /**
+ * The floor under an ingress flavour's CPU figure: the stack's own ingress image, started beside it on the same network
+ * and cores, with the plainest configuration that proxies every path to the one replica over keep-alive connections
+ * (no metrics, no middleware or Lua, no routing file, no access log). What it spends per request is what the binary
+ * and the container's networking cost on this machine before the product's configuration adds anything, so the bench
+ * can show how much of the ingress's figure the product could still remove.
+ *
  * Starts the flavour's bare ingress on `network`, pinned to `cpus`, proxying to `replica`, and waits until `probePath`
  * answers 200 through it. A container left by an interrupted run is replaced.
  */

@@ -643,9 +643,13 @@ describe("the nginx flavour, running", () => {
       expect(flask.received).toEqual({});
     });
 
-    it("never fails a route at 0% over to FastAPI: a GET Flask refused gets the 502, on Flask's only replica", async () => {
+    it("never fails a route at 0% over to FastAPI: a GET or a POST Flask refused gets the 502, on Flask's only replica", async () => {
       await publishFailover([{ path: "/flask-only", weight: 0 }], probed([fastapiA.address], [dead]));
       expect(await send("/flask-only/1")).toMatchObject({ status: 502, servedBy: "flask" });
+      expect(await send("/flask-only/1", { method: "POST", body: "{}" })).toMatchObject({
+        status: 502,
+        servedBy: "flask",
+      });
       expect(fastapiA.received).toEqual({});
       expect(await metricsPage()).not.toContain('migration_ingress_failovers_total{route="flask-only"');
     });
