@@ -150,6 +150,8 @@ export interface MigrationPageEntry extends JourneyKey {
   /** Per route, per graph: the lines drawn, each with its number of points. */
   readonly graphs: Record<string, Record<string, string[]>>;
   readonly screenshot: string;
+  /** More than 1 when a change of the host's network spoilt a load (test/e2e/migrationPage.ts). */
+  readonly loads: number;
 }
 
 /** What the journey's workloads (its stacks' containers or pods) used, read from their cgroups at 100% under load. */
@@ -440,7 +442,7 @@ export class E2EReport {
       ),
       table(
         "the Flask vs FastAPI page (headless Chromium)",
-        ["journey", "route", "lines drawn per graph", "alerts panel", "screenshot"],
+        ["journey", "route", "lines drawn per graph", "alerts panel", "loads", "screenshot"],
         this.migrationPage.flatMap((entry) =>
           Object.entries(entry.graphs).map(([route, graphs]) => [
             journeyOf(entry),
@@ -449,6 +451,7 @@ export class E2EReport {
               .map(([graph, lines]) => `${graph}: ${lines.join(", ")}`)
               .join("; "),
             entry.alertsPanel.replace(/\s+/g, " ").slice(0, 60),
+            `${entry.loads}`,
             entry.screenshot,
           ]),
         ),

@@ -234,6 +234,7 @@ for (const journey of JOURNEYS.filter((candidate) => candidate.skipReason === ""
           ]),
         ),
         screenshot: relative(REPO_ROOT, page.screenshotPath),
+        loads: page.loads,
       });
     }
 

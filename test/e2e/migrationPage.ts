@@ -1,4 +1,4 @@
-import { launch, type Page } from "puppeteer-core";
+import { launch, type Browser, type Page } from "puppeteer-core";
 import { consoleUrlPath } from "../../infra/monitoring/prometheusLayout";
 import { MIGRATION_CONSOLE_FILE } from "../../infra/monitoring/migrationConsole";
 import { routeGraphs, type RouteGraph } from "../../infra/monitoring/migrationPanels";
@@ -55,6 +55,8 @@ export interface PageCheck {
   readonly alertsPanel: string;
   readonly routes: readonly RouteShown[];
   readonly screenshotPath: string;
+  /** How many times the page was loaded: more than once when a change of the host's network spoilt a load. */
+  readonly loads: number;
 }
 
 /** What the check reads of the page's DOM and of prom_console.js's state (the project compiles without DOM types). */
@@ -165,6 +167,16 @@ function problemsOf(seen: PageSeen, args: PageCheckArgs): string[] {
   return problems;
 }
 
+/**
+ * Chromium fails every request in flight with this error when the host's addresses change, loopback's included, and
+ * Docker changes them whenever a container starts or stops: its veth comes and goes, and gets an IPv6 address a moment
+ * after. On a machine running containers (CI runs the engine's integration tests side by side) a load can so lose a
+ * script or a graph's data through no fault of the page; such a load is done again, up to PAGE_LOADS loads in all.
+ */
+const NETWORK_CHANGED = "net::ERR_NETWORK_CHANGED";
+const PAGE_LOADS = 3;
+
+/** Loads the page once, waits for every graph to settle, and returns what went wrong on the way. */
 async function openPage(page: Page, url: string, timeoutMs: number): Promise<string[]> {
   const loadProblems: string[] = [];
   page.on("response", (response) => {
@@ -172,8 +184,19 @@ async function openPage(page: Page, url: string, timeoutMs: number): Promise<str
     if (response.status() >= 400 && !response.url().endsWith("/favicon.ico"))
       loadProblems.push(`${response.status()} ${response.url()}`);
   });
+  page.on("requestfailed", (request) => {
+    const reason = request.failure()?.errorText;
+    // A graph cancels its own queries when it asks again; prom_console.js shows no error for that.
+    if (reason !== "net::ERR_ABORTED") loadProblems.push(`${reason} ${request.url()}`);
+  });
   page.on("pageerror", (error) => loadProblems.push(`script error: ${error instanceof Error ? error.message : error}`));
-  const response = await page.goto(url, { waitUntil: "load", timeout: timeoutMs });
+  let response;
+  try {
+    response = await page.goto(url, { waitUntil: "load", timeout: timeoutMs });
+  } catch (error) {
+    if (!String(error).includes(NETWORK_CHANGED)) throw error;
+    return [...loadProblems, `the page itself: ${error}`];
+  }
   if (!response?.ok()) throw new Error(`${url} answered ${response?.status()}: ${await response?.text()}`);
   try {
     await page.waitForFunction(everyGraphSettled, { timeout: timeoutMs, polling: 250 });
@@ -181,6 +204,22 @@ async function openPage(page: Page, url: string, timeoutMs: number): Promise<str
     loadProblems.push(`not every graph had drawn or given up after ${timeoutMs} ms`);
   }
   return loadProblems;
+}
+
+/** The page loaded until a load is not spoilt by a change of the host's network, or PAGE_LOADS times. */
+async function openPageOnSteadyNetwork(
+  browser: Browser,
+  url: string,
+  timeoutMs: number,
+): Promise<{ page: Page; loadProblems: string[]; loads: number }> {
+  for (let loads = 1; ; loads++) {
+    const page = await browser.newPage();
+    await page.setViewport({ width: VIEWPORT_WIDTH, height: 1000 });
+    const loadProblems = await openPage(page, url, timeoutMs);
+    if (loads === PAGE_LOADS || !loadProblems.some((problem) => problem.includes(NETWORK_CHANGED)))
+      return { page, loadProblems, loads };
+    await page.close();
+  }
 }
 
 /**
@@ -203,9 +242,7 @@ export async function checkMigrationPage(args: PageCheckArgs): Promise<PageCheck
     args: ["--no-sandbox", "--disable-dev-shm-usage"],
   });
   try {
-    const page = await browser.newPage();
-    await page.setViewport({ width: VIEWPORT_WIDTH, height: 1000 });
-    const loadProblems = await openPage(page, url, timeoutMs);
+    const { page, loadProblems, loads } = await openPageOnSteadyNetwork(browser, url, timeoutMs);
     const seen = await page.evaluate(readPage);
     // The time control is fixed to the bottom of the window: a window as tall as the page keeps it off the graphs.
     const pageHeight = await page.evaluate(
@@ -226,6 +263,7 @@ export async function checkMigrationPage(args: PageCheckArgs): Promise<PageCheck
           .map(({ title, series, message }) => ({ title, series, ...(message ? { message } : {}) })),
       })),
       screenshotPath,
+      loads,
     };
   } finally {
     await browser.close();
